@@ -1,0 +1,3 @@
+package bnlab;
+
+public final class Lab { private Lab() {} }
