@@ -1,0 +1,46 @@
+package bnlab.viz;
+
+import java.io.StringWriter;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
+import tech.tablesaw.io.Destination;
+import tech.tablesaw.io.html.HtmlWriteOptions;
+import tech.tablesaw.io.html.HtmlWriter;
+
+/**
+ * Tablesaw tables for notebooks: build with Tablesaw's own API, show with {@link #html(Table)}.
+ *
+ * <p>In a notebook, {@code render(Tables.html(t), "text/html")} shows the table as HTML in
+ * JupyterLab and in the handouts; a bare {@code t} prints Tablesaw's plain-text layout.
+ */
+public final class Tables {
+
+    /** Digits shown after the decimal point by {@link #fixed(Table, int)}'s default. */
+    public static final int DIGITS = 6;
+
+    private Tables() {
+    }
+
+    /** The table as an HTML fragment (a {@code <table>} element with a caption). */
+    public static String html(Table table) {
+        StringWriter out = new StringWriter();
+        new HtmlWriter().write(table, HtmlWriteOptions.builder(new Destination(out)).build());
+        return out.toString();
+    }
+
+    /** Formats every double column with {@code digits} decimals (e.g. for statistics). */
+    public static Table fixed(Table table, int digits) {
+        for (var column : table.columns()) {
+            if (column instanceof DoubleColumn d) {
+                d.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(digits));
+            }
+        }
+        return table;
+    }
+
+    /** {@link #fixed(Table, int)} with {@value #DIGITS} decimals. */
+    public static Table fixed(Table table) {
+        return fixed(table, DIGITS);
+    }
+}

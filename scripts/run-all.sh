@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job: set up, then execute every notebook in the full profile under IJava and write
+#   build/executed/java/*.ipynb  (executed notebooks)
+#   build/handouts/*.html        (self-contained HTML handouts)
+# Options go to scripts/notebooks.py, e.g. `--kernel java --kernel jjava` to run both kernels.
+# BNLAB_PROFILE=quick gives a fast smoke run instead of the full one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export OMP_WAIT_POLICY=PASSIVE
+started=$(date +%s)
+.venv/bin/python scripts/notebooks.py "$@"
+echo "run-all: done in $(( $(date +%s) - started )) s; open build/handouts/ for the handouts."
