@@ -1,0 +1,148 @@
+package bnlab.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The seed's {@code BatchNorm} layer: it keeps gamma and beta (trained parameters, initialized
+ * to 1 and 0) and the moving mean and variance (state, initialized to 0 and 1), and calls
+ * {@link BatchNormFunction#batchNorm} with eps 1e-5 and momentum 0.9 (notebook 3).
+ *
+ * <p>{@code numDims} is 2 after a fully-connected layer (input (N, C), parameters (1, C)) and 4
+ * after a convolution (input (N, C, H, W), parameters (1, C, 1, 1)). A new layer is in training
+ * mode; {@link #eval()} switches to the moving statistics.
+ */
+public class BatchNorm implements Module {
+
+    private final int numFeatures;
+    private final int numDims;
+    private final double eps;
+    private final double momentum;
+    private final Parameter gamma;
+    private final Parameter beta;
+    private INDArray movingMean;
+    private INDArray movingVar;
+    private boolean training = true;
+    private BatchNormResult last;
+    private INDArray xHatBuffer;
+    private INDArray yBuffer;
+    private INDArray dXBuffer;
+
+    public BatchNorm(int numFeatures, int numDims) {
+        this(numFeatures, numDims, BatchNormFunction.EPS, BatchNormFunction.MOMENTUM, DataType.FLOAT);
+    }
+
+    public BatchNorm(int numFeatures, int numDims, double eps, double momentum, DataType type) {
+        if (numFeatures < 1) {
+            throw new IllegalArgumentException("BatchNorm: numFeatures must be the number of channels "
+                    + "(>= 1) of the layer before, got " + numFeatures);
+        }
+        if (numDims != 2 && numDims != 4) {
+            throw new IllegalArgumentException("BatchNorm: numDims must be 2 (after a fully-connected "
+                    + "layer) or 4 (after a convolution), got " + numDims);
+        }
+        BatchNormChecks.hyperparameters(eps, momentum);
+        this.numFeatures = numFeatures;
+        this.numDims = numDims;
+        this.eps = eps;
+        this.momentum = momentum;
+        long[] shape = numDims == 2 ? new long[] {1, numFeatures} : new long[] {1, numFeatures, 1, 1};
+        this.gamma = Parameter.of("gamma", Nd4j.ones(type, shape));
+        this.beta = Parameter.of("beta", Nd4j.zeros(type, shape));
+        this.movingMean = Nd4j.zeros(type, shape);
+        this.movingVar = Nd4j.ones(type, shape);
+    }
+
+    @Override
+    public INDArray forward(INDArray x) {
+        checkShape(x);
+        Mode mode = training ? Mode.TRAINING : Mode.INFERENCE;
+        last = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), movingMean, movingVar,
+                eps, momentum, mode, yBuffer, xHatBuffer, true);
+        yBuffer = last.y();
+        xHatBuffer = last.xHat();
+        movingMean = last.movingMean();
+        movingVar = last.movingVar();
+        return last.y();
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        if (last == null) {
+            throw new IllegalStateException("BatchNorm.backward called before forward");
+        }
+        dXBuffer = BatchNormFunction.batchNormBackward(gradOutput, last, gamma.value(), dXBuffer,
+                gamma.grad(), beta.grad()).dX();
+        return dXBuffer;
+    }
+
+    private void checkShape(INDArray x) {
+        if (x == null || x.rank() != numDims) {
+            String got = x == null ? "null" : "rank " + x.rank() + " " + Arrays.toString(x.shape());
+            throw new IllegalArgumentException(this + " expects input of rank " + numDims
+                    + (numDims == 2 ? " (N, " + numFeatures + ")" : " (N, " + numFeatures + ", H, W)")
+                    + " but got " + got + ". Use numDims=" + (numDims == 2 ? 4 : 2)
+                    + " for that input, or reshape it.");
+        }
+        if (x.size(1) != numFeatures) {
+            throw new IllegalArgumentException(this + " expects " + numFeatures
+                    + " channels on axis 1 but got " + x.size(1) + " in shape " + Arrays.toString(x.shape())
+                    + ": numFeatures must equal the number of outputs/channels of the layer before.");
+        }
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(gamma, beta);
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    public INDArray gamma() {
+        return gamma.value();
+    }
+
+    public INDArray beta() {
+        return beta.value();
+    }
+
+    public INDArray movingMean() {
+        return movingMean;
+    }
+
+    public INDArray movingVar() {
+        return movingVar;
+    }
+
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    public int numDims() {
+        return numDims;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNorm(" + numFeatures + ", numDims=" + numDims + ", eps=" + eps + ", momentum="
+                + momentum + ", " + (training ? "training" : "inference") + ")";
+    }
+}

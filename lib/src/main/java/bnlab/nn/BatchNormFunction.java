@@ -1,0 +1,169 @@
+package bnlab.nn;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Batch normalization as a function, the seed's {@code batch_norm} in Java, with its backward
+ * pass (notebooks 2 and 3).
+ *
+ * <p>Training mode normalizes each channel with the batch mean μ and biased variance σ² (over
+ * axis 0 for (N, C), over axes 0, 2, 3 for (N, C, H, W)):
+ * {@code y = gamma * (x - μ) / sqrt(σ² + eps) + beta}, and returns the moving statistics
+ * updated with d2l's convention {@code moving = momentum * moving + (1 - momentum) * batch}
+ * (momentum 0.9, eps 1e-5). Inference mode normalizes with the moving statistics instead.
+ *
+ * <p>Conventions against PyTorch: {@code torch.nn.BatchNorm2d(momentum=0.1)} weighs the
+ * <em>batch</em> by its momentum, so its 0.1 is our 1 − 0.9: the same update. PyTorch stores
+ * the <em>unbiased</em> batch variance (× m/(m−1), m = N·H·W) in its running variance while
+ * normalizing with the biased one; we follow d2l and store the biased variance, the quantity
+ * the batch was actually normalized with. The two differ by m/(m−1): 1.00007 for conv1 of LeNet
+ * (m = 147 456), 1.004 for a fully-connected layer at batch 256. The PyTorch agreement test
+ * converts between the two.
+ *
+ * <p>Float and double tensors are accepted; all sums run in double precision, so a float result
+ * is the exact result rounded once.
+ */
+public final class BatchNormFunction {
+
+    /** d2l's defaults. */
+    public static final double EPS = 1e-5;
+    public static final double MOMENTUM = 0.9;
+
+    private BatchNormFunction() {
+    }
+
+    /** The seed's {@code batch_norm(X, gamma, beta, moving_mean, moving_var, eps, momentum)}. */
+    public static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta,
+                                            INDArray movingMean, INDArray movingVar,
+                                            double eps, double momentum, Mode mode) {
+        return batchNorm(x, gamma, beta, movingMean, movingVar, eps, momentum, mode, null, null, false);
+    }
+
+    /**
+     * As above, writing into {@code yOut} and {@code xHatOut} when they have x's shape and type,
+     * and, with {@code updateInPlace}, writing the new moving statistics into the arrays passed in.
+     */
+    static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta,
+                                     INDArray movingMean, INDArray movingVar, double eps,
+                                     double momentum, Mode mode, INDArray yOut, INDArray xHatOut,
+                                     boolean updateInPlace) {
+        int channels = BatchNormChecks.input(x);
+        BatchNormChecks.perChannel("gamma", gamma, channels);
+        BatchNormChecks.perChannel("beta", beta, channels);
+        BatchNormChecks.perChannel("movingMean", movingMean, channels);
+        BatchNormChecks.perChannel("movingVar", movingVar, channels);
+        BatchNormChecks.hyperparameters(eps, momentum);
+        x = contiguous(x);
+        boolean isFloat = x.dataType() == DataType.FLOAT;
+        double[] mean;
+        double[] var;
+        if (mode == Mode.TRAINING) {
+            BatchNormChecks.enoughValues(x);
+            double[][] stats = isFloat ? FloatBatchNormKernel.batchStatistics(x, channels)
+                    : BatchNormKernel.batchStatistics(Rows.of(x), channels);
+            mean = stats[0];
+            var = stats[1];
+            BatchNormChecks.finite("batch", x, mean, var);
+        } else {
+            mean = values(movingMean);
+            var = values(movingVar);
+            BatchNormChecks.finite("moving", x, mean, var);
+        }
+        double[] invStd = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            invStd[c] = 1.0 / Math.sqrt(var[c] + eps);
+        }
+        INDArray y = reusable(yOut, x);
+        INDArray xHat = reusable(xHatOut, x);
+        if (isFloat) {
+            FloatBatchNormKernel.normalize(x, mean, invStd, values(gamma), values(beta), xHat, y);
+        } else {
+            BatchNormKernel.normalize(Rows.of(x), mean, invStd, values(gamma), values(beta), Rows.of(xHat), Rows.of(y));
+        }
+        INDArray newMean = movingMean;
+        INDArray newVar = movingVar;
+        if (mode == Mode.TRAINING) {
+            newMean = movingAverage(movingMean, mean, momentum, updateInPlace);
+            newVar = movingAverage(movingVar, var, momentum, updateInPlace);
+        }
+        return new BatchNormResult(y, newMean, newVar, xHat, like(gamma, invStd), mode);
+    }
+
+    /**
+     * The backward pass: given dY = ∂loss/∂y for the output of {@code forward}, returns dX, dGamma
+     * and dBeta (derivation in notebook 3).
+     */
+    public static BatchNormGradients batchNormBackward(INDArray dY, BatchNormResult forward, INDArray gamma) {
+        return batchNormBackward(dY, forward, gamma, null, null, null);
+    }
+
+    /** As above; with {@code dGammaOut}/{@code dBetaOut} given, writes into them and returns them. */
+    static BatchNormGradients batchNormBackward(INDArray dY, BatchNormResult forward, INDArray gamma,
+                                                INDArray dXOut, INDArray dGammaOut, INDArray dBetaOut) {
+        BatchNormChecks.gradientShape(dY, forward.y());
+        int channels = (int) forward.y().size(1);
+        BatchNormChecks.perChannel("gamma", gamma, channels);
+        dY = contiguous(dY);
+        if (dY.dataType() != forward.y().dataType()) {
+            dY = dY.castTo(forward.y().dataType());
+        }
+        INDArray dX = reusable(dXOut, forward.y());
+        double[] dGamma = new double[channels];
+        double[] dBeta = new double[channels];
+        boolean training = forward.mode() == Mode.TRAINING;
+        double[] invStd = values(forward.invStd());
+        if (dX.dataType() == DataType.FLOAT) {
+            FloatBatchNormKernel.backward(dY, forward.xHat(), values(gamma), invStd, training, dX, dGamma, dBeta);
+        } else {
+            BatchNormKernel.backward(Rows.of(dY), Rows.of(forward.xHat()), values(gamma), invStd, training,
+                    Rows.of(dX), dGamma, dBeta);
+        }
+        if (dGammaOut != null && dBetaOut != null) {
+            PerChannel.write(dGammaOut, dGamma);
+            PerChannel.write(dBetaOut, dBeta);
+            return new BatchNormGradients(dX, dGammaOut, dBetaOut);
+        }
+        return new BatchNormGradients(dX, like(gamma, dGamma), like(gamma, dBeta));
+    }
+
+    /** momentum · moving + (1 − momentum) · batch, in place or as a new array shaped like {@code moving}. */
+    private static INDArray movingAverage(INDArray moving, double[] batch, double momentum, boolean inPlace) {
+        double[] old = values(moving);
+        double[] updated = new double[old.length];
+        for (int c = 0; c < old.length; c++) {
+            updated[c] = momentum * old[c] + (1 - momentum) * batch[c];
+        }
+        if (inPlace) {
+            PerChannel.write(moving, updated);
+            return moving;
+        }
+        return like(moving, updated);
+    }
+
+    private static double[] values(INDArray perChannel) {
+        return PerChannel.read(perChannel);
+    }
+
+    private static INDArray like(INDArray template, double[] values) {
+        return PerChannel.create(template, values);
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        return a.ordering() == 'c' && Rows.contiguous(a) ? a : a.dup('c');
+    }
+
+    private static INDArray reusable(INDArray out, INDArray like) {
+        if (out != null && Arrays.equals(out.shape(), like.shape()) && out.dataType() == like.dataType()
+                && out.ordering() == 'c' && Rows.contiguous(out)) {
+            return out;
+        }
+        return Nd4j.createUninitialized(like.dataType(), like.shape());
+    }
+
+    static boolean supported(DataType type) {
+        return type == DataType.FLOAT || type == DataType.DOUBLE;
+    }
+}

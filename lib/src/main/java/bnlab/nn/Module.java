@@ -1,0 +1,41 @@
+package bnlab.nn;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One layer of a network: a forward pass, a hand-written backward pass, its trained parameters,
+ * and a training/inference switch. Anything implementing this (a class in a notebook cell too)
+ * plugs into a network.
+ *
+ * <p>{@code backward(dY)} receives the gradient of the loss with respect to the output of the
+ * latest {@code forward}, writes the gradients of the parameters into {@link Parameter#grad()}
+ * and returns the gradient with respect to that forward's input.
+ */
+public interface Module {
+
+    INDArray forward(INDArray x);
+
+    INDArray backward(INDArray gradOutput);
+
+    /** The arrays an optimizer updates; none by default. */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** Switches between training (true) and inference (false); ignored by default. */
+    default void setTraining(boolean training) {
+    }
+
+    /** Training mode, like PyTorch's {@code module.train()}. */
+    default Module train() {
+        setTraining(true);
+        return this;
+    }
+
+    /** Inference mode, like PyTorch's {@code module.eval()}. */
+    default Module eval() {
+        setTraining(false);
+        return this;
+    }
+}

@@ -1,0 +1,116 @@
+package bnlab.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The function against hand-checkable cases, the readable version and itself in double. */
+class BatchNormFunctionTest {
+
+    /** Float results must match the double computation to a few units in the last place. */
+    static final double FLOAT_TOLERANCE = 5e-7;
+
+    static INDArray ones(int c, int rank, DataType t) {
+        return rank == 2 ? Nd4j.ones(t, 1, c) : Nd4j.ones(t, 1, c, 1, 1);
+    }
+
+    static INDArray zeros(int c, int rank, DataType t) {
+        return rank == 2 ? Nd4j.zeros(t, 1, c) : Nd4j.zeros(t, 1, c, 1, 1);
+    }
+
+    @Test
+    void handCheckableTwoByTwo() {
+        // Each column has mean 2 or 3 and variance 1, so (with eps 0) the output is ±1.
+        INDArray x = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}});
+        BatchNormResult r = BatchNormFunction.batchNorm(x, ones(2, 2, DataType.FLOAT), zeros(2, 2, DataType.FLOAT),
+                zeros(2, 2, DataType.FLOAT), ones(2, 2, DataType.FLOAT), 1e-12, 0.9, Mode.TRAINING);
+        assertArrayEquals(new float[] {-1, -1, 1, 1}, r.y().reshape(4).toFloatVector(), 1e-6f);
+        // moving = 0.9 * moving + 0.1 * batch: mean 0 -> 0.2, 0.3; variance 1 -> 1.0
+        assertArrayEquals(new double[] {0.2, 0.3}, r.movingMean().reshape(2).toDoubleVector(), 1e-7);
+        assertArrayEquals(new double[] {1.0, 1.0}, r.movingVar().reshape(2).toDoubleVector(), 1e-7);
+    }
+
+    @Test
+    void inferenceUsesTheMovingStatisticsAndLeavesThemAlone() {
+        INDArray x = Nd4j.createFromArray(new double[][] {{1, 2}, {3, 4}, {5, 9}});
+        INDArray mean = Nd4j.createFromArray(new double[][] {{1, 2}});
+        INDArray var = Nd4j.createFromArray(new double[][] {{4, 16}});
+        BatchNormResult r = BatchNormFunction.batchNorm(x, ones(2, 2, DataType.DOUBLE), zeros(2, 2, DataType.DOUBLE),
+                mean, var, 1e-5, 0.9, Mode.INFERENCE);
+        double[] expected = {0, 0, 2 / Math.sqrt(4 + 1e-5), 2 / Math.sqrt(16 + 1e-5), 4 / Math.sqrt(4 + 1e-5),
+            7 / Math.sqrt(16 + 1e-5)};
+        assertArrayEquals(expected, r.y().reshape(6).toDoubleVector(), 1e-15);
+        assertSame(mean, r.movingMean());
+        assertSame(var, r.movingVar());
+    }
+
+    static Object[][] shapes() {
+        return new Object[][] {{new long[] {7, 3}}, {new long[] {256, 120}}, {new long[] {5, 1}},
+            {new long[] {4, 6, 5, 5}}, {new long[] {3, 1, 7, 3}}, {new long[] {64, 6, 24, 24}}};
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void fastAndReadableAgreeInDoubleAndFloat(long[] shape) {
+        int c = (int) shape[1];
+        int rank = shape.length;
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, shape).muli(3).addi(1.5);
+        INDArray gamma = Nd4j.rand(DataType.DOUBLE, rank == 2 ? new long[] {1, c} : new long[] {1, c, 1, 1}).addi(0.5);
+        INDArray beta = Nd4j.randn(DataType.DOUBLE, gamma.shape());
+        INDArray mm = Nd4j.randn(DataType.DOUBLE, gamma.shape());
+        INDArray mv = Nd4j.rand(DataType.DOUBLE, gamma.shape()).addi(0.5);
+        INDArray dY = Nd4j.randn(DataType.DOUBLE, shape);
+        for (Mode mode : Mode.values()) {
+            BatchNormResult ref = ReadableBatchNorm.batchNorm(x, gamma, beta, mm, mv, 1e-5, 0.9, mode);
+            BatchNormGradients refG = ReadableBatchNorm.batchNormBackward(dY, ref, gamma);
+            BatchNormResult fast = BatchNormFunction.batchNorm(x, gamma, beta, mm, mv, 1e-5, 0.9, mode);
+            BatchNormGradients fastG = BatchNormFunction.batchNormBackward(dY, fast, gamma);
+            assertClose(ref.y(), fast.y(), 1e-12, "y " + mode);
+            assertClose(ref.movingMean(), fast.movingMean(), 1e-12, "moving mean " + mode);
+            assertClose(ref.movingVar(), fast.movingVar(), 1e-12, "moving var " + mode);
+            assertClose(refG.dX(), fastG.dX(), 1e-11, "dX " + mode);
+            assertClose(refG.dGamma(), fastG.dGamma(), 1e-11, "dGamma " + mode);
+            assertClose(refG.dBeta(), fastG.dBeta(), 1e-11, "dBeta " + mode);
+
+            INDArray xf = x.castTo(DataType.FLOAT);
+            BatchNormResult flt = BatchNormFunction.batchNorm(xf, gamma.castTo(DataType.FLOAT),
+                    beta.castTo(DataType.FLOAT), mm.castTo(DataType.FLOAT), mv.castTo(DataType.FLOAT), 1e-5, 0.9, mode);
+            BatchNormGradients fltG = BatchNormFunction.batchNormBackward(dY.castTo(DataType.FLOAT), flt,
+                    gamma.castTo(DataType.FLOAT));
+            BatchNormResult exact = BatchNormFunction.batchNorm(xf.castTo(DataType.DOUBLE),
+                    gamma.castTo(DataType.FLOAT).castTo(DataType.DOUBLE), beta.castTo(DataType.FLOAT).castTo(DataType.DOUBLE),
+                    mm.castTo(DataType.FLOAT).castTo(DataType.DOUBLE), mv.castTo(DataType.FLOAT).castTo(DataType.DOUBLE),
+                    1e-5, 0.9, mode);
+            BatchNormGradients exactG = BatchNormFunction.batchNormBackward(dY.castTo(DataType.FLOAT).castTo(DataType.DOUBLE),
+                    exact, gamma.castTo(DataType.FLOAT).castTo(DataType.DOUBLE));
+            assertClose(exact.y(), flt.y(), FLOAT_TOLERANCE, "float y " + mode);
+            assertClose(exact.movingVar(), flt.movingVar(), FLOAT_TOLERANCE, "float moving var " + mode);
+            assertClose(exactG.dX(), fltG.dX(), 20 * FLOAT_TOLERANCE, "float dX " + mode);
+            assertClose(exactG.dGamma(), fltG.dGamma(), FLOAT_TOLERANCE, "float dGamma " + mode);
+        }
+    }
+
+    /** max |a − b| / (1 + max |a|) ≤ tol: relative for large values, absolute near zero. */
+    static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+        double[] e = expected.castTo(DataType.DOUBLE).reshape(expected.length()).toDoubleVector();
+        double[] a = actual.castTo(DataType.DOUBLE).reshape(actual.length()).toDoubleVector();
+        double scale = 1;
+        double worst = 0;
+        for (int i = 0; i < e.length; i++) {
+            scale = Math.max(scale, Math.abs(e[i]));
+            worst = Math.max(worst, Math.abs(e[i] - a[i]));
+        }
+        assertTrue(worst / scale <= tol, what + ": deviation " + worst / scale + " > " + tol);
+        assertEquals(e.length, a.length);
+    }
+}
