@@ -122,8 +122,8 @@ public final class BatchNormFunction {
                     Rows.of(dX), dGamma, dBeta);
         }
         if (dGammaOut != null && dBetaOut != null) {
-            PerChannel.write(dGammaOut, dGamma);
-            PerChannel.write(dBetaOut, dBeta);
+            SmallArrays.write(dGammaOut, dGamma);
+            SmallArrays.write(dBetaOut, dBeta);
             return new BatchNormGradients(dX, dGammaOut, dBetaOut);
         }
         return new BatchNormGradients(dX, like(gamma, dGamma), like(gamma, dBeta));
@@ -137,18 +137,18 @@ public final class BatchNormFunction {
             updated[c] = momentum * old[c] + (1 - momentum) * batch[c];
         }
         if (inPlace) {
-            PerChannel.write(moving, updated);
+            SmallArrays.write(moving, updated);
             return moving;
         }
         return like(moving, updated);
     }
 
     private static double[] values(INDArray perChannel) {
-        return PerChannel.read(perChannel);
+        return SmallArrays.read(perChannel);
     }
 
     private static INDArray like(INDArray template, double[] values) {
-        return PerChannel.create(template, values);
+        return SmallArrays.create(template, values);
     }
 
     private static INDArray contiguous(INDArray a) {

@@ -23,6 +23,13 @@ public interface Module {
         return List.of();
     }
 
+    /**
+     * Told by {@link Sequential} when this is the network's first layer: the gradient with
+     * respect to the input (the images) is never used, so a layer may skip computing it.
+     */
+    default void inputGradientNotNeeded() {
+    }
+
     /** Switches between training (true) and inference (false); ignored by default. */
     default void setTraining(boolean training) {
     }

@@ -5,13 +5,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Small per-channel arrays (gamma, beta, moving statistics, gradients) read and written straight
+ * Small arrays (gamma, beta, moving statistics, gradients, logits) read and written straight
  * through their buffers: an ND4J op costs ≥ 20 µs, more than a whole batch norm of a (256, 120)
  * input, so these tiny copies must not go through ops.
  */
-final class PerChannel {
+final class SmallArrays {
 
-    private PerChannel() {
+    private SmallArrays() {
     }
 
     static double[] read(INDArray a) {
@@ -48,15 +48,19 @@ final class PerChannel {
 
     /** A new array with {@code template}'s shape and type holding {@code v}. */
     static INDArray create(INDArray template, double[] v) {
-        DataType type = template.dataType();
+        return create(template.dataType(), template.shape(), v);
+    }
+
+    /** A new C-ordered array of {@code type} and {@code shape} holding {@code v}. */
+    static INDArray create(DataType type, long[] shape, double[] v) {
         if (type == DataType.DOUBLE) {
-            return Nd4j.create(v, template.shape(), 'c');
+            return Nd4j.create(v, shape, 'c');
         }
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
         }
-        INDArray a = Nd4j.create(f, template.shape(), 'c');
+        INDArray a = Nd4j.create(f, shape, 'c');
         return type == DataType.FLOAT ? a : a.castTo(type);
     }
 }

@@ -1,0 +1,80 @@
+package bnlab.nn;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A fully-connected layer, {@code nn.Linear}: y = x·Wᵀ + b with W of shape (out, in). Before a
+ * batch norm the bias is redundant (the norm subtracts the mean and adds its own beta), hence
+ * {@code new Linear(in, out, false)}.
+ */
+public class Linear implements Module {
+
+    private final int in;
+    private final int out;
+    private final Parameter weight;
+    private final Parameter bias;
+    private INDArray x;
+    private INDArray y;
+    private INDArray dX;
+
+    public Linear(int in, int out) {
+        this(in, out, true, Init.shared());
+    }
+
+    public Linear(int in, int out, boolean bias) {
+        this(in, out, bias, Init.shared());
+    }
+
+    public Linear(int in, int out, boolean bias, Init init) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("Linear(" + in + ", " + out + "): sizes must be >= 1");
+        }
+        this.in = in;
+        this.out = out;
+        this.weight = Parameter.of("weight", init.uniform(in, out, in));
+        this.bias = bias ? Parameter.of("bias", init.uniform(in, 1, out)) : null;
+    }
+
+    @Override
+    public INDArray forward(INDArray input) {
+        Buffers.requireRank(toString(), input, 2, "(N, " + in + ")");
+        Buffers.requireSize(toString(), input, 1, in, "put a Flatten() before a Linear layer that follows a convolution, "
+                + "and make 'in' equal the number of features of the layer before");
+        x = input;
+        y = Buffers.reuse(y, weight.value().dataType(), input.size(0), out);
+        Nd4j.gemm(input.castTo(y.dataType()), weight.value(), y, false, true, 1.0, 0.0);
+        if (bias != null) {
+            y.addiRowVector(bias.value());
+        }
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray dY) {
+        Buffers.requireForward(toString(), x);
+        INDArray input = x.castTo(y.dataType());
+        Nd4j.gemm(dY, input, weight.grad(), true, false, 1.0, 0.0);
+        if (bias != null) {
+            dY.sum(bias.grad(), 0);
+        }
+        dX = Buffers.reuse(dX, y.dataType(), x.size(0), in);
+        Nd4j.gemm(dY, weight.value(), dX, false, false, 1.0, 0.0);
+        return dX;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    public INDArray weight() {
+        return weight.value();
+    }
+
+    @Override
+    public String toString() {
+        return "Linear(" + in + ", " + out + (bias == null ? ", bias=false" : "") + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package bnlab.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Max pooling, {@code nn.MaxPool2d(kernel_size, stride)}, for experiments: plain loops that
+ * remember where each maximum came from, so the gradient goes back to that one input.
+ */
+public class MaxPool2d implements Module {
+
+    private final int kernel;
+    private final int stride;
+    private long[] inputShape;
+    private int[] argmax;
+
+    public MaxPool2d(int kernelSize, int stride) {
+        if (kernelSize < 1 || stride < 1) {
+            throw new IllegalArgumentException("MaxPool2d: kernel size and stride must be >= 1");
+        }
+        this.kernel = kernelSize;
+        this.stride = stride;
+    }
+
+    @Override
+    public INDArray forward(INDArray x) {
+        Windows.requireImage(toString(), x, -1, kernel);
+        inputShape = x.shape();
+        int planes = (int) (x.size(0) * x.size(1));
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        int oh = (int) Windows.outputSize(h, kernel, stride);
+        int ow = (int) Windows.outputSize(w, kernel, stride);
+        double[] in = SmallArrays.read(x);
+        double[] out = new double[planes * oh * ow];
+        argmax = new int[out.length];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int best = p * h * w + i * stride * w + j * stride;
+                    for (int a = 0; a < kernel; a++) {
+                        for (int b = 0; b < kernel; b++) {
+                            int at = p * h * w + (i * stride + a) * w + j * stride + b;
+                            if (in[at] > in[best]) {
+                                best = at;
+                            }
+                        }
+                    }
+                    int o = (p * oh + i) * ow + j;
+                    out[o] = in[best];
+                    argmax[o] = best;
+                }
+            }
+        }
+        return SmallArrays.create(x.dataType(), new long[] {x.size(0), x.size(1), oh, ow}, out);
+    }
+
+    @Override
+    public INDArray backward(INDArray dY) {
+        Buffers.requireForward(toString(), argmax);
+        double[] g = SmallArrays.read(dY);
+        double[] dx = new double[(int) (inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3])];
+        for (int o = 0; o < g.length; o++) {
+            dx[argmax[o]] += g[o];
+        }
+        return SmallArrays.create(dY.dataType(), inputShape, dx);
+    }
+
+    @Override
+    public String toString() {
+        return "MaxPool2d(kernel_size=" + kernel + ", stride=" + stride + ")";
+    }
+}

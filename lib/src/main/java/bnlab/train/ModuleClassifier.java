@@ -1,0 +1,63 @@
+package bnlab.train;
+
+import bnlab.data.Batch;
+import bnlab.nn.Module;
+import bnlab.nn.Sgd;
+import bnlab.nn.SoftmaxCrossEntropy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A network of {@link Module}s trained with softmax cross-entropy and plain SGD, d2l's
+ * {@code train_ch6} step: forward, loss, backward, update.
+ */
+public class ModuleClassifier implements Classifier {
+
+    private final String name;
+    private final Module net;
+    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private final Sgd sgd;
+
+    public ModuleClassifier(String name, Module net, double learningRate) {
+        this.name = name;
+        this.net = net;
+        this.sgd = new Sgd(net.parameters(), learningRate);
+    }
+
+    @Override
+    public StepResult trainStep(Batch batch) {
+        net.train();
+        INDArray logits = net.forward(batch.x());
+        loss.forward(logits, batch.y());
+        net.backward(loss.backward());
+        sgd.step();
+        return new StepResult(loss.lossSum(), loss.correct(), batch.size());
+    }
+
+    @Override
+    public int countCorrect(Batch batch) {
+        net.eval();
+        int[] predicted = SoftmaxCrossEntropy.argmax(net.forward(batch.x()));
+        net.train();
+        int correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == batch.y()[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Module net() {
+        return net;
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + net + "\n" + loss + ", " + sgd;
+    }
+}

@@ -1,0 +1,139 @@
+package bnlab.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Every layer's hand-written backward against finite differences, in double precision. */
+class ModuleGradientTest {
+
+    private static final Init INIT = Init.seeded(3).dataType(DataType.DOUBLE);
+
+    private static INDArray input(long... shape) {
+        Nd4j.getRandom().setSeed(11);
+        return Nd4j.randn(DataType.DOUBLE, shape);
+    }
+
+    @Test
+    void linearWithAndWithoutBias() {
+        GradientCheck.check(new Linear(5, 3, true, INIT), input(4, 5), 1);
+        Linear noBias = new Linear(5, 3, false, INIT);
+        assertEquals(1, noBias.parameters().size());
+        GradientCheck.check(noBias, input(4, 5), 2);
+    }
+
+    @Test
+    void conv2dOddSizesAndSeveralChannels() {
+        GradientCheck.check(new Conv2d(2, 3, 3, INIT), input(2, 2, 5, 6), 3);
+        GradientCheck.check(new Conv2d(1, 2, 2, INIT), input(3, 1, 4, 3), 4);
+    }
+
+    @Test
+    void pooling() {
+        GradientCheck.check(new AvgPool2d(2, 2), input(2, 3, 4, 6), 5);
+        GradientCheck.check(new AvgPool2d(3, 1), input(2, 2, 5, 4), 6);
+        GradientCheck.check(new AvgPool2d(2, 2), input(1, 2, 5, 5), 7);
+        GradientCheck.check(new MaxPool2d(2, 2), input(2, 3, 4, 6), 8);
+    }
+
+    @Test
+    void activationsAndFlatten() {
+        GradientCheck.check(new Sigmoid(), input(3, 4), 9);
+        GradientCheck.check(new ReLU(), input(3, 4).addi(0.05), 10);
+        GradientCheck.check(new Flatten(), input(2, 3, 2, 2), 11);
+    }
+
+    @Test
+    void batchNormLayers() {
+        GradientCheck.check(new BatchNorm(3, 4, 1e-5, 0.9, DataType.DOUBLE), input(4, 3, 3, 5), 12);
+        GradientCheck.check(new BatchNorm(1, 2, 1e-5, 0.9, DataType.DOUBLE), input(7, 1), 13);
+        BatchNorm eval = new BatchNorm(3, 2, 1e-5, 0.9, DataType.DOUBLE);
+        eval.eval();
+        GradientCheck.check(eval, input(5, 3), 14);
+    }
+
+    @Test
+    void aSmallLeNetEndToEnd() {
+        // The first layer skips its input gradient, as in training.
+        Sequential net = new Sequential(
+                new Conv2d(1, 2, 3, INIT), new BatchNorm(2, 4, 1e-5, 0.9, DataType.DOUBLE), new Sigmoid(),
+                new AvgPool2d(2, 2), new Flatten(),
+                new Linear(2 * 3 * 3, 4, true, INIT), new BatchNorm(4, 2, 1e-5, 0.9, DataType.DOUBLE), new Sigmoid(),
+                new Linear(4, 3, true, INIT));
+        GradientCheck.check(net, input(3, 1, 8, 8), 15);
+        assertNull(net.backward(Nd4j.ones(DataType.DOUBLE, 3, 3)));
+    }
+
+    @Test
+    void softmaxCrossEntropyGradient() {
+        INDArray logits = input(4, 5);
+        int[] labels = {0, 3, 4, 1};
+        SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
+        ce.forward(logits, labels);
+        INDArray g = ce.backward();
+        double h = 1e-6;
+        for (int i = 0; i < logits.length(); i++) {
+            INDArray flat = logits.reshape(logits.length());
+            double v = flat.getDouble(i);
+            flat.putScalar(i, v + h);
+            double up = new SoftmaxCrossEntropy().forward(logits, labels);
+            flat.putScalar(i, v - h);
+            double down = new SoftmaxCrossEntropy().forward(logits, labels);
+            flat.putScalar(i, v);
+            assertEquals((up - down) / (2 * h), g.reshape(g.length()).getDouble(i), 1e-8);
+        }
+    }
+
+    @Test
+    void aModuleWrittenOutsideTheLibraryPlugsIn() {
+        // What a notebook cell might define: y = 2x, no parameters.
+        Module twice = new Module() {
+            public INDArray forward(INDArray x) {
+                return x.mul(2);
+            }
+
+            public INDArray backward(INDArray dY) {
+                return dY.mul(2);
+            }
+        };
+        Sequential net = new Sequential(new Linear(3, 2, true, INIT), twice, new Linear(2, 2, true, INIT));
+        GradientCheck.check(net, input(4, 3), 16);
+        assertEquals(4, net.parameters().size());
+    }
+
+    @Test
+    void floatFastPathsAgreeWithTheDoublePaths() {
+        // im2col/col2im loops (float) against the strided-view path (double), same weights.
+        Conv2d d = new Conv2d(3, 4, 5, Init.seeded(9).dataType(DataType.DOUBLE));
+        Conv2d f = new Conv2d(3, 4, 5, Init.seeded(9));
+        INDArray x = input(5, 3, 12, 11);
+        INDArray yd = d.forward(x).dup();
+        INDArray yf = f.forward(x.castTo(DataType.FLOAT)).dup();
+        BatchNormFunctionTest.assertClose(yd, yf, 1e-6, "conv forward float vs double");
+        INDArray g = input(yd.shape());
+        INDArray dxd = d.backward(g).dup();
+        INDArray dxf = f.backward(g.castTo(DataType.FLOAT)).dup();
+        BatchNormFunctionTest.assertClose(dxd, dxf, 1e-6, "conv dX float vs double");
+        BatchNormFunctionTest.assertClose(d.parameters().get(0).grad(), f.parameters().get(0).grad(), 1e-5,
+                "conv dW float vs double");
+    }
+
+    @Test
+    void badShapesAreNamed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new Linear(5, 3).forward(Nd4j.ones(2, 4)));
+        assertTrue(e.getMessage().contains("Linear(5, 3)") && e.getMessage().contains("Flatten"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(1, 6, 5).forward(Nd4j.ones(DataType.FLOAT, 2, 3, 28, 28)));
+        assertTrue(e.getMessage().contains("Conv2d(1, 6") && e.getMessage().contains("channel"), e.getMessage());
+        Sequential net = new Sequential(new Linear(4, 3), new BatchNorm(5, 2));
+        e = assertThrows(IllegalArgumentException.class, () -> net.forward(Nd4j.ones(DataType.FLOAT, 2, 4)));
+        assertTrue(e.getMessage().startsWith("layer 1 (BatchNorm(5"), e.getMessage());
+        assertEquals(List.of("weight", "bias", "gamma", "beta"), net.parameters().stream().map(Parameter::name).toList());
+    }
+}
