@@ -2,7 +2,11 @@ package bnlab.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Average pooling, {@code nn.AvgPool2d(kernel_size, stride)}: the mean of each k×k window. */
+/**
+ * Average pooling, {@code nn.AvgPool2d(kernel_size, stride)}: the mean of each k×k window,
+ * as k² whole-tensor ops on strided views, or plain loops for float tensors (faster; the tests
+ * check the two agree).
+ */
 public class AvgPool2d implements Module {
 
     private final int kernel;
@@ -27,6 +31,10 @@ public class AvgPool2d implements Module {
         long oh = Windows.outputSize(x.size(2), kernel, stride);
         long ow = Windows.outputSize(x.size(3), kernel, stride);
         y = Buffers.reuse(y, x.dataType(), x.size(0), x.size(1), oh, ow);
+        if (FloatArrays.fast(x)) {
+            PoolLoops.averageForward(x, kernel, stride, y);
+            return y;
+        }
         for (int ki = 0; ki < kernel; ki++) {
             for (int kj = 0; kj < kernel; kj++) {
                 INDArray window = Windows.view(x, -1, ki, kj, stride, oh, ow);
@@ -44,6 +52,10 @@ public class AvgPool2d implements Module {
     public INDArray backward(INDArray dY) {
         Buffers.requireForward(toString(), inputShape);
         dX = Buffers.reuse(dX, dY.dataType(), inputShape);
+        if (FloatArrays.fast(dY)) {
+            PoolLoops.averageBackward(dY, kernel, stride, dX);
+            return dX;
+        }
         scaled = Buffers.reuse(scaled, dY.dataType(), dY.shape());
         scaled.assign(dY).muli(1.0 / (kernel * kernel));
         long oh = dY.size(2);
