@@ -126,6 +126,20 @@ class ModuleGradientTest {
     }
 
     @Test
+    void floatPoolingAndSigmoidLoopsAgreeWithTheDoubleOps() {
+        for (Module[] pair : new Module[][] {{new AvgPool2d(2, 2), new AvgPool2d(2, 2)},
+            {new AvgPool2d(3, 2), new AvgPool2d(3, 2)}, {new Sigmoid(), new Sigmoid()}}) {
+            INDArray x = input(3, 2, 7, 9);
+            INDArray yd = pair[0].forward(x).dup();
+            INDArray yf = pair[1].forward(x.castTo(DataType.FLOAT)).dup();
+            BatchNormFunctionTest.assertClose(yd, yf, 1e-6, pair[0] + " forward float vs double");
+            INDArray g = input(yd.shape()).addi(1);
+            BatchNormFunctionTest.assertClose(pair[0].backward(g).dup(), pair[1].backward(g.castTo(DataType.FLOAT)).dup(),
+                    1e-6, pair[0] + " backward float vs double");
+        }
+    }
+
+    @Test
     void badShapesAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> new Linear(5, 3).forward(Nd4j.ones(2, 4)));
         assertTrue(e.getMessage().contains("Linear(5, 3)") && e.getMessage().contains("Flatten"), e.getMessage());
