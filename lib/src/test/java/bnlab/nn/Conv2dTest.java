@@ -1,0 +1,92 @@
+package bnlab.nn;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Conv2d (chunked im2col + gemm) against the definition of convolution, written as plain loops. */
+class Conv2dTest {
+
+    @AfterEach
+    void restoreChunkSize() {
+        Conv2d.chunkElements = 1 << 19;
+    }
+
+    @Test
+    void chunkedFloatAndDoubleMatchTheNaiveLoops() {
+        // Small chunks: 37 examples go through as 16 + 16 + 5, so chunk edges are exercised.
+        Conv2d.chunkElements = 16 * 2 * 9 * 100;
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            Conv2d conv = new Conv2d(2, 3, 3, Init.seeded(5).dataType(type));
+            Nd4j.getRandom().setSeed(21);
+            INDArray x = Nd4j.randn(DataType.DOUBLE, 37, 2, 12, 12);
+            INDArray dY = Nd4j.randn(DataType.DOUBLE, 37, 3, 10, 10);
+            INDArray y = conv.forward(x.castTo(type)).dup();
+            INDArray dX = conv.backward(dY.castTo(type)).dup();
+            double[][] ref = naive(x, conv.weight().castTo(DataType.DOUBLE),
+                    conv.parameters().get(1).value().castTo(DataType.DOUBLE), dY, 3);
+            double tol = type == DataType.DOUBLE ? 1e-12 : 2e-6;
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[0], y.shape(), 'c'), y, tol, type + " y");
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[1], dX.shape(), 'c'), dX, tol, type + " dX");
+            INDArray dW = conv.parameters().get(0).grad();
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[2], dW.shape(), 'c'), dW, tol, type + " dW");
+            INDArray db = conv.parameters().get(1).grad();
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[3], db.shape(), 'c'), db, tol, type + " db");
+        }
+    }
+
+    @Test
+    void theFirstLayerReturnsNoInputGradient() {
+        Conv2d conv = new Conv2d(1, 2, 3);
+        conv.inputGradientNotNeeded();
+        conv.forward(Nd4j.rand(DataType.FLOAT, 2, 1, 5, 5));
+        assertNull(conv.backward(Nd4j.rand(DataType.FLOAT, 2, 2, 3, 3)));
+    }
+
+    /** y, dX, dW, db of a stride-1 valid convolution, straight from the definition. */
+    private static double[][] naive(INDArray xa, INDArray wa, INDArray ba, INDArray dya, int k) {
+        int n = (int) xa.size(0);
+        int c = (int) xa.size(1);
+        int h = (int) xa.size(2);
+        int w = (int) xa.size(3);
+        int o = (int) wa.size(0);
+        int oh = h - k + 1;
+        int ow = w - k + 1;
+        double[] x = xa.reshape(xa.length()).toDoubleVector();
+        double[] wt = wa.reshape(wa.length()).toDoubleVector();
+        double[] b = ba.reshape(ba.length()).toDoubleVector();
+        double[] dy = dya.reshape(dya.length()).toDoubleVector();
+        double[] y = new double[n * o * oh * ow];
+        double[] dx = new double[x.length];
+        double[] dw = new double[wt.length];
+        double[] db = new double[o];
+        for (int e = 0; e < n; e++) {
+            for (int f = 0; f < o; f++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        int yi = ((e * o + f) * oh + i) * ow + j;
+                        double sum = b[f];
+                        db[f] += dy[yi];
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int a = 0; a < k; a++) {
+                                for (int bb = 0; bb < k; bb++) {
+                                    int xi = ((e * c + ch) * h + i + a) * w + j + bb;
+                                    int wi = ((f * c + ch) * k + a) * k + bb;
+                                    sum += wt[wi] * x[xi];
+                                    dw[wi] += dy[yi] * x[xi];
+                                    dx[xi] += dy[yi] * wt[wi];
+                                }
+                            }
+                        }
+                        y[yi] = sum;
+                    }
+                }
+            }
+        }
+        return new double[][] {y, dx, dw, db};
+    }
+}
