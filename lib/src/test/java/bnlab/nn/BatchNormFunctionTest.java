@@ -1,9 +1,9 @@
 package bnlab.nn;
 
+import static bnlab.nn.BatchNormTesting.ones;
+import static bnlab.nn.BatchNormTesting.zeros;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,14 +17,6 @@ class BatchNormFunctionTest {
 
     /** Float results must match the double computation to a few units in the last place. */
     static final double FLOAT_TOLERANCE = 5e-7;
-
-    static INDArray ones(int c, int rank, DataType t) {
-        return rank == 2 ? Nd4j.ones(t, 1, c) : Nd4j.ones(t, 1, c, 1, 1);
-    }
-
-    static INDArray zeros(int c, int rank, DataType t) {
-        return rank == 2 ? Nd4j.zeros(t, 1, c) : Nd4j.zeros(t, 1, c, 1, 1);
-    }
 
     @Test
     void handCheckableTwoByTwo() {
@@ -99,18 +91,8 @@ class BatchNormFunctionTest {
         }
     }
 
-    /** max |a − b| / (1 + max |a|) ≤ tol: relative for large values, absolute near zero. */
+    /** Kept for the other bnlab.nn tests that call it; the helper lives in {@link BatchNormTesting}. */
     static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
-        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
-        double[] e = expected.castTo(DataType.DOUBLE).reshape(expected.length()).toDoubleVector();
-        double[] a = actual.castTo(DataType.DOUBLE).reshape(actual.length()).toDoubleVector();
-        double scale = 1;
-        double worst = 0;
-        for (int i = 0; i < e.length; i++) {
-            scale = Math.max(scale, Math.abs(e[i]));
-            worst = Math.max(worst, Math.abs(e[i] - a[i]));
-        }
-        assertTrue(worst / scale <= tol, what + ": deviation " + worst / scale + " > " + tol);
-        assertEquals(e.length, a.length);
+        BatchNormTesting.assertClose(expected, actual, tol, what);
     }
 }
