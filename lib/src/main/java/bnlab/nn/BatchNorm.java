@@ -84,8 +84,9 @@ public class BatchNorm implements Module {
             String got = x == null ? "null" : "rank " + x.rank() + " " + Arrays.toString(x.shape());
             throw new IllegalArgumentException(this + " expects input of rank " + numDims
                     + (numDims == 2 ? " (N, " + numFeatures + ")" : " (N, " + numFeatures + ", H, W)")
-                    + " but got " + got + ". Use numDims=" + (numDims == 2 ? 4 : 2)
-                    + " for that input, or reshape it.");
+                    + " but got " + got + ". " + (x != null && (x.rank() == 2 || x.rank() == 4)
+                    ? "Use numDims=" + x.rank() + " for that input, or reshape it."
+                    : "Reshape it, e.g. x.reshape(N, " + numFeatures + (numDims == 2 ? ")." : ", H, W).")));
         }
         if (x.size(1) != numFeatures) {
             throw new IllegalArgumentException(this + " expects " + numFeatures
