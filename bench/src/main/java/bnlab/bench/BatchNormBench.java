@@ -9,11 +9,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Issue 4's speed check: our batch norm against a plain copy of the same array (the memory
- * floor) and against DL4J's BatchNormalization layer, in one process, interleaved, medians.
+ * Issue 4's speed check: our batch norm against a plain copy of the same array and against the
+ * framework — ND4J's built-in ops with preallocated outputs, and DL4J's BatchNormalization layer
+ * — in one process, interleaved, medians. The targets are checked against the copy
+ * ({@code x.dup()}, as DESIGN.md §4 measured it) and the faster framework variant; the ratio to
+ * a copy into an existing array (no allocation at all) is printed too.
  * Run with {@code scripts/bench.sh batchnorm}.
  */
 public final class BatchNormBench {
+
+    /** The issue's "plain copy": x.dup(), freed at once so no garbage-collector cost lands on it. */
+    private static final String COPY = "copy (x.dup(), freed)";
+    /** The memory floor proper: one pass of reads and writes, no allocation. */
+    private static final String FLOOR = "copy into an existing array";
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -35,16 +43,22 @@ public final class BatchNormBench {
         Dl4jBatchNorm dl4j = new Dl4jBatchNorm(c);
         BatchNorm readable = new BatchNorm(c, shape.length);
         INDArray target = x.ulike();
+        Nd4jBatchNormOps nd4j = new Nd4jBatchNormOps(shape);
         Timer t = new Timer()
-                .add("copy (x.dup())", x::dup)
-                .add("copy into an array (assign)", () -> target.assign(x))
+                .add(COPY, () -> x.dup().close())
+                .add(FLOOR, () -> target.assign(x))
                 .add("ours forward", () -> ours.forward(x))
                 .add("ours forward+backward", () -> {
                     ours.forward(x);
                     ours.backward(dY);
                 })
-                .add("DL4J forward", () -> dl4j.forward(x, true))
-                .add("DL4J forward+backward", () -> {
+                .add("ND4J ops forward", () -> nd4j.forward(x))
+                .add("ND4J ops forward+backward", () -> {
+                    nd4j.forward(x);
+                    nd4j.backward(x, dY);
+                })
+                .add("DL4J layer forward", () -> dl4j.forward(x, true))
+                .add("DL4J layer forward+backward", () -> {
                     dl4j.forward(x, true);
                     dl4j.backward(dY);
                 })
@@ -54,19 +68,24 @@ public final class BatchNormBench {
         t.run(Math.max(3, calls / 2), rounds, calls);
         System.out.printf("%nshape %s, float, training mode: median ms/call over %d rounds of %d calls%n",
                 java.util.Arrays.toString(shape), rounds, calls);
-        double copy = t.median("copy (x.dup())");
+        double copy = t.median(COPY);
+        double floor = t.median(FLOOR);
         for (String name : t.names()) {
-            System.out.printf("  %-28s %8.3f ms  (%s)  %5.2f x copy%n", name, t.median(name), t.spread(name),
-                    t.median(name) / copy);
+            System.out.printf("  %-30s %8.3f ms  (%s)  %6.2f x copy  %6.2f x floor%n", name, t.median(name),
+                    t.spread(name), t.median(name) / copy, t.median(name) / floor);
         }
         double fwd = t.median("ours forward") / copy;
         double fwdBwd = t.median("ours forward+backward") / copy;
-        double vsFwd = t.median("ours forward") / t.median("DL4J forward");
-        double vsFwdBwd = t.median("ours forward+backward") / t.median("DL4J forward+backward");
+        double frameworkFwd = Math.min(t.median("ND4J ops forward"), t.median("DL4J layer forward"));
+        double frameworkFwdBwd = Math.min(t.median("ND4J ops forward+backward"), t.median("DL4J layer forward+backward"));
+        double vsFwd = t.median("ours forward") / frameworkFwd;
+        double vsFwdBwd = t.median("ours forward+backward") / frameworkFwdBwd;
         boolean ok = fwd <= 3 && fwdBwd <= 6 && vsFwd <= 1 && vsFwdBwd <= 1;
         System.out.printf("  ratios: forward %.2f x copy (target <= 3), forward+backward %.2f x copy (<= 6), "
-                + "ours/DL4J forward %.2f (<= 1.0), ours/DL4J forward+backward %.2f (<= 1.0) -> %s%n",
+                + "ours / faster framework variant: forward %.2f, forward+backward %.2f (<= 1.0) -> %s%n",
                 fwd, fwdBwd, vsFwd, vsFwdBwd, ok ? "met" : "MISSED");
+        System.out.printf("  against the floor (copy into an existing array): forward %.2f x, forward+backward %.2f x%n",
+                t.median("ours forward") / floor, t.median("ours forward+backward") / floor);
         return ok;
     }
 }
