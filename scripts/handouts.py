@@ -1,0 +1,419 @@
+"""Course handouts from executed notebooks: self-contained HTML, PDF, and an index page.
+
+For every executed notebook (e.g. ``build/executed/java/01-bn-formula.ipynb``) this writes:
+
+- ``01-bn-formula.html``: JupyterLab's look plus book CSS (``scripts/handout/``), figures embedded
+  as PNG, code highlighted by Pygments, math typeset **at build time** to SVG by MathJax from
+  ``node_modules`` (npm package ``mathjax``, pinned in package-lock.json). The file has no script
+  and no link outside itself: it opens offline, in any browser, years from now.
+- ``01-bn-formula.pdf``: that HTML printed by headless Chromium (Debian's ``/usr/bin/chromium``,
+  or ``BNLAB_CHROMIUM``), A4, with a running header and page numbers.
+- ``index.html``: the chapters in order (file names start with their number), each with its title,
+  opening paragraph, links, and headline results.
+
+**Headline results** of a notebook are the printed output lines of its cells tagged ``headline``
+(cell metadata ``tags``, editable in JupyterLab's property inspector). When no cell is tagged, they
+are the last printed lines that read like d2l's results: comma-separated "name number" pairs,
+optionally after a ``label:`` (``loss 0.273, train acc 0.899, test acc 0.807``,
+``before: mean 3.07, std 1.85``, ``3313.6 examples/sec on cpu``).
+
+Fallbacks, each announced on stderr: without MathJax the math stays TeX source; without Chromium
+the HTML carries MathJax inline (still offline; the reader's browser typesets it) and there is no PDF.
+
+Command line: ``python scripts/handouts.py EXECUTED.ipynb... [--out build/handouts]``.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "scripts"  # holds the nbconvert template folder "handout"
+HANDOUTS = ROOT / "build" / "handouts"
+MATHJAX = ROOT / "node_modules" / "mathjax" / "es5" / "tex-svg-full.js"
+CHROMIUM = Path(os.environ.get("BNLAB_CHROMIUM", "/usr/bin/chromium"))
+MAX_HEADLINES = 4
+PAGE_TIMEOUT_MS = 120_000
+
+# One "name number" pair (or "number name", as in "3313.6 examples/sec on cpu").
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?"
+_NAME = r"[A-Za-z][A-Za-z0-9 _/()-]*?"
+_PAIR = rf"(?:{_NAME}\s*[=:]?\s+{_NUMBER}|{_NUMBER}\s+[A-Za-z][A-Za-z0-9 _/().-]*)"
+RESULT_LINE = re.compile(rf"^(?:[A-Za-z][\w ]*:\s*)?{_PAIR}(?:\s*,\s*{_PAIR})*\s*$")
+
+
+class HandoutError(RuntimeError):
+    """A handout could not be written as promised (e.g. it would need the network)."""
+
+
+def warn(message: str) -> None:
+    print(f"handouts: warning: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Chapter:
+    """What the index says about one executed notebook."""
+    notebook: Path
+    title: str
+    summary: str = ""          # opening paragraph, as markdown
+    headlines: list[str] = field(default_factory=list)
+    run: str = ""              # the first code cell's one-line result (library, profile, ...)
+    kernel: str = ""
+    executed_at: str = ""
+    seconds: float | None = None
+    figures: int = 0
+    tables: int = 0
+
+
+@dataclass
+class Handout:
+    chapter: Chapter
+    html: Path
+    pdf: Path | None = None
+    pages: int = 0
+    formulas: int = 0
+    seconds_html: float = 0.0
+    seconds_pdf: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading an executed notebook
+
+def _text(output) -> str:
+    if output.get("output_type") == "stream" and output.get("name") == "stdout":
+        return output.get("text", "")
+    if output.get("output_type") == "execute_result":
+        return output.get("data", {}).get("text/plain", "")
+    return ""
+
+
+def headlines(nb) -> list[str]:
+    """The headline result lines of an executed notebook (see the module doc)."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    tagged = [c for c in code if "headline" in c.get("metadata", {}).get("tags", [])]
+    if tagged:
+        return [line.rstrip() for c in tagged for o in c.get("outputs", [])
+                for line in _text(o).splitlines() if line.strip()]
+    found = [line.strip() for c in code for o in c.get("outputs", [])
+             if o.get("output_type") == "stream" for line in _text(o).splitlines()
+             if RESULT_LINE.match(line.strip())]
+    return found[-MAX_HEADLINES:]
+
+
+def chapter(path: Path, nb=None) -> Chapter:
+    """Title, opening paragraph, headline results and run facts of an executed notebook."""
+    nb = nb or nbformat.read(path, as_version=4)
+    title, summary = path.stem, ""
+    first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if first_md is not None:
+        lines = first_md.source.strip().splitlines()
+        if lines and lines[0].startswith("# "):
+            title = lines[0][2:].strip()
+            lines = lines[1:]
+        summary = "\n".join(lines).strip().split("\n\n")[0].strip()
+    info = Chapter(notebook=path, title=title, summary=summary, headlines=headlines(nb),
+                   kernel=nb.metadata.get("kernelspec", {}).get("display_name", ""))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if code:
+        first = [_text(o).strip() for o in code[0].get("outputs", [])
+                 if o.get("output_type") == "execute_result"]
+        if len(first) == 1 and "\n" not in first[0]:
+            info.run = first[0]
+    # nbclient and JupyterLab record when each cell ran (cell metadata "execution").
+    stamps = [c.metadata.get("execution", {}) for c in code]
+    starts = [s.get("iopub.execute_input") for s in stamps if s.get("iopub.execute_input")]
+    ends = [s.get("shell.execute_reply") for s in stamps if s.get("shell.execute_reply")]
+    if starts and ends:
+        t0 = datetime.fromisoformat(min(starts).replace("Z", "+00:00"))
+        t1 = datetime.fromisoformat(max(ends).replace("Z", "+00:00"))
+        info.executed_at = t0.astimezone().strftime("%Y-%m-%d %H:%M")
+        info.seconds = (t1 - t0).total_seconds()
+    for c in code:
+        for o in c.get("outputs", []):
+            data = o.get("data", {})
+            info.figures += "image/png" in data or "image/svg+xml" in data
+            info.tables += "<table" in str(data.get("text/html", ""))
+    return info
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+def mathjax_tag(inline: bool) -> str:
+    """The MathJax <script>: a file URL for the build-time browser, or inlined for a reader's one."""
+    if not MATHJAX.exists():
+        return ""
+    if inline:  # "</script" inside the code would end the element early
+        return ('<script id="bnlab-mathjax">'
+                + MATHJAX.read_text(encoding="utf-8").replace("</script", "<\\/script")
+                + "</script>")
+    return f'<script id="bnlab-mathjax" src="{MATHJAX.as_uri()}"></script>'
+
+
+def notebook_html(nb, info: Chapter, inline_mathjax: bool) -> str:
+    """The notebook as HTML with the "handout" template (scripts/handout/)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
+                            embed_images=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    facts = [f"{info.kernel}" if info.kernel else "",
+             f"executed {info.executed_at}" if info.executed_at else ""]
+    resources = {"metadata": {"name": info.title},
+                 "bnlab_mathjax": mathjax_tag(inline_mathjax),
+                 "bnlab_run": ", ".join(f for f in facts if f)}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+INDEX_CSS = """
+body { font: 15px/1.55 "DejaVu Sans", system-ui, sans-serif; max-width: 52rem; margin: 0 auto;
+       padding: 2rem 1.5rem 4rem; color: #222; }
+h1 { font-size: 1.9rem; margin-bottom: 0.2rem; }
+.built { color: #666; font-size: 0.9rem; margin-top: 0; }
+ol.chapters { list-style: none; padding: 0; }
+ol.chapters > li { border-top: 1px solid #ddd; padding: 1rem 0; break-inside: avoid; }
+.chapter-title { font-size: 1.25rem; font-weight: 600; }
+.chapter-title a { color: #1a5fb4; text-decoration: none; }
+.links a { margin-right: 0.8rem; font-size: 0.9rem; }
+.summary { margin: 0.4rem 0; }
+pre.results { background: #f5f6f7; border-left: 3px solid #1a5fb4; padding: 0.5rem 0.8rem;
+              font: 13px/1.5 "DejaVu Sans Mono", monospace; white-space: pre-wrap; margin: 0.5rem 0; }
+.facts { color: #666; font-size: 0.85rem; }
+.warning { background: #fff3cd; padding: 0.5rem 0.8rem; }
+"""
+
+
+def _markdown(text: str, inline: bool = False) -> str:
+    from nbconvert.filters import markdown2html
+    rendered = markdown2html(text).strip()
+    match = re.fullmatch(r"<p>(.*)</p>", rendered, re.S) if inline else None
+    return match.group(1) if match else rendered
+
+
+def index_html(handouts: list[Handout], notes: list[str], inline_mathjax: bool) -> str:
+    items = []
+    for h in handouts:
+        c = h.chapter
+        links = [f'<a href="{html.escape(h.html.name)}">HTML</a>']
+        if h.pdf is not None:
+            links.append(f'<a href="{html.escape(h.pdf.name)}">PDF</a> '
+                         f'({h.pages} pages, {h.pdf.stat().st_size // 1024} KiB)')
+        facts = [f"{c.figures} figure{'s' * (c.figures != 1)}",
+                 f"{c.tables} table{'s' * (c.tables != 1)}"]
+        if c.executed_at:
+            facts.append(f"executed {c.executed_at}"
+                         + (f" in {c.seconds:.0f} s" if c.seconds is not None else ""))
+        if c.kernel:
+            facts.append(f"kernel {c.kernel}")
+        results = ("<pre class=\"results\">" + html.escape("\n".join(c.headlines)) + "</pre>"
+                   if c.headlines else "")
+        run = f'<div class="facts">{html.escape(c.run)}</div>' if c.run else ""
+        items.append(
+            f'<li class="chapter" id="{html.escape(c.notebook.stem)}">'
+            f'<div class="chapter-title"><a href="{html.escape(h.html.name)}">'
+            f'{_markdown(c.title, inline=True)}</a></div>'
+            f'<div class="links">{" ".join(links)}</div>'
+            f'<div class="summary">{_markdown(c.summary)}</div>{results}{run}'
+            f'<div class="facts">{html.escape(" · ".join(facts))}</div></li>')
+    warnings = "".join(f'<p class="warning">{html.escape(n)}</p>' for n in notes)
+    has_math = any("$" in h.chapter.title + h.chapter.summary for h in handouts)
+    script = mathjax_tag(inline_mathjax) if has_math else ""
+    config = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$']]}, svg: {fontCache: 'global'},"
+              " options: {enableMenu: false}};</script>" if script else "")
+    built = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>BN Lab handouts</title><style>{INDEX_CSS}</style>{config}{script}</head>
+<body><h1>BN Lab: Batch Normalization in Java</h1>
+<p class="built">Course handouts, one per notebook in chapter order; built {built}.</p>
+{warnings}<ol class="chapters">{''.join(items)}</ol></body></html>
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser: typesets math, then prints
+
+class Browser:
+    """Headless Chromium via Playwright, with every request outside file:// and data: refused.
+
+    Pass ``browser`` (a Playwright Browser) to reuse one already running, e.g. in a test;
+    otherwise ``with Browser() as b:`` starts Playwright and Debian's Chromium.
+    """
+
+    def __init__(self, browser=None):
+        self._given = browser
+        self._playwright = None
+        self.browser = browser
+        self.context = None
+        self.blocked: list[str] = []
+
+    def __enter__(self) -> "Browser":
+        if self.browser is None:
+            if not CHROMIUM.exists():
+                raise HandoutError(f"no Chromium at {CHROMIUM}: install Debian's chromium (as root: "
+                                   "apt-get install chromium) or set BNLAB_CHROMIUM.")
+            from playwright.sync_api import sync_playwright
+            self._playwright = sync_playwright().start()
+            # Never a browser download (no `playwright install`): the system's Chromium.
+            self.browser = self._playwright.chromium.launch(executable_path=str(CHROMIUM))
+        self.context = self.browser.new_context()
+        self.context.set_default_timeout(PAGE_TIMEOUT_MS)
+        self.context.route("**/*", self._route)
+        return self
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:  # a handout must not need the network: record it, the caller fails on it
+            self.blocked.append(url)
+            route.abort()
+
+    def __exit__(self, *exc) -> None:
+        if self.context is not None:
+            self.context.close()
+        if self._given is None and self.browser is not None:
+            self.browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+    def typeset(self, source: str, target: Path) -> int:
+        """Loads ``source`` HTML, lets MathJax typeset it, writes the static result to ``target``.
+
+        Returns the number of formulas. Scripts are removed from the result: the SVG math, its
+        stylesheet and the glyph cache are plain DOM, so the file needs nothing else.
+        """
+        staging = target.with_name(f".{target.stem}.staging.html")
+        staging.write_text(source, encoding="utf-8")
+        page = self.context.new_page()
+        try:
+            self.blocked.clear()
+            page.goto(staging.as_uri(), wait_until="load")
+            result = page.evaluate("""async () => {
+                if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+                    await MathJax.startup.promise;
+                }
+                const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
+                    .map(e => e.getAttribute('data-mjx-error') || e.textContent);
+                document.querySelectorAll('script').forEach(s => s.remove());
+                return {formulas: document.querySelectorAll('mjx-container').length, errors};
+            }""")
+            if self.blocked:
+                raise HandoutError(f"{target.name} asks the network for {self.blocked[:3]}; "
+                                   "a handout must be self-contained (see scripts/handout/)")
+            for error in result["errors"]:
+                warn(f"{target.name}: TeX error: {error}")
+            target.write_text(page.content(), encoding="utf-8")
+            return result["formulas"]
+        finally:
+            page.close()
+            staging.unlink(missing_ok=True)
+
+    def print_pdf(self, source: Path, target: Path, title: str) -> int:
+        """Prints the HTML file ``source`` to ``target`` (A4, header, page numbers); returns pages."""
+        page = self.context.new_page()
+        try:
+            page.goto(source.as_uri(), wait_until="load")
+            small = "font: 8px 'DejaVu Sans', sans-serif; color: #777; width: 100%; margin: 0 14mm;"
+            page.pdf(path=str(target), format="A4", print_background=True,
+                     prefer_css_page_size=True, display_header_footer=True,
+                     header_template=(f'<div style="{small} display: flex; justify-content: '
+                                      f'space-between;"><span>BN Lab</span><span>'
+                                      f'{html.escape(title)}</span></div>'),
+                     footer_template=(f'<div style="{small} text-align: center;">'
+                                      '<span class="pageNumber"></span> / '
+                                      '<span class="totalPages"></span></div>'))
+            if self.blocked:
+                raise HandoutError(f"{source.name} asks the network for {self.blocked[:3]}")
+        finally:
+            page.close()
+        return pdf_pages(target)
+
+
+def pdf_pages(pdf: Path) -> int:
+    """Page count of a PDF written by Chromium (its page objects are not compressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Putting it together
+
+def build(executed: list[Path], out_dir: Path = HANDOUTS, browser=None,
+          pdf: bool = True) -> list[Handout]:
+    """Writes the HTML (and PDF) handout of every executed notebook, in the order given, and the
+    index. ``browser``: a running Playwright Browser to reuse (else Chromium is started here)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    have_browser = browser is not None or CHROMIUM.exists()
+    notes = []
+    if not MATHJAX.exists():
+        notes.append(f"MathJax is missing ({MATHJAX.relative_to(ROOT)}): math is shown as TeX "
+                     "source. Fix: install Node.js with npm and run scripts/setup.sh (npm ci).")
+    if not have_browser:
+        notes.append(f"No Chromium at {CHROMIUM}: HTML handouts typeset math when opened, no PDFs. "
+                     "Fix: apt-get install chromium (as root), or set BNLAB_CHROMIUM.")
+    for note in notes:
+        warn(note)
+    handouts = [Handout(chapter(p), out_dir / (p.stem + ".html")) for p in executed]
+    # A handout left from an earlier run (a renamed notebook, one that failed this time) would
+    # pass for current: the folder holds exactly this build.
+    keep = {"index.html"} | {h.html.name for h in handouts}
+    if pdf and have_browser:
+        keep |= {h.html.stem + ".pdf" for h in handouts}
+    for old in [*out_dir.glob("*.html"), *out_dir.glob("*.pdf")]:
+        if old.name not in keep:
+            old.unlink()
+    if not have_browser:
+        for h in handouts:
+            nb = nbformat.read(h.chapter.notebook, as_version=4)
+            h.html.write_text(notebook_html(nb, h.chapter, inline_mathjax=True), encoding="utf-8")
+        (out_dir / "index.html").write_text(index_html(handouts, notes, True), encoding="utf-8")
+        return handouts
+    with Browser(browser) as b:
+        for h in handouts:
+            started = time.perf_counter()
+            nb = nbformat.read(h.chapter.notebook, as_version=4)
+            h.formulas = b.typeset(notebook_html(nb, h.chapter, inline_mathjax=False), h.html)
+            h.seconds_html = time.perf_counter() - started
+            if pdf:
+                started = time.perf_counter()
+                h.pdf = h.html.with_suffix(".pdf")
+                h.pages = b.print_pdf(h.html, h.pdf, h.chapter.title)
+                h.seconds_pdf = time.perf_counter() - started
+        b.typeset(index_html(handouts, notes, False), out_dir / "index.html")
+    return handouts
+
+
+def describe(h: Handout) -> str:
+    size = h.html.stat().st_size // 1024
+    line = f"{h.html.name} ({size} KiB, {h.formulas} formulas, {h.seconds_html:.1f} s)"
+    if h.pdf is not None:
+        line += (f", {h.pdf.name} ({h.pages} pages, {h.pdf.stat().st_size // 1024} KiB, "
+                 f"{h.seconds_pdf:.1f} s)")
+    return line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path, help="executed notebooks, in order")
+    parser.add_argument("--out", type=Path, default=HANDOUTS, help="output folder")
+    parser.add_argument("--no-pdf", action="store_true", help="HTML and index only")
+    args = parser.parse_args(argv)
+    for h in build(args.notebooks, args.out, pdf=not args.no_pdf):
+        print(f"  {describe(h)}")
+    print(f"index: {args.out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
