@@ -357,7 +357,7 @@ def build(executed: list[Path], out_dir: Path = HANDOUTS, browser=None,
     have_browser = browser is not None or CHROMIUM.exists()
     notes = []
     if not MATHJAX.exists():
-        notes.append(f"MathJax is missing ({MATHJAX.relative_to(ROOT)}): math is shown as TeX "
+        notes.append(f"MathJax is missing ({MATHJAX}): math is shown as TeX "
                      "source. Fix: install Node.js with npm and run scripts/setup.sh (npm ci).")
     if not have_browser:
         notes.append(f"No Chromium at {CHROMIUM}: HTML handouts typeset math when opened, no PDFs. "

@@ -1,0 +1,443 @@
+"""The course as people meet it, in a real browser: Debian's Chromium driven by Playwright.
+
+1. A student opens notebook 1 in JupyterLab (127.0.0.1, a token, the project's .venv), runs all
+   cells with the ``java`` kernel and sees the Tablesaw table and the XChart figure, no error.
+2. A teacher turns the notebook JupyterLab just saved into a handout: the HTML shows the figure
+   and typeset math with the network cut off, and a PDF page rendered to PNG shows the figure.
+
+JupyterLab serves a copy of notebooks/ in a temporary folder (with ``lib`` linked beside it, so
+the notebook's ``../lib/target`` class path resolves) and autosave is off: the committed notebook
+cannot gain outputs, and the last test checks that it did not. Screenshots, the JupyterLab log,
+the handout and its rendered pages go to build/browser/.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import handouts
+import notebooks as nbrun
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt")
+
+ROOT = nbrun.ROOT
+OUT = nbrun.BUILD / "browser"
+NOTEBOOK = nbrun.notebooks()[0]  # the issue's "notebook 1": the first chapter
+KERNEL = "java"
+LAB_START_TIMEOUT = 120      # s, JupyterLab answering on its port
+RUN_ALL_TIMEOUT = 600        # s, every cell of notebook 1 executed (kernel start included)
+UI_TIMEOUT_MS = 90_000       # one UI step (page load, menu, kernel ready)
+STDERR = "application/vnd.jupyter.stderr"  # JupyterLab renders error outputs and stderr with it
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def png_size(data_b64: str) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    raw = base64.b64decode(data_b64[:64])
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", raw[16:24])
+
+
+def outputs(nb, mime: str) -> list:
+    return [o["data"][mime] for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if mime in o.get("data", {})]
+
+
+@dataclass
+class LabRun:
+    """What the student saw in JupyterLab after Run All."""
+    kernel_display: str
+    session_kernels: list[str]
+    code_cells: int
+    prompts: list[str]
+    tables: int
+    images: list[dict]
+    stderr_texts: list[str]
+    saved: Path                      # the notebook as JupyterLab saved it (in the temp copy)
+    seconds: float
+    screenshots: list[Path] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def committed_hash():
+    return sha256(NOTEBOOK)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not handouts.CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {handouts.CHROMIUM}: install Debian's chromium (as root: "
+                    "apt-get install chromium poppler-utils; scripts/setup.sh does it) or set "
+                    "BNLAB_CHROMIUM", pytrace=False)
+    with playwright_api.sync_playwright() as p:
+        # The system's Chromium; never `playwright install` (no browser downloads here).
+        browser = p.chromium.launch(executable_path=str(handouts.CHROMIUM))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory, committed_hash):
+    """JupyterLab from this Python environment on 127.0.0.1, serving a copy of the notebooks."""
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(nbrun.NOTEBOOKS, work / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (work / "lib").symlink_to(ROOT / "lib")  # the notebooks put ../lib/target on the class path
+    settings = work / "settings"
+    for plugin, values in {
+        # never write to a notebook behind the test's back; the test saves explicitly
+        "docmanager-extension/plugin": {"autosave": False},
+        # every cell in the DOM, so outputs far down the notebook can be found
+        "notebook-extension/tracker": {"windowingMode": "none"},
+        # no news or update checks: they need the network and pop up over the page
+        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    }.items():
+        f = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(values))
+    port, token = free_port(), secrets.token_hex(24)
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
+           "JUPYTER_CONFIG_DIR": str(work / "config"), "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
+           "OMP_WAIT_POLICY": "PASSIVE"}
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = (OUT / "jupyterlab.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.extension_manager=readonly",  # no PyPI queries from the extension manager
+         *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + LAB_START_TIMEOUT
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"JupyterLab exited with {server.returncode}; see {OUT / 'jupyterlab.log'}")
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.terminate()
+            pytest.fail(f"JupyterLab did not answer on {base} in {LAB_START_TIMEOUT} s; "
+                        f"see {OUT / 'jupyterlab.log'}")
+        time.sleep(0.5)
+    try:
+        yield {"base": base, "token": token, "work": work}
+    finally:
+        server.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def api(lab, path: str):
+    with urllib.request.urlopen(f"{lab['base']}{path}?token={lab['token']}", timeout=10) as r:
+        return json.load(r)
+
+
+def menu(page, top: str, item: str) -> None:
+    """Click a JupyterLab menu bar entry, then one of its items, by their visible labels."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{re.escape(top)}$")).click()
+    page.locator(".lm-Menu-item").filter(has=page.locator(
+        ".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$"))).click()
+
+
+@pytest.fixture(scope="module")
+def lab_run(chromium, lab_server) -> LabRun:
+    """Open notebook 1, check the kernel, Run All, wait, look at the outputs, save."""
+    lab = lab_server
+    spec = api(lab, "/api/kernelspecs")["kernelspecs"].get(KERNEL)
+    assert spec, f"JupyterLab does not offer kernel '{KERNEL}': run scripts/setup.sh"
+    display = spec["spec"]["display_name"]
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    started = time.monotonic()
+    try:
+        page.goto(f"{lab['base']}/lab/tree/notebooks/{NOTEBOOK.name}?token={lab['token']}")
+        panel = page.locator(".jp-NotebookPanel").first
+        panel.wait_for(state="visible")
+        # The notebook names kernelspec 'java': JupyterLab starts it without asking and the
+        # toolbar shows its display name. (IJava reports no status before the first request,
+        # so the execution indicator says "unknown" until then: not something to wait for.)
+        page.locator(".jp-Toolbar-kernelName", has_text=display).first.wait_for()
+        sessions = [s["kernel"]["name"] for s in api(lab, "/api/sessions")
+                    if s.get("path", "").endswith(NOTEBOOK.name)]
+
+        menu(page, "Run", "Run All Cells")  # as a person would
+        code_cells = page.locator(".jp-Notebook .jp-CodeCell").count()
+        # Done = every code cell shows an execution count and the kernel is idle again.
+        page.wait_for_function(
+            """n => {
+                const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                    .map(p => p.textContent.trim());
+                const idle = document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]');
+                return prompts.length === n && prompts.every(t => /^\\[\\d+\\]:$/.test(t)) && idle;
+            }""", arg=code_cells, timeout=RUN_ALL_TIMEOUT * 1000, polling=1000)
+        seconds = time.monotonic() - started
+        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        tables = page.locator(".jp-Notebook .jp-OutputArea-output table").count()
+        images = page.evaluate("""() => [...document.querySelectorAll(
+                '.jp-Notebook .jp-OutputArea-output img')].map(i => ({
+            png: i.src.startsWith('data:image/png'), width: i.naturalWidth, height: i.naturalHeight}))""")
+        stderr = page.locator(f".jp-Notebook [data-mime-type='{STDERR}']").all_inner_texts()
+
+        # Screenshots: the first table and the figure, in view.
+        OUT.mkdir(parents=True, exist_ok=True)
+        shots = []
+        for name, selector in (("notebook1-table.png", ".jp-OutputArea-output table"),
+                               ("notebook1.png", ".jp-OutputArea-output img")):
+            target = page.locator(f".jp-Notebook {selector}")
+            if target.count():
+                target.first.scroll_into_view_if_needed()
+                page.screenshot(path=str(OUT / name))
+                shots.append(OUT / name)
+
+        # Save (File > Save Notebook; autosave is off) and wait until the tab is clean.
+        menu(page, "File", "Save Notebook")
+        page.locator(".jp-mod-current.jp-mod-dirty").wait_for(state="detached")
+    finally:
+        context.close()
+    saved = lab["work"] / "notebooks" / NOTEBOOK.name
+    return LabRun(display, sessions, code_cells, prompts, tables, images, stderr, saved, seconds,
+                  shots)
+
+
+def test_lab_uses_the_java_kernel(lab_run):
+    assert lab_run.session_kernels == [KERNEL], (
+        f"the notebook's session runs {lab_run.session_kernels}, expected ['{KERNEL}']")
+
+
+def test_lab_runs_every_cell(lab_run):
+    assert lab_run.code_cells > 0
+    counts = [int(p.strip("[]:")) for p in lab_run.prompts]
+    assert len(counts) == lab_run.code_cells
+    assert counts == sorted(counts) and len(set(counts)) == len(counts), \
+        f"cells ran out of order or twice: {counts}"
+    print(f"{NOTEBOOK.name}: {lab_run.code_cells} code cells run in JupyterLab in "
+          f"{lab_run.seconds:.0f} s (page load and kernel start included)")
+
+
+def test_lab_shows_no_error(lab_run):
+    assert not lab_run.stderr_texts, "error/stderr output in JupyterLab:\n" + "\n---\n".join(
+        t[:2000] for t in lab_run.stderr_texts)
+
+
+def test_lab_shows_the_table_and_the_figure(lab_run):
+    saved = nbformat.read(lab_run.saved, as_version=4)
+    expected_tables = sum("<table" in str(h) for h in outputs(saved, "text/html"))
+    pngs = outputs(saved, "image/png")
+    assert expected_tables >= 1 and pngs, "notebook 1 is meant to show a table and a figure"
+    assert lab_run.tables == expected_tables, \
+        f"{lab_run.tables} <table> on the page, {expected_tables} in the saved notebook"
+    shown = [(i["width"], i["height"]) for i in lab_run.images if i["png"]]
+    assert shown == [png_size(p) for p in pngs], \
+        f"PNG figures on the page {shown} vs in the notebook {[png_size(p) for p in pngs]}"
+    assert all(w > 0 and h > 0 for w, h in shown), "a figure did not decode"
+    for shot in lab_run.screenshots:
+        assert shot.stat().st_size > 10_000, f"{shot} looks empty"
+    assert {s.name for s in lab_run.screenshots} == {"notebook1.png", "notebook1-table.png"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The teacher's side: a handout of the notebook JupyterLab just ran and saved.
+
+@dataclass
+class HandoutView:
+    handout: handouts.Handout
+    file_text: str
+    external_requests: list[str]
+    formulas_shown: int
+    raw_tex: list[str]
+    tables: int
+    images: list[dict]      # per <img>: png?, natural size, ink fraction, main colours
+    screenshot: Path
+
+
+@pytest.fixture(scope="module")
+def handout(chromium, lab_run):
+    """Build the handout (HTML + PDF) of the saved notebook, as the main command does."""
+    out = OUT / "handouts"
+    started = time.monotonic()
+    [made] = handouts.build([lab_run.saved], out, browser=chromium)
+    print(f"handout built in {time.monotonic() - started:.1f} s: {handouts.describe(made)}")
+    return made
+
+
+@pytest.fixture(scope="module")
+def handout_view(chromium, handout) -> HandoutView:
+    """Open the HTML handout with every request outside file:// refused, and look at it."""
+    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    external = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    try:
+        page.goto(handout.html.as_uri(), wait_until="load")
+        formulas = page.locator("mjx-container svg").count()
+        # TeX left untypeset would show its delimiters in the prose.
+        raw_tex = re.findall(r"\$\$|\\frac|\\hat", " ".join(
+            page.locator(".jp-MarkdownCell").all_inner_texts()))
+        tables = page.locator(".jp-OutputArea-output table").count()
+        images = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output img')]
+            .map(img => {
+                const c = document.createElement('canvas');
+                c.width = img.naturalWidth; c.height = img.naturalHeight;
+                const g = c.getContext('2d');
+                g.drawImage(img, 0, 0);
+                const d = g.getImageData(0, 0, c.width, c.height).data;
+                let ink = 0; const colours = {};
+                for (let i = 0; i < d.length; i += 4) {
+                    const [r, gr, b] = [d[i], d[i + 1], d[i + 2]];
+                    if (r < 230 || gr < 230 || b < 230) ink++;
+                    if (Math.max(r, gr, b) - Math.min(r, gr, b) > 80) {  // saturated: a series colour
+                        const key = [r, gr, b].map(v => v >> 4 << 4).join(',');
+                        colours[key] = (colours[key] || 0) + 1;
+                    }
+                }
+                const top = Object.entries(colours).sort((a, b) => b[1] - a[1]).slice(0, 3)
+                    .map(([k]) => k.split(',').map(Number));
+                return {png: img.src.startsWith('data:image/png'), width: img.naturalWidth,
+                        height: img.naturalHeight, ink: ink / (d.length / 4), colours: top};
+            })""")
+        figure = page.locator(".jp-OutputArea-output img").first
+        figure.scroll_into_view_if_needed()
+        shot = OUT / "handout-html.png"
+        page.screenshot(path=str(shot))
+    finally:
+        context.close()
+    return HandoutView(handout, handout.html.read_text(encoding="utf-8"), external, formulas,
+                       raw_tex, tables, images, shot)
+
+
+def test_handout_html_is_self_contained(handout_view):
+    assert not handout_view.external_requests, \
+        f"the handout asked the network for {handout_view.external_requests}"
+    assert "<script" not in handout_view.file_text.lower(), "the handout still carries scripts"
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', handout_view.file_text), \
+        "the handout links a resource outside itself"
+
+
+def test_handout_html_shows_math_tables_and_figures(handout_view, lab_run):
+    saved = nbformat.read(lab_run.saved, as_version=4)
+    pngs = outputs(saved, "image/png")
+    assert handout_view.formulas_shown == handout_view.handout.formulas > 0, \
+        "no typeset math in the handout (is MathJax in node_modules? run scripts/setup.sh)"
+    assert not handout_view.raw_tex, f"untypeset TeX in the handout: {handout_view.raw_tex[:5]}"
+    assert handout_view.tables == sum("<table" in str(h) for h in outputs(saved, "text/html"))
+    shown = [i for i in handout_view.images if i["png"]]
+    assert [(i["width"], i["height"]) for i in shown] == [png_size(p) for p in pngs]
+    for image in shown:  # a real chart: some ink on white, and series colours
+        assert 0.02 < image["ink"] < 0.9, f"figure looks blank or solid: ink {image['ink']:.3f}"
+        assert image["colours"], "figure has no saturated (series) colour"
+    assert handout_view.screenshot.stat().st_size > 10_000
+
+
+def run_tool(*args: str) -> str:
+    tool = shutil.which(args[0])
+    assert tool, f"'{args[0]}' is missing: install poppler-utils (scripts/setup.sh does it as root)"
+    return subprocess.run([tool, *args[1:]], check=True, capture_output=True, text=True).stdout
+
+
+def read_ppm(path: Path) -> tuple[int, int, bytes]:
+    """A binary PPM (P6, 8-bit) as written by pdftoppm: width, height, RGB bytes."""
+    data = path.read_bytes()
+    magic, width, height, maxval, pixels = re.match(
+        rb"(P6)\s+(\d+)\s+(\d+)\s+(\d+)\s(.*)", data, re.S).groups()
+    assert maxval == b"255"
+    return int(width), int(height), pixels
+
+
+def colour_hits(pixels: bytes, colours: list[list[int]], tolerance: int = 24) -> int:
+    """How many pixels are within ``tolerance`` (per channel) of one of ``colours``."""
+    hits = 0
+    for i in range(0, len(pixels), 3):
+        r, g, b = pixels[i], pixels[i + 1], pixels[i + 2]
+        for cr, cg, cb in colours:
+            # colours were quantized down to multiples of 16: compare with the bin's centre
+            if abs(r - cr - 8) <= tolerance and abs(g - cg - 8) <= tolerance \
+                    and abs(b - cb - 8) <= tolerance:
+                hits += 1
+                break
+    return hits
+
+
+def test_handout_pdf_shows_the_figures(handout, handout_view, lab_run, tmp_path):
+    assert handout.pdf is not None and handout.pdf.exists(), "no PDF handout (is chromium there?)"
+    assert handout.pages == int(re.search(r"Pages:\s+(\d+)", run_tool("pdfinfo", str(handout.pdf))).group(1))
+    # Every figure is embedded at its full pixel size: pdfimages lists page, width, height.
+    rows = [line.split() for line in run_tool("pdfimages", "-list", str(handout.pdf)).splitlines()[2:]]
+    embedded = [(int(r[3]), int(r[4])) for r in rows if r[2] == "image"]
+    saved = nbformat.read(lab_run.saved, as_version=4)
+    assert embedded == [png_size(p) for p in outputs(saved, "image/png")]
+    figure_page = int(rows[0][0])
+    without_images = sorted(set(range(1, handout.pages + 1)) - {int(r[0]) for r in rows})
+    # Text: the title is there, and the math was typeset (no TeX source in the text layer).
+    text = " ".join(run_tool("pdftotext", str(handout.pdf), "-").split())
+    assert " ".join(handout.chapter.title.split()) in text
+    assert "\\frac" not in text and "$$" not in text
+    # The page, rendered to PNG (kept for people) and PPM (read here): the figure's own series
+    # colours cover a real area of it, and far less of a page without a figure.
+    png = OUT / f"handout-page-{figure_page}.png"
+    run_tool("pdftoppm", "-r", "72", "-f", str(figure_page), "-l", str(figure_page), "-png",
+             "-singlefile", str(handout.pdf), str(png.with_suffix("")))
+    assert png.stat().st_size > 10_000
+    colours = handout_view.images[0]["colours"]
+    hits = {}
+    for page in [figure_page, *without_images[:1]]:
+        stem = tmp_path / f"page{page}"
+        run_tool("pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), "-singlefile",
+                 str(handout.pdf), str(stem))
+        width, height, pixels = read_ppm(stem.with_suffix(".ppm"))
+        hits[page] = colour_hits(pixels, colours)
+    print(f"PDF: {handout.pages} pages; figure on page {figure_page}; series-colour pixels "
+          f"per page {hits}; rendered page: {png}")
+    assert hits[figure_page] > 2_000, f"the figure's colours barely show on page {figure_page}"
+    for page in without_images[:1]:
+        assert hits[page] * 10 < hits[figure_page], f"page {page} has no figure but its colours"
+
+
+def test_committed_notebook_is_unchanged(lab_run, committed_hash):
+    # After JupyterLab ran and saved its copy, the file in notebooks/ is byte for byte the same.
+    assert sha256(NOTEBOOK) == committed_hash, f"{NOTEBOOK} was modified by the browser test"
+    assert lab_run.saved != NOTEBOOK and lab_run.saved.exists()
