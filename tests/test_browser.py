@@ -1,6 +1,7 @@
 """The course as people meet it, in a real browser: Debian's Chromium driven by Playwright.
 
-1. A student opens notebook 1 in JupyterLab (127.0.0.1, a token, the project's .venv), runs all
+1. A student opens notebook 1 in JupyterLab (started by the README's scripts/lab.sh: 127.0.0.1,
+   a token, the project's .venv), runs all
    cells with the ``java`` kernel and sees the Tablesaw table and the XChart figure, no error.
 2. A teacher turns the notebook JupyterLab just saved into a handout: the HTML shows the figure
    and typeset math with the network cut off, and a PDF page rendered to PNG shows the figure.
@@ -19,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -40,7 +42,7 @@ ROOT = nbrun.ROOT
 OUT = nbrun.BUILD / "browser"
 NOTEBOOK = nbrun.notebooks()[0]  # the issue's "notebook 1": the first chapter
 KERNEL = "java"
-LAB_START_TIMEOUT = 120      # s, JupyterLab answering on its port
+LAB_START_TIMEOUT = 300      # s, scripts/lab.sh: set-up check, then JupyterLab answering
 RUN_ALL_TIMEOUT = 600        # s, every cell of notebook 1 executed (kernel start included)
 UI_TIMEOUT_MS = 90_000       # one UI step (page load, menu, kernel ready)
 STDERR = "application/vnd.jupyter.stderr"  # JupyterLab renders error outputs and stderr with it
@@ -124,17 +126,18 @@ def lab_server(tmp_path_factory, committed_hash):
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
            "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
            "JUPYTER_CONFIG_DIR": str(work / "config"), "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
-           "OMP_WAIT_POLICY": "PASSIVE"}
+           "BNLAB_LAB_ROOT": str(work)}
     OUT.mkdir(parents=True, exist_ok=True)
     log = (OUT / "jupyterlab.log").open("w")
+    # The README's command itself (scripts/lab.sh: set-up check, .venv, 127.0.0.1), serving the copy.
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--LabApp.extension_manager=readonly",  # no PyPI queries from the extension manager
-         *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root
-        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        ["bash", str(ROOT / "scripts" / "lab.sh"), f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         "--LabApp.news_url=",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.extension_manager=readonly"],  # no PyPI queries from the extension manager
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True)  # its own process group: set-up children included in the stop
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + LAB_START_TIMEOUT
     while True:
@@ -147,18 +150,18 @@ def lab_server(tmp_path_factory, committed_hash):
         except OSError:
             pass
         if time.monotonic() > deadline:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             pytest.fail(f"JupyterLab did not answer on {base} in {LAB_START_TIMEOUT} s; "
                         f"see {OUT / 'jupyterlab.log'}")
         time.sleep(0.5)
     try:
         yield {"base": base, "token": token, "work": work}
     finally:
-        server.terminate()  # the server shuts its kernels down on SIGTERM
+        os.killpg(server.pid, signal.SIGTERM)  # JupyterLab shuts its kernels down on SIGTERM
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         log.close()
 
