@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up, then execute every notebook in the full profile under IJava and write
 #   build/executed/java/*.ipynb  (executed notebooks)
-#   build/handouts/*.html        (self-contained HTML handouts)
+#   build/handouts/              (handouts: NN-name.html offline, NN-name.pdf, index.html)
 # Options go to scripts/notebooks.py, e.g. `--kernel java --kernel jjava` to run both kernels.
 # BNLAB_PROFILE=quick gives a fast smoke run instead of the full one.
 set -euo pipefail

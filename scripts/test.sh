@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: set up, then the lib's JUnit tests (Maven) and the cross-cutting Python tests
-# (every notebook executed under IJava and JJava in the quick profile, pins, runner checks).
+# (every notebook executed under IJava and JJava in the quick profile, handouts, JupyterLab in
+# Debian's Chromium via Playwright, environment.yml/postBuild, pins, runner checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
