@@ -32,11 +32,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import sync_playwright
 
 import handouts
 import notebooks as nbrun
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt")
 
 ROOT = nbrun.ROOT
 OUT = nbrun.BUILD / "browser"
@@ -96,7 +95,7 @@ def chromium():
         pytest.fail(f"no Chromium at {handouts.CHROMIUM}: install Debian's chromium (as root: "
                     "apt-get install chromium poppler-utils; scripts/setup.sh does it) or set "
                     "BNLAB_CHROMIUM", pytrace=False)
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         # The system's Chromium; never `playwright install` (no browser downloads here).
         browser = p.chromium.launch(executable_path=str(handouts.CHROMIUM))
         yield browser
