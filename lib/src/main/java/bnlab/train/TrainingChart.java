@@ -53,7 +53,9 @@ public final class TrainingChart {
     private static XYChart axes(String title, int epochs) {
         XYChart chart = Charts.lines(title, "epoch", "");
         chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisMax((double) Math.max(1, epochs));
+        // a hair past the last epoch: XChart puts ticks only at the data's x values when they are
+        // equally spaced (0, 0.2, 0.4, ...), giving labels like 0.6 and 1.2 instead of 1, 2, 3
+        chart.getStyler().setXAxisMax(Math.max(1, epochs) + 1e-3);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setXAxisDecimalPattern("0.#");
         // below the plot: inside, it would sit on the accuracy curves near 0.9
