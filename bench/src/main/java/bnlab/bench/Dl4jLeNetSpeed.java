@@ -54,11 +54,12 @@ public final class Dl4jLeNetSpeed {
         Dl4jClassifier tuned = Dl4jLeNet.create(1);
         variants.put("tuned: workspaces ENABLED, cache NONE, trainStep (fit + accuracy listener)",
                 tuned::trainStep);
-        MultiLayerNetwork plain = Dl4jLeNet.network(1);
+        MultiLayerNetwork plain = all ? Dl4jLeNet.network(1) : null;
         if (all) variants.put("same, bare fit(x, y) + score() (no accuracy listener)", b -> {
             INDArray y = b.yOneHot();
             plain.fit(b.x(), y);
             plain.score();
+            y.close();
         });
         if (all) variants.put("cache DEVICE (im2col kept for backprop)", step(net(c -> c.setCacheMode(CacheMode.DEVICE))));
         if (all) variants.put("workspaces NONE (training and inference)", step(net(c -> {
@@ -84,10 +85,10 @@ public final class Dl4jLeNetSpeed {
             }
             next += perRound;
         }
-        System.out.printf("%d warm-up steps, then %d rounds x %d steps per variant (median wall ms/step"
+        if (rounds > 0) System.out.printf("%d warm-up steps, then %d rounds x %d steps per variant (median wall ms/step"
                 + " over rounds, its range, and the process's mean CPU ms/step, all threads):%n",
                 warmup, rounds, perRound);
-        ms.forEach((name, samples) -> {
+        if (rounds > 0) ms.forEach((name, samples) -> {
             double[] s = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
             System.out.printf(Locale.ROOT, "  %7.1f examples/s  %6.1f ms/step (%.0f..%.0f)  cpu %6.1f ms/step  %s%n",

@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * from the same pass by a listener: DL4J hands it the activations entering the output layer, and
  * it applies the output layer's affine map ({@code h W + b}, 84&times;10, parameters before the
  * update) and takes the arg-max, which equals the softmax's arg-max. That costs one small
- * matrix product, about 0.1% of a step, instead of a second forward pass (which in training mode
+ * matrix product and a 256&times;10 arg-max, well under 1% of a step, instead of a second forward pass (which in training mode
  * would also move the BN moving statistics a second time).
  */
 public final class Dl4jClassifier implements Classifier {
@@ -89,12 +89,18 @@ public final class Dl4jClassifier implements Classifier {
 
     /** Correct arg-maxes of the rows of {@code scores} against {@code labels}. */
     static int count(INDArray scores, int[] labels) {
-        float[][] s = scores.toFloatMatrix();
+        // one bulk copy of a plain row-major buffer (toFloatMatrix() copies row by row: ~7 ms)
+        boolean plain = scores.ordering() == 'c' && !scores.isView()
+                && scores.data().length() == scores.length();
+        INDArray rows = plain ? scores : scores.dup('c');
+        float[] s = rows.data().asFloat();
+        if (!plain) rows.close();
+        int k = (int) scores.size(1);
         int correct = 0;
         for (int i = 0; i < labels.length; i++) {
             int best = 0;
-            for (int k = 1; k < s[i].length; k++) {
-                if (s[i][k] > s[i][best]) best = k;
+            for (int j = 1; j < k; j++) {
+                if (s[i * k + j] > s[i * k + best]) best = j;
             }
             if (best == labels[i]) correct++;
         }

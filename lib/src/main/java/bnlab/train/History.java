@@ -98,8 +98,11 @@ public final class History {
         return examples / trainSeconds();
     }
 
-    /** The largest resident memory measured after an epoch, MiB (NaN if unknown). */
-    public double peakRssMiB() {
+    /**
+     * The largest resident memory measured after an epoch, MiB (NaN if unknown). Not the peak
+     * within an epoch ({@link Machine#peakRssMiB()} has that, for the whole process).
+     */
+    public double maxRssMiB() {
         return epochs.stream().mapToDouble(EpochResult::rssMiB).max().orElse(Double.NaN);
     }
 
@@ -137,7 +140,7 @@ public final class History {
 
     /**
      * Runs side by side, one row each: the last epoch's loss and accuracies, examples/sec, total
-     * training and wall seconds, and the largest memory measured.
+     * training and wall seconds, and the largest resident memory measured after an epoch.
      */
     public static Table compare(History... runs) {
         List<History> rs = List.of(runs);
@@ -149,7 +152,7 @@ public final class History {
                 column("examples/sec", 1, rs.stream().mapToDouble(History::examplesPerSecond).toArray()),
                 column("train s", 1, rs.stream().mapToDouble(History::trainSeconds).toArray()),
                 column("wall s", 1, rs.stream().mapToDouble(History::wallSeconds).toArray()),
-                column("peak RSS MiB", 0, rs.stream().mapToDouble(History::peakRssMiB).toArray()));
+                column("RSS MiB", 0, rs.stream().mapToDouble(History::maxRssMiB).toArray()));
     }
 
     /** The training figure: train loss, train acc and test acc against the epoch. */
