@@ -1,0 +1,146 @@
+package bnlab.train;
+
+import bnlab.data.Batch;
+import bnlab.data.FashionMnist;
+import bnlab.data.ImageDataset;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * d2l's {@code train_ch6} for any {@link Classifier}: epochs over shuffled mini-batches, the
+ * mean training loss and training accuracy of each epoch, the test accuracy in inference mode
+ * after it, and examples per second.
+ * <pre>{@code
+ * History h = new Trainer().fit(net, FashionMnist.load(profile), profile.epochs());
+ * System.out.println(h);   // loss 0.273, train acc 0.899, test acc 0.807
+ *                          // 3313.6 examples/sec on AMD EPYC, 2 threads
+ * }</pre>
+ * The learning rate belongs to the network (its optimizer), not to the trainer.
+ *
+ * <p><b>Data order.</b> Epoch {@code e} (0-based) is shuffled with seed {@code seed + e}, so two
+ * networks trained with the same seed see exactly the same batches in the same order.
+ *
+ * <p><b>What the clock includes.</b> examples/sec counts the time inside
+ * {@link Classifier#trainStep} only: forward pass, loss, backward pass, parameter update and the
+ * loss/correct bookkeeping of the step, as d2l's timer does. It excludes assembling the batch
+ * (bytes to a float array), the test evaluation and the progress display; those are in the
+ * epoch's wall time ({@link EpochResult#wallSeconds()}).
+ *
+ * <p><b>Memory.</b> Each batch's image array is freed right after it is used instead of waiting
+ * for the garbage collector (ND4J frees native memory only when the GC runs), so a run's memory
+ * stays flat from epoch to epoch; the history records the resident memory after each epoch. A
+ * classifier must therefore not keep a batch's arrays after the call that received them.
+ */
+public final class Trainer {
+
+    /** d2l's batch size. */
+    public static final int BATCH_SIZE = 256;
+    /** The default seed of the data order. */
+    public static final long SEED = 42;
+
+    private final int batchSize;
+    private final long seed;
+
+    /** Batch size 256, data-order seed 42. */
+    public Trainer() {
+        this(BATCH_SIZE, SEED);
+    }
+
+    public Trainer(int batchSize, long seed) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size " + batchSize + " < 1");
+        this.batchSize = batchSize;
+        this.seed = seed;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Trains on {@code data.train()}, evaluates on {@code data.test()}, no progress display. */
+    public History fit(Classifier net, FashionMnist data, int epochs) {
+        return fit(net, data.train(), data.test(), epochs, ProgressListener.none());
+    }
+
+    /** Trains on {@code data.train()}, evaluates on {@code data.test()}, reporting to {@code progress}. */
+    public History fit(Classifier net, FashionMnist data, int epochs, ProgressListener progress) {
+        return fit(net, data.train(), data.test(), epochs, progress);
+    }
+
+    /** Trains {@code net} for {@code epochs} epochs on {@code train}, testing on {@code test}. */
+    public History fit(Classifier net, ImageDataset train, ImageDataset test, int epochs,
+                       ProgressListener progress) {
+        if (epochs < 1) throw new IllegalArgumentException("epochs " + epochs + " < 1");
+        History history = new History(net.name(), Machine.describe(), epochs);
+        int batches = train.batchCount(batchSize);
+        int every = Math.max(1, batches / Math.max(1, progress.updatesPerEpoch()));
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long wallStart = System.nanoTime();
+            long trainNanos = 0;
+            double lossSum = 0;
+            long correct = 0;
+            long examples = 0;
+            int b = 0;
+            for (Batch batch : train.batches(batchSize, epochSeed(epoch))) {
+                long t0 = System.nanoTime();
+                Classifier.StepResult step = net.trainStep(batch);
+                trainNanos += System.nanoTime() - t0;
+                free(batch);
+                check(step, batch, net);
+                lossSum += step.lossSum();
+                correct += step.correct();
+                examples += step.examples();
+                b++;
+                if (b % every == 0 && b < batches) {
+                    double x = epoch - 1 + (double) b / batches;
+                    history.add(new History.Point(x, lossSum / examples, (double) correct / examples));
+                    progress.update(new Progress(epoch, epochs, b, batches, lossSum / examples,
+                            (double) correct / examples, Double.NaN, history));
+                }
+            }
+            double loss = lossSum / examples;
+            double trainAcc = (double) correct / examples;
+            history.add(new History.Point(epoch, loss, trainAcc));
+            double testAcc = accuracy(net, test);
+            history.add(new EpochResult(epoch, loss, trainAcc, testAcc, examples, trainNanos / 1e9,
+                    (System.nanoTime() - wallStart) / 1e9, Machine.rssMiB()));
+            progress.update(new Progress(epoch, epochs, batches, batches, loss, trainAcc, testAcc,
+                    history));
+        }
+        return history;
+    }
+
+    /** Accuracy of {@code net} on {@code data} in inference mode, in batches of the batch size. */
+    public double accuracy(Classifier net, ImageDataset data) {
+        long correct = 0;
+        for (Batch batch : data.batches(batchSize)) {
+            correct += net.countCorrect(batch);
+            free(batch);
+        }
+        return (double) correct / data.size();
+    }
+
+    /** The seed that shuffles epoch {@code epoch} (1-based): {@code seed + epoch - 1}. */
+    public long epochSeed(int epoch) {
+        return seed + epoch - 1;
+    }
+
+    private static void check(Classifier.StepResult step, Batch batch, Classifier net) {
+        if (step.examples() != batch.size()) {
+            throw new IllegalStateException(net.name() + " reported " + step.examples()
+                    + " examples for a batch of " + batch.size());
+        }
+    }
+
+    private static void free(Batch batch) {
+        INDArray x = batch.x();
+        if (x.closeable()) x.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Trainer(batch size " + batchSize + ", seed " + seed + ")";
+    }
+}
