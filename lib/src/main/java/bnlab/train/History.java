@@ -155,6 +155,19 @@ public final class History {
                 column("RSS MiB", 0, rs.stream().mapToDouble(History::maxRssMiB).toArray()));
     }
 
+    /**
+     * Saves this run as a small CSV file (replaced atomically) and returns its absolute path;
+     * {@link #load} reads it back, e.g. notebook 5 reading notebook 4's run.
+     */
+    public java.nio.file.Path save(java.nio.file.Path file) {
+        return HistoryFile.save(this, file);
+    }
+
+    /** A run saved by {@link #save}: its epochs, with their figures at full precision. */
+    public static History load(java.nio.file.Path file) {
+        return HistoryFile.load(file);
+    }
+
     /** The training figure: train loss, train acc and test acc against the epoch. */
     public BufferedImage figure() {
         return TrainingChart.image(this);

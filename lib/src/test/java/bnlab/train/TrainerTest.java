@@ -113,6 +113,19 @@ class TrainerTest {
     }
 
     @Test
+    void savedHistoryReadsBackExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        History h = new Trainer(BATCH, 5).fit(new Stub(), TRAIN, TEST, 2, ProgressListener.none());
+        java.nio.file.Path file = h.save(dir.resolve("runs/h.csv"));
+        History back = History.load(file);
+        assertEquals(h.epochs(), back.epochs());
+        assertEquals(h.toString(), back.toString());
+        assertEquals(h.network(), back.network());
+        assertEquals(History.compare(h).print(), History.compare(back).print());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> History.load(java.nio.file.Files.writeString(dir.resolve("bad.csv"), "not a history\n")));
+    }
+
+    @Test
     void tableAndFigure() {
         History h = new Trainer(BATCH, 5).fit(new Stub(), TRAIN, TEST, 2, ProgressListener.none());
         Table t = h.table();
