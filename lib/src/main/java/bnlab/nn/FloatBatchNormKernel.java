@@ -25,12 +25,12 @@ final class FloatBatchNormKernel {
         View v = new View(x);
         int s = v.width / channels;
         double m = (double) v.rows * s;
-        double[] mean = v.sumPerChannel(channels, null, null, false);
+        double[] mean = v.sums(channels, null, null)[0];
         for (int c = 0; c < channels; c++) {
             mean[c] /= m;
         }
         float[] meanRow = perPosition(mean, s);
-        double[] var = v.sumPerChannel(channels, meanRow, null, true);
+        double[] var = v.sums(channels, null, meanRow)[0];
         for (int c = 0; c < channels; c++) {
             var[c] /= m;
         }
@@ -73,10 +73,9 @@ final class FloatBatchNormKernel {
         View hat = new View(xHat);
         View out = new View(dX);
         int s = dy.width / channels;
-        double[] sumBeta = dy.sumPerChannel(channels, null, null, false);
-        double[] sumGamma = dy.sumPerChannel(channels, null, hat, false);
-        System.arraycopy(sumBeta, 0, dBeta, 0, channels);
-        System.arraycopy(sumGamma, 0, dGamma, 0, channels);
+        double[][] sums = dy.sumsWithWeights(channels, hat);
+        System.arraycopy(sums[0], 0, dBeta, 0, channels);
+        System.arraycopy(sums[1], 0, dGamma, 0, channels);
         double m = (double) dy.rows * s;
         double[] scale = new double[channels];
         double[] shift = new double[channels];
@@ -126,54 +125,69 @@ final class FloatBatchNormKernel {
             buffer.put(offset + r * width, from, 0, width);
         }
 
-        /**
-         * Per channel, Σ over rows and positions of: the value (no centre, no weights), or
-         * (value − centre)² with {@code squares}, or value · weights when {@code weights} is given.
-         */
-        double[] sumPerChannel(int channels, float[] centre, View weights, boolean squares) {
+        /** Σ value and Σ value · weights per channel, in one pass over both tensors. */
+        double[][] sumsWithWeights(int channels, View weights) {
+            return sums(channels, weights, null);
+        }
+
+        private double[][] sums(int channels, View weights, float[] centre) {
             int parts = (long) rows * width >= PARALLEL_THRESHOLD ? 2 : 1;
-            double[][] partial = new double[parts][];
+            int count = weights == null ? 1 : 2;
+            double[][][] partial = new double[parts][][];
             forRows(rows, width, (lo, hi) -> {
                 int p = lo == 0 ? 0 : 1;
                 float[] row = new float[width];
                 float[] wrow = weights == null ? null : new float[width];
                 float[] sum = new float[width];
                 float[] lost = new float[width];
+                float[] sum2 = weights == null ? null : new float[width];
+                float[] lost2 = weights == null ? null : new float[width];
                 for (int r = lo; r < hi; r++) {
                     read(r, row);
-                    if (squares) {
+                    if (centre != null) {
                         for (int j = 0; j < width; j++) {
                             float d = row[j] - centre[j];
                             row[j] = d * d;
                         }
-                    } else if (weights != null) {
+                    }
+                    kahan(row, sum, lost, width);
+                    if (weights != null) {
                         weights.read(r, wrow);
                         for (int j = 0; j < width; j++) {
-                            row[j] *= wrow[j];
+                            wrow[j] *= row[j];
                         }
-                    }
-                    // Kahan: 'lost' carries the low-order part each addition rounded away.
-                    for (int j = 0; j < width; j++) {
-                        float y = row[j] - lost[j];
-                        float t = sum[j] + y;
-                        lost[j] = (t - sum[j]) - y;
-                        sum[j] = t;
+                        kahan(wrow, sum2, lost2, width);
                     }
                 }
-                double[] perChannel = new double[channels];
+                double[][] perChannel = new double[count][channels];
                 int s = width / channels;
                 for (int j = 0; j < width; j++) {
-                    perChannel[j / s] += (double) sum[j] - lost[j];
+                    perChannel[0][j / s] += (double) sum[j] - lost[j];
+                    if (weights != null) {
+                        perChannel[1][j / s] += (double) sum2[j] - lost2[j];
+                    }
                 }
                 partial[p] = perChannel;
             });
-            double[] total = partial[0];
+            double[][] total = partial[0];
             for (int p = 1; p < parts; p++) {
-                for (int c = 0; c < channels; c++) {
-                    total[c] += partial[p][c];
+                for (int k = 0; k < count; k++) {
+                    for (int c = 0; c < channels; c++) {
+                        total[k][c] += partial[p][k][c];
+                    }
                 }
             }
             return total;
+        }
+    }
+
+    /** sum += values with Kahan compensation: 'lost' carries the low-order part each addition rounded away. */
+    private static void kahan(float[] values, float[] sum, float[] lost, int n) {
+        for (int j = 0; j < n; j++) {
+            float y = values[j] - lost[j];
+            float t = sum[j] + y;
+            lost[j] = (t - sum[j]) - y;
+            sum[j] = t;
         }
     }
 
