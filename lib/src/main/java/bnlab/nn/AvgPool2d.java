@@ -15,6 +15,7 @@ public class AvgPool2d implements Module {
     private INDArray y;
     private INDArray dX;
     private INDArray scaled;
+    private final Scratch scratch = new Scratch(2);
 
     public AvgPool2d(int kernelSize, int stride) {
         if (kernelSize < 1 || stride < 1) {
@@ -32,7 +33,7 @@ public class AvgPool2d implements Module {
         long ow = Windows.outputSize(x.size(3), kernel, stride);
         y = Buffers.reuse(y, x.dataType(), x.size(0), x.size(1), oh, ow);
         if (FloatArrays.fast(x)) {
-            PoolLoops.averageForward(x, kernel, stride, y);
+            PoolLoops.averageForward(x, kernel, stride, y, scratch);
             return y;
         }
         for (int ki = 0; ki < kernel; ki++) {
@@ -53,7 +54,7 @@ public class AvgPool2d implements Module {
         Buffers.requireForward(toString(), inputShape);
         dX = Buffers.reuse(dX, dY.dataType(), inputShape);
         if (FloatArrays.fast(dY)) {
-            PoolLoops.averageBackward(dY, kernel, stride, dX);
+            PoolLoops.averageBackward(dY, kernel, stride, dX, scratch);
             return dX;
         }
         scaled = Buffers.reuse(scaled, dY.dataType(), dY.shape());

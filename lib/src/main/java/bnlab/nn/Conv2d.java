@@ -34,6 +34,7 @@ public class Conv2d implements Module {
     private long[] inputShape;
     private int chunk;
     private final List<INDArray> cols = new ArrayList<>();
+    private final Scratch scratch = new Scratch(2);
     private INDArray channelMajor;
     private INDArray dCols;
     private INDArray y;
@@ -130,7 +131,7 @@ public class Conv2d implements Module {
 
     private void im2col(INDArray x, INDArray into, long oh, long ow) {
         if (FloatArrays.fast(x) && FloatArrays.fast(into)) {
-            Im2col.im2col(x, k, into);
+            Im2col.im2col(x, k, into, scratch);
             return;
         }
         int row = 0;
@@ -145,7 +146,7 @@ public class Conv2d implements Module {
 
     private void col2im(INDArray from, INDArray dX, long oh, long ow) {
         if (FloatArrays.fast(from) && FloatArrays.fast(dX)) {
-            Im2col.col2im(from, k, dX);
+            Im2col.col2im(from, k, dX, scratch);
             return;
         }
         dX.assign(0);

@@ -13,7 +13,7 @@ final class Im2col {
     }
 
     /** Fills cols (C·k·k, N·OH·OW) from x (N, C, H, W). */
-    static void im2col(INDArray x, int k, INDArray cols) {
+    static void im2col(INDArray x, int k, INDArray cols, Scratch scratch) {
         int n = (int) x.size(0);
         int channels = (int) x.size(1);
         int h = (int) x.size(2);
@@ -21,26 +21,26 @@ final class Im2col {
         int oh = h - k + 1;
         int ow = w - k + 1;
         int positions = n * oh * ow;
-        float[] in = FloatArrays.read(x, null);
+        float[] in = FloatArrays.read(x, scratch.get(0, (int) x.length()));
+        float[] all = scratch.get(1, channels * k * k * positions);
         FloatArrays.forEach(channels * k * k, positions, r -> {
             int c = r / (k * k);
             int ki = r / k % k;
             int kj = r % k;
-            float[] row = new float[positions];
-            int o = 0;
+            int o = r * positions;
             for (int e = 0; e < n; e++) {
                 int plane = (e * channels + c) * h * w;
                 for (int i = 0; i < oh; i++) {
-                    System.arraycopy(in, plane + (i + ki) * w + kj, row, o, ow);
+                    System.arraycopy(in, plane + (i + ki) * w + kj, all, o, ow);
                     o += ow;
                 }
             }
-            FloatArrays.write(cols, (long) r * positions, row, 0, positions);
         });
+        FloatArrays.write(cols, 0, all, 0, channels * k * k * positions);
     }
 
     /** dX (N, C, H, W) = the sum of every column's value back at the input element it came from. */
-    static void col2im(INDArray dCols, int k, INDArray dX) {
+    static void col2im(INDArray dCols, int k, INDArray dX, Scratch scratch) {
         int n = (int) dX.size(0);
         int channels = (int) dX.size(1);
         int h = (int) dX.size(2);
@@ -48,9 +48,10 @@ final class Im2col {
         int oh = h - k + 1;
         int ow = w - k + 1;
         int positions = n * oh * ow;
-        float[] all = FloatArrays.read(dCols, null);
+        float[] all = FloatArrays.read(dCols, scratch.get(1, (int) dCols.length()));
         // One channel per task: tasks write disjoint parts of the result, so no locking.
-        float[] out = new float[n * channels * h * w];
+        int size = n * channels * h * w;
+        float[] out = scratch.zeroed(0, size);
         FloatArrays.forEach(channels, (long) k * k * positions, c -> {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
@@ -67,6 +68,6 @@ final class Im2col {
                 }
             }
         });
-        FloatArrays.write(dX, 0, out, 0, out.length);
+        FloatArrays.write(dX, 0, out, 0, size);
     }
 }

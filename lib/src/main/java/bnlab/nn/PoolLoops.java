@@ -8,14 +8,14 @@ final class PoolLoops {
     private PoolLoops() {
     }
 
-    static void averageForward(INDArray x, int k, int s, INDArray y) {
+    static void averageForward(INDArray x, int k, int s, INDArray y, Scratch scratch) {
         int planes = (int) (x.size(0) * x.size(1));
         int h = (int) x.size(2);
         int w = (int) x.size(3);
         int oh = (int) y.size(2);
         int ow = (int) y.size(3);
-        float[] in = FloatArrays.read(x, null);
-        float[] out = new float[planes * oh * ow];
+        float[] in = FloatArrays.read(x, scratch.get(0, (int) x.length()));
+        float[] out = scratch.get(1, planes * oh * ow);
         float scale = 1f / (k * k);
         FloatArrays.forEach(planes, (long) h * w, p -> {
             int src = p * h * w;
@@ -33,17 +33,17 @@ final class PoolLoops {
                 }
             }
         });
-        FloatArrays.write(y, 0, out, 0, out.length);
+        FloatArrays.write(y, 0, out, 0, planes * oh * ow);
     }
 
-    static void averageBackward(INDArray dY, int k, int s, INDArray dX) {
+    static void averageBackward(INDArray dY, int k, int s, INDArray dX, Scratch scratch) {
         int planes = (int) (dX.size(0) * dX.size(1));
         int h = (int) dX.size(2);
         int w = (int) dX.size(3);
         int oh = (int) dY.size(2);
         int ow = (int) dY.size(3);
-        float[] g = FloatArrays.read(dY, null);
-        float[] out = new float[planes * h * w];
+        float[] g = FloatArrays.read(dY, scratch.get(1, (int) dY.length()));
+        float[] out = scratch.zeroed(0, planes * h * w);
         float scale = 1f / (k * k);
         FloatArrays.forEach(planes, (long) h * w, p -> {
             int src = p * oh * ow;
@@ -60,6 +60,6 @@ final class PoolLoops {
                 }
             }
         });
-        FloatArrays.write(dX, 0, out, 0, out.length);
+        FloatArrays.write(dX, 0, out, 0, planes * h * w);
     }
 }
