@@ -18,9 +18,7 @@ public class AvgPool2d implements Module {
     private final Scratch scratch = new Scratch(2);
 
     public AvgPool2d(int kernelSize, int stride) {
-        if (kernelSize < 1 || stride < 1) {
-            throw new IllegalArgumentException("AvgPool2d: kernel size and stride must be >= 1");
-        }
+        Windows.requirePoolingArguments("AvgPool2d", kernelSize, stride);
         this.kernel = kernelSize;
         this.stride = stride;
     }

@@ -99,18 +99,10 @@ final class BatchNormKernel {
         if (dX == null) {
             return;
         }
-        double m = (double) dY.rows * s;
-        double[] scale = new double[channels];
-        double[] shift = new double[channels];
-        double[] slope = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            scale[c] = gamma[c] * invStd[c];
-            shift[c] = training ? -scale[c] * dBeta[c] / m : 0;
-            slope[c] = training ? -scale[c] * dGamma[c] / m : 0;
-        }
-        double[] scaleRow = perPosition(scale, s);
-        double[] shiftRow = perPosition(shift, s);
-        double[] slopeRow = perPosition(slope, s);
+        double[][] k = inputGradientCoefficients(gamma, invStd, dGamma, dBeta, (double) dY.rows * s, training);
+        double[] scaleRow = perPosition(k[0], s);
+        double[] shiftRow = perPosition(k[1], s);
+        double[] slopeRow = perPosition(k[2], s);
         for (int r = 0; r < dY.rows; r++) {
             dY.read(r, dy);
             xHat.read(r, xh);
@@ -119,6 +111,25 @@ final class BatchNormKernel {
             }
             dX.write(r, dy);
         }
+    }
+
+    /**
+     * Per channel, dX = scale·dY + shift + slope·xHat: scale = γ·invStd, and in training mode
+     * shift = −scale·dBeta/m and slope = −scale·dGamma/m (zero in inference mode). Shared by
+     * the float kernel.
+     */
+    static double[][] inputGradientCoefficients(double[] gamma, double[] invStd, double[] dGamma,
+                                                double[] dBeta, double m, boolean training) {
+        int channels = gamma.length;
+        double[] scale = new double[channels];
+        double[] shift = new double[channels];
+        double[] slope = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            scale[c] = gamma[c] * invStd[c];
+            shift[c] = training ? -scale[c] * dBeta[c] / m : 0;
+            slope[c] = training ? -scale[c] * dGamma[c] / m : 0;
+        }
+        return new double[][] {scale, shift, slope};
     }
 
     /** Sums each channel's S consecutive positions of a row-shaped accumulator. */

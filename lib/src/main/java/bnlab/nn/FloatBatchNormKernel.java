@@ -76,18 +76,11 @@ final class FloatBatchNormKernel {
         double[][] sums = dy.sumsWithWeights(channels, hat);
         System.arraycopy(sums[0], 0, dBeta, 0, channels);
         System.arraycopy(sums[1], 0, dGamma, 0, channels);
-        double m = (double) dy.rows * s;
-        double[] scale = new double[channels];
-        double[] shift = new double[channels];
-        double[] slope = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            scale[c] = gamma[c] * invStd[c];
-            shift[c] = training ? -scale[c] * dBeta[c] / m : 0;
-            slope[c] = training ? -scale[c] * dGamma[c] / m : 0;
-        }
-        float[] scaleRow = perPosition(scale, s);
-        float[] shiftRow = perPosition(shift, s);
-        float[] slopeRow = perPosition(slope, s);
+        double[][] k = BatchNormKernel.inputGradientCoefficients(gamma, invStd, dGamma, dBeta,
+                (double) dy.rows * s, training);
+        float[] scaleRow = perPosition(k[0], s);
+        float[] shiftRow = perPosition(k[1], s);
+        float[] slopeRow = perPosition(k[2], s);
         forRows(dy.rows, dy.width, (lo, hi) -> {
             int w = dy.width;
             float[] g = new float[w];

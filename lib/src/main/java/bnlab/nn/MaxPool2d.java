@@ -14,9 +14,7 @@ public class MaxPool2d implements Module {
     private int[] argmax;
 
     public MaxPool2d(int kernelSize, int stride) {
-        if (kernelSize < 1 || stride < 1) {
-            throw new IllegalArgumentException("MaxPool2d: kernel size and stride must be >= 1");
-        }
+        Windows.requirePoolingArguments("MaxPool2d", kernelSize, stride);
         this.kernel = kernelSize;
         this.stride = stride;
     }

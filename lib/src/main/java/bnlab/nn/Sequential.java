@@ -1,7 +1,6 @@
 package bnlab.nn;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -85,9 +84,5 @@ public class Sequential implements Module {
             s.append("  (").append(i).append("): ").append(layers.get(i)).append('\n');
         }
         return s.append(')').toString();
-    }
-
-    static String shape(INDArray a) {
-        return Arrays.toString(a.shape());
     }
 }

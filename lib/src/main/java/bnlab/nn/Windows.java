@@ -25,6 +25,13 @@ final class Windows {
                 NDArrayIndex.interval(kj, stride, kj + stride * (ow - 1) + 1));
     }
 
+    static void requirePoolingArguments(String layer, int kernelSize, int stride) {
+        if (kernelSize < 1 || stride < 1) {
+            throw new IllegalArgumentException(layer + ": kernel size and stride must be >= 1, got "
+                    + kernelSize + " and " + stride);
+        }
+    }
+
     static void requireImage(String layer, INDArray x, int channels, int kernel) {
         Buffers.requireRank(layer, x, 4, "(N, C, H, W)");
         if (channels > 0) {
