@@ -14,4 +14,4 @@ case "$which" in
   *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j)" >&2; exit 2 ;;
 esac
 mvn -B -q -ntp package -DskipTests
-exec java -Xmx3g -cp "bench/target/bnlab-bench.jar:lib/target/bnlab-lib.jar:lib/target/deps/*" "$main" "$@"
+exec java -Xmx3g --add-modules=jdk.incubator.vector -cp "bench/target/bnlab-bench.jar:lib/target/bnlab-lib.jar:lib/target/deps/*" "$main" "$@"

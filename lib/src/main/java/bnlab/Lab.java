@@ -33,9 +33,10 @@ public final class Lab {
     /** Loads ND4J's native backend and returns one line describing the run, for printing. */
     public static String setup() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
-        return String.format("BN Lab %s | ND4J %s %s | Java %s | %d cores | %s",
+        return String.format("BN Lab %s | ND4J %s %s | Java %s | %d cores | %s | %s",
                 version("bnlab"), version("nd4j"), backend, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Profile.current());
+                Runtime.getRuntime().availableProcessors(), bnlab.nn.kernel.FastSequential.describe(),
+                Profile.current());
     }
 
     private static Properties loadVersions() {

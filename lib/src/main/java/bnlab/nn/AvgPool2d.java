@@ -1,47 +1,39 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.PoolKernel;
+import bnlab.nn.kernel.Windows;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Average pooling, {@code nn.AvgPool2d(kernel_size, stride)}: the mean of each k×k window,
- * as k² whole-tensor ops on strided views, or plain loops for float tensors (faster; the tests
- * check the two agree).
+ * Average pooling, {@code nn.AvgPool2d(kernel_size, stride)}: the mean of each k×k window, as
+ * k² whole-tensor ops on strided views (view (ki, kj) holds the window element at offset
+ * (ki, kj) of every window). Backward spreads each output gradient evenly over its window.
  */
-public class AvgPool2d implements Module {
+public class AvgPool2d implements Module, FastPath {
 
     private final int kernel;
     private final int stride;
     private long[] inputShape;
-    private INDArray y;
-    private INDArray dX;
-    private INDArray scaled;
-    private final Scratch scratch = new Scratch(2);
 
     public AvgPool2d(int kernelSize, int stride) {
-        Windows.requirePoolingArguments("AvgPool2d", kernelSize, stride);
+        LayerChecks.requirePoolingArguments("AvgPool2d", kernelSize, stride);
         this.kernel = kernelSize;
         this.stride = stride;
     }
 
     @Override
     public INDArray forward(INDArray x) {
-        Windows.requireImage(toString(), x, -1, kernel);
+        checkInput(LayerChecks.shape(toString(), x));
+        x = Conv2d.contiguous(x);
         inputShape = x.shape();
         long oh = Windows.outputSize(x.size(2), kernel, stride);
         long ow = Windows.outputSize(x.size(3), kernel, stride);
-        y = Buffers.reuse(y, x.dataType(), x.size(0), x.size(1), oh, ow);
-        if (FloatArrays.fast(x)) {
-            PoolLoops.averageForward(x, kernel, stride, y, scratch);
-            return y;
-        }
+        INDArray y = Nd4j.zeros(x.dataType(), x.size(0), x.size(1), oh, ow);
         for (int ki = 0; ki < kernel; ki++) {
             for (int kj = 0; kj < kernel; kj++) {
-                INDArray window = Windows.view(x, -1, ki, kj, stride, oh, ow);
-                if (ki == 0 && kj == 0) {
-                    y.assign(window);
-                } else {
-                    y.addi(window);
-                }
+                y.addi(Windows.view(x, -1, ki, kj, stride, oh, ow));
             }
         }
         return y.muli(1.0 / (kernel * kernel));
@@ -49,32 +41,25 @@ public class AvgPool2d implements Module {
 
     @Override
     public INDArray backward(INDArray dY) {
-        Buffers.requireForward(toString(), inputShape);
-        dX = Buffers.reuse(dX, dY.dataType(), inputShape);
-        if (FloatArrays.fast(dY)) {
-            PoolLoops.averageBackward(dY, kernel, stride, dX, scratch);
-            return dX;
-        }
-        scaled = Buffers.reuse(scaled, dY.dataType(), dY.shape());
-        scaled.assign(dY).muli(1.0 / (kernel * kernel));
-        long oh = dY.size(2);
-        long ow = dY.size(3);
-        // Non-overlapping windows that tile the input set every element once; otherwise sum.
-        boolean tiles = kernel == stride && oh * stride == inputShape[2] && ow * stride == inputShape[3];
-        if (!tiles) {
-            dX.assign(0);
-        }
+        LayerChecks.requireForward(toString(), inputShape);
+        INDArray share = dY.mul(1.0 / (kernel * kernel));
+        INDArray dX = Nd4j.zeros(dY.dataType(), inputShape);
         for (int ki = 0; ki < kernel; ki++) {
             for (int kj = 0; kj < kernel; kj++) {
-                INDArray window = Windows.view(dX, -1, ki, kj, stride, oh, ow);
-                if (tiles) {
-                    window.assign(scaled);
-                } else {
-                    window.addi(scaled);
-                }
+                Windows.view(dX, -1, ki, kj, stride, dY.size(2), dY.size(3)).addi(share);
             }
         }
         return dX;
+    }
+
+    @Override
+    public FastLayer fastLayer() {
+        return PoolKernel.average(kernel, stride);
+    }
+
+    @Override
+    public void checkInput(long[] shape) {
+        LayerChecks.requireImage(toString(), shape, -1, kernel);
     }
 
     @Override

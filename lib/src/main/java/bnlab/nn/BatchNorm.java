@@ -1,5 +1,7 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.BatchNormKernel;
+import bnlab.nn.kernel.FastLayer;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * after a convolution (input (N, C, H, W), parameters (1, C, 1, 1)). A new layer is in training
  * mode; {@link #eval()} switches to the moving statistics.
  */
-public class BatchNorm implements Module {
+public class BatchNorm implements Module, FastPath {
 
     private final int numFeatures;
     private final int numDims;
@@ -23,13 +25,10 @@ public class BatchNorm implements Module {
     private final double momentum;
     private final Parameter gamma;
     private final Parameter beta;
-    private INDArray movingMean;
-    private INDArray movingVar;
+    private final INDArray movingMean;
+    private final INDArray movingVar;
     private boolean training = true;
     private BatchNormResult last;
-    private INDArray xHatBuffer;
-    private INDArray yBuffer;
-    private INDArray dXBuffer;
 
     public BatchNorm(int numFeatures, int numDims) {
         this(numFeatures, numDims, BatchNormFunction.EPS, BatchNormFunction.MOMENTUM, DataType.FLOAT);
@@ -58,14 +57,11 @@ public class BatchNorm implements Module {
 
     @Override
     public INDArray forward(INDArray x) {
-        checkShape(x);
+        checkInput(x == null ? null : x.shape());
         Mode mode = training ? Mode.TRAINING : Mode.INFERENCE;
+        // Moving statistics are updated in place: the fast engine shares these arrays.
         last = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), movingMean, movingVar,
-                eps, momentum, mode, yBuffer, xHatBuffer, true);
-        yBuffer = last.y();
-        xHatBuffer = last.xHat();
-        movingMean = last.movingMean();
-        movingVar = last.movingVar();
+                eps, momentum, mode, null, null, true);
         return last.y();
     }
 
@@ -74,25 +70,41 @@ public class BatchNorm implements Module {
         if (last == null) {
             throw new IllegalStateException("BatchNorm.backward called before forward");
         }
-        dXBuffer = BatchNormFunction.batchNormBackward(gradOutput, last, gamma.value(), dXBuffer,
+        return BatchNormFunction.batchNormBackward(gradOutput, last, gamma.value(), null,
                 gamma.grad(), beta.grad()).dX();
-        return dXBuffer;
     }
 
-    private void checkShape(INDArray x) {
-        if (x == null || x.rank() != numDims) {
-            String got = x == null ? "null" : "rank " + x.rank() + " " + Arrays.toString(x.shape());
+    @Override
+    public void checkInput(long[] shape) {
+        if (shape == null || shape.length != numDims) {
+            String got = shape == null ? "null" : "rank " + shape.length + " " + Arrays.toString(shape);
             throw new IllegalArgumentException(this + " expects input of rank " + numDims
                     + (numDims == 2 ? " (N, " + numFeatures + ")" : " (N, " + numFeatures + ", H, W)")
-                    + " but got " + got + ". " + (x != null && (x.rank() == 2 || x.rank() == 4)
-                    ? "Use numDims=" + x.rank() + " for that input, or reshape it."
+                    + " but got " + got + ". " + (shape != null && (shape.length == 2 || shape.length == 4)
+                    ? "Use numDims=" + shape.length + " for that input, or reshape it."
                     : "Reshape it, e.g. x.reshape(N, " + numFeatures + (numDims == 2 ? ")." : ", H, W).")));
         }
-        if (x.size(1) != numFeatures) {
+        if (shape[1] != numFeatures) {
             throw new IllegalArgumentException(this + " expects " + numFeatures
-                    + " channels on axis 1 but got " + x.size(1) + " in shape " + Arrays.toString(x.shape())
+                    + " channels on axis 1 but got " + shape[1] + " in shape " + Arrays.toString(shape)
                     + ": numFeatures must equal the number of outputs/channels of the layer before.");
         }
+    }
+
+    @Override
+    public FastLayer fastLayer() {
+        return new BatchNormKernel(gamma, beta, () -> movingMean, () -> movingVar, eps, momentum,
+                () -> training, new BatchNormKernel.Checks() {
+                    @Override
+                    public void enoughValues(long[] shape) {
+                        BatchNormChecks.enoughValues(shape);
+                    }
+
+                    @Override
+                    public void finite(String which, long[] shape, double[] mean, double[] var) {
+                        BatchNormChecks.finite(which, shape, mean, var);
+                    }
+                });
     }
 
     @Override

@@ -56,20 +56,31 @@ final class BatchNormChecks {
 
     /** Training needs at least two values per channel, or the variance is 0 and says nothing. */
     static void enoughValues(INDArray x) {
-        long perChannel = x.length() / x.size(1);
+        enoughValues(x.shape());
+    }
+
+    static void enoughValues(long[] shape) {
+        long perChannel = 1;
+        for (int d = 0; d < shape.length; d++) {
+            perChannel *= d == 1 ? 1 : shape[d];
+        }
         if (perChannel < 2) {
             throw new IllegalArgumentException("batchNorm in training mode needs more than one value "
-                    + "per channel to estimate a variance, but X has shape " + Arrays.toString(x.shape())
-                    + " (N" + (x.rank() == 4 ? "·H·W" : "") + " = 1). Use a batch of 2 or more "
+                    + "per channel to estimate a variance, but X has shape " + Arrays.toString(shape)
+                    + " (N" + (shape.length == 4 ? "·H·W" : "") + " = 1). Use a batch of 2 or more "
                     + "examples, or inference mode (eval()) for a single example.");
         }
     }
 
     static void finite(String which, INDArray x, double[] mean, double[] var) {
+        finite(which, x.shape(), mean, var);
+    }
+
+    static void finite(String which, long[] shape, double[] mean, double[] var) {
         for (int c = 0; c < mean.length; c++) {
             if (!Double.isFinite(mean[c]) || !Double.isFinite(var[c]) || var[c] < 0) {
                 String cause = which.equals("batch")
-                        ? "X contains NaN or infinite values (shape " + Arrays.toString(x.shape())
+                        ? "X contains NaN or infinite values (shape " + Arrays.toString(shape)
                           + "): the layer before diverged, often a learning rate that is too large"
                         : "the moving statistics passed in are broken: use mean 0 and variance 1 "
                           + "before training, or the values a training run produced";

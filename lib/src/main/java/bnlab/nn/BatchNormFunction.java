@@ -1,5 +1,9 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.BatchNormRows;
+import bnlab.nn.kernel.Rows;
+import bnlab.nn.kernel.SmallArrays;
+import bnlab.nn.kernel.Tensor;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,8 +47,9 @@ public final class BatchNormFunction {
     }
 
     /**
-     * As above, writing into {@code yOut} and {@code xHatOut} when they have x's shape and type,
-     * and, with {@code updateInPlace}, writing the new moving statistics into the arrays passed in.
+     * As above, writing into {@code yOut} and {@code xHatOut} when they have x's shape and type
+     * (null: new arrays), and, with {@code updateInPlace}, writing the new moving statistics into
+     * the arrays passed in.
      */
     static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta,
                                      INDArray movingMean, INDArray movingVar, double eps,
@@ -57,13 +62,11 @@ public final class BatchNormFunction {
         BatchNormChecks.perChannel("movingVar", movingVar, channels);
         BatchNormChecks.hyperparameters(eps, momentum);
         x = contiguous(x);
-        boolean isFloat = x.dataType() == DataType.FLOAT;
         double[] mean;
         double[] var;
         if (mode == Mode.TRAINING) {
             BatchNormChecks.enoughValues(x);
-            double[][] stats = isFloat ? FloatBatchNormKernel.batchStatistics(x, channels)
-                    : BatchNormKernel.batchStatistics(Rows.of(x), channels);
+            double[][] stats = BatchNormRows.batchStatistics(Rows.of(x), channels);
             mean = stats[0];
             var = stats[1];
             BatchNormChecks.finite("batch", x, mean, var);
@@ -78,11 +81,7 @@ public final class BatchNormFunction {
         }
         INDArray y = reusable(yOut, x);
         INDArray xHat = reusable(xHatOut, x);
-        if (isFloat) {
-            FloatBatchNormKernel.normalize(x, mean, invStd, values(gamma), values(beta), xHat, y);
-        } else {
-            BatchNormKernel.normalize(Rows.of(x), mean, invStd, values(gamma), values(beta), Rows.of(xHat), Rows.of(y));
-        }
+        BatchNormRows.normalize(Rows.of(x), mean, invStd, values(gamma), values(beta), Rows.of(xHat), Rows.of(y));
         INDArray newMean = movingMean;
         INDArray newVar = movingVar;
         if (mode == Mode.TRAINING) {
@@ -115,12 +114,8 @@ public final class BatchNormFunction {
         double[] dBeta = new double[channels];
         boolean training = forward.mode() == Mode.TRAINING;
         double[] invStd = values(forward.invStd());
-        if (dX.dataType() == DataType.FLOAT) {
-            FloatBatchNormKernel.backward(dY, forward.xHat(), values(gamma), invStd, training, dX, dGamma, dBeta);
-        } else {
-            BatchNormKernel.backward(Rows.of(dY), Rows.of(forward.xHat()), values(gamma), invStd, training,
-                    Rows.of(dX), dGamma, dBeta);
-        }
+        BatchNormRows.backward(Rows.of(dY), Rows.of(forward.xHat()), values(gamma), invStd, training,
+                Rows.of(dX), dGamma, dBeta);
         if (dGammaOut != null && dBetaOut != null) {
             SmallArrays.write(dGammaOut, dGamma);
             SmallArrays.write(dBetaOut, dBeta);
@@ -152,12 +147,12 @@ public final class BatchNormFunction {
     }
 
     private static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && Rows.contiguous(a) ? a : a.dup('c');
+        return a.ordering() == 'c' && Tensor.contiguous(a) ? a : a.dup('c');
     }
 
     private static INDArray reusable(INDArray out, INDArray like) {
         if (out != null && Arrays.equals(out.shape(), like.shape()) && out.dataType() == like.dataType()
-                && out.ordering() == 'c' && Rows.contiguous(out)) {
+                && out.ordering() == 'c' && Tensor.contiguous(out)) {
             return out;
         }
         return Nd4j.createUninitialized(like.dataType(), like.shape());

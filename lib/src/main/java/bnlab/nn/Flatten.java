@@ -1,25 +1,37 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.FlattenKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** (N, C, H, W) → (N, C·H·W), as a view when the input is contiguous; backward reshapes back. */
-public class Flatten implements Module {
+/** (N, C, H, W) → (N, C·H·W); backward reshapes the gradient back. */
+public class Flatten implements Module, FastPath {
 
     private long[] inputShape;
 
     @Override
     public INDArray forward(INDArray x) {
-        if (x.rank() < 2) {
-            throw new IllegalArgumentException("Flatten expects at least (N, features), got rank " + x.rank());
-        }
+        checkInput(LayerChecks.shape(toString(), x));
         inputShape = x.shape();
-        return x.reshape('c', x.size(0), x.length() / x.size(0));
+        return x.dup('c').reshape('c', x.size(0), x.length() / x.size(0));
     }
 
     @Override
     public INDArray backward(INDArray dY) {
-        Buffers.requireForward("Flatten", inputShape);
-        return dY.reshape('c', inputShape);
+        LayerChecks.requireForward(toString(), inputShape);
+        return dY.dup('c').reshape('c', inputShape);
+    }
+
+    @Override
+    public FastLayer fastLayer() {
+        return new FlattenKernel();
+    }
+
+    @Override
+    public void checkInput(long[] shape) {
+        if (shape.length < 2) {
+            throw new IllegalArgumentException("Flatten expects at least (N, features), got rank " + shape.length);
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.LinearKernel;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -7,17 +9,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A fully-connected layer, {@code nn.Linear}: y = x·Wᵀ + b with W of shape (out, in). Before a
  * batch norm the bias is redundant (the norm subtracts the mean and adds its own beta), hence
- * {@code new Linear(in, out, false)}.
+ * {@code new Linear(in, out, false)}. Backward: dW = dYᵀ·x, db = Σ_n dY, dX = dY·W.
  */
-public class Linear implements Module {
+public class Linear implements Module, FastPath {
 
     private final int in;
     private final int out;
     private final Parameter weight;
     private final Parameter bias;
     private INDArray x;
-    private INDArray y;
-    private INDArray dX;
 
     public Linear(int in, int out) {
         this(in, out, true, Init.shared());
@@ -39,12 +39,10 @@ public class Linear implements Module {
 
     @Override
     public INDArray forward(INDArray input) {
-        Buffers.requireRank(toString(), input, 2, "(N, " + in + ")");
-        Buffers.requireSize(toString(), input, 1, in, "put a Flatten() before a Linear layer that follows a convolution, "
-                + "and make 'in' equal the number of features of the layer before");
-        x = input;
-        y = Buffers.reuse(y, weight.value().dataType(), input.size(0), out);
-        Nd4j.gemm(input.castTo(y.dataType()), weight.value(), y, false, true, 1.0, 0.0);
+        checkInput(LayerChecks.shape(toString(), input));
+        x = input.castTo(weight.value().dataType());
+        INDArray y = Nd4j.createUninitialized(x.dataType(), x.size(0), out);
+        Nd4j.gemm(x, weight.value(), y, false, true, 1.0, 0.0);
         if (bias != null) {
             y.addiRowVector(bias.value());
         }
@@ -53,15 +51,27 @@ public class Linear implements Module {
 
     @Override
     public INDArray backward(INDArray dY) {
-        Buffers.requireForward(toString(), x);
-        INDArray input = x.castTo(y.dataType());
-        Nd4j.gemm(dY, input, weight.grad(), true, false, 1.0, 0.0);
+        LayerChecks.requireForward(toString(), x);
+        dY = dY.castTo(x.dataType());
+        Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 0.0);
         if (bias != null) {
-            dY.sum(bias.grad(), 0);
+            bias.grad().assign(dY.sum(true, 0));
         }
-        dX = Buffers.reuse(dX, y.dataType(), x.size(0), in);
+        INDArray dX = Nd4j.createUninitialized(x.dataType(), x.size(0), in);
         Nd4j.gemm(dY, weight.value(), dX, false, false, 1.0, 0.0);
         return dX;
+    }
+
+    @Override
+    public FastLayer fastLayer() {
+        return new LinearKernel(in, out, weight, bias);
+    }
+
+    @Override
+    public void checkInput(long[] shape) {
+        LayerChecks.requireRank(toString(), shape, 2, "(N, " + in + ")");
+        LayerChecks.requireSize(toString(), shape, 1, in, "put a Flatten() before a Linear layer that follows a "
+                + "convolution, and make 'in' equal the number of features of the layer before");
     }
 
     @Override

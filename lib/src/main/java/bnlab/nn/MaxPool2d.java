@@ -1,12 +1,16 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.PoolKernel;
+import bnlab.nn.kernel.SmallArrays;
+import bnlab.nn.kernel.Windows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Max pooling, {@code nn.MaxPool2d(kernel_size, stride)}, for experiments: plain loops that
  * remember where each maximum came from, so the gradient goes back to that one input.
  */
-public class MaxPool2d implements Module {
+public class MaxPool2d implements Module, FastPath {
 
     private final int kernel;
     private final int stride;
@@ -14,14 +18,14 @@ public class MaxPool2d implements Module {
     private int[] argmax;
 
     public MaxPool2d(int kernelSize, int stride) {
-        Windows.requirePoolingArguments("MaxPool2d", kernelSize, stride);
+        LayerChecks.requirePoolingArguments("MaxPool2d", kernelSize, stride);
         this.kernel = kernelSize;
         this.stride = stride;
     }
 
     @Override
     public INDArray forward(INDArray x) {
-        Windows.requireImage(toString(), x, -1, kernel);
+        checkInput(LayerChecks.shape(toString(), x));
         inputShape = x.shape();
         int planes = (int) (x.size(0) * x.size(1));
         int h = (int) x.size(2);
@@ -54,13 +58,23 @@ public class MaxPool2d implements Module {
 
     @Override
     public INDArray backward(INDArray dY) {
-        Buffers.requireForward(toString(), argmax);
+        LayerChecks.requireForward(toString(), argmax);
         double[] g = SmallArrays.read(dY);
         double[] dx = new double[(int) (inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3])];
         for (int o = 0; o < g.length; o++) {
             dx[argmax[o]] += g[o];
         }
         return SmallArrays.create(dY.dataType(), inputShape, dx);
+    }
+
+    @Override
+    public FastLayer fastLayer() {
+        return PoolKernel.max(kernel, stride);
+    }
+
+    @Override
+    public void checkInput(long[] shape) {
+        LayerChecks.requireImage(toString(), shape, -1, kernel);
     }
 
     @Override

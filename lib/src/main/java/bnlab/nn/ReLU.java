@@ -1,30 +1,35 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.ElementwiseKernel;
+import bnlab.nn.kernel.FastLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** max(0, x), elementwise; the gradient passes where the input was positive. */
-public class ReLU implements Module {
+public class ReLU implements Module, FastPath {
 
     private INDArray x;
-    private INDArray y;
-    private INDArray dX;
 
     @Override
     public INDArray forward(INDArray input) {
+        LayerChecks.shape(toString(), input);
         x = input;
-        y = Buffers.reuse(y, input.dataType(), input.shape());
-        Nd4j.exec(new RectifiedLinear(input, y, 0.0));
-        return y;
+        return Transforms.relu(input, true);
     }
 
     @Override
     public INDArray backward(INDArray dY) {
-        Buffers.requireForward("ReLU", x);
-        dX = Buffers.reuse(dX, y.dataType(), y.shape());
-        dX.assign(x.gt(0).castTo(y.dataType())).muli(dY);
-        return dX;
+        LayerChecks.requireForward(toString(), x);
+        return x.gt(0).castTo(dY.dataType()).muli(dY);
+    }
+
+    @Override
+    public FastLayer fastLayer() {
+        return ElementwiseKernel.relu();
+    }
+
+    @Override
+    public void checkInput(long[] shape) {
     }
 
     @Override

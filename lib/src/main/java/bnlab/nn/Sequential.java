@@ -1,7 +1,12 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.FastSequential;
+import bnlab.nn.kernel.ModuleAdapter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,12 +14,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * last to first, {@link #parameters()} collects theirs, train()/eval() reaches every layer.
  * Any {@link Module} fits, including one written in a notebook cell.
  *
- * <p>Layers keep their output arrays between steps (allocation is what makes ND4J slow), so
- * the array {@link #forward} returns is overwritten by the next call: {@code dup()} it to keep it.
+ * <p><b>Two engines, one result.</b> On float inputs a Sequential runs its layers' twins in the
+ * fast engine ({@link bnlab.nn.kernel}: the same mathematics on heap arrays with SIMD vectors,
+ * about ten times faster); a module without a twin (yours, say) runs as written inside it.
+ * {@code useFastEngine(false)} runs every layer's own {@code forward} and {@code backward}
+ * instead; the tests check the two agree. Either way, the array {@link #forward} returns is
+ * new: keeping it is safe.
  */
 public class Sequential implements Module {
 
     private final List<Module> layers;
+    private boolean fastEngine = FastSequential.available();
+    private FastSequential engine;
+    private boolean lastForwardFast;
 
     public Sequential(Module... layers) {
         if (layers.length == 0) {
@@ -31,6 +43,10 @@ public class Sequential implements Module {
 
     @Override
     public INDArray forward(INDArray x) {
+        lastForwardFast = usesFastEngine(x);
+        if (lastForwardFast) {
+            return engine().forward(x);
+        }
         for (int i = 0; i < layers.size(); i++) {
             try {
                 x = layers.get(i).forward(x);
@@ -43,10 +59,48 @@ public class Sequential implements Module {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
+        if (lastForwardFast) {
+            return engine().backward(gradOutput);
+        }
         for (int i = layers.size() - 1; i >= 0 && gradOutput != null; i--) {
             gradOutput = layers.get(i).backward(gradOutput);
         }
         return gradOutput;
+    }
+
+    /** Turns the fast engine on (the default where Java has the Vector API) or off. */
+    public Sequential useFastEngine(boolean on) {
+        if (on && !FastSequential.available()) {
+            throw new IllegalStateException(FastSequential.describe());
+        }
+        fastEngine = on;
+        return this;
+    }
+
+    /** Whether {@link #forward} runs this input in the fast engine: float input and parameters, engine on. */
+    public boolean usesFastEngine(INDArray x) {
+        return fastEngine && x != null && x.dataType() == DataType.FLOAT
+                && parameters().stream().allMatch(p -> p.value().dataType() == DataType.FLOAT);
+    }
+
+    /**
+     * The fast engine that runs this network: the layers' twins, built once (a module without a
+     * twin runs as written inside it). Benchmarks read its per-layer timings.
+     */
+    public FastSequential engine() {
+        if (engine == null) {
+            List<FastLayer> twins = new ArrayList<>();
+            List<Consumer<long[]>> checks = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Module m : layers) {
+                twins.add(m instanceof FastPath f ? f.fastLayer() : new ModuleAdapter(m));
+                checks.add(m instanceof FastPath f ? f::checkInput : null);
+                names.add(m.toString());
+            }
+            engine = new FastSequential(twins, checks, names);
+            engine.inputGradientNotNeeded();
+        }
+        return engine;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.SmallArrays;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -2,40 +2,47 @@ package bnlab.nn;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import org.junit.jupiter.api.AfterEach;
+import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.Tensor;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Conv2d (chunked im2col + gemm) against the definition of convolution, written as plain loops. */
+/**
+ * Conv2d (im2col + gemm) and its fast twin against the definition of convolution, written as
+ * plain loops in double precision.
+ */
 class Conv2dTest {
 
-    @AfterEach
-    void restoreChunkSize() {
-        Conv2d.chunkElements = 1 << 19;
-    }
-
     @Test
-    void chunkedFloatAndDoubleMatchTheNaiveLoops() {
-        // Small chunks: 37 examples go through as 16 + 16 + 5, so chunk edges are exercised.
-        Conv2d.chunkElements = 16 * 2 * 9 * 100;
-        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+    void layerAndFastTwinMatchTheNaiveLoops() {
+        // 37 examples: an odd split across cores; 3 output channels: the matrix kernels' edges.
+        for (String engine : new String[] {"layer double", "layer float", "fast twin"}) {
+            DataType type = engine.equals("layer double") ? DataType.DOUBLE : DataType.FLOAT;
             Conv2d conv = new Conv2d(2, 3, 3, Init.seeded(5).dataType(type));
             Nd4j.getRandom().setSeed(21);
             INDArray x = Nd4j.randn(DataType.DOUBLE, 37, 2, 12, 12);
             INDArray dY = Nd4j.randn(DataType.DOUBLE, 37, 3, 10, 10);
-            INDArray y = conv.forward(x.castTo(type)).dup();
-            INDArray dX = conv.backward(dY.castTo(type)).dup();
+            INDArray y;
+            INDArray dX;
+            if (engine.equals("fast twin")) {
+                FastLayer twin = conv.fastLayer();
+                y = twin.forward(Tensor.copyOf(x.castTo(type), null)).toINDArray();
+                dX = twin.backward(Tensor.copyOf(dY.castTo(type), null)).toINDArray();
+            } else {
+                y = conv.forward(x.castTo(type));
+                dX = conv.backward(dY.castTo(type));
+            }
             double[][] ref = naive(x, conv.weight().castTo(DataType.DOUBLE),
                     conv.parameters().get(1).value().castTo(DataType.DOUBLE), dY, 3);
             double tol = type == DataType.DOUBLE ? 1e-12 : 2e-6;
-            BatchNormFunctionTest.assertClose(Nd4j.create(ref[0], y.shape(), 'c'), y, tol, type + " y");
-            BatchNormFunctionTest.assertClose(Nd4j.create(ref[1], dX.shape(), 'c'), dX, tol, type + " dX");
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[0], y.shape(), 'c'), y, tol, engine + " y");
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[1], dX.shape(), 'c'), dX, tol, engine + " dX");
             INDArray dW = conv.parameters().get(0).grad();
-            BatchNormFunctionTest.assertClose(Nd4j.create(ref[2], dW.shape(), 'c'), dW, tol, type + " dW");
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[2], dW.shape(), 'c'), dW, tol, engine + " dW");
             INDArray db = conv.parameters().get(1).grad();
-            BatchNormFunctionTest.assertClose(Nd4j.create(ref[3], db.shape(), 'c'), db, tol, type + " db");
+            BatchNormFunctionTest.assertClose(Nd4j.create(ref[3], db.shape(), 'c'), db, tol, engine + " db");
         }
     }
 

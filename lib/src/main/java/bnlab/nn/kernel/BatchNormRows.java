@@ -1,21 +1,20 @@
-package bnlab.nn;
+package bnlab.nn.kernel;
 
 /**
- * The arithmetic of batch norm, forward and backward, as plain loops over the rows of
- * {@link Rows}: tensor (N, C, S) with S = H·W (or 1 for a fully-connected input), row n = the
- * C·S values of example n. Sums accumulate per position across rows (a loop the JIT vectorizes)
- * and are folded per channel at the end; everything is in double precision.
- *
- * <p>{@link BatchNormFunction} is the public entry point; {@link ReadableBatchNorm} is the same
- * mathematics written with ND4J ops, as the notebooks show it, and the tests check they agree.
+ * The arithmetic of {@code bnlab.nn.BatchNormFunction}, forward and backward, as plain loops over
+ * the rows of {@link Rows}: tensor (N, C, S) with S = H·W (or 1 for a fully-connected input),
+ * row n = the C·S values of example n. Sums accumulate per position across rows (a loop the JIT
+ * vectorizes) and are folded per channel at the end; everything is in double precision, so a
+ * float result is the exact result rounded once. {@code bnlab.nn.ReadableBatchNorm} is the same
+ * mathematics written with ND4J ops, and the tests check they agree.
  */
-final class BatchNormKernel {
+public final class BatchNormRows {
 
-    private BatchNormKernel() {
+    private BatchNormRows() {
     }
 
     /** Per-channel batch mean and biased variance (divide by m = N·S), two passes for accuracy. */
-    static double[][] batchStatistics(Rows x, int channels) {
+    public static double[][] batchStatistics(Rows x, int channels) {
         int w = x.width;
         int s = w / channels;
         double[] row = new double[w];
@@ -48,7 +47,7 @@ final class BatchNormKernel {
     }
 
     /** xHat = (x - mean) * invStd and y = gamma * xHat + beta; {@code xHat} may be null. */
-    static void normalize(Rows x, double[] mean, double[] invStd, double[] gamma, double[] beta,
+    public static void normalize(Rows x, double[] mean, double[] invStd, double[] gamma, double[] beta,
                           Rows xHat, Rows y) {
         int s = x.width / mean.length;
         double[] meanRow = perPosition(mean, s);
@@ -75,7 +74,7 @@ final class BatchNormKernel {
      * dX = gamma·invStd·(dY − dBeta/m − xHat·dGamma/m) (the batch statistics depend on X), in
      * inference mode dX = gamma·invStd·dY (the moving statistics are constants).
      */
-    static void backward(Rows dY, Rows xHat, double[] gamma, double[] invStd, boolean training,
+    public static void backward(Rows dY, Rows xHat, double[] gamma, double[] invStd, boolean training,
                          Rows dX, double[] dGamma, double[] dBeta) {
         int channels = gamma.length;
         int w = dY.width;
@@ -115,10 +114,9 @@ final class BatchNormKernel {
 
     /**
      * Per channel, dX = scale·dY + shift + slope·xHat: scale = γ·invStd, and in training mode
-     * shift = −scale·dBeta/m and slope = −scale·dGamma/m (zero in inference mode). Shared by
-     * the float kernel.
+     * shift = −scale·dBeta/m and slope = −scale·dGamma/m (zero in inference mode).
      */
-    static double[][] inputGradientCoefficients(double[] gamma, double[] invStd, double[] dGamma,
+    public static double[][] inputGradientCoefficients(double[] gamma, double[] invStd, double[] dGamma,
                                                 double[] dBeta, double m, boolean training) {
         int channels = gamma.length;
         double[] scale = new double[channels];

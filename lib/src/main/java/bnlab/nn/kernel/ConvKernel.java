@@ -1,0 +1,169 @@
+package bnlab.nn.kernel;
+
+import bnlab.nn.Parameter;
+
+/**
+ * {@code bnlab.nn.Conv2d} (stride 1, no padding) as im2col and matrix products, image by image.
+ * The k×k patches of image e become the columns of cols_e (C·k·k, P), P = OH·OW, and
+ * Y_e = W·cols_e + b with W viewed as (out, C·k·k). Backward keeps every cols_e:
+ * dW = Σ_e dY_e·cols_eᵀ (each dot product runs over all N·P positions before it is summed up),
+ * db = Σ dY, and dX_e = col2im(Wᵀ·dY_e). Images are split across cores.
+ */
+public final class ConvKernel implements FastLayer {
+
+    private final int in;
+    private final int out;
+    private final int k;
+    private final Parameter weight;
+    private final Parameter bias;
+    private boolean inputGradient = true;
+    private float[] w;
+    private float[] b;
+    private float[] cols;
+    private float[] dCols;
+    private float[][] partialDw;
+    private Tensor x;
+    private Tensor y;
+    private Tensor dX;
+
+    public ConvKernel(int in, int out, int k, Parameter weight, Parameter bias) {
+        this.in = in;
+        this.out = out;
+        this.k = k;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        x = input;
+        int oh = x.h - k + 1;
+        int ow = x.w - k + 1;
+        int p = oh * ow;
+        int patch = in * k * k;
+        w = SmallArrays.readFloats(weight.value(), w);
+        b = SmallArrays.readFloats(bias.value(), b);
+        y = Tensor.reuse(y, x.n, out, oh, ow, 4);
+        cols = grow(cols, (long) x.n * patch * p);
+        Parallel.forEach(x.n, (long) patch * p, (part, from, to) -> {
+            for (int e = from; e < to; e++) {
+                int colsAt = e * patch * p;
+                im2col(x, e, cols, colsAt, oh, ow);
+                int yAt = e * out * p;
+                for (int o = 0; o < out; o++) {
+                    java.util.Arrays.fill(y.data, yAt + o * p, yAt + (o + 1) * p, b[o]);
+                }
+                Gemm.nn(out, p, patch, w, 0, patch, 1, cols, colsAt, p, y.data, yAt, p, true);
+            }
+        });
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dY) {
+        if (x == null) {
+            throw new IllegalStateException(this + ".backward called before forward");
+        }
+        int p = dY.plane();
+        int n = dY.n;
+        int patch = in * k * k;
+        int parts = Parallel.parts(n, (long) out * patch * p);
+        if (partialDw == null || partialDw.length < parts) {
+            partialDw = new float[parts][];
+        }
+        double[][] partialDb = new double[parts][out];
+        Parallel.run(n, parts, (part, from, to) -> {
+            float[] dw = partialDw[part] = grow(partialDw[part], (long) out * patch);
+            Gemm.ntBatch(out, patch, p, to - from, dY.data, from * out * p, p, out * p,
+                    cols, from * patch * p, p, patch * p, dw, 0, patch);
+            for (int e = from; e < to; e++) {
+                for (int o = 0; o < out; o++) {
+                    partialDb[part][o] += Gemm.sum(dY.data, (e * out + o) * p, p);
+                }
+            }
+        });
+        if (inputGradient) {
+            dX = Tensor.reuseLike(dX, x);
+            int imageParts = Parallel.parts(n, (long) patch * p);
+            dCols = grow(dCols, (long) imageParts * patch * p);
+            Parallel.run(n, imageParts, (part, from, to) -> {
+                int dcAt = part * patch * p;
+                for (int e = from; e < to; e++) {
+                    Gemm.nn(patch, p, out, w, 0, 1, patch, dY.data, e * out * p, p, dCols, dcAt, p, false);
+                    col2im(dCols, dcAt, dX, e, dY.h, dY.w);
+                }
+            });
+        }
+        float[] dw = partialDw[0];
+        for (int q = 1; q < parts; q++) {
+            for (int i = 0; i < dw.length; i++) {
+                dw[i] += partialDw[q][i];
+            }
+        }
+        float[] db = new float[out];
+        for (int o = 0; o < out; o++) {
+            double s = 0;
+            for (int q = 0; q < parts; q++) {
+                s += partialDb[q][o];
+            }
+            db[o] = (float) s;
+        }
+        SmallArrays.writeFloats(dw, weight.grad());
+        SmallArrays.writeFloats(db, bias.grad());
+        return inputGradient ? dX : null;
+    }
+
+    /** Row (c, ki, kj) of the column matrix of image e: x[e, c, i + ki, j + kj] for every (i, j). */
+    private void im2col(Tensor x, int e, float[] into, int at, int oh, int ow) {
+        int row = at;
+        for (int c = 0; c < in; c++) {
+            int plane = (e * in + c) * x.h * x.w;
+            for (int ki = 0; ki < k; ki++) {
+                for (int kj = 0; kj < k; kj++) {
+                    for (int i = 0; i < oh; i++) {
+                        System.arraycopy(x.data, plane + (i + ki) * x.w + kj, into, row, ow);
+                        row += ow;
+                    }
+                }
+            }
+        }
+    }
+
+    /** dX[e] = the sum of every column's value back at the input element it came from. */
+    private void col2im(float[] from, int at, Tensor dX, int e, int oh, int ow) {
+        int size = in * dX.h * dX.w;
+        java.util.Arrays.fill(dX.data, e * size, (e + 1) * size, 0f);
+        int row = at;
+        for (int c = 0; c < in; c++) {
+            int plane = (e * in + c) * dX.h * dX.w;
+            for (int ki = 0; ki < k; ki++) {
+                for (int kj = 0; kj < k; kj++) {
+                    for (int i = 0; i < oh; i++) {
+                        int to = plane + (i + ki) * dX.w + kj;
+                        for (int j = 0; j < ow; j++) {
+                            dX.data[to + j] += from[row + j];
+                        }
+                        row += ow;
+                    }
+                }
+            }
+        }
+    }
+
+    static float[] grow(float[] old, long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a buffer of " + size + " floats is too large: use a smaller batch");
+        }
+        return old != null && old.length >= size ? old : new float[(int) size];
+    }
+
+    @Override
+    public void inputGradientNotNeeded() {
+        inputGradient = false;
+    }
+
+    @Override
+    public String toString() {
+        return "ConvKernel(" + in + ", " + out + ", " + k + ")";
+    }
+}

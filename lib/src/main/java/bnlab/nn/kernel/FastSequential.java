@@ -1,0 +1,142 @@
+package bnlab.nn.kernel;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A chain of {@link FastLayer}s: what {@code bnlab.nn.Sequential} runs when the fast engine is
+ * on. The input is copied onto the heap once, every layer works on heap tensors, and the result
+ * comes back as a new ND4J array, so what the caller holds is never overwritten. Each layer's
+ * input shape is checked by its module's own checks whenever it changes.
+ */
+public final class FastSequential implements FastLayer {
+
+    private final FastLayer[] layers;
+    private final List<Consumer<long[]>> checks;
+    private final List<String> names;
+    private final long[][] checkedShapes;
+    private final long[] forwardNanos;
+    private final long[] backwardNanos;
+    private Tensor input;
+    private Tensor gradient;
+    private boolean forwardDone;
+
+    /**
+     * {@code checks.get(i)} throws the error layer i's module throws for an input shape (null:
+     * no check); {@code names.get(i)} names the layer in that error.
+     */
+    public FastSequential(List<FastLayer> layers, List<Consumer<long[]>> checks, List<String> names) {
+        this.layers = layers.toArray(new FastLayer[0]);
+        this.checks = new java.util.ArrayList<>(checks);
+        this.names = List.copyOf(names);
+        this.checkedShapes = new long[this.layers.length][];
+        this.forwardNanos = new long[this.layers.length];
+        this.backwardNanos = new long[this.layers.length];
+    }
+
+    /** True when this JVM can run the fast engine: it needs the Vector API module. */
+    public static boolean available() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** One line for the notebooks' setup cell: on (and with which vectors), or off and how to turn it on. */
+    public static String describe() {
+        return available()
+                ? "fast engine on (" + Gemm.S.vectorBitSize() + "-bit vectors, " + Parallel.THREADS + " threads)"
+                : "fast engine off: start Java with --add-modules jdk.incubator.vector (the project's kernels do) to train ~10x faster";
+    }
+
+    /** The network's output for {@code x}, as a new array. */
+    public INDArray forward(INDArray x) {
+        input = Tensor.copyOf(Objects.requireNonNull(x, "input"), input);
+        return forward(input).toINDArray();
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor t = x;
+        for (int i = 0; i < layers.length; i++) {
+            check(i, t);
+            long t0 = System.nanoTime();
+            try {
+                t = layers[i].forward(t);
+            } catch (IllegalArgumentException e) {
+                throw named(i, e);
+            }
+            forwardNanos[i] += System.nanoTime() - t0;
+        }
+        forwardDone = true;
+        return t;
+    }
+
+    /** Back-propagates ∂loss/∂output; returns ∂loss/∂input, or null when the first layer skips it. */
+    public INDArray backward(INDArray gradOutput) {
+        gradient = Tensor.copyOf(Objects.requireNonNull(gradOutput, "gradOutput"), gradient);
+        Tensor g = backward(gradient);
+        return g == null ? null : g.toINDArray();
+    }
+
+    @Override
+    public Tensor backward(Tensor dY) {
+        if (!forwardDone) {
+            throw new IllegalStateException("backward called before forward");
+        }
+        Tensor g = dY;
+        for (int i = layers.length - 1; i >= 0 && g != null; i--) {
+            long t0 = System.nanoTime();
+            g = layers[i].backward(g);
+            backwardNanos[i] += System.nanoTime() - t0;
+        }
+        return g;
+    }
+
+    @Override
+    public void inputGradientNotNeeded() {
+        if (layers.length > 0) {
+            layers[0].inputGradientNotNeeded();
+        }
+    }
+
+    private void check(int i, Tensor t) {
+        long[] shape = t.shape();
+        if (checks.get(i) == null || Arrays.equals(shape, checkedShapes[i])) {
+            return;
+        }
+        try {
+            checks.get(i).accept(shape);
+        } catch (IllegalArgumentException e) {
+            throw named(i, e);
+        }
+        checkedShapes[i] = shape;
+    }
+
+    /** The error of layer i, prefixed with its place in the chain, as {@code Sequential} reports it. */
+    private IllegalArgumentException named(int i, IllegalArgumentException e) {
+        return new IllegalArgumentException("layer " + i + " (" + names.get(i) + "): " + e.getMessage(), e);
+    }
+
+    /** Nanoseconds spent in layer i's forward (backward) since the last {@link #resetTimes()}. */
+    public long forwardNanos(int i) {
+        return forwardNanos[i];
+    }
+
+    public long backwardNanos(int i) {
+        return backwardNanos[i];
+    }
+
+    public void resetTimes() {
+        Arrays.fill(forwardNanos, 0);
+        Arrays.fill(backwardNanos, 0);
+    }
+
+    public int size() {
+        return layers.length;
+    }
+
+    public FastLayer get(int i) {
+        return layers[i];
+    }
+}

@@ -1,0 +1,294 @@
+package bnlab.nn.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two matrix products every layer of the fast engine is made of, on heap {@code float[]}
+ * with SIMD vectors (the JIT does not vectorize dot products by itself). A matrix is an array,
+ * an offset and a row stride; results are written (or, with {@code add}, added) into C.
+ * <ul>
+ *   <li>{@link #nn}: C[i, j] = Σ_k A(i, k)·B[k, j], vectorized along the rows of B and C, four
+ *       rows of C at a time. A is read through two strides, so a transposed A costs nothing.</li>
+ *   <li>{@link #nt}: C[i, j] = Σ_k A[i, k]·B[j, k], dot products of rows, two rows of A against
+ *       four rows of B at a time, with one vector accumulator per pair.</li>
+ * </ul>
+ */
+public final class Gemm {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private Gemm() {
+    }
+
+    /**
+     * C[i, j] (+)= Σ_k A(i, k)·B[k, j] for i &lt; m, j &lt; n, k &lt; depth, where
+     * A(i, k) = a[aOff + i·aRow + k·aCol], B[k, j] = b[bOff + k·ldb + j], C[i, j] = c[cOff + i·ldc + j].
+     */
+    public static void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
+                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            nn4(n, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+        }
+        for (; i < m; i++) {
+            nn1(n, depth, a, aOff + i * aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, add);
+        }
+    }
+
+    private static void nn4(int n, int depth, float[] a, int aOff, int aRow, int aCol,
+                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int j = 0;
+        // Indices are written as (loop counter)·stride + offset, so the JIT can hoist the bounds checks.
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector s00 = start(c, c0 + j, add), s01 = start(c, c0 + j + L, add);
+            FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
+            FloatVector s20 = start(c, c2 + j, add), s21 = start(c, c2 + j + L, add);
+            FloatVector s30 = start(c, c3 + j, add), s31 = start(c, c3 + j + L, add);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
+                FloatVector b1 = FloatVector.fromArray(S, b, bj + k * ldb + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                x = FloatVector.broadcast(S, a[a2 + k * aCol]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                x = FloatVector.broadcast(S, a[a3 + k * aCol]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+            }
+            s00.intoArray(c, c0 + j);
+            s01.intoArray(c, c0 + j + L);
+            s10.intoArray(c, c1 + j);
+            s11.intoArray(c, c1 + j + L);
+            s20.intoArray(c, c2 + j);
+            s21.intoArray(c, c2 + j + L);
+            s30.intoArray(c, c3 + j);
+            s31.intoArray(c, c3 + j + L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector s0 = start(c, c0 + j, add), s1 = start(c, c1 + j, add);
+            FloatVector s2 = start(c, c2 + j, add), s3 = start(c, c3 + j, add);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
+                s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(b0, s0);
+                s1 = FloatVector.broadcast(S, a[a1 + k * aCol]).fma(b0, s1);
+                s2 = FloatVector.broadcast(S, a[a2 + k * aCol]).fma(b0, s2);
+                s3 = FloatVector.broadcast(S, a[a3 + k * aCol]).fma(b0, s3);
+            }
+            s0.intoArray(c, c0 + j);
+            s1.intoArray(c, c1 + j);
+            s2.intoArray(c, c2 + j);
+            s3.intoArray(c, c3 + j);
+        }
+        for (int r = 0; r < 4 && j < n; r++) {
+            scalarTail(j, n, depth, a, aOff + r * aRow, aCol, b, bOff, ldb, c, cOff + r * ldc, add);
+        }
+    }
+
+    private static void nn1(int n, int depth, float[] a, int aOff, int aCol,
+                            float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector s0 = start(c, cOff + j, add), s1 = start(c, cOff + j + L, add);
+            for (int k = 0, ak = aOff, bk = bOff + j; k < depth; k++, ak += aCol, bk += ldb) {
+                FloatVector x = FloatVector.broadcast(S, a[ak]);
+                s0 = x.fma(FloatVector.fromArray(S, b, bk), s0);
+                s1 = x.fma(FloatVector.fromArray(S, b, bk + L), s1);
+            }
+            s0.intoArray(c, cOff + j);
+            s1.intoArray(c, cOff + j + L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector s0 = start(c, cOff + j, add);
+            for (int k = 0, ak = aOff, bk = bOff + j; k < depth; k++, ak += aCol, bk += ldb) {
+                s0 = FloatVector.broadcast(S, a[ak]).fma(FloatVector.fromArray(S, b, bk), s0);
+            }
+            s0.intoArray(c, cOff + j);
+        }
+        scalarTail(j, n, depth, a, aOff, aCol, b, bOff, ldb, c, cOff, add);
+    }
+
+    /** Columns [from, n) of one row of C, one at a time. */
+    private static void scalarTail(int from, int n, int depth, float[] a, int aOff, int aCol,
+                                   float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
+        for (int j = from; j < n; j++) {
+            float s = add ? c[cOff + j] : 0f;
+            for (int k = 0, ak = aOff, bk = bOff + j; k < depth; k++, ak += aCol, bk += ldb) {
+                s = Math.fma(a[ak], b[bk], s);
+            }
+            c[cOff + j] = s;
+        }
+    }
+
+    private static FloatVector start(float[] c, int at, boolean add) {
+        return add ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
+    }
+
+    /**
+     * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth, where
+     * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
+     */
+    public static void nt(int m, int n, int depth, float[] a, int aOff, int lda,
+                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                nt2x4(depth, 1, a, aOff + i * lda, lda, 0, b, bOff + j * ldb, ldb, 0, c, cOff + i * ldc + j, ldc, add);
+            }
+            for (; j < n; j++) {
+                int bj = bOff + j * ldb;
+                put(c, cOff + i * ldc + j, dot(depth, a, aOff + i * lda, b, bj), add);
+                put(c, cOff + (i + 1) * ldc + j, dot(depth, a, aOff + (i + 1) * lda, b, bj), add);
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                put(c, cOff + i * ldc + j, dot(depth, a, aOff + i * lda, b, bOff + j * ldb), add);
+            }
+        }
+    }
+
+    /**
+     * C[i, j] = Σ_e Σ_k A_e[i, k]·B_e[j, k] over a batch of matrix pairs (A_e at aOff + e·aStep,
+     * B_e at bOff + e·bStep): each dot product runs over all the batch before it is reduced.
+     */
+    public static void ntBatch(int m, int n, int depth, int batch, float[] a, int aOff, int lda, int aStep,
+                               float[] b, int bOff, int ldb, int bStep, float[] c, int cOff, int ldc) {
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                nt2x4(depth, batch, a, aOff + i * lda, lda, aStep, b, bOff + j * ldb, ldb, bStep,
+                        c, cOff + i * ldc + j, ldc, false);
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + 2; r++) {
+                    float s = 0;
+                    for (int e = 0; e < batch; e++) {
+                        s += dot(depth, a, aOff + r * lda + e * aStep, b, bOff + j * ldb + e * bStep);
+                    }
+                    c[cOff + r * ldc + j] = s;
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0;
+                for (int e = 0; e < batch; e++) {
+                    s += dot(depth, a, aOff + i * lda + e * aStep, b, bOff + j * ldb + e * bStep);
+                }
+                c[cOff + i * ldc + j] = s;
+            }
+        }
+    }
+
+    private static void nt2x4(int depth, int batch, float[] a, int aOff, int lda, int aStep, float[] b, int bOff,
+                              int ldb, int bStep, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        float[] t = new float[8];
+        int bound = S.loopBound(depth);
+        for (int e = 0; e < batch; e++) {
+            int a0 = aOff + e * aStep;
+            int a1 = a0 + lda;
+            int b0 = bOff + e * bStep;
+            int b1 = b0 + ldb;
+            int b2 = b1 + ldb;
+            int b3 = b2 + ldb;
+            int k = 0;
+            for (; k < bound; k += L) {
+                FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
+                FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
+                FloatVector y = FloatVector.fromArray(S, b, b0 + k);
+                s00 = x0.fma(y, s00);
+                s10 = x1.fma(y, s10);
+                y = FloatVector.fromArray(S, b, b1 + k);
+                s01 = x0.fma(y, s01);
+                s11 = x1.fma(y, s11);
+                y = FloatVector.fromArray(S, b, b2 + k);
+                s02 = x0.fma(y, s02);
+                s12 = x1.fma(y, s12);
+                y = FloatVector.fromArray(S, b, b3 + k);
+                s03 = x0.fma(y, s03);
+                s13 = x1.fma(y, s13);
+            }
+            for (; k < depth; k++) {
+                float x0 = a[a0 + k];
+                float x1 = a[a1 + k];
+                t[0] += x0 * b[b0 + k];
+                t[1] += x0 * b[b1 + k];
+                t[2] += x0 * b[b2 + k];
+                t[3] += x0 * b[b3 + k];
+                t[4] += x1 * b[b0 + k];
+                t[5] += x1 * b[b1 + k];
+                t[6] += x1 * b[b2 + k];
+                t[7] += x1 * b[b3 + k];
+            }
+        }
+        t[0] += VectorMath.sumLanes(s00);
+        t[1] += VectorMath.sumLanes(s01);
+        t[2] += VectorMath.sumLanes(s02);
+        t[3] += VectorMath.sumLanes(s03);
+        t[4] += VectorMath.sumLanes(s10);
+        t[5] += VectorMath.sumLanes(s11);
+        t[6] += VectorMath.sumLanes(s12);
+        t[7] += VectorMath.sumLanes(s13);
+        for (int r = 0; r < 2; r++) {
+            for (int j = 0; j < 4; j++) {
+                put(c, cOff + r * ldc + j, t[r * 4 + j], add);
+            }
+        }
+    }
+
+    /** Σ_k x[xOff + k]·y[yOff + k]. */
+    public static float dot(int depth, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector s = FloatVector.zero(S);
+        int k = 0;
+        for (int bound = S.loopBound(depth); k < bound; k += L) {
+            s = FloatVector.fromArray(S, x, xOff + k).fma(FloatVector.fromArray(S, y, yOff + k), s);
+        }
+        float sum = VectorMath.sumLanes(s);
+        for (; k < depth; k++) {
+            sum += x[xOff + k] * y[yOff + k];
+        }
+        return sum;
+    }
+
+    /** Σ_k x[off + k]: vector partial sums, moved into a double every 128 vectors. */
+    public static double sum(float[] x, int off, int len) {
+        double sum = 0;
+        int k = 0;
+        int bound = S.loopBound(len);
+        while (k < bound) {
+            FloatVector s = FloatVector.zero(S);
+            for (int end = Math.min(bound, k + 128 * L); k < end; k += L) {
+                s = s.add(FloatVector.fromArray(S, x, off + k));
+            }
+            sum += VectorMath.sumLanes(s);
+        }
+        for (; k < len; k++) {
+            sum += x[off + k];
+        }
+        return sum;
+    }
+
+    private static void put(float[] c, int at, float v, boolean add) {
+        c[at] = add ? c[at] + v : v;
+    }
+}

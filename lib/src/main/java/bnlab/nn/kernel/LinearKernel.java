@@ -1,0 +1,92 @@
+package bnlab.nn.kernel;
+
+import bnlab.nn.Parameter;
+
+/**
+ * {@code bnlab.nn.Linear}: Y = X·Wᵀ + b as dot products of rows; backward dW = dYᵀ·X,
+ * db = Σ_n dY, dX = dY·W. Rows of the result are split across cores.
+ */
+public final class LinearKernel implements FastLayer {
+
+    private final int in;
+    private final int out;
+    private final Parameter weight;
+    private final Parameter bias;
+    private boolean inputGradient = true;
+    private float[] w;
+    private float[] b;
+    private float[] dw;
+    private Tensor x;
+    private Tensor y;
+    private Tensor dX;
+
+    /** {@code bias} may be null (a linear layer before a batch norm needs none). */
+    public LinearKernel(int in, int out, Parameter weight, Parameter bias) {
+        this.in = in;
+        this.out = out;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        x = input;
+        int n = x.n;
+        w = SmallArrays.readFloats(weight.value(), w);
+        if (bias != null) {
+            b = SmallArrays.readFloats(bias.value(), b);
+        }
+        y = Tensor.reuse(y, n, out, 1, 1, 2);
+        Parallel.forEach(n, (long) in * out, (part, from, to) -> {
+            for (int r = from; r < to; r++) {
+                if (bias != null) {
+                    System.arraycopy(b, 0, y.data, r * out, out);
+                } else {
+                    java.util.Arrays.fill(y.data, r * out, (r + 1) * out, 0f);
+                }
+            }
+            Gemm.nt(to - from, out, in, x.data, from * in, in, w, 0, in, y.data, from * out, out, true);
+        });
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dY) {
+        if (x == null) {
+            throw new IllegalStateException(this + ".backward called before forward");
+        }
+        int n = x.n;
+        dw = ConvKernel.grow(dw, (long) out * in);
+        Parallel.forEach(out, (long) n * in, (part, from, to) ->
+                Gemm.nn(to - from, in, n, dY.data, from, 1, out, x.data, 0, in, dw, from * in, in, false));
+        SmallArrays.writeFloats(dw, weight.grad());
+        if (bias != null) {
+            float[] db = new float[out];
+            for (int o = 0; o < out; o++) {
+                double s = 0;
+                for (int r = 0; r < n; r++) {
+                    s += dY.data[r * out + o];
+                }
+                db[o] = (float) s;
+            }
+            SmallArrays.writeFloats(db, bias.grad());
+        }
+        if (!inputGradient) {
+            return null;
+        }
+        dX = Tensor.reuseLike(dX, x);
+        Parallel.forEach(n, (long) in * out, (part, from, to) ->
+                Gemm.nn(to - from, in, out, dY.data, from * out, out, 1, w, 0, in, dX.data, from * in, in, false));
+        return dX;
+    }
+
+    @Override
+    public void inputGradientNotNeeded() {
+        inputGradient = false;
+    }
+
+    @Override
+    public String toString() {
+        return "LinearKernel(" + in + ", " + out + ")";
+    }
+}

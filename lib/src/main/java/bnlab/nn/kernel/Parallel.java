@@ -1,0 +1,47 @@
+package bnlab.nn.kernel;
+
+import java.util.stream.IntStream;
+
+/**
+ * The one way the kernels split work across cores: a range of items (images, channels, rows)
+ * cut into contiguous parts, one per core, when there is enough work to pay for the hand-off
+ * (a few microseconds). Each part knows its index, so reductions keep one partial result per
+ * part and add them up after, in a fixed order: results do not depend on thread timing.
+ */
+public final class Parallel {
+
+    /** Below this many floats of work a second thread costs more than it saves. */
+    public static final long THRESHOLD = 1 << 15;
+
+    /** How many threads share the work: the cores, or the system property {@code bnlab.threads}. */
+    public static final int THREADS = Integer.getInteger("bnlab.threads", Runtime.getRuntime().availableProcessors());
+
+    /** The body of one part: items [from, to). */
+    public interface Part {
+        void run(int part, int from, int to);
+    }
+
+    private Parallel() {
+    }
+
+    /** How many parts {@code count} items of {@code costPerItem} floats of work each are split into. */
+    public static int parts(int count, long costPerItem) {
+        long work = (long) count * Math.max(1, costPerItem);
+        return (int) Math.max(1, Math.min(Math.min(THREADS, count), work / THRESHOLD));
+    }
+
+    /** Runs {@code body} on {@code parts} contiguous slices of [0, count); parts from {@link #parts}. */
+    public static void run(int count, int parts, Part body) {
+        if (parts <= 1) {
+            body.run(0, 0, count);
+            return;
+        }
+        IntStream.range(0, parts).parallel()
+                .forEach(p -> body.run(p, (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
+    }
+
+    /** {@code run(count, parts(count, costPerItem), body)}: for work without per-part results. */
+    public static void forEach(int count, long costPerItem, Part body) {
+        run(count, parts(count, costPerItem), body);
+    }
+}
