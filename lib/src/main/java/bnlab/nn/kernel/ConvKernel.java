@@ -3,11 +3,15 @@ package bnlab.nn.kernel;
 import bnlab.nn.Parameter;
 
 /**
- * {@code bnlab.nn.Conv2d} (stride 1, no padding) as im2col and matrix products, image by image.
- * The k×k patches of image e become the columns of cols_e (C·k·k, P), P = OH·OW, and
- * Y_e = W·cols_e + b with W viewed as (out, C·k·k). Backward keeps every cols_e:
- * dW = Σ_e dY_e·cols_eᵀ (each dot product runs over all N·P positions before it is summed up),
- * db = Σ dY, and dX_e = col2im(Wᵀ·dY_e). Images are split across cores.
+ * {@code bnlab.nn.Conv2d} (stride 1, no padding) as im2col and matrix products. The k×k patches
+ * of all images become the columns of one matrix cols (C·k·k, N·P), P = OH·OW, image e's in
+ * columns [e·P, (e+1)·P); then Y_e = W·cols_e + b per image, W viewed as (out, C·k·k).
+ * Backward keeps cols: with dY regrouped channel-major as (out, N·P), dW = dY·colsᵀ is one long
+ * product whose dot products run over all N·P positions (split across cores), db = Σ dY, and per
+ * image dX_e = col2im(Wᵀ·dY_e). Images are split across cores.
+ *
+ * <p>Rows of cols are {@link #PAD} floats longer than N·P: rows a multiple of 4 KiB apart fall
+ * into the same cache set, and reading down a column then evicts itself (three times slower).
  */
 public final class ConvKernel implements FastLayer {
 
@@ -19,7 +23,11 @@ public final class ConvKernel implements FastLayer {
     private boolean inputGradient = true;
     private float[] w;
     private float[] b;
+    /** Extra floats per row of the column matrices, so their rows do not share cache sets. */
+    static final int PAD = 16;
+
     private float[] cols;
+    private float[] dYByChannel;
     private float[] dCols;
     private float[][] partialDw;
     private Tensor x;
@@ -44,16 +52,16 @@ public final class ConvKernel implements FastLayer {
         w = SmallArrays.readFloats(weight.value(), w);
         b = SmallArrays.readFloats(bias.value(), b);
         y = Tensor.reuse(y, x.n, out, oh, ow, 4);
-        cols = grow(cols, (long) x.n * patch * p);
+        int ld = x.n * p + PAD;
+        cols = grow(cols, (long) patch * ld);
         Parallel.forEach(x.n, (long) patch * p, (part, from, to) -> {
             for (int e = from; e < to; e++) {
-                int colsAt = e * patch * p;
-                im2col(x, e, cols, colsAt, oh, ow);
+                im2col(x, e, cols, e * p, ld, oh, ow);
                 int yAt = e * out * p;
                 for (int o = 0; o < out; o++) {
                     java.util.Arrays.fill(y.data, yAt + o * p, yAt + (o + 1) * p, b[o]);
                 }
-                Gemm.nn(out, p, patch, w, 0, patch, 1, cols, colsAt, p, y.data, yAt, p, true);
+                Gemm.nn(out, p, patch, w, 0, patch, 1, cols, e * p, ld, y.data, yAt, p, true);
             }
         });
         return y;
@@ -67,19 +75,24 @@ public final class ConvKernel implements FastLayer {
         int p = dY.plane();
         int n = dY.n;
         int patch = in * k * k;
-        int parts = Parallel.parts(n, (long) out * patch * p);
+        int width = n * p;
+        int ld = width + PAD;
+        dYByChannel = grow(dYByChannel, (long) out * ld);
+        for (int e = 0; e < n; e++) {
+            for (int o = 0; o < out; o++) {
+                System.arraycopy(dY.data, (e * out + o) * p, dYByChannel, o * ld + e * p, p);
+            }
+        }
+        int parts = Parallel.parts(width, (long) out * patch);
         if (partialDw == null || partialDw.length < parts) {
             partialDw = new float[parts][];
         }
         double[][] partialDb = new double[parts][out];
-        Parallel.run(n, parts, (part, from, to) -> {
+        Parallel.run(width, parts, (part, from, to) -> {
             float[] dw = partialDw[part] = grow(partialDw[part], (long) out * patch);
-            Gemm.ntBatch(out, patch, p, to - from, dY.data, from * out * p, p, out * p,
-                    cols, from * patch * p, p, patch * p, dw, 0, patch);
-            for (int e = from; e < to; e++) {
-                for (int o = 0; o < out; o++) {
-                    partialDb[part][o] += Gemm.sum(dY.data, (e * out + o) * p, p);
-                }
+            Gemm.nt(out, patch, to - from, dYByChannel, from, ld, cols, from, ld, dw, 0, patch, false);
+            for (int o = 0; o < out; o++) {
+                partialDb[part][o] = Gemm.sum(dYByChannel, o * ld + from, to - from);
             }
         });
         if (inputGradient) {
@@ -113,16 +126,19 @@ public final class ConvKernel implements FastLayer {
         return inputGradient ? dX : null;
     }
 
-    /** Row (c, ki, kj) of the column matrix of image e: x[e, c, i + ki, j + kj] for every (i, j). */
-    private void im2col(Tensor x, int e, float[] into, int at, int oh, int ow) {
-        int row = at;
+    /**
+     * Image e's columns of the column matrix (rows {@code ld} apart, image e's part starting at
+     * column {@code at}): row (c, ki, kj) holds x[e, c, i + ki, j + kj] for every (i, j).
+     */
+    private void im2col(Tensor x, int e, float[] into, int at, int ld, int oh, int ow) {
+        int row = 0;
         for (int c = 0; c < in; c++) {
             int plane = (e * in + c) * x.h * x.w;
             for (int ki = 0; ki < k; ki++) {
-                for (int kj = 0; kj < k; kj++) {
+                for (int kj = 0; kj < k; kj++, row++) {
+                    int to = row * ld + at;
                     for (int i = 0; i < oh; i++) {
-                        System.arraycopy(x.data, plane + (i + ki) * x.w + kj, into, row, ow);
-                        row += ow;
+                        VectorMath.copy(x.data, plane + (i + ki) * x.w + kj, into, to + i * ow, ow);
                     }
                 }
             }
@@ -139,10 +155,7 @@ public final class ConvKernel implements FastLayer {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
                     for (int i = 0; i < oh; i++) {
-                        int to = plane + (i + ki) * dX.w + kj;
-                        for (int j = 0; j < ow; j++) {
-                            dX.data[to + j] += from[row + j];
-                        }
+                        VectorMath.add(from, row, dX.data, plane + (i + ki) * dX.w + kj, ow);
                         row += ow;
                     }
                 }

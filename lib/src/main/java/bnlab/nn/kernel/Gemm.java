@@ -32,6 +32,9 @@ public final class Gemm {
         for (; i + 4 <= m; i += 4) {
             nn4(n, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
         }
+        for (; i + 2 <= m; i += 2) {
+            nn2(n, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+        }
         for (; i < m; i++) {
             nn1(n, depth, a, aOff + i * aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, add);
         }
@@ -100,23 +103,55 @@ public final class Gemm {
         }
     }
 
+    private static void nn2(int n, int depth, float[] a, int aOff, int aRow, int aCol,
+                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int a1 = aOff + aRow;
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector s00 = start(c, c0 + j, add), s01 = start(c, c0 + j + L, add);
+            FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
+                FloatVector b1 = FloatVector.fromArray(S, b, bj + k * ldb + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+            }
+            s00.intoArray(c, c0 + j);
+            s01.intoArray(c, c0 + j + L);
+            s10.intoArray(c, c1 + j);
+            s11.intoArray(c, c1 + j + L);
+        }
+        for (int r = 0; r < 2; r++) {
+            nn1(n - j, depth, a, aOff + r * aRow, aCol, b, bOff + j, ldb, c, cOff + r * ldc + j, add);
+        }
+    }
+
     private static void nn1(int n, int depth, float[] a, int aOff, int aCol,
                             float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
             FloatVector s0 = start(c, cOff + j, add), s1 = start(c, cOff + j + L, add);
-            for (int k = 0, ak = aOff, bk = bOff + j; k < depth; k++, ak += aCol, bk += ldb) {
-                FloatVector x = FloatVector.broadcast(S, a[ak]);
-                s0 = x.fma(FloatVector.fromArray(S, b, bk), s0);
-                s1 = x.fma(FloatVector.fromArray(S, b, bk + L), s1);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+                s0 = x.fma(FloatVector.fromArray(S, b, bj + k * ldb), s0);
+                s1 = x.fma(FloatVector.fromArray(S, b, bj + k * ldb + L), s1);
             }
             s0.intoArray(c, cOff + j);
             s1.intoArray(c, cOff + j + L);
         }
         for (; j + L <= n; j += L) {
             FloatVector s0 = start(c, cOff + j, add);
-            for (int k = 0, ak = aOff, bk = bOff + j; k < depth; k++, ak += aCol, bk += ldb) {
-                s0 = FloatVector.broadcast(S, a[ak]).fma(FloatVector.fromArray(S, b, bk), s0);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(FloatVector.fromArray(S, b, bj + k * ldb), s0);
             }
             s0.intoArray(c, cOff + j);
         }
@@ -165,94 +200,80 @@ public final class Gemm {
     }
 
     /**
-     * C[i, j] = Σ_e Σ_k A_e[i, k]·B_e[j, k] over a batch of matrix pairs (A_e at aOff + e·aStep,
-     * B_e at bOff + e·bStep): each dot product runs over all the batch before it is reduced.
+     * Two rows of A against four rows of B: eight dot products, one vector accumulator each.
+     * The accumulators pass through memory between the matrices of a batch: a vector kept live
+     * across nested loops makes the JIT box it (a hundred times slower).
      */
-    public static void ntBatch(int m, int n, int depth, int batch, float[] a, int aOff, int lda, int aStep,
-                               float[] b, int bOff, int ldb, int bStep, float[] c, int cOff, int ldc) {
-        int i = 0;
-        for (; i + 2 <= m; i += 2) {
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                nt2x4(depth, batch, a, aOff + i * lda, lda, aStep, b, bOff + j * ldb, ldb, bStep,
-                        c, cOff + i * ldc + j, ldc, false);
-            }
-            for (; j < n; j++) {
-                for (int r = i; r < i + 2; r++) {
-                    float s = 0;
-                    for (int e = 0; e < batch; e++) {
-                        s += dot(depth, a, aOff + r * lda + e * aStep, b, bOff + j * ldb + e * bStep);
-                    }
-                    c[cOff + r * ldc + j] = s;
-                }
-            }
+    private static void nt2x4(int depth, int batch, float[] a, int aOff, int lda, int aStep, float[] b, int bOff,
+                              int ldb, int bStep, float[] c, int cOff, int ldc, boolean add) {
+        float[] acc = new float[8 * L];
+        float[] tail = new float[8];
+        for (int e = 0; e < batch; e++) {
+            pass2x4(depth, a, aOff + e * aStep, lda, b, bOff + e * bStep, ldb, acc, tail);
         }
-        for (; i < m; i++) {
-            for (int j = 0; j < n; j++) {
+        for (int r = 0; r < 2; r++) {
+            for (int j = 0; j < 4; j++) {
+                int q = r * 4 + j;
                 float s = 0;
-                for (int e = 0; e < batch; e++) {
-                    s += dot(depth, a, aOff + i * lda + e * aStep, b, bOff + j * ldb + e * bStep);
+                for (int l = 0; l < L; l++) {
+                    s += acc[q * L + l];
                 }
-                c[cOff + i * ldc + j] = s;
+                put(c, cOff + r * ldc + j, s + tail[q], add);
             }
         }
     }
 
-    private static void nt2x4(int depth, int batch, float[] a, int aOff, int lda, int aStep, float[] b, int bOff,
-                              int ldb, int bStep, float[] c, int cOff, int ldc, boolean add) {
-        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
-        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-        float[] t = new float[8];
-        int bound = S.loopBound(depth);
-        for (int e = 0; e < batch; e++) {
-            int a0 = aOff + e * aStep;
-            int a1 = a0 + lda;
-            int b0 = bOff + e * bStep;
-            int b1 = b0 + ldb;
-            int b2 = b1 + ldb;
-            int b3 = b2 + ldb;
-            int k = 0;
-            for (; k < bound; k += L) {
-                FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
-                FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
-                FloatVector y = FloatVector.fromArray(S, b, b0 + k);
-                s00 = x0.fma(y, s00);
-                s10 = x1.fma(y, s10);
-                y = FloatVector.fromArray(S, b, b1 + k);
-                s01 = x0.fma(y, s01);
-                s11 = x1.fma(y, s11);
-                y = FloatVector.fromArray(S, b, b2 + k);
-                s02 = x0.fma(y, s02);
-                s12 = x1.fma(y, s12);
-                y = FloatVector.fromArray(S, b, b3 + k);
-                s03 = x0.fma(y, s03);
-                s13 = x1.fma(y, s13);
-            }
-            for (; k < depth; k++) {
-                float x0 = a[a0 + k];
-                float x1 = a[a1 + k];
-                t[0] += x0 * b[b0 + k];
-                t[1] += x0 * b[b1 + k];
-                t[2] += x0 * b[b2 + k];
-                t[3] += x0 * b[b3 + k];
-                t[4] += x1 * b[b0 + k];
-                t[5] += x1 * b[b1 + k];
-                t[6] += x1 * b[b2 + k];
-                t[7] += x1 * b[b3 + k];
-            }
+    /** acc (8 vectors: rows 0, 1 of A × rows 0..3 of B) += the products of one pair of matrices. */
+    private static void pass2x4(int depth, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                                float[] acc, float[] tail) {
+        int a1 = a0 + lda;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        FloatVector s00 = FloatVector.fromArray(S, acc, 0);
+        FloatVector s01 = FloatVector.fromArray(S, acc, L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, acc, 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, 4 * L);
+        FloatVector s11 = FloatVector.fromArray(S, acc, 5 * L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, 6 * L);
+        FloatVector s13 = FloatVector.fromArray(S, acc, 7 * L);
+        int k = 0;
+        for (int bound = S.loopBound(depth); k < bound; k += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
+            FloatVector y = FloatVector.fromArray(S, b, b0 + k);
+            s00 = x0.fma(y, s00);
+            s10 = x1.fma(y, s10);
+            y = FloatVector.fromArray(S, b, b1 + k);
+            s01 = x0.fma(y, s01);
+            s11 = x1.fma(y, s11);
+            y = FloatVector.fromArray(S, b, b2 + k);
+            s02 = x0.fma(y, s02);
+            s12 = x1.fma(y, s12);
+            y = FloatVector.fromArray(S, b, b3 + k);
+            s03 = x0.fma(y, s03);
+            s13 = x1.fma(y, s13);
         }
-        t[0] += VectorMath.sumLanes(s00);
-        t[1] += VectorMath.sumLanes(s01);
-        t[2] += VectorMath.sumLanes(s02);
-        t[3] += VectorMath.sumLanes(s03);
-        t[4] += VectorMath.sumLanes(s10);
-        t[5] += VectorMath.sumLanes(s11);
-        t[6] += VectorMath.sumLanes(s12);
-        t[7] += VectorMath.sumLanes(s13);
-        for (int r = 0; r < 2; r++) {
-            for (int j = 0; j < 4; j++) {
-                put(c, cOff + r * ldc + j, t[r * 4 + j], add);
-            }
+        s00.intoArray(acc, 0);
+        s01.intoArray(acc, L);
+        s02.intoArray(acc, 2 * L);
+        s03.intoArray(acc, 3 * L);
+        s10.intoArray(acc, 4 * L);
+        s11.intoArray(acc, 5 * L);
+        s12.intoArray(acc, 6 * L);
+        s13.intoArray(acc, 7 * L);
+        for (; k < depth; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            tail[0] += x0 * b[b0 + k];
+            tail[1] += x0 * b[b1 + k];
+            tail[2] += x0 * b[b2 + k];
+            tail[3] += x0 * b[b3 + k];
+            tail[4] += x1 * b[b0 + k];
+            tail[5] += x1 * b[b1 + k];
+            tail[6] += x1 * b[b2 + k];
+            tail[7] += x1 * b[b3 + k];
         }
     }
 

@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * right, and e^x is Cephes' single-precision {@code expf} (range reduction by powers of two, a
  * degree-5 polynomial; relative error below 2·10⁻⁷) written with plain adds, multiplies and
  * fused multiply-adds, which round the same way everywhere: the same inputs give the same bits.
- * Each operation has a scalar twin for loop tails that computes exactly the same thing.
+ * Each operation has a scalar twin for loop tails that computes exactly the same thing. Also
+ * here: copying and adding short rows with vectors (im2col and col2im move rows of 8 or 24).
  */
 public final class VectorMath {
 
@@ -74,5 +75,27 @@ public final class VectorMath {
         }
         p = Math.fma(p, r * r, r) + 1f;
         return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
+    }
+
+    /** dst[dstOff, +len) = src[srcOff, +len), vector by vector: short rows copy faster than with arraycopy. */
+    public static void copy(float[] src, int srcOff, float[] dst, int dstOff, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
+        }
+        for (; i < len; i++) {
+            dst[dstOff + i] = src[srcOff + i];
+        }
+    }
+
+    /** dst[dstOff, +len) += src[srcOff, +len). */
+    public static void add(float[] src, int srcOff, float[] dst, int dstOff, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, dst, dstOff + i).add(FloatVector.fromArray(S, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+        for (; i < len; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
     }
 }
