@@ -105,6 +105,16 @@ class FastEngineTest {
         }
     }
 
+    /** The same comparisons with every range cut into three parts, however little work it holds. */
+    @Test
+    void splittingTheWorkAcrossThreadsGivesTheSameNumbers() {
+        Parallel.splitEverything(3, () -> {
+            everyLayerAgreesWithItsTwin();
+            leNetTrainsTheSameInBothEngines();
+            assertTwinAgrees(() -> new BatchNorm(8, 4), new long[] {1, 8, 128, 128}, "BatchNorm(8, 4) N=1, split");
+        });
+    }
+
     @Test
     void oneExampleWorksInBothEnginesAndTheFullyConnectedCaseFailsInBoth() {
         // (1, 8, 128, 128): one example, 16 384 values per channel, split across threads.

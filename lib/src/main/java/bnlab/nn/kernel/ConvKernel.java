@@ -53,7 +53,7 @@ public final class ConvKernel implements FastLayer {
         b = SmallArrays.readFloats(bias.value(), b);
         y = Tensor.reuse(y, x.n, out, oh, ow, 4);
         int ld = x.n * p + PAD;
-        cols = grow(cols, (long) patch * ld);
+        cols = Tensor.buffer(cols, (long) patch * ld);
         Parallel.forEach(x.n, (long) patch * p, (part, from, to) -> {
             for (int e = from; e < to; e++) {
                 im2col(x, e, cols, e * p, ld, oh, ow);
@@ -77,7 +77,7 @@ public final class ConvKernel implements FastLayer {
         int patch = in * k * k;
         int width = n * p;
         int ld = width + PAD;
-        dYByChannel = grow(dYByChannel, (long) out * ld);
+        dYByChannel = Tensor.buffer(dYByChannel, (long) out * ld);
         for (int e = 0; e < n; e++) {
             for (int o = 0; o < out; o++) {
                 System.arraycopy(dY.data, (e * out + o) * p, dYByChannel, o * ld + e * p, p);
@@ -89,7 +89,7 @@ public final class ConvKernel implements FastLayer {
         }
         double[][] partialDb = new double[parts][out];
         Parallel.run(width, parts, (part, from, to) -> {
-            float[] dw = partialDw[part] = grow(partialDw[part], (long) out * patch);
+            float[] dw = partialDw[part] = Tensor.buffer(partialDw[part], (long) out * patch);
             Gemm.nt(out, patch, to - from, dYByChannel, from, ld, cols, from, ld, dw, 0, patch, false);
             for (int o = 0; o < out; o++) {
                 partialDb[part][o] = Gemm.sum(dYByChannel, o * ld + from, to - from);
@@ -98,7 +98,7 @@ public final class ConvKernel implements FastLayer {
         if (inputGradient) {
             dX = Tensor.reuseLike(dX, x);
             int imageParts = Parallel.parts(n, (long) patch * p);
-            dCols = grow(dCols, (long) imageParts * patch * p);
+            dCols = Tensor.buffer(dCols, (long) imageParts * patch * p);
             Parallel.run(n, imageParts, (part, from, to) -> {
                 int dcAt = part * patch * p;
                 for (int e = from; e < to; e++) {
@@ -161,13 +161,6 @@ public final class ConvKernel implements FastLayer {
                 }
             }
         }
-    }
-
-    static float[] grow(float[] old, long size) {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a buffer of " + size + " floats is too large: use a smaller batch");
-        }
-        return old != null && old.length >= size ? old : new float[(int) size];
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class LinearKernel implements FastLayer {
             throw new IllegalStateException(this + ".backward called before forward");
         }
         int n = x.n;
-        dw = ConvKernel.grow(dw, (long) out * in);
+        dw = Tensor.buffer(dw, (long) out * in);
         Parallel.forEach(out, (long) n * in, (part, from, to) ->
                 Gemm.nn(to - from, in, n, dY.data, from, 1, out, x.data, 0, in, dw, from * in, in, false));
         SmallArrays.writeFloats(dw, weight.grad());

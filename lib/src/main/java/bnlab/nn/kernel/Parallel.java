@@ -4,7 +4,7 @@ import java.util.stream.IntStream;
 
 /**
  * The one way the kernels split work across cores: a range of items (images, channels, rows)
- * cut into contiguous parts, one per core, when there is enough work to pay for the hand-off
+ * cut into contiguous parts, one per thread, when there is enough work to pay for the hand-off
  * (a few microseconds). Each part knows its index, so reductions keep one partial result per
  * part and add them up after, in a fixed order: results do not depend on thread timing.
  */
@@ -15,6 +15,9 @@ public final class Parallel {
 
     /** How many threads share the work: the cores, or the system property {@code bnlab.threads}. */
     public static final int THREADS = Integer.getInteger("bnlab.threads", Runtime.getRuntime().availableProcessors());
+
+    private static volatile int threads = THREADS;
+    private static volatile long threshold = THRESHOLD;
 
     /** The body of one part: items [from, to). */
     public interface Part {
@@ -27,7 +30,7 @@ public final class Parallel {
     /** How many parts {@code count} items of {@code costPerItem} floats of work each are split into. */
     public static int parts(int count, long costPerItem) {
         long work = (long) count * Math.max(1, costPerItem);
-        return (int) Math.max(1, Math.min(Math.min(THREADS, count), work / THRESHOLD));
+        return (int) Math.max(1, Math.min(Math.min(threads, count), work / threshold));
     }
 
     /** Runs {@code body} on {@code parts} contiguous slices of [0, count); parts from {@link #parts}. */
@@ -43,5 +46,22 @@ public final class Parallel {
     /** {@code run(count, parts(count, costPerItem), body)}: for work without per-part results. */
     public static void forEach(int count, long costPerItem, Part body) {
         run(count, parts(count, costPerItem), body);
+    }
+
+    /**
+     * Runs {@code task} with every range split into up to {@code parts} parts however small the
+     * work, even on one core: the tests use it to check that splitting does not change results.
+     */
+    public static synchronized void splitEverything(int parts, Runnable task) {
+        int oldThreads = threads;
+        long oldThreshold = threshold;
+        threads = parts;
+        threshold = 1;
+        try {
+            task.run();
+        } finally {
+            threads = oldThreads;
+            threshold = oldThreshold;
+        }
     }
 }

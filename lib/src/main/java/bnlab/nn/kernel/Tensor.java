@@ -33,13 +33,20 @@ public final class Tensor {
 
     /** A tensor of this shape backed by {@code old}'s array when it is large enough, else a new one. */
     public static Tensor reuse(Tensor old, int n, int c, int h, int w, int rank) {
-        long size = (long) n * c * h * w;
+        return new Tensor(buffer(old == null ? null : old.data, (long) n * c * h * w), n, c, h, w, rank);
+    }
+
+    /**
+     * The one buffer-reuse rule of the engine: {@code old} when it holds at least {@code size}
+     * floats (its contents are stale), otherwise a new array. Buffers only grow, so after the
+     * first batch of each size a step allocates nothing.
+     */
+    public static float[] buffer(float[] old, long size) {
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("tensor (" + n + ", " + c + ", " + h + ", " + w
-                    + ") has more than 2^31 values: use a smaller batch");
+            throw new IllegalArgumentException("a buffer of " + size + " floats is more than Java arrays hold: "
+                    + "use a smaller batch");
         }
-        float[] data = old != null && old.data.length >= size ? old.data : new float[(int) size];
-        return new Tensor(data, n, c, h, w, rank);
+        return old != null && old.length >= size ? old : new float[(int) size];
     }
 
     /** As {@link #reuse}, with {@code like}'s shape. */
