@@ -2,6 +2,8 @@ package bnlab.nn;
 
 import bnlab.nn.kernel.BatchNormKernel;
 import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.Normalization;
+import bnlab.nn.kernel.SmallArrays;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,11 +13,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The seed's {@code BatchNorm} layer: it keeps gamma and beta (trained parameters, initialized
  * to 1 and 0) and the moving mean and variance (state, initialized to 0 and 1), and calls
- * {@link BatchNormFunction#batchNorm} with eps 1e-5 and momentum 0.9 (notebook 3).
+ * {@link BatchNormFunction#batchNorm} with eps 1e-5 and momentum 0.9 (notebook 3):
+ * moving = momentum·moving + (1 − momentum)·batch, with the biased batch variance.
  *
  * <p>{@code numDims} is 2 after a fully-connected layer (input (N, C), parameters (1, C)) and 4
  * after a convolution (input (N, C, H, W), parameters (1, C, 1, 1)). A new layer is in training
  * mode; {@link #eval()} switches to the moving statistics.
+ *
+ * <p>For experiments: {@link #meanOnly} and {@link #varianceOnly} normalize with one of the two
+ * statistics only, {@link #frozenAffine()} keeps γ = 1 and β = 0 out of training, and
+ * {@link PreciseBatchNorm} replaces the moving averages by statistics recomputed over many batches.
  */
 public class BatchNorm implements Module, FastPath {
 
@@ -23,18 +30,45 @@ public class BatchNorm implements Module, FastPath {
     private final int numDims;
     private final double eps;
     private final double momentum;
+    private final Normalization kind;
+    private final boolean affine;
     private final Parameter gamma;
     private final Parameter beta;
     private final INDArray movingMean;
     private final INDArray movingVar;
     private boolean training = true;
     private BatchNormResult last;
+    private double[] lastBatchMean;
+    private PreciseBatchNorm.Collector collector;
 
     public BatchNorm(int numFeatures, int numDims) {
         this(numFeatures, numDims, BatchNormFunction.EPS, BatchNormFunction.MOMENTUM, DataType.FLOAT);
     }
 
     public BatchNorm(int numFeatures, int numDims, double eps, double momentum, DataType type) {
+        this(numFeatures, numDims, eps, momentum, type, Normalization.FULL, true);
+    }
+
+    /** "Lite" batch norm that only subtracts the batch mean: y = γ·(x − μ) + β. */
+    public static BatchNorm meanOnly(int numFeatures, int numDims) {
+        return new BatchNorm(numFeatures, numDims, BatchNormFunction.EPS, BatchNormFunction.MOMENTUM,
+                DataType.FLOAT, Normalization.MEAN_ONLY, true);
+    }
+
+    /** "Lite" batch norm that only divides by the batch standard deviation: y = γ·x/√(σ² + ε) + β. */
+    public static BatchNorm varianceOnly(int numFeatures, int numDims) {
+        return new BatchNorm(numFeatures, numDims, BatchNormFunction.EPS, BatchNormFunction.MOMENTUM,
+                DataType.FLOAT, Normalization.VARIANCE_ONLY, true);
+    }
+
+    /** The same layer with γ and β fixed at 1 and 0: they are no longer parameters, nothing trains them. */
+    public BatchNorm frozenAffine() {
+        return new BatchNorm(numFeatures, numDims, eps, momentum, gamma.value().dataType(), kind, false);
+    }
+
+    /** Any variant: which statistics normalize, and whether γ and β are trained. */
+    public BatchNorm(int numFeatures, int numDims, double eps, double momentum, DataType type,
+                     Normalization kind, boolean affine) {
         if (numFeatures < 1) {
             throw new IllegalArgumentException("BatchNorm: numFeatures must be the number of channels "
                     + "(>= 1) of the layer before, got " + numFeatures);
@@ -48,6 +82,8 @@ public class BatchNorm implements Module, FastPath {
         this.numDims = numDims;
         this.eps = eps;
         this.momentum = momentum;
+        this.kind = kind;
+        this.affine = affine;
         long[] shape = numDims == 2 ? new long[] {1, numFeatures} : new long[] {1, numFeatures, 1, 1};
         this.gamma = Parameter.of("gamma", Nd4j.ones(type, shape));
         this.beta = Parameter.of("beta", Nd4j.zeros(type, shape));
@@ -59,10 +95,29 @@ public class BatchNorm implements Module, FastPath {
     public INDArray forward(INDArray x) {
         checkInput(x == null ? null : x.shape());
         Mode mode = training ? Mode.TRAINING : Mode.INFERENCE;
-        // Moving statistics are updated in place: the fast engine shares these arrays.
         last = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), movingMean, movingVar,
-                eps, momentum, mode, null, null, true);
+                eps, mode, kind, this::record);
         return last.y();
+    }
+
+    /**
+     * What the layer keeps of a training batch's statistics: the moving averages, updated in
+     * place (the fast engine shares these arrays), or, while {@link PreciseBatchNorm} collects,
+     * nothing but the collector's sums.
+     */
+    void record(double[] mean, double[] var) {
+        lastBatchMean = mean;
+        if (collector != null) {
+            collector.add(mean, var);
+            return;
+        }
+        SmallArrays.write(movingMean, BatchNormFunction.movingAverage(SmallArrays.read(movingMean), mean, momentum));
+        SmallArrays.write(movingVar, BatchNormFunction.movingAverage(SmallArrays.read(movingVar), var, momentum));
+    }
+
+    /** Starts (a collector) or stops (null) collecting batch statistics instead of averaging them. */
+    void collectInto(PreciseBatchNorm.Collector c) {
+        collector = c;
     }
 
     @Override
@@ -70,7 +125,7 @@ public class BatchNorm implements Module, FastPath {
         if (last == null) {
             throw new IllegalStateException("BatchNorm.backward called before forward");
         }
-        return BatchNormFunction.batchNormBackward(gradOutput, last, gamma.value(), null,
+        return BatchNormFunction.batchNormBackward(gradOutput, last, gamma.value(), kind, lastBatchMean,
                 gamma.grad(), beta.grad()).dX();
     }
 
@@ -93,8 +148,8 @@ public class BatchNorm implements Module, FastPath {
 
     @Override
     public FastLayer fastLayer() {
-        return new BatchNormKernel(gamma, beta, () -> movingMean, () -> movingVar, eps, momentum,
-                () -> training, new BatchNormKernel.Checks() {
+        return new BatchNormKernel(gamma, beta, movingMean, movingVar, eps, kind, () -> training,
+                new BatchNormKernel.Hooks() {
                     @Override
                     public void enoughValues(long[] shape) {
                         BatchNormChecks.enoughValues(shape);
@@ -104,12 +159,18 @@ public class BatchNorm implements Module, FastPath {
                     public void finite(String which, long[] shape, double[] mean, double[] var) {
                         BatchNormChecks.finite(which, shape, mean, var);
                     }
+
+                    @Override
+                    public void record(double[] mean, double[] var) {
+                        BatchNorm.this.record(mean, var);
+                    }
                 });
     }
 
+    /** γ and β; none when they are frozen. */
     @Override
     public List<Parameter> parameters() {
-        return List.of(gamma, beta);
+        return affine ? List.of(gamma, beta) : List.of();
     }
 
     @Override
@@ -153,9 +214,20 @@ public class BatchNorm implements Module, FastPath {
         return momentum;
     }
 
+    /** Which statistics normalize: both (the paper's), the mean only, or the variance only. */
+    public Normalization normalization() {
+        return kind;
+    }
+
+    /** Whether γ and β are trained. */
+    public boolean affine() {
+        return affine;
+    }
+
     @Override
     public String toString() {
         return "BatchNorm(" + numFeatures + ", numDims=" + numDims + ", eps=" + eps + ", momentum="
-                + momentum + ", " + (training ? "training" : "inference") + ")";
+                + momentum + (kind == Normalization.FULL ? "" : ", " + kind.name().toLowerCase().replace('_', '-'))
+                + (affine ? "" : ", gamma=1 beta=0 frozen") + ", " + (training ? "training" : "inference") + ")";
     }
 }

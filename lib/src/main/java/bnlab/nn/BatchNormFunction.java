@@ -1,10 +1,10 @@
 package bnlab.nn;
 
 import bnlab.nn.kernel.BatchNormRows;
+import bnlab.nn.kernel.Normalization;
 import bnlab.nn.kernel.Rows;
 import bnlab.nn.kernel.SmallArrays;
 import bnlab.nn.kernel.Tensor;
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,24 +43,35 @@ public final class BatchNormFunction {
     public static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta,
                                             INDArray movingMean, INDArray movingVar,
                                             double eps, double momentum, Mode mode) {
-        return batchNorm(x, gamma, beta, movingMean, movingVar, eps, momentum, mode, null, null, false);
+        BatchNormChecks.hyperparameters(eps, momentum);
+        INDArray[] moving = {movingMean, movingVar};
+        BatchNormResult r = batchNorm(x, gamma, beta, movingMean, movingVar, eps, mode, Normalization.FULL,
+                (mean, var) -> {
+                    moving[0] = movingAverage(movingMean, mean, momentum);
+                    moving[1] = movingAverage(movingVar, var, momentum);
+                });
+        return new BatchNormResult(r.y(), moving[0], moving[1], r.xHat(), r.invStd(), mode);
+    }
+
+    /** Receives each training batch's per-channel mean and biased variance. */
+    interface Statistics {
+        void batch(double[] mean, double[] var);
     }
 
     /**
-     * As above, writing into {@code yOut} and {@code xHatOut} when they have x's shape and type
-     * (null: new arrays), and, with {@code updateInPlace}, writing the new moving statistics into
-     * the arrays passed in.
+     * The forward pass of {@code kind}, handing the batch statistics (training mode) to
+     * {@code statistics} instead of updating moving averages: the layer decides what to keep.
+     * The result carries the moving statistics that were passed in.
      */
-    static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta,
-                                     INDArray movingMean, INDArray movingVar, double eps,
-                                     double momentum, Mode mode, INDArray yOut, INDArray xHatOut,
-                                     boolean updateInPlace) {
+    static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta, INDArray movingMean,
+                                     INDArray movingVar, double eps, Mode mode, Normalization kind,
+                                     Statistics statistics) {
         int channels = BatchNormChecks.input(x);
         BatchNormChecks.perChannel("gamma", gamma, channels);
         BatchNormChecks.perChannel("beta", beta, channels);
         BatchNormChecks.perChannel("movingMean", movingMean, channels);
         BatchNormChecks.perChannel("movingVar", movingVar, channels);
-        BatchNormChecks.hyperparameters(eps, momentum);
+        BatchNormChecks.hyperparameters(eps, 0.5);
         x = contiguous(x);
         double[] mean;
         double[] var;
@@ -70,25 +81,22 @@ public final class BatchNormFunction {
             mean = stats[0];
             var = stats[1];
             BatchNormChecks.finite("batch", x, mean, var);
+            statistics.batch(mean, var);
         } else {
             mean = values(movingMean);
             var = values(movingVar);
             BatchNormChecks.finite("moving", x, mean, var);
         }
         double[] invStd = new double[channels];
+        double[] centre = new double[channels];
         for (int c = 0; c < channels; c++) {
-            invStd[c] = 1.0 / Math.sqrt(var[c] + eps);
+            invStd[c] = kind.scale() ? 1.0 / Math.sqrt(var[c] + eps) : 1.0;
+            centre[c] = kind.center() ? mean[c] : 0.0;
         }
-        INDArray y = reusable(yOut, x);
-        INDArray xHat = reusable(xHatOut, x);
-        BatchNormRows.normalize(Rows.of(x), mean, invStd, values(gamma), values(beta), Rows.of(xHat), Rows.of(y));
-        INDArray newMean = movingMean;
-        INDArray newVar = movingVar;
-        if (mode == Mode.TRAINING) {
-            newMean = movingAverage(movingMean, mean, momentum, updateInPlace);
-            newVar = movingAverage(movingVar, var, momentum, updateInPlace);
-        }
-        return new BatchNormResult(y, newMean, newVar, xHat, like(gamma, invStd), mode);
+        INDArray y = Nd4j.createUninitialized(x.dataType(), x.shape());
+        INDArray xHat = Nd4j.createUninitialized(x.dataType(), x.shape());
+        BatchNormRows.normalize(Rows.of(x), centre, invStd, values(gamma), values(beta), Rows.of(xHat), Rows.of(y));
+        return new BatchNormResult(y, movingMean, movingVar, xHat, like(gamma, invStd), mode);
     }
 
     /**
@@ -96,12 +104,16 @@ public final class BatchNormFunction {
      * and dBeta (derivation in notebook 3).
      */
     public static BatchNormGradients batchNormBackward(INDArray dY, BatchNormResult forward, INDArray gamma) {
-        return batchNormBackward(dY, forward, gamma, null, null, null);
+        return batchNormBackward(dY, forward, gamma, Normalization.FULL, null, null, null);
     }
 
-    /** As above; with {@code dGammaOut}/{@code dBetaOut} given, writes into them and returns them. */
+    /**
+     * As above for {@code kind} ({@code batchMean}: the training batch's mean, which only
+     * VARIANCE_ONLY needs); with {@code dGammaOut}/{@code dBetaOut} given, writes into them.
+     */
     static BatchNormGradients batchNormBackward(INDArray dY, BatchNormResult forward, INDArray gamma,
-                                                INDArray dXOut, INDArray dGammaOut, INDArray dBetaOut) {
+                                                Normalization kind, double[] batchMean,
+                                                INDArray dGammaOut, INDArray dBetaOut) {
         BatchNormChecks.gradientShape(dY, forward.y());
         int channels = (int) forward.y().size(1);
         BatchNormChecks.perChannel("gamma", gamma, channels);
@@ -109,13 +121,13 @@ public final class BatchNormFunction {
         if (dY.dataType() != forward.y().dataType()) {
             dY = dY.castTo(forward.y().dataType());
         }
-        INDArray dX = reusable(dXOut, forward.y());
+        INDArray dX = Nd4j.createUninitialized(forward.y().dataType(), forward.y().shape());
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
         boolean training = forward.mode() == Mode.TRAINING;
         double[] invStd = values(forward.invStd());
         BatchNormRows.backward(Rows.of(dY), Rows.of(forward.xHat()), values(gamma), invStd, training,
-                Rows.of(dX), dGamma, dBeta);
+                Rows.of(dX), dGamma, dBeta, kind, batchMean);
         if (dGammaOut != null && dBetaOut != null) {
             SmallArrays.write(dGammaOut, dGamma);
             SmallArrays.write(dBetaOut, dBeta);
@@ -124,18 +136,18 @@ public final class BatchNormFunction {
         return new BatchNormGradients(dX, like(gamma, dGamma), like(gamma, dBeta));
     }
 
-    /** momentum · moving + (1 − momentum) · batch, in place or as a new array shaped like {@code moving}. */
-    private static INDArray movingAverage(INDArray moving, double[] batch, double momentum, boolean inPlace) {
-        double[] old = values(moving);
+    /** momentum · moving + (1 − momentum) · batch, as a new array shaped like {@code moving}. */
+    private static INDArray movingAverage(INDArray moving, double[] batch, double momentum) {
+        return like(moving, movingAverage(values(moving), batch, momentum));
+    }
+
+    /** momentum · old + (1 − momentum) · batch, per channel. */
+    static double[] movingAverage(double[] old, double[] batch, double momentum) {
         double[] updated = new double[old.length];
         for (int c = 0; c < old.length; c++) {
             updated[c] = momentum * old[c] + (1 - momentum) * batch[c];
         }
-        if (inPlace) {
-            SmallArrays.write(moving, updated);
-            return moving;
-        }
-        return like(moving, updated);
+        return updated;
     }
 
     private static double[] values(INDArray perChannel) {
@@ -148,14 +160,6 @@ public final class BatchNormFunction {
 
     private static INDArray contiguous(INDArray a) {
         return a.ordering() == 'c' && Tensor.contiguous(a) ? a : a.dup('c');
-    }
-
-    private static INDArray reusable(INDArray out, INDArray like) {
-        if (out != null && Arrays.equals(out.shape(), like.shape()) && out.dataType() == like.dataType()
-                && out.ordering() == 'c' && Tensor.contiguous(out)) {
-            return out;
-        }
-        return Nd4j.createUninitialized(like.dataType(), like.shape());
     }
 
     static boolean supported(DataType type) {

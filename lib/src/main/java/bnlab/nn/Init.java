@@ -64,6 +64,11 @@ public final class Init {
         return Nd4j.create(v, shape, 'c').castTo(dataType);
     }
 
+    /** A seed for a layer's own random numbers (dropout masks), drawn from this generator. */
+    public synchronized long nextSeed() {
+        return random.nextLong();
+    }
+
     @Override
     public String toString() {
         return "Init(U(-1/sqrt(fanIn), 1/sqrt(fanIn)), " + dataType + ")";

@@ -1,24 +1,177 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.Normalization;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+
 /**
- * d2l's LeNet with batch norm after every convolution and fully-connected layer and a sigmoid
- * after every batch norm, average pooling, for (N, 1, 28, 28) Fashion-MNIST images: the network
- * notebook 4 builds cell by cell, here for the benchmark and the tests.
+ * d2l's LeNet for (N, 1, 28, 28) Fashion-MNIST images: two 5×5 convolutions (6 and 16
+ * channels) each followed by 2×2 pooling, then fully-connected layers of 120, 84 and 10 units,
+ * sigmoid activations. {@link #withBatchNorm} is the chapter's network (notebook 4); the
+ * {@link Builder} makes the variants the experiments compare: batch norm in some layers or none,
+ * the lite normalizations, frozen γ and β, another momentum, batch norm after the sigmoid
+ * instead of before it, dropout, max pooling.
  */
 public final class LeNet {
+
+    /** The four places a batch norm can go: after conv1, conv2, fc1 and fc2. */
+    public static final int PLACES = 4;
 
     private LeNet() {
     }
 
-    /** The seed's network, with our {@link BatchNorm}. */
+    /** The seed's network, with our {@link BatchNorm} after every convolution and hidden linear layer. */
     public static Sequential withBatchNorm(Init init) {
-        return new Sequential(
-                new Conv2d(1, 6, 5, init), new BatchNorm(6, 4), new Sigmoid(),
-                new AvgPool2d(2, 2),
-                new Conv2d(6, 16, 5, init), new BatchNorm(16, 4), new Sigmoid(),
-                new AvgPool2d(2, 2), new Flatten(),
-                new Linear(16 * 4 * 4, 120, true, init), new BatchNorm(120, 2), new Sigmoid(),
-                new Linear(120, 84, true, init), new BatchNorm(84, 2), new Sigmoid(),
-                new Linear(84, 10, true, init));
+        return builder().build(init);
+    }
+
+    /** Starts from d2l's batch-norm LeNet. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A LeNet variant; every setter returns the builder. */
+    public static final class Builder {
+        private final boolean[] batchNorm = {true, true, true, true};
+        private Normalization kind = Normalization.FULL;
+        private boolean affine = true;
+        private double momentum = BatchNormFunction.MOMENTUM;
+        private boolean afterSigmoid;
+        private double dropout;
+        private boolean maxPool;
+
+        /** Batch norm after conv1, conv2, fc1, fc2: on or off for each. */
+        public Builder batchNorm(boolean conv1, boolean conv2, boolean fc1, boolean fc2) {
+            batchNorm[0] = conv1;
+            batchNorm[1] = conv2;
+            batchNorm[2] = fc1;
+            batchNorm[3] = fc2;
+            return this;
+        }
+
+        /** No batch norm at all: the plain sigmoid LeNet. */
+        public Builder noBatchNorm() {
+            return batchNorm(false, false, false, false);
+        }
+
+        /** Every batch norm uses this normalization (default: the full one). */
+        public Builder normalization(Normalization normalization) {
+            this.kind = normalization;
+            return this;
+        }
+
+        /** γ and β fixed at 1 and 0 in every batch norm. */
+        public Builder frozenAffine() {
+            this.affine = false;
+            return this;
+        }
+
+        /** The moving-average momentum of every batch norm (d2l: 0.9). */
+        public Builder momentum(double momentum) {
+            BatchNormChecks.hyperparameters(BatchNormFunction.EPS, momentum);
+            this.momentum = momentum;
+            return this;
+        }
+
+        /** Batch norm after the sigmoid instead of before it. */
+        public Builder batchNormAfterSigmoid() {
+            this.afterSigmoid = true;
+            return this;
+        }
+
+        /** Dropout with probability p after each hidden fully-connected block (0: none). */
+        public Builder dropout(double p) {
+            if (!(p >= 0 && p < 1)) {
+                throw new IllegalArgumentException("dropout p must be in [0, 1), got " + p);
+            }
+            this.dropout = p;
+            return this;
+        }
+
+        /** Max pooling instead of average pooling. */
+        public Builder maxPool() {
+            this.maxPool = true;
+            return this;
+        }
+
+        public Sequential build(Init init) {
+            List<Module> layers = new ArrayList<>();
+            block(layers, new Conv2d(1, 6, 5, init), 6, 4, 0, init);
+            layers.add(pool());
+            block(layers, new Conv2d(6, 16, 5, init), 16, 4, 1, init);
+            layers.add(pool());
+            layers.add(new Flatten());
+            block(layers, new Linear(16 * 4 * 4, 120, true, init), 120, 2, 2, init);
+            block(layers, new Linear(120, 84, true, init), 84, 2, 3, init);
+            layers.add(new Linear(84, 10, true, init));
+            return new Sequential(layers.toArray(new Module[0]));
+        }
+
+        /** layer → [batch norm →] sigmoid [→ batch norm] [→ dropout]. */
+        private void block(List<Module> layers, Module layer, int channels, int dims, int place, Init init) {
+            layers.add(layer);
+            if (batchNorm[place] && !afterSigmoid) {
+                layers.add(norm(channels, dims));
+            }
+            layers.add(new Sigmoid());
+            if (batchNorm[place] && afterSigmoid) {
+                layers.add(norm(channels, dims));
+            }
+            if (dims == 2 && dropout > 0) {
+                layers.add(new Dropout(dropout, init));
+            }
+        }
+
+        private BatchNorm norm(int channels, int dims) {
+            BatchNorm bn = new BatchNorm(channels, dims, BatchNormFunction.EPS, momentum, DataType.FLOAT, kind, true);
+            return affine ? bn : bn.frozenAffine();
+        }
+
+        private Module pool() {
+            return maxPool ? new MaxPool2d(2, 2) : new AvgPool2d(2, 2);
+        }
+
+        /** A short description for legends and tables, e.g. "BN conv1 conv2, mean-only". */
+        public String describe() {
+            StringBuilder s = new StringBuilder();
+            String[] names = {"conv1", "conv2", "fc1", "fc2"};
+            int on = 0;
+            for (int i = 0; i < PLACES; i++) {
+                if (batchNorm[i]) {
+                    s.append(on++ == 0 ? "BN " : " ").append(names[i]);
+                }
+            }
+            if (on == 0) {
+                s.append("no BN");
+            } else if (on == PLACES) {
+                s.setLength(0);
+                s.append("BN everywhere");
+            }
+            if (on > 0 && kind != Normalization.FULL) {
+                s.append(", ").append(kind.name().toLowerCase().replace('_', '-'));
+            }
+            if (on > 0 && !affine) {
+                s.append(", γ=1 β=0 frozen");
+            }
+            if (on > 0 && momentum != BatchNormFunction.MOMENTUM) {
+                s.append(", momentum ").append(momentum);
+            }
+            if (on > 0 && afterSigmoid) {
+                s.append(", BN after sigmoid");
+            }
+            if (dropout > 0) {
+                s.append(", dropout ").append(dropout);
+            }
+            if (maxPool) {
+                s.append(", max pooling");
+            }
+            return s.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "LeNet.Builder(" + describe() + ")";
+        }
     }
 }

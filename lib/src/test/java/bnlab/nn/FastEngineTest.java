@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.FastSequential;
+import bnlab.nn.kernel.Normalization;
 import bnlab.nn.kernel.Parallel;
 import bnlab.nn.kernel.Tensor;
 import java.util.ArrayList;
@@ -91,6 +92,12 @@ class FastEngineTest {
             assertTwinAgrees(() -> new MaxPool2d(2, 2), s, "MaxPool2d " + at);
             assertTwinAgrees(Flatten::new, s, "Flatten " + at);
             assertTwinAgrees(() -> new BatchNorm(3, 4), s, "BatchNorm training " + at);
+            for (Normalization kind : Normalization.values()) {
+                assertTwinAgrees(() -> new BatchNorm(3, 4, 1e-5, 0.9, DataType.FLOAT, kind, true).frozenAffine(),
+                        s, "BatchNorm " + kind + " frozen " + at);
+                assertTwinAgrees(() -> new BatchNorm(3, 4, 1e-5, 0.9, DataType.FLOAT, kind, true), s, "BatchNorm " + kind + " " + at);
+            }
+            assertTwinAgrees(() -> new Dropout(0.3, Init.seeded(8)), s, "Dropout " + at);
             assertTwinAgrees(() -> (BatchNorm) new BatchNorm(3, 4).eval(), s, "BatchNorm inference " + at);
         }
         for (int n : new int[] {1, 2, 33, 256}) {
@@ -99,6 +106,13 @@ class FastEngineTest {
             assertTwinAgrees(() -> new Linear(150, 7, false, Init.seeded(4)), s, "Linear without bias n=" + n);
             assertTwinAgrees(Sigmoid::new, s, "Sigmoid n=" + n);
             assertTwinAgrees(() -> (BatchNorm) new BatchNorm(150, 2).eval(), s, "BatchNorm(2) inference n=" + n);
+            assertTwinAgrees(() -> new Dropout(0.5, Init.seeded(8)), s, "Dropout n=" + n);
+            for (Normalization kind : Normalization.values()) {
+                if (n > 1) {
+                    assertTwinAgrees(() -> new BatchNorm(150, 2, 1e-5, 0.9, DataType.FLOAT, kind, true), s,
+                            "BatchNorm(2) " + kind + " n=" + n);
+                }
+            }
             if (n > 1) {
                 assertTwinAgrees(() -> new BatchNorm(150, 2), s, "BatchNorm(2) training n=" + n);
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.nn.kernel.Normalization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,6 +58,41 @@ class ModuleGradientTest {
         BatchNorm eval = new BatchNorm(3, 2, 1e-5, 0.9, DataType.DOUBLE);
         eval.eval();
         GradientCheck.check(eval, input(5, 3), 14);
+    }
+
+    /** The lite normalizations and frozen γ, β: their backward passes follow the same derivation. */
+    @Test
+    void batchNormVariants() {
+        for (Normalization kind : Normalization.values()) {
+            for (boolean training : new boolean[] {true, false}) {
+                BatchNorm conv = new BatchNorm(3, 4, 1e-5, 0.9, DataType.DOUBLE, kind, true);
+                BatchNorm fc = new BatchNorm(4, 2, 1e-5, 0.9, DataType.DOUBLE, kind, true);
+                conv.setTraining(training);
+                fc.setTraining(training);
+                // Non-zero means, so that centring matters.
+                GradientCheck.check(conv, input(4, 3, 3, 5).addi(0.7), 16);
+                GradientCheck.check(fc, input(6, 4).addi(-1.3), 17);
+            }
+        }
+        BatchNorm frozen = new BatchNorm(3, 2, 1e-5, 0.9, DataType.DOUBLE).frozenAffine();
+        assertTrue(frozen.parameters().isEmpty(), "frozen gamma and beta are not parameters");
+        GradientCheck.check(frozen, input(5, 3), 18);
+    }
+
+    @Test
+    void dropoutMultipliesTheGradientByItsMask() {
+        Dropout d = new Dropout(0.4, Init.seeded(2));
+        INDArray x = input(50, 40).addi(3);
+        INDArray y = d.forward(x);
+        INDArray mask = y.div(x);
+        long dropped = mask.eq(0).castTo(DataType.INT32).sumNumber().longValue();
+        assertTrue(Math.abs(dropped / 2000.0 - 0.4) < 0.05, "about 40% dropped: " + dropped / 2000.0);
+        assertEquals(1 / 0.6, mask.maxNumber().doubleValue(), 1e-6, "survivors scaled by 1/(1 - p)");
+        INDArray g = input(50, 40);
+        assertEquals(g.mul(mask), d.backward(g));
+        d.eval();
+        assertEquals(x, d.forward(x), "inference mode passes everything");
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(1.0));
     }
 
     @Test

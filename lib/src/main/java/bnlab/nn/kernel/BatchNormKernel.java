@@ -2,7 +2,6 @@ package bnlab.nn.kernel;
 
 import bnlab.nn.Parameter;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,32 +9,38 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code bnlab.nn.BatchNorm} on an (N, C, S) view of the input (S = H·W, or 1 after a
  * fully-connected layer). Per channel: the batch mean and biased variance over its m = N·S
- * values (two passes, sums in double), x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the moving
- * statistics updated in place, moving = momentum·moving + (1 − momentum)·batch. Inference
- * mode normalizes with the moving statistics. Backward: dβ = Σ dY, dγ = Σ dY·x̂ and
- * dX = γ/√(σ² + ε)·(dY − dβ/m − x̂·dγ/m) (training) or γ/√(σ² + ε)·dY (inference).
- * Channels are split across cores.
+ * values (two passes, sums in double), handed to the module (which updates its moving
+ * averages), x̂ = (x − μ)/√(σ² + ε) (or one of the {@link Normalization} lite forms) and
+ * y = γ·x̂ + β. Inference mode normalizes with the moving statistics. Backward: dβ = Σ dY,
+ * dγ = Σ dY·x̂ and dX = γ/√(σ² + ε)·(dY − dβ/m − x̂·dγ/m) (training) or γ/√(σ² + ε)·dY
+ * (inference). Channels are split across cores.
  */
 public final class BatchNormKernel implements FastLayer {
 
     private static final VectorSpecies<Float> S = Gemm.S;
 
-    /** The module's checks, so both engines fail with the same message. */
-    public interface Checks {
+    /**
+     * What stays with the module: its checks (so both engines fail with the same message) and
+     * what it keeps of a training batch's statistics (moving averages, or sums for Precise BN).
+     */
+    public interface Hooks {
         void enoughValues(long[] shape);
 
         void finite(String which, long[] shape, double[] mean, double[] var);
+
+        void record(double[] mean, double[] var);
     }
 
     private final Parameter gamma;
     private final Parameter beta;
-    private final Supplier<INDArray> movingMean;
-    private final Supplier<INDArray> movingVar;
+    private final INDArray movingMean;
+    private final INDArray movingVar;
     private final double eps;
-    private final double momentum;
+    private final Normalization kind;
     private final BooleanSupplier training;
-    private final Checks checks;
+    private final Hooks checks;
     private boolean lastTraining;
+    private double[] batchMean;
     private float[] g;
     private float[] bt;
     private double[] invStd;
@@ -43,17 +48,16 @@ public final class BatchNormKernel implements FastLayer {
     private Tensor y;
     private Tensor dX;
 
-    public BatchNormKernel(Parameter gamma, Parameter beta, Supplier<INDArray> movingMean,
-                           Supplier<INDArray> movingVar, double eps, double momentum,
-                           BooleanSupplier training, Checks checks) {
+    public BatchNormKernel(Parameter gamma, Parameter beta, INDArray movingMean, INDArray movingVar,
+                           double eps, Normalization kind, BooleanSupplier training, Hooks hooks) {
         this.gamma = gamma;
         this.beta = beta;
         this.movingMean = movingMean;
         this.movingVar = movingVar;
         this.eps = eps;
-        this.momentum = momentum;
+        this.kind = kind;
         this.training = training;
-        this.checks = checks;
+        this.checks = hooks;
     }
 
     @Override
@@ -86,11 +90,11 @@ public final class BatchNormKernel implements FastLayer {
                 }
             });
             checks.finite("batch", x.shape(), mean, var);
-            update(movingMean.get(), mean);
-            update(movingVar.get(), var);
+            checks.record(mean, var);
+            batchMean = mean.clone();
         } else {
-            float[] mm = SmallArrays.readFloats(movingMean.get(), null);
-            float[] mv = SmallArrays.readFloats(movingVar.get(), null);
+            float[] mm = SmallArrays.readFloats(movingMean, null);
+            float[] mv = SmallArrays.readFloats(movingVar, null);
             for (int c = 0; c < channels; c++) {
                 mean[c] = mm[c];
                 var[c] = mv[c];
@@ -99,7 +103,8 @@ public final class BatchNormKernel implements FastLayer {
         }
         invStd = new double[channels];
         for (int c = 0; c < channels; c++) {
-            invStd[c] = 1.0 / Math.sqrt(var[c] + eps);
+            invStd[c] = kind.scale() ? 1.0 / Math.sqrt(var[c] + eps) : 1.0;
+            mean[c] = kind.center() ? mean[c] : 0.0;
         }
         xHat = Tensor.reuseLike(xHat, x);
         y = Tensor.reuseLike(y, x);
@@ -148,12 +153,10 @@ public final class BatchNormKernel implements FastLayer {
                 }
                 dBeta[c] = (float) sumDy;
                 dGamma[c] = (float) sumDyXHat;
-                double scale = g[c] * invStd[c];
-                float a = (float) scale;
-                float shift = lastTraining ? (float) (-scale * sumDy / m) : 0f;
-                float slope = lastTraining ? (float) (-scale * sumDyXHat / m) : 0f;
+                double[][] k = coefficients(c, sumDy, sumDyXHat, m);
                 for (int e = 0; e < n; e++) {
-                    inputGradient(dY.data, xHat.data, dX.data, (e * channels + c) * s, s, a, shift, slope);
+                    inputGradient(dY.data, xHat.data, dX.data, (e * channels + c) * s, s,
+                            (float) k[0][0], (float) k[1][0], (float) k[2][0]);
                 }
             }
         });
@@ -252,10 +255,10 @@ public final class BatchNormKernel implements FastLayer {
         float[] shift = new float[c];
         float[] slope = new float[c];
         for (int j = 0; j < c; j++) {
-            double a = g[j] * invStd[j];
-            scale[j] = (float) a;
-            shift[j] = lastTraining ? (float) (-a * dBeta[j] / n) : 0f;
-            slope[j] = lastTraining ? (float) (-a * dGamma[j] / n) : 0f;
+            double[][] k = coefficients(j, dBeta[j], dGamma[j], n);
+            scale[j] = (float) k[0][0];
+            shift[j] = (float) k[1][0];
+            slope[j] = (float) k[2][0];
         }
         for (int e = 0; e < n; e++) {
             int off = e * c;
@@ -272,13 +275,11 @@ public final class BatchNormKernel implements FastLayer {
         }
     }
 
-    /** moving = momentum·moving + (1 − momentum)·batch, in place. */
-    private void update(INDArray moving, double[] batch) {
-        float[] v = SmallArrays.readFloats(moving, null);
-        for (int c = 0; c < v.length; c++) {
-            v[c] = (float) (momentum * v[c] + (1 - momentum) * batch[c]);
-        }
-        SmallArrays.writeFloats(v, moving);
+    /** Channel c's dX = scale·dY + shift + slope·x̂ coefficients, as {@link Normalization} defines them. */
+    private double[][] coefficients(int c, double sumDy, double sumDyXHat, double m) {
+        return kind.inputGradientCoefficients(new double[] {g[c]}, new double[] {invStd[c]},
+                new double[] {sumDyXHat}, new double[] {sumDy}, m, lastTraining,
+                new double[] {batchMean == null ? 0 : batchMean[c]});
     }
 
     /** Σ (x − centre)² over x[off, off + len). */
@@ -336,6 +337,6 @@ public final class BatchNormKernel implements FastLayer {
 
     @Override
     public String toString() {
-        return "BatchNormKernel(eps=" + eps + ", momentum=" + momentum + ")";
+        return "BatchNormKernel(eps=" + eps + ", " + kind + ")";
     }
 }

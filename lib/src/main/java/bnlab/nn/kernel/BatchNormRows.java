@@ -70,12 +70,14 @@ public final class BatchNormRows {
     }
 
     /**
-     * Gradients from dY. dBeta = Σ dY and dGamma = Σ dY·xHat per channel; in training mode
-     * dX = gamma·invStd·(dY − dBeta/m − xHat·dGamma/m) (the batch statistics depend on X), in
-     * inference mode dX = gamma·invStd·dY (the moving statistics are constants).
+     * Gradients from dY. dBeta = Σ dY and dGamma = Σ dY·xHat per channel; for the full
+     * normalization in training mode dX = gamma·invStd·(dY − dBeta/m − xHat·dGamma/m) (the batch
+     * statistics depend on X), in inference mode dX = gamma·invStd·dY (the moving statistics are
+     * constants); {@link Normalization#inputGradientCoefficients} has the lite forms. {@code mean}
+     * is the batch mean (used by VARIANCE_ONLY only).
      */
     public static void backward(Rows dY, Rows xHat, double[] gamma, double[] invStd, boolean training,
-                         Rows dX, double[] dGamma, double[] dBeta) {
+                                Rows dX, double[] dGamma, double[] dBeta, Normalization kind, double[] mean) {
         int channels = gamma.length;
         int w = dY.width;
         int s = w / channels;
@@ -98,7 +100,7 @@ public final class BatchNormRows {
         if (dX == null) {
             return;
         }
-        double[][] k = inputGradientCoefficients(gamma, invStd, dGamma, dBeta, (double) dY.rows * s, training);
+        double[][] k = kind.inputGradientCoefficients(gamma, invStd, dGamma, dBeta, (double) dY.rows * s, training, mean);
         double[] scaleRow = perPosition(k[0], s);
         double[] shiftRow = perPosition(k[1], s);
         double[] slopeRow = perPosition(k[2], s);
@@ -112,23 +114,6 @@ public final class BatchNormRows {
         }
     }
 
-    /**
-     * Per channel, dX = scale·dY + shift + slope·xHat: scale = γ·invStd, and in training mode
-     * shift = −scale·dBeta/m and slope = −scale·dGamma/m (zero in inference mode).
-     */
-    public static double[][] inputGradientCoefficients(double[] gamma, double[] invStd, double[] dGamma,
-                                                double[] dBeta, double m, boolean training) {
-        int channels = gamma.length;
-        double[] scale = new double[channels];
-        double[] shift = new double[channels];
-        double[] slope = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            scale[c] = gamma[c] * invStd[c];
-            shift[c] = training ? -scale[c] * dBeta[c] / m : 0;
-            slope[c] = training ? -scale[c] * dGamma[c] / m : 0;
-        }
-        return new double[][] {scale, shift, slope};
-    }
 
     /** Sums each channel's S consecutive positions of a row-shaped accumulator. */
     private static double[] perChannelSum(double[] acc, int channels) {
