@@ -27,6 +27,7 @@ public class Sequential implements Module {
     private boolean fastEngine = FastSequential.available();
     private FastSequential engine;
     private boolean lastForwardFast;
+    private final List<Consumer<INDArray>> observers = new ArrayList<>();
 
     public Sequential(Module... layers) {
         if (layers.length == 0) {
@@ -39,6 +40,9 @@ public class Sequential implements Module {
         }
         this.layers = List.of(layers);
         layers[0].inputGradientNotNeeded();
+        for (Module m : layers) {
+            observers.add(null);
+        }
     }
 
     @Override
@@ -53,8 +57,25 @@ public class Sequential implements Module {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + i + " (" + layers.get(i) + "): " + e.getMessage(), e);
             }
+            if (observers.get(i) != null) {
+                observers.get(i).accept(x.dup());
+            }
         }
         return x;
+    }
+
+    /**
+     * Calls {@code observer} with a copy of layer i's output after every forward pass, in
+     * training and in inference, like a PyTorch forward hook: to watch what a layer produces
+     * while the network trains (e.g. the input of a sigmoid). {@code null} removes it. Copies
+     * cost time: observe what you need, then remove the observer.
+     */
+    public Sequential observe(int layer, Consumer<INDArray> observer) {
+        observers.set(layer, observer);
+        if (engine != null) {
+            engine.observe(layer, observer == null ? null : t -> observer.accept(t.toINDArray()));
+        }
+        return this;
     }
 
     @Override
@@ -99,6 +120,10 @@ public class Sequential implements Module {
             }
             engine = new FastSequential(twins, checks, names);
             engine.inputGradientNotNeeded();
+            for (int i = 0; i < observers.size(); i++) {
+                Consumer<INDArray> o = observers.get(i);
+                engine.observe(i, o == null ? null : t -> o.accept(t.toINDArray()));
+            }
         }
         return engine;
     }

@@ -251,6 +251,25 @@ class FastEngineTest {
     }
 
     @Test
+    void observersSeeTheSameLayerOutputsInBothEngines() {
+        Sequential fast = leNet(6);
+        Sequential plain = leNet(6).useFastEngine(false);
+        List<INDArray> seenFast = new ArrayList<>();
+        List<INDArray> seenPlain = new ArrayList<>();
+        fast.observe(13, seenFast::add);
+        plain.observe(13, seenPlain::add);
+        INDArray x = random(7, 8, 1, 28, 28);
+        fast.forward(x);
+        plain.forward(x);
+        fast.observe(13, null);
+        fast.forward(x);
+        assertEquals(1, seenFast.size(), "one call, then removed");
+        assertEquals(1, seenPlain.size());
+        assertEquals(2, seenFast.get(0).rank());
+        BatchNormTesting.assertClose(seenPlain.get(0), seenFast.get(0), 1e-4, "input of the last sigmoid");
+    }
+
+    @Test
     void theEngineIsOnHereAndReportsItself() {
         assertTrue(FastSequential.available(), "tests run with --add-modules jdk.incubator.vector");
         assertTrue(FastSequential.describe().startsWith("fast engine on"), FastSequential.describe());

@@ -18,6 +18,7 @@ public final class FastSequential implements FastLayer {
     private final List<Consumer<long[]>> checks;
     private final List<String> names;
     private final long[][] checkedShapes;
+    private final java.util.function.Consumer<Tensor>[] observers;
     private final long[] forwardNanos;
     private final long[] backwardNanos;
     private Tensor input;
@@ -33,6 +34,9 @@ public final class FastSequential implements FastLayer {
         this.checks = new java.util.ArrayList<>(checks);
         this.names = List.copyOf(names);
         this.checkedShapes = new long[this.layers.length][];
+        @SuppressWarnings("unchecked")
+        java.util.function.Consumer<Tensor>[] none = new java.util.function.Consumer[this.layers.length];
+        this.observers = none;
         this.forwardNanos = new long[this.layers.length];
         this.backwardNanos = new long[this.layers.length];
     }
@@ -67,6 +71,9 @@ public final class FastSequential implements FastLayer {
                 throw named(i, e);
             }
             forwardNanos[i] += System.nanoTime() - t0;
+            if (observers[i] != null) {
+                observers[i].accept(t);
+            }
         }
         forwardDone = true;
         return t;
@@ -116,6 +123,11 @@ public final class FastSequential implements FastLayer {
     /** The error of layer i, prefixed with its place in the chain, as {@code Sequential} reports it. */
     private IllegalArgumentException named(int i, IllegalArgumentException e) {
         return new IllegalArgumentException("layer " + i + " (" + names.get(i) + "): " + e.getMessage(), e);
+    }
+
+    /** Calls {@code observer} with layer i's output after each forward pass (null: stop). */
+    public void observe(int i, java.util.function.Consumer<Tensor> observer) {
+        observers[i] = observer;
     }
 
     /** Nanoseconds spent in layer i's forward (backward) since the last {@link #resetTimes()}. */
