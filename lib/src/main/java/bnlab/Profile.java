@@ -48,6 +48,11 @@ public record Profile(String name, int epochs, int trainLimit, int testLimit) {
                 positive("BNLAB_TEST_LIMIT", env, props, base.testLimit));
     }
 
+    /** {@code full} in the full profile, {@code quick} in the quick one: an experiment's size. */
+    public int choose(int full, int quick) {
+        return isQuick() ? quick : full;
+    }
+
     public boolean isQuick() {
         return !"full".equals(name) || trainLimit < FULL_TRAIN || testLimit < FULL_TEST;
     }

@@ -48,12 +48,7 @@ public final class PreciseBatchNorm {
         if (maxBatches < 1) {
             throw new IllegalArgumentException("Precise BN needs at least one batch, got maxBatches = " + maxBatches);
         }
-        List<BatchNorm> norms = new ArrayList<>();
-        for (int i = 0; i < net.size(); i++) {
-            if (net.get(i) instanceof BatchNorm bn) {
-                norms.add(bn);
-            }
-        }
+        List<BatchNorm> norms = norms(net);
         if (norms.isEmpty()) {
             throw new IllegalArgumentException("Precise BN: the network has no BatchNorm layer");
         }
@@ -91,6 +86,68 @@ public final class PreciseBatchNorm {
             bn.movingVar().assign(average(c.sumVar, c.batches, bn.movingVar()));
         }
         return used;
+    }
+
+    /** Every {@link BatchNorm} among the network's layers, in order. */
+    static List<BatchNorm> norms(Sequential net) {
+        List<BatchNorm> norms = new ArrayList<>();
+        for (int i = 0; i < net.size(); i++) {
+            if (net.get(i) instanceof BatchNorm bn) {
+                norms.add(bn);
+            }
+        }
+        return norms;
+    }
+
+    /** The moving statistics of every batch norm of a network, saved to be put back. */
+    public static final class Snapshot {
+        private final List<BatchNorm> norms;
+        private final List<INDArray> means = new ArrayList<>();
+        private final List<INDArray> vars = new ArrayList<>();
+
+        private Snapshot(Sequential net) {
+            norms = norms(net);
+            for (BatchNorm bn : norms) {
+                means.add(bn.movingMean().dup());
+                vars.add(bn.movingVar().dup());
+            }
+        }
+
+        /** Puts the saved statistics back. */
+        public void restore() {
+            for (int i = 0; i < norms.size(); i++) {
+                norms.get(i).movingMean().assign(means.get(i));
+                norms.get(i).movingVar().assign(vars.get(i));
+            }
+        }
+    }
+
+    /** Saves the moving statistics of every batch norm of {@code net}. */
+    public static Snapshot snapshot(Sequential net) {
+        return new Snapshot(net);
+    }
+
+    /**
+     * Runs {@code body} with every batch norm normalizing with the statistics of the batch it is
+     * given (training-mode normalization) while the moving statistics stay untouched; then puts
+     * the layers back in their modes. To ask "what if the test batches used their own statistics?".
+     */
+    public static <T> T withBatchStatistics(Sequential net, java.util.function.Supplier<T> body) {
+        List<BatchNorm> norms = norms(net);
+        List<Boolean> modes = new ArrayList<>();
+        for (BatchNorm bn : norms) {
+            modes.add(bn.isTraining());
+            bn.collectInto(new Collector());
+            bn.setTraining(true);
+        }
+        try {
+            return body.get();
+        } finally {
+            for (int i = 0; i < norms.size(); i++) {
+                norms.get(i).collectInto(null);
+                norms.get(i).setTraining(modes.get(i));
+            }
+        }
     }
 
     private static INDArray average(double[] sum, int count, INDArray like) {

@@ -33,6 +33,7 @@ public final class History {
     private final int plannedEpochs;
     private final List<EpochResult> epochs = new ArrayList<>();
     private final List<Point> points = new ArrayList<>();
+    private final java.util.Map<String, List<Double>> metrics = new java.util.LinkedHashMap<>();
 
     History(String network, String device, int plannedEpochs) {
         this.network = network;
@@ -46,6 +47,25 @@ public final class History {
 
     void add(EpochResult epoch) {
         epochs.add(epoch);
+    }
+
+    void addMetric(String name, double value) {
+        metrics.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+
+    /** The names of the extra per-epoch measurements ({@link Trainer#measureEachEpoch}), in order. */
+    public List<String> metricNames() {
+        return List.copyOf(metrics.keySet());
+    }
+
+    /** An extra measurement, one value per finished epoch. */
+    public double[] metric(String name) {
+        List<Double> v = metrics.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no measurement named '" + name + "' in this run; it has "
+                    + metrics.keySet());
+        }
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The trained network's {@link Classifier#name()}. */
@@ -130,6 +150,9 @@ public final class History {
                 column("train s", 1, epochs.stream().mapToDouble(EpochResult::trainSeconds).toArray()),
                 column("wall s", 1, epochs.stream().mapToDouble(EpochResult::wallSeconds).toArray()),
                 column("RSS MiB", 0, epochs.stream().mapToDouble(EpochResult::rssMiB).toArray()));
+        for (String name : metrics.keySet()) {
+            t.addColumns(column(name, 3, metric(name)));
+        }
         return t;
     }
 

@@ -39,6 +39,18 @@ public final class Trainer {
 
     private final int batchSize;
     private final long seed;
+    private final java.util.Map<String, java.util.function.ToDoubleFunction<Classifier>> measurements =
+            new java.util.LinkedHashMap<>();
+
+    /**
+     * Adds a measurement taken after every epoch, after the test accuracy (e.g. the test accuracy
+     * after recomputing the batch-norm statistics); {@link History#metric(String)} returns its
+     * values. It must leave the network as it found it.
+     */
+    public Trainer measureEachEpoch(String name, java.util.function.ToDoubleFunction<Classifier> measurement) {
+        measurements.put(name, measurement);
+        return this;
+    }
 
     /** Batch size 256, data-order seed 42. */
     public Trainer() {
@@ -104,6 +116,9 @@ public final class Trainer {
             double trainAcc = (double) correct / examples;
             history.add(new History.Point(epoch, loss, trainAcc));
             double testAcc = accuracy(net, test);
+            for (var m : measurements.entrySet()) {
+                history.addMetric(m.getKey(), m.getValue().applyAsDouble(net));
+            }
             history.add(new EpochResult(epoch, loss, trainAcc, testAcc, examples, trainNanos / 1e9,
                     (System.nanoTime() - wallStart) / 1e9, Machine.rssMiB()));
             progress.update(new Progress(epoch, epochs, batches, batches, loss, trainAcc, testAcc,

@@ -22,11 +22,28 @@ public final class Tables {
     private Tables() {
     }
 
-    /** The table as an HTML fragment (a {@code <table>} element with a caption). */
+    /**
+     * The table as an HTML fragment: a {@code <table>} element whose caption is the table's name
+     * (Tablesaw's writer drops the name, so every title would be lost).
+     */
     public static String html(Table table) {
         StringWriter out = new StringWriter();
         new HtmlWriter().write(table, HtmlWriteOptions.builder(new Destination(out)).build());
-        return out.toString();
+        String html = out.toString();
+        String name = table.name();
+        if (name == null || name.isBlank()) {
+            return html;
+        }
+        int open = html.indexOf("<table");
+        int end = open < 0 ? -1 : html.indexOf('>', open);
+        if (end < 0) {
+            return html;
+        }
+        return html.substring(0, end + 1) + "<caption>" + escape(name) + "</caption>" + html.substring(end + 1);
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** Formats every double column with {@code digits} decimals (e.g. for statistics). */

@@ -1,0 +1,129 @@
+package bnlab.experiments;
+
+import bnlab.data.FashionMnist;
+import bnlab.train.Classifier;
+import bnlab.train.History;
+import bnlab.train.Trainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Trains every arm from every seed with d2l's loop ({@link Trainer}, batch 256 unless set):
+ * seed s fixes the initial weights (the arm's builder receives it) and the data order (epoch e
+ * is shuffled with seed s + e − 1), so the arms of one seed see exactly the same batches. A run
+ * that diverges — the loss becomes NaN or infinite, or a batch norm meets non-finite statistics
+ * — is stopped and recorded as diverged, not dropped.
+ * <pre>{@code
+ * Results r = Experiment.on(data).epochs(2).seeds(1, 2, 3)
+ *         .arm("with BN", s -> scratch(LeNet.withBatchNorm(Init.seeded(s)), 1.0))
+ *         .arm("without BN", s -> scratch(LeNet.builder().noBatchNorm().build(Init.seeded(s)), 1.0))
+ *         .run();
+ * }</pre>
+ */
+public final class Experiment {
+
+    private final FashionMnist data;
+    private final List<Arm> arms = new ArrayList<>();
+    private final Map<String, ToDoubleFunction<Classifier>> measurements = new LinkedHashMap<>();
+    private int epochs = 1;
+    private int batchSize = Trainer.BATCH_SIZE;
+    private long[] seeds = {1, 2, 3};
+
+    private Experiment(FashionMnist data) {
+        this.data = data;
+    }
+
+    /** An experiment on this training and test data. */
+    public static Experiment on(FashionMnist data) {
+        return new Experiment(data);
+    }
+
+    public Experiment epochs(int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        this.epochs = epochs;
+        return this;
+    }
+
+    public Experiment batchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /** The seeds every arm is trained from (at least one; three or more to see the spread). */
+    public Experiment seeds(long... seeds) {
+        if (seeds.length == 0) {
+            throw new IllegalArgumentException("give at least one seed, e.g. seeds(1, 2, 3)");
+        }
+        this.seeds = seeds.clone();
+        return this;
+    }
+
+    public Experiment arm(String name, LongFunction<Classifier> build) {
+        return arm(name, name, Double.NaN, build);
+    }
+
+    /** An arm of a sweep: it belongs to {@code series} and sits at {@code x} (e.g. its learning rate). */
+    public Experiment arm(String name, String series, double x, LongFunction<Classifier> build) {
+        if (arms.stream().anyMatch(a -> a.name().equals(name))) {
+            throw new IllegalArgumentException("two arms named '" + name + "': give each arm its own name");
+        }
+        arms.add(new Arm(name, series, x, build));
+        return this;
+    }
+
+    /** An extra measurement after every epoch of every run (see {@link Trainer#measureEachEpoch}). */
+    public Experiment measure(String name, ToDoubleFunction<Classifier> measurement) {
+        measurements.put(name, measurement);
+        return this;
+    }
+
+    /** Trains everything: arms in the order given, seeds in order within each arm. */
+    public Results run() {
+        if (arms.isEmpty()) {
+            throw new IllegalStateException("the experiment has no arm: add one with arm(name, seed -> network)");
+        }
+        long start = System.nanoTime();
+        List<Run> runs = new ArrayList<>();
+        for (Arm arm : arms) {
+            for (long seed : seeds) {
+                runs.add(train(arm, seed));
+            }
+        }
+        return new Results(runs, epochs, data.train().size(), data.test().size(), batchSize,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private Run train(Arm arm, long seed) {
+        Trainer trainer = new Trainer(batchSize, seed);
+        measurements.forEach(trainer::measureEachEpoch);
+        Classifier net = arm.build().apply(seed);
+        History[] last = new History[1];
+        try {
+            History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
+            return new Run(arm, seed, h, divergence(h));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("not usable")) {
+                throw e;
+            }
+            return new Run(arm, seed, last[0], "diverged: " + e.getMessage());
+        }
+    }
+
+    private static String divergence(History h) {
+        for (var e : h.epochs()) {
+            if (!Double.isFinite(e.loss())) {
+                return "diverged: the training loss of epoch " + e.epoch() + " is " + e.loss();
+            }
+        }
+        return null;
+    }
+}
