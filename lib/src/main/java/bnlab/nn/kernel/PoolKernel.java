@@ -44,10 +44,15 @@ public final class PoolKernel implements FastLayer {
         float[] out = y.data;
         int h = x.h;
         int w = x.w;
+        boolean halves = !max && k == 2 && s == 2;
         Parallel.forEach(planes, (long) h * w, (part, from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int src = pl * h * w;
                 int dst = pl * oh * ow;
+                if (halves) {
+                    average2x2(in, src, w, out, dst, oh, ow);
+                    continue;
+                }
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         int corner = src + i * s * w + j * s;
@@ -93,11 +98,16 @@ public final class PoolKernel implements FastLayer {
         float scale = 1f / (k * k);
         float[] g = dY.data;
         float[] out = dX.data;
+        boolean halves = !max && k == 2 && s == 2;
         Parallel.forEach(planes, (long) h * w, (part, from, to) -> {
             java.util.Arrays.fill(out, from * h * w, to * h * w, 0f);
             for (int pl = from; pl < to; pl++) {
                 int src = pl * oh * ow;
                 int dst = pl * h * w;
+                if (halves) {
+                    spread2x2(g, src, out, dst, w, oh, ow);
+                    continue;
+                }
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         int o = src + i * ow + j;
@@ -117,6 +127,34 @@ public final class PoolKernel implements FastLayer {
             }
         });
         return dX;
+    }
+
+    /** LeNet's 2×2 average pooling with stride 2, without the general loop's bookkeeping. */
+    private static void average2x2(float[] in, int src, int w, float[] out, int dst, int oh, int ow) {
+        for (int i = 0; i < oh; i++) {
+            int r0 = src + 2 * i * w;
+            int r1 = r0 + w;
+            int o = dst + i * ow;
+            for (int j = 0; j < ow; j++) {
+                out[o + j] = (in[r0 + 2 * j] + in[r0 + 2 * j + 1] + in[r1 + 2 * j] + in[r1 + 2 * j + 1]) * 0.25f;
+            }
+        }
+    }
+
+    /** The backward of {@link #average2x2}: each output gradient, divided by 4, to its four inputs. */
+    private static void spread2x2(float[] g, int src, float[] out, int dst, int w, int oh, int ow) {
+        for (int i = 0; i < oh; i++) {
+            int r0 = dst + 2 * i * w;
+            int r1 = r0 + w;
+            int o = src + i * ow;
+            for (int j = 0; j < ow; j++) {
+                float v = g[o + j] * 0.25f;
+                out[r0 + 2 * j] = v;
+                out[r0 + 2 * j + 1] = v;
+                out[r1 + 2 * j] = v;
+                out[r1 + 2 * j + 1] = v;
+            }
+        }
     }
 
     @Override
