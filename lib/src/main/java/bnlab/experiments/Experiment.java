@@ -1,8 +1,11 @@
 package bnlab.experiments;
 
 import bnlab.data.FashionMnist;
+import bnlab.nn.Init;
+import bnlab.nn.LeNet;
 import bnlab.train.Classifier;
 import bnlab.train.History;
+import bnlab.train.ModuleClassifier;
 import bnlab.train.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +35,7 @@ public final class Experiment {
     private int epochs = 1;
     private int batchSize = Trainer.BATCH_SIZE;
     private long[] seeds = {1, 2, 3};
+    private boolean xavier;
 
     private Experiment(FashionMnist data) {
         this.data = data;
@@ -58,6 +62,15 @@ public final class Experiment {
         return this;
     }
 
+    /**
+     * LeNet arms draw their weights Xavier-uniform, as d2l's {@code train_ch6} does, instead of
+     * PyTorch's default U(±1/√fanIn).
+     */
+    public Experiment xavierInit() {
+        this.xavier = true;
+        return this;
+    }
+
     /** The seeds every arm is trained from (at least one; three or more to see the spread). */
     public Experiment seeds(long... seeds) {
         if (seeds.length == 0) {
@@ -78,6 +91,20 @@ public final class Experiment {
         }
         arms.add(new Arm(name, series, x, build));
         return this;
+    }
+
+    /**
+     * An arm training a LeNet variant with our engine and plain SGD at {@code lr}: seed s gives
+     * it the weights of {@code Init.seeded(s)}.
+     */
+    public Experiment arm(String name, LeNet.Builder network, double lr) {
+        return arm(name, name, Double.NaN, network, lr);
+    }
+
+    /** As {@link #arm(String, LeNet.Builder, double)}, in a sweep. */
+    public Experiment arm(String name, String series, double x, LeNet.Builder network, double lr) {
+        return arm(name, series, x, seed -> new ModuleClassifier(name,
+                network.build(xavier ? Init.seeded(seed).xavier() : Init.seeded(seed)), lr));
     }
 
     /** An extra measurement after every epoch of every run (see {@link Trainer#measureEachEpoch}). */

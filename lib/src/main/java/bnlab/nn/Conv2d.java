@@ -44,7 +44,8 @@ public class Conv2d implements Module, FastPath {
         this.out = outChannels;
         this.k = kernelSize;
         int fanIn = inChannels * kernelSize * kernelSize;
-        this.weight = Parameter.of("weight", init.uniform(fanIn, outChannels, inChannels, kernelSize, kernelSize));
+        this.weight = Parameter.of("weight", init.weights(fanIn, (long) outChannels * kernelSize * kernelSize,
+                outChannels, inChannels, kernelSize, kernelSize));
         this.bias = Parameter.of("bias", init.uniform(fanIn, outChannels, 1));
     }
 

@@ -13,6 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Layers built without an explicit {@code Init} draw from a shared default, reset with
  * {@link #manualSeed(long)} like {@code torch.manual_seed}. Tests and gradient checks pass their
  * own: {@code Init.seeded(1).dataType(DataType.DOUBLE)}.
+ *
+ * <p>{@link #xavier()} draws the weights as d2l's {@code train_ch6} re-initializes them,
+ * {@code nn.init.xavier_uniform_}: U(−a, a) with a = √(6/(fanIn + fanOut)); biases keep
+ * PyTorch's default.
  */
 public final class Init {
 
@@ -20,20 +24,31 @@ public final class Init {
 
     private final SplittableRandom random;
     private final DataType dataType;
+    private final boolean xavier;
 
-    private Init(SplittableRandom random, DataType dataType) {
+    private Init(SplittableRandom random, DataType dataType, boolean xavier) {
         this.random = random;
         this.dataType = dataType;
+        this.xavier = xavier;
     }
 
     /** A generator of float parameters seeded with {@code seed}. */
     public static Init seeded(long seed) {
-        return new Init(new SplittableRandom(seed), DataType.FLOAT);
+        return new Init(new SplittableRandom(seed), DataType.FLOAT, false);
     }
 
     /** The same generator making parameters of {@code type} (DOUBLE for gradient checks). */
     public Init dataType(DataType type) {
-        return new Init(random, type);
+        return new Init(random, type, xavier);
+    }
+
+    /** The same generator drawing weights Xavier-uniform, as d2l's {@code train_ch6} does. */
+    public Init xavier() {
+        return new Init(random, dataType, true);
+    }
+
+    public boolean isXavier() {
+        return xavier;
     }
 
     public DataType dataType() {
@@ -50,9 +65,20 @@ public final class Init {
         return shared;
     }
 
-    /** An array of {@code shape} with values from U(−1/√fanIn, 1/√fanIn). */
+    /**
+     * A weight array of {@code shape}: U(−1/√fanIn, 1/√fanIn), or Xavier-uniform
+     * U(−√(6/(fanIn + fanOut)), ·) with {@link #xavier()}.
+     */
+    public synchronized INDArray weights(long fanIn, long fanOut, long... shape) {
+        return xavier ? draw(Math.sqrt(6.0 / (fanIn + fanOut)), shape) : uniform(fanIn, shape);
+    }
+
+    /** An array of {@code shape} with values from U(−1/√fanIn, 1/√fanIn) (PyTorch's default; biases). */
     public synchronized INDArray uniform(long fanIn, long... shape) {
-        double bound = 1 / Math.sqrt(fanIn);
+        return draw(1 / Math.sqrt(fanIn), shape);
+    }
+
+    private INDArray draw(double bound, long... shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;
@@ -71,6 +97,7 @@ public final class Init {
 
     @Override
     public String toString() {
-        return "Init(U(-1/sqrt(fanIn), 1/sqrt(fanIn)), " + dataType + ")";
+        return "Init(" + (xavier ? "weights Xavier-uniform, biases " : "") + "U(-1/sqrt(fanIn), 1/sqrt(fanIn)), "
+                + dataType + ")";
     }
 }

@@ -33,7 +33,7 @@ public class Linear implements Module, FastPath {
         }
         this.in = in;
         this.out = out;
-        this.weight = Parameter.of("weight", init.uniform(in, out, in));
+        this.weight = Parameter.of("weight", init.weights(in, out, out, in));
         this.bias = bias ? Parameter.of("bias", init.uniform(in, 1, out)) : null;
     }
 
