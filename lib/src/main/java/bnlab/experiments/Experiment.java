@@ -3,6 +3,7 @@ package bnlab.experiments;
 import bnlab.data.FashionMnist;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
+import bnlab.nn.kernel.Parallel;
 import bnlab.train.Classifier;
 import bnlab.train.History;
 import bnlab.train.ModuleClassifier;
@@ -17,7 +18,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Trains every arm from every seed with d2l's loop ({@link Trainer}, batch 256 unless set):
  * seed s fixes the initial weights (the arm's builder receives it) and the data order (epoch e
- * is shuffled with seed s + e − 1), so the arms of one seed see exactly the same batches. A run
+ * is shuffled with seed s + e − 1), so the arms of one seed see exactly the same batches, and a
+ * run repeats exactly whichever runs share the machine with it. A run
  * that diverges — the loss becomes NaN or infinite, or a batch norm meets non-finite statistics
  * — is stopped and recorded as diverged, not dropped.
  * <pre>{@code
@@ -113,17 +115,47 @@ public final class Experiment {
         return this;
     }
 
-    /** Trains everything: arms in the order given, seeds in order within each arm. */
+    /**
+     * Trains everything and returns the runs in order: arms in the order given, seeds in order
+     * within each arm. With several cores, several runs train at once, one per core, each on a
+     * single thread: independent runs use the cores better than one run split across them.
+     */
     public Results run() {
         if (arms.isEmpty()) {
             throw new IllegalStateException("the experiment has no arm: add one with arm(name, seed -> network)");
         }
         long start = System.nanoTime();
-        List<Run> runs = new ArrayList<>();
+        List<java.util.concurrent.Callable<Run>> jobs = new ArrayList<>();
         for (Arm arm : arms) {
             for (long seed : seeds) {
-                runs.add(train(arm, seed));
+                jobs.add(() -> {
+                    Run[] run = new Run[1];
+                    Parallel.alone(() -> run[0] = train(arm, seed));
+                    return run[0];
+                });
             }
+        }
+        List<Run> runs = new ArrayList<>();
+        int workers = Math.min(Parallel.THREADS, jobs.size());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "bnlab-experiment");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (var f : pool.invokeAll(jobs)) {
+                runs.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the experiment was interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         return new Results(runs, epochs, data.train().size(), data.test().size(), batchSize,
                 (System.nanoTime() - start) / 1e9);

@@ -18,6 +18,7 @@ public final class Parallel {
 
     private static volatile int threads = THREADS;
     private static volatile long threshold = THRESHOLD;
+    private static final ThreadLocal<Boolean> ALONE = ThreadLocal.withInitial(() -> false);
 
     /** The body of one part: items [from, to). */
     public interface Part {
@@ -29,6 +30,9 @@ public final class Parallel {
 
     /** How many parts {@code count} items of {@code costPerItem} floats of work each are split into. */
     public static int parts(int count, long costPerItem) {
+        if (ALONE.get()) {
+            return 1;
+        }
         long work = (long) count * Math.max(1, costPerItem);
         return (int) Math.max(1, Math.min(Math.min(threads, count), work / threshold));
     }
@@ -46,6 +50,21 @@ public final class Parallel {
     /** {@code run(count, parts(count, costPerItem), body)}: for work without per-part results. */
     public static void forEach(int count, long costPerItem, Part body) {
         run(count, parts(count, costPerItem), body);
+    }
+
+    /**
+     * Runs {@code task} with every kernel it calls on this thread kept in one piece: for callers
+     * that already keep every core busy with independent work (an experiment training several
+     * networks at once).
+     */
+    public static void alone(Runnable task) {
+        boolean before = ALONE.get();
+        ALONE.set(true);
+        try {
+            task.run();
+        } finally {
+            ALONE.set(before);
+        }
     }
 
     /**
