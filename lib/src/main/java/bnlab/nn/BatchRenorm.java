@@ -135,13 +135,7 @@ public class BatchRenorm extends BatchStatisticsNorm {
     }
 
     @Override
-    public INDArray forward(INDArray x) {
-        long[] shape = LayerChecks.shape(toString(), x);
-        checkInput(shape);
-        if (!isTraining()) {
-            lastU = null;
-            return forwardInference(x);
-        }
+    INDArray forwardTraining(INDArray x, long[] shape) {
         BatchNormChecks.input(x);
         BatchNormChecks.enoughValues(shape);
         int[] axes = shape.length == 2 ? new int[] {0} : new int[] {0, 2, 3};
@@ -161,10 +155,8 @@ public class BatchRenorm extends BatchStatisticsNorm {
     }
 
     @Override
-    public INDArray backward(INDArray dY) {
-        if (lastU == null) {
-            return backwardInference(dY);
-        }
+    INDArray backwardTraining(INDArray dY) {
+        LayerChecks.requireForward(toString(), lastU);
         long[] shape = lastU.shape();
         BatchNormChecks.gradientShape(dY, lastU);
         dY = dY.castTo(lastU.dataType());

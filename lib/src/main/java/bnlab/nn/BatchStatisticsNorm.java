@@ -31,6 +31,7 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
     private final INDArray movingMean;
     private final INDArray movingVar;
     private boolean training = true;
+    private boolean lastForwardTraining;
     private BatchNormResult lastInference;
 
     BatchStatisticsNorm(int numFeatures, int numDims, double eps, double momentum, DataType type) {
@@ -81,15 +82,35 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
         return Normalizer.plain(new double[][] {mean}, new double[][] {var}, eps);
     }
 
+    /** Checks the input, then normalizes with batch statistics (training) or moving ones (inference). */
+    @Override
+    public final INDArray forward(INDArray x) {
+        long[] shape = LayerChecks.shape(toString(), x);
+        checkInput(shape);
+        lastForwardTraining = training;
+        return training ? forwardTraining(x, shape) : forwardInference(x);
+    }
+
+    @Override
+    public final INDArray backward(INDArray dY) {
+        return lastForwardTraining ? backwardTraining(dY) : backwardInference(dY);
+    }
+
+    /** Training mode on a checked input: the layer's own normalization, which updates the moving statistics. */
+    abstract INDArray forwardTraining(INDArray x, long[] shape);
+
+    /** The backward pass of the latest {@link #forwardTraining}. */
+    abstract INDArray backwardTraining(INDArray dY);
+
     /** Inference mode, as BatchNorm: normalize with the moving statistics. */
-    final INDArray forwardInference(INDArray x) {
+    private INDArray forwardInference(INDArray x) {
         lastInference = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), movingMean, movingVar, eps,
                 Mode.INFERENCE, Normalization.FULL, (mean, var) -> { });
         return lastInference.y();
     }
 
     /** The backward pass of {@link #forwardInference}: the moving statistics are constants. */
-    final INDArray backwardInference(INDArray dY) {
+    private INDArray backwardInference(INDArray dY) {
         LayerChecks.requireForward(toString(), lastInference);
         return BatchNormFunction.batchNormBackward(dY, lastInference, gamma.value(), Normalization.FULL, null,
                 gamma.grad(), beta.grad()).dX();

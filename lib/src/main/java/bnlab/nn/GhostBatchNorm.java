@@ -58,13 +58,7 @@ public class GhostBatchNorm extends BatchStatisticsNorm {
     }
 
     @Override
-    public INDArray forward(INDArray x) {
-        long[] shape = LayerChecks.shape(toString(), x);
-        checkInput(shape);
-        if (!isTraining()) {
-            lastGhosts = null;
-            return forwardInference(x);
-        }
+    INDArray forwardTraining(INDArray x, long[] shape) {
         int n = (int) shape[0];
         int v = virtualBatch(n);
         int k = (n + v - 1) / v;
@@ -89,10 +83,8 @@ public class GhostBatchNorm extends BatchStatisticsNorm {
     }
 
     @Override
-    public INDArray backward(INDArray dY) {
-        if (lastGhosts == null) {
-            return backwardInference(dY);
-        }
+    INDArray backwardTraining(INDArray dY) {
+        LayerChecks.requireForward(toString(), lastGhosts);
         int n = (int) dY.size(0);
         int v = virtualBatch(n);
         INDArray[] dXs = new INDArray[lastGhosts.length];

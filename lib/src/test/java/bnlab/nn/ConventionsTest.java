@@ -123,11 +123,19 @@ class ConventionsTest {
         }
     }
 
-    /** The update line of a source, transcribed: (old, batch) → new moving value. */
-    private static void assertRowFollows(Convention row, DoubleBinaryOperator quoted) {
+    /**
+     * A row against its quoted source: the update line transcribed as (old, batch) → new moving
+     * value, ε and the first moving variance as quoted. All four sources compute the batch
+     * variance as a mean of squares, divided by m: biased.
+     */
+    private static void assertFollowsSource(Convention row, DoubleBinaryOperator quotedUpdate, double quotedEps,
+                                            double quotedInitialVariance) {
         for (double[] v : new double[][] {{0, 1}, {2, 5}, {1, 0.25}}) {
-            assertEquals(quoted.applyAsDouble(v[0], v[1]), row.movingAverage(v[0], v[1]), TIGHT, row.source());
+            assertEquals(quotedUpdate.applyAsDouble(v[0], v[1]), row.movingAverage(v[0], v[1]), TIGHT, row.source());
         }
+        assertEquals(RunningVariance.BIASED, row.runningVariance(), row.source());
+        assertEquals(quotedEps, row.eps(), row.source());
+        assertEquals(quotedInitialVariance, row.initialVariance(), row.source());
     }
 
     /**
@@ -138,12 +146,9 @@ class ConventionsTest {
      */
     @Test
     void d2lZhAgainstItsSource() {
-        Convention row = Conventions.D2L_ZH;
         double momentum = 0.9;
-        assertRowFollows(row, (movingMean, mean) -> momentum * movingMean + (1.0 - momentum) * mean);
-        assertEquals(RunningVariance.BIASED, row.runningVariance(), "a mean of squares");
-        assertEquals(1e-5, row.eps());
-        assertEquals(1, row.initialVariance());
+        assertFollowsSource(Conventions.D2L_ZH, (movingMean, mean) -> momentum * movingMean + (1.0 - momentum) * mean,
+                1e-5, 1);
     }
 
     /**
@@ -155,13 +160,10 @@ class ConventionsTest {
      */
     @Test
     void d2lEnAgainstItsSource() {
-        Convention row = Conventions.D2L_EN;
         double momentum = 0.1;
-        assertRowFollows(row, (movingMean, mean) -> (1.0 - momentum) * movingMean + momentum * mean);
-        assertEquals(Weighs.BATCH, row.weighs());
-        assertEquals(RunningVariance.BIASED, row.runningVariance(), "a mean of squares");
-        assertEquals(1e-5, row.eps());
-        assertEquals(1, row.initialVariance());
+        assertFollowsSource(Conventions.D2L_EN, (movingMean, mean) -> (1.0 - momentum) * movingMean + momentum * mean,
+                1e-5, 1);
+        assertEquals(Weighs.BATCH, Conventions.D2L_EN.weighs());
     }
 
     /**
@@ -173,13 +175,9 @@ class ConventionsTest {
      */
     @Test
     void d2lJavaAgainstItsSource() {
-        Convention row = Conventions.D2L_JAVA;
-        float momentum = 0.9f;
-        assertRowFollows(row, (movingMean, mean) -> movingMean * 0.9 + mean * (1.0 - 0.9));
-        assertEquals(momentum, (float) row.value());
-        assertEquals(RunningVariance.BIASED, row.runningVariance(), "a mean of squares");
-        assertEquals(1e-12, row.eps());
-        assertEquals(0, row.initialVariance());
+        double momentum = 0.9;
+        assertFollowsSource(Conventions.D2L_JAVA, (movingMean, mean) -> movingMean * momentum + mean * (1.0 - momentum),
+                1e-12, 0);
     }
 
     /**
@@ -187,16 +185,13 @@ class ConventionsTest {
      * (master 3422977): "momentum=0.99, epsilon=1e-3, ... moving_variance_initializer="ones"",
      * "moving_variance * self.momentum + variance * (1.0 - self.momentum)" with the variance of
      * {@code ops.moments}, keras/src/backend/numpy/nn.py: "variance = np.mean(np.square(x),
-     * axis=axes, keepdims=True) - np.square(mean)" (divided by m: biased).
+     * axis=axes, keepdims=True) - np.square(mean)".
      */
     @Test
     void kerasAgainstItsSource() {
-        Convention row = Conventions.KERAS;
         double momentum = 0.99;
-        assertRowFollows(row, (movingVariance, variance) -> movingVariance * momentum + variance * (1.0 - momentum));
-        assertEquals(RunningVariance.BIASED, row.runningVariance());
-        assertEquals(1e-3, row.eps());
-        assertEquals(1, row.initialVariance());
+        assertFollowsSource(Conventions.KERAS,
+                (movingVariance, variance) -> movingVariance * momentum + variance * (1.0 - momentum), 1e-3, 1);
     }
 
     @Test

@@ -6,13 +6,11 @@ import static bnlab.nn.BatchNormTorchTest.array;
 import static bnlab.nn.BatchNormTorchTest.doubles;
 import static bnlab.nn.BatchNormTorchTest.longs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.Tensor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.JsonNode;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * Replays cases computed by {@code torch.nn.LayerNorm}, {@code nn.GroupNorm} and
@@ -40,10 +37,7 @@ class NormalizationTorchTest {
     static final String RESOURCE = "torch-norm-cases.json";
 
     static JsonNode data() throws IOException {
-        try (InputStream in = NormalizationTorchTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, "missing test resource bnlab/nn/" + RESOURCE);
-            return new ObjectMapper().readTree(in);
-        }
+        return BatchNormTorchTest.json(RESOURCE);
     }
 
     static List<Arguments> cases() throws IOException {
