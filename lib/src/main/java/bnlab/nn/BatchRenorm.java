@@ -71,7 +71,7 @@ public class BatchRenorm extends BatchStatisticsNorm {
             checkLimits(rMax, dMax);
         }
 
-        /** The paper's schedule for its 160k-step Inception runs. */
+        /** The paper's schedule (its Inception runs on ImageNet). */
         public static Schedule paper() {
             return new Schedule(5_000, 40_000, R_MAX, 25_000, D_MAX);
         }
