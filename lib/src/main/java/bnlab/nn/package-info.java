@@ -11,6 +11,12 @@
  * finite-difference checks (every layer accepts both). Every {@code forward} and
  * {@code backward} returns a new array, so a result you keep is never overwritten.
  *
+ * <p>Notebook 9's alternatives to batch norm, each with a fast twin: {@link bnlab.nn.LayerNorm},
+ * {@link bnlab.nn.GroupNorm} and {@link bnlab.nn.InstanceNorm} (statistics of each example,
+ * {@link bnlab.nn.PerExampleNorm}), {@link bnlab.nn.GhostBatchNorm} and {@link bnlab.nn.BatchRenorm}
+ * (batch statistics with BatchNorm's moving averages, {@link bnlab.nn.BatchStatisticsNorm});
+ * {@link bnlab.nn.Conventions} compares batch norm's bookkeeping across d2l, PyTorch, Keras and DL4J.
+ *
  * <p>A {@link bnlab.nn.Sequential} trains through the fast engine of {@link bnlab.nn.kernel},
  * where each layer has a twin computing the same thing on heap arrays; the layers here are the
  * definition, the twins are tested equal to them.

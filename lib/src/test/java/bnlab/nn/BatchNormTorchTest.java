@@ -49,8 +49,13 @@ class BatchNormTorchTest {
     static final double MOMENTUM = 0.9;
 
     static JsonNode data() throws IOException {
-        try (InputStream in = BatchNormTorchTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, "missing test resource bnlab/nn/" + RESOURCE);
+        return json(RESOURCE);
+    }
+
+    /** A JSON test resource of this package (the reference cases). */
+    static JsonNode json(String resource) throws IOException {
+        try (InputStream in = BatchNormTorchTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "missing test resource bnlab/nn/" + resource);
             return new ObjectMapper().readTree(in);
         }
     }

@@ -35,8 +35,11 @@ class FastEngineTest {
         return Nd4j.randn(DataType.FLOAT, shape);
     }
 
-    /** Runs forward and backward through the module and through its twin; compares everything. */
-    private static void assertTwinAgrees(Supplier<Module> make, long[] inShape, String what) {
+    /**
+     * Runs forward and backward through the module and through its twin; compares everything.
+     * Returns the two modules (the layer, the twin's owner) for further comparisons.
+     */
+    static Module[] assertTwinAgrees(Supplier<Module> make, long[] inShape, String what) {
         Module layer = make.get();
         Module twinOwner = make.get();
         copyState(layer, twinOwner);
@@ -59,6 +62,7 @@ class FastEngineTest {
             BatchNormTesting.assertClose(bn.movingMean(), other.movingMean(), TOLERANCE, what + " moving mean");
             BatchNormTesting.assertClose(bn.movingVar(), other.movingVar(), TOLERANCE, what + " moving var");
         }
+        return new Module[] {layer, twinOwner};
     }
 
     private static void copyState(Module from, Module to) {
@@ -71,7 +75,7 @@ class FastEngineTest {
     }
 
     /** Shapes whose work falls below and above the threshold at which the engine uses two threads. */
-    private static List<long[]> imageShapes(int channels) {
+    static List<long[]> imageShapes(int channels) {
         long t = Parallel.THRESHOLD;
         return List.of(new long[] {1, channels, 5, 5}, new long[] {2, channels, 7, 9},
                 new long[] {1, channels, 128, 128}, new long[] {3, channels, 3, (t / (3 * channels * 3)) + 1},

@@ -191,7 +191,7 @@ public final class BatchNormKernel implements FastLayer {
     }
 
     /** acc += row, or acc += (row − centre)² when {@code centre} is given. */
-    private static void addRow(float[] acc, float[] x, int off, int c, float[] centre) {
+    static void addRow(float[] acc, float[] x, int off, int c, float[] centre) {
         int j = 0;
         for (int bound = S.loopBound(c); j < bound; j += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, off + j);
@@ -283,7 +283,7 @@ public final class BatchNormKernel implements FastLayer {
     }
 
     /** Σ (x − centre)² over x[off, off + len). */
-    private static double squaredDeviations(float[] x, int off, int len, float centre) {
+    static double squaredDeviations(float[] x, int off, int len, float centre) {
         FloatVector acc = FloatVector.zero(S);
         FloatVector mu = FloatVector.broadcast(S, centre);
         int i = 0;
@@ -299,7 +299,7 @@ public final class BatchNormKernel implements FastLayer {
         return sum;
     }
 
-    private static void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean,
+    static void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean,
                                   float invStd, float gamma, float beta) {
         int i = 0;
         FloatVector mu = FloatVector.broadcast(S, mean);
@@ -319,7 +319,7 @@ public final class BatchNormKernel implements FastLayer {
     }
 
     /** dX = scale·dY + shift + slope·x̂ over [off, off + len). */
-    private static void inputGradient(float[] dY, float[] xHat, float[] dX, int off, int len, float scale,
+    static void inputGradient(float[] dY, float[] xHat, float[] dX, int off, int len, float scale,
                                       float shift, float slope) {
         int i = 0;
         FloatVector a = FloatVector.broadcast(S, scale);
