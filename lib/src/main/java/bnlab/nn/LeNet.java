@@ -31,8 +31,15 @@ public final class LeNet {
         return new Builder();
     }
 
+    /** Makes the normalization layer for a place: its channels, and 4 after a convolution or 2 after a linear layer. */
+    public interface Norm {
+        Module make(int channels, int numDims);
+    }
+
     /** A LeNet variant; every setter returns the builder. */
     public static final class Builder {
+        private Norm norm;
+        private String normName;
         private final boolean[] batchNorm = {true, true, true, true};
         private Normalization kind = Normalization.FULL;
         private boolean affine = true;
@@ -58,6 +65,17 @@ public final class LeNet {
         /** Every batch norm uses this normalization (default: the full one). */
         public Builder normalization(Normalization normalization) {
             this.kind = normalization;
+            return this;
+        }
+
+        /**
+         * Another normalization layer in the batch norms' places, e.g.
+         * {@code norm("GroupNorm", (c, d) -> new GroupNorm(2, c))}; the other batch-norm settings
+         * (lite forms, frozen γ and β, momentum) then do not apply.
+         */
+        public Builder norm(String name, Norm factory) {
+            this.normName = java.util.Objects.requireNonNull(name, "name");
+            this.norm = java.util.Objects.requireNonNull(factory, "factory");
             return this;
         }
 
@@ -123,7 +141,10 @@ public final class LeNet {
             }
         }
 
-        private BatchNorm norm(int channels, int dims) {
+        private Module norm(int channels, int dims) {
+            if (norm != null) {
+                return norm.make(channels, dims);
+            }
             BatchNorm bn = new BatchNorm(channels, dims, BatchNormFunction.EPS, momentum, DataType.FLOAT, kind, true);
             return affine ? bn : bn.frozenAffine();
         }
@@ -147,6 +168,9 @@ public final class LeNet {
             } else if (on == PLACES) {
                 s.setLength(0);
                 s.append("BN everywhere");
+            }
+            if (on > 0 && norm != null) {
+                s.replace(0, 2, normName);
             }
             if (on > 0 && kind != Normalization.FULL) {
                 s.append(", ").append(kind.name().toLowerCase().replace('_', '-'));
