@@ -168,12 +168,12 @@ public final class Experiment {
         History[] last = new History[1];
         try {
             History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
-            return new Run(arm, seed, h, divergence(h));
+            return new Run(arm, seed, h, divergence(h), net);
         } catch (IllegalArgumentException | ArithmeticException e) {
             if (e.getMessage() == null || !e.getMessage().contains("not usable")) {
                 throw e;
             }
-            return new Run(arm, seed, last[0], "diverged: " + e.getMessage());
+            return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), net);
         }
     }
 

@@ -46,6 +46,46 @@ public final class Results {
         return runs;
     }
 
+    /**
+     * These runs and {@code others}' together, e.g. to compare new arms with arms an earlier
+     * experiment already trained on the same data with the same seeds and epochs.
+     */
+    public Results with(Results others) {
+        if (others.epochs != epochs || others.trainImages != trainImages || others.testImages != testImages
+                || others.batchSize != batchSize) {
+            throw new IllegalArgumentException("cannot combine runs of different experiments: " + describe()
+                    + " vs " + others.describe() + "; train them with the same data, epochs and batch size");
+        }
+        List<Run> all = new ArrayList<>(runs);
+        for (Run r : others.runs) {
+            if (runs.stream().anyMatch(x -> x.arm().name().equals(r.arm().name()))) {
+                throw new IllegalArgumentException("both results have an arm named '" + r.arm().name() + "'");
+            }
+            all.add(r);
+        }
+        return new Results(all, epochs, trainImages, testImages, batchSize, seconds + others.seconds);
+    }
+
+    /** Only the named arms, in the order given (for a table or figure of one question). */
+    public Results only(String... arms) {
+        List<Run> picked = new ArrayList<>();
+        for (String a : arms) {
+            picked.addAll(runs(a));
+        }
+        return new Results(picked, epochs, trainImages, testImages, batchSize, seconds);
+    }
+
+    /** Per seed, {@code a} − {@code b} of the last epoch (e.g. train acc − test acc, the generalization gap), summarized. */
+    public Summary difference(String arm, String a, String b) {
+        double[] x = last(arm, a);
+        double[] y = last(arm, b);
+        double[] d = new double[x.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = x[i] - y[i];
+        }
+        return Summary.of(arm, d);
+    }
+
     /** The arms, in the order they were added. */
     public List<Arm> arms() {
         Map<String, Arm> arms = new LinkedHashMap<>();
@@ -78,6 +118,59 @@ public final class Results {
         return summary(arm, metric).mean();
     }
 
+    /** A measurement of each seed's trained network of {@code arm} (as training left it), summarized. */
+    public Summary measureAfterTraining(String arm, java.util.function.ToDoubleFunction<bnlab.train.Classifier> measurement) {
+        return Summary.of(arm, runs(arm).stream()
+                .mapToDouble(r -> r.diverged() ? Double.NaN : measurement.applyAsDouble(r.network())).toArray());
+    }
+
+    /**
+     * Per seed, how much {@code metric} moves from one epoch to the next: the mean of
+     * |value(e) − value(e − 1)| over epochs {@code from}..last, summarized over the seeds.
+     */
+    public Summary jumps(String arm, String metric, int from) {
+        double[] perSeed = runs(arm).stream().filter(r -> !r.diverged()).mapToDouble(r -> {
+            double[] v = values(r.history(), metric);
+            double sum = 0;
+            int n = 0;
+            for (int e = Math.max(1, from - 1); e < v.length; e++) {
+                sum += Math.abs(v[e] - v[e - 1]);
+                n++;
+            }
+            return n == 0 ? Double.NaN : sum / n;
+        }).toArray();
+        return Summary.of(arm, perSeed);
+    }
+
+    /**
+     * Over all seeds and epochs {@code from}..last of {@code arm}: the correlation of the
+     * epoch-to-epoch changes of two measurements (do they jump together?).
+     */
+    public double correlationOfChanges(String arm, String a, String b, int from) {
+        List<double[]> pairs = new ArrayList<>();
+        for (Run r : runs(arm)) {
+            if (r.diverged()) {
+                continue;
+            }
+            double[] x = values(r.history(), a);
+            double[] y = values(r.history(), b);
+            for (int e = Math.max(1, from - 1); e < x.length; e++) {
+                pairs.add(new double[] {x[e] - x[e - 1], y[e] - y[e - 1]});
+            }
+        }
+        double mx = pairs.stream().mapToDouble(p -> p[0]).average().orElse(Double.NaN);
+        double my = pairs.stream().mapToDouble(p -> p[1]).average().orElse(Double.NaN);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (double[] p : pairs) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+            syy += (p[1] - my) * (p[1] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+
     /** One line saying how much each run trained, e.g. "each run: 2 epochs of 12,000 images, batch 256; 3 seeds". */
     public String describe() {
         long seeds = runs.stream().map(Run::seed).distinct().count();
@@ -97,6 +190,21 @@ public final class Results {
                 column("sd", s.stream().mapToDouble(Summary::sd).toArray()),
                 column("min", s.stream().mapToDouble(Summary::min).toArray()),
                 column("max", s.stream().mapToDouble(Summary::max).toArray()));
+    }
+
+    /**
+     * One row per arm: the means of the last epoch's {@code a} and {@code b}, and their difference
+     * per seed (e.g. train acc − test acc, the generalization gap) as mean and sd.
+     */
+    public Table gaps(String a, String b) {
+        List<Arm> arms = arms();
+        List<Summary> d = arms.stream().map(x -> difference(x.name(), a, b)).toList();
+        return Table.create(a + " − " + b + " after the last epoch, over seeds",
+                StringColumn.create("arm", arms.stream().map(Arm::name).toList()),
+                column(a, arms.stream().mapToDouble(x -> mean(x.name(), a)).toArray()),
+                column(b, arms.stream().mapToDouble(x -> mean(x.name(), b)).toArray()),
+                column("gap mean", d.stream().mapToDouble(Summary::mean).toArray()),
+                column("gap sd", d.stream().mapToDouble(Summary::sd).toArray()));
     }
 
     /** {@link #table} as HTML with its title, for {@code render(..., "text/html")}. */
@@ -137,6 +245,61 @@ public final class Results {
     }
 
     /**
+     * Several measurements of one arm against the epoch: one line per measurement, the mean over
+     * the seeds with bars to the farthest seed (e.g. the test accuracy measured in three ways).
+     */
+    public XYChart measurements(String arm, String title, String yTitle, String... metrics) {
+        XYChart chart = Charts.lines(title, "epoch", yTitle);
+        List<Run> ok = runs(arm).stream().filter(r -> !r.diverged()).toList();
+        int n = ok.stream().mapToInt(r -> r.history().epochs().size()).min().orElse(0);
+        for (String metric : metrics) {
+            double[] x = new double[n];
+            double[] mean = new double[n];
+            double[] bar = new double[n];
+            for (int e = 0; e < n; e++) {
+                final int ep = e;
+                double[] v = ok.stream().mapToDouble(r -> values(r.history(), metric)[ep]).toArray();
+                x[e] = e + 1;
+                mean[e] = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+                bar[e] = java.util.Arrays.stream(v).map(a -> Math.abs(a - mean[ep])).max().orElse(0);
+            }
+            chart.addSeries(metric, x, mean, bar).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        }
+        return chart;
+    }
+
+    /** Several measurements of one run (one seed) against the epoch, one line each. */
+    public XYChart measurements(String arm, long seed, String title, String yTitle, String... metrics) {
+        Run run = runs(arm).stream().filter(r -> r.seed() == seed).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("arm '" + arm + "' has no run with seed " + seed));
+        XYChart chart = Charts.lines(title, "epoch", yTitle);
+        int n = run.history() == null ? 0 : run.history().epochs().size();
+        double[] x = java.util.stream.IntStream.rangeClosed(1, n).asDoubleStream().toArray();
+        for (String metric : metrics) {
+            chart.addSeries(metric, x, java.util.Arrays.copyOf(values(run.history(), metric), n))
+                    .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        }
+        return chart;
+    }
+
+    /** Per epoch, over the seeds of {@code arm}: the mean of each measurement (a table for notebook 7). */
+    public Table perEpoch(String arm, String... metrics) {
+        List<Run> ok = runs(arm).stream().filter(r -> !r.diverged()).toList();
+        int n = ok.stream().mapToInt(r -> r.history().epochs().size()).min().orElse(0);
+        Table t = Table.create(arm + ": means over " + ok.size() + " seeds",
+                IntColumn.create("epoch", java.util.stream.IntStream.rangeClosed(1, n).toArray()));
+        for (String metric : metrics) {
+            double[] mean = new double[n];
+            for (int e = 0; e < n; e++) {
+                final int ep = e;
+                mean[e] = ok.stream().mapToDouble(r -> values(r.history(), metric)[ep]).average().orElse(Double.NaN);
+            }
+            t.addColumns(column(metric, mean));
+        }
+        return t;
+    }
+
+    /**
      * A sweep: the last epoch's {@code metric} against each arm's x (e.g. the learning rate), one
      * line per series, mean over seeds with bars to the farthest seed; an x where every run of a
      * series diverged has no point.
@@ -149,6 +312,9 @@ public final class Results {
         for (var e : bySeries.entrySet()) {
             List<double[]> points = new ArrayList<>();
             for (Arm a : e.getValue()) {
+                if (!Double.isFinite(a.x())) {
+                    continue;
+                }
                 Summary s = summary(a.name(), metric);
                 if (!Double.isNaN(s.mean())) {
                     points.add(new double[] {a.x(), s.mean(), Math.max(s.max() - s.mean(), s.mean() - s.min())});

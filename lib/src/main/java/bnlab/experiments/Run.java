@@ -1,14 +1,16 @@
 package bnlab.experiments;
 
+import bnlab.train.Classifier;
 import bnlab.train.History;
 
 /**
  * One training run of an experiment: an arm from one seed. {@code failure} says why it stopped
  * early (the loss became NaN or infinite, or a batch norm met non-finite statistics: the run
  * diverged); null when it finished. {@code history} holds the epochs that finished (null when
- * the run failed in its first epoch).
+ * the run failed in its first epoch); {@code network} is the network as training left it, to
+ * measure more after the fact.
  */
-public record Run(Arm arm, long seed, History history, String failure) {
+public record Run(Arm arm, long seed, History history, String failure, Classifier network) {
 
     public boolean diverged() {
         return failure != null;

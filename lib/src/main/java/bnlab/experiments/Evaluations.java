@@ -1,0 +1,105 @@
+package bnlab.experiments;
+
+import bnlab.data.Batch;
+import bnlab.data.ImageDataset;
+import bnlab.nn.PreciseBatchNorm;
+import bnlab.nn.Sequential;
+import bnlab.nn.SoftmaxCrossEntropy;
+import bnlab.train.Classifier;
+import bnlab.train.ModuleClassifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Ways to measure an accuracy after an epoch, for {@link Experiment#measure}: each leaves the
+ * network exactly as it found it (weights, moving statistics, training mode), so training goes on
+ * as if nothing had been measured. They need our engine's networks ({@link ModuleClassifier}).
+ */
+public final class Evaluations {
+
+    private static final int BATCH = 256;
+
+    private Evaluations() {
+    }
+
+    /**
+     * Accuracy on {@code data} after Precise BN (Wu &amp; Johnson 2021): the batch-norm statistics
+     * recomputed from the first {@code k} batches of {@code train} (always the same batches, in
+     * the same order), each weighing the same; then the moving statistics are put back.
+     */
+    public static ToDoubleFunction<Classifier> afterPreciseBn(ImageDataset train, int k, ImageDataset data) {
+        if (k < 1) {
+            throw new IllegalArgumentException("Precise BN needs k >= 1 batches, got " + k);
+        }
+        return c -> {
+            Sequential net = network(c);
+            PreciseBatchNorm.Snapshot saved = PreciseBatchNorm.snapshot(net);
+            try {
+                List<INDArray> inputs = new ArrayList<>();
+                for (Batch b : train.batches(BATCH, 0)) {
+                    if (inputs.size() == k) {
+                        break;
+                    }
+                    inputs.add(b.x());
+                }
+                try {
+                    PreciseBatchNorm.recompute(net, inputs, k);
+                } finally {
+                    inputs.forEach(Evaluations::free);
+                }
+                return inferenceAccuracy(c, data);
+            } finally {
+                saved.restore();
+            }
+        };
+    }
+
+    /** Accuracy on {@code data} when every test batch is normalized with its own statistics. */
+    public static ToDoubleFunction<Classifier> withBatchStatistics(ImageDataset data) {
+        return c -> {
+            Sequential net = network(c);
+            return PreciseBatchNorm.withBatchStatistics(net, () -> {
+                long correct = 0;
+                for (Batch b : data.batches(BATCH)) {
+                    int[] predicted = SoftmaxCrossEntropy.argmax(net.forward(b.x()));
+                    for (int i = 0; i < predicted.length; i++) {
+                        correct += predicted[i] == b.y()[i] ? 1 : 0;
+                    }
+                    free(b.x());
+                }
+                return (double) correct / data.size();
+            });
+        };
+    }
+
+    /** Accuracy on {@code data} in inference mode, with the moving statistics (as the test accuracy is measured). */
+    public static ToDoubleFunction<Classifier> withMovingStatistics(ImageDataset data) {
+        return c -> inferenceAccuracy(c, data);
+    }
+
+    private static double inferenceAccuracy(Classifier c, ImageDataset data) {
+        long correct = 0;
+        for (Batch b : data.batches(BATCH)) {
+            correct += c.countCorrect(b);
+            free(b.x());
+        }
+        return (double) correct / data.size();
+    }
+
+    /** Frees a batch's native memory now rather than at the next garbage collection. */
+    private static void free(INDArray x) {
+        if (x.closeable()) {
+            x.close();
+        }
+    }
+
+    private static Sequential network(Classifier c) {
+        if (c instanceof ModuleClassifier m && m.net() instanceof Sequential s) {
+            return s;
+        }
+        throw new IllegalArgumentException("this measurement needs a network of bnlab.nn layers in a Sequential "
+                + "(a ModuleClassifier), got " + c.name());
+    }
+}

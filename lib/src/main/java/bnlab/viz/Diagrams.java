@@ -1,0 +1,90 @@
+package bnlab.viz;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+
+/**
+ * Explanatory drawings that are not charts of data, as static images like every figure of the
+ * course.
+ */
+public final class Diagrams {
+
+    private static final Color HIGHLIGHT = new Color(0xE6, 0x55, 0x0D);
+    private static final Color OTHER = new Color(0xDD, 0xDD, 0xDD);
+
+    private Diagrams() {
+    }
+
+    /**
+     * An (N, C, H, W) batch drawn as N rows of C planes of H×W cells, with the N·H·W values that
+     * batch norm averages into the statistics of one channel highlighted: the same channel of
+     * every example, every position.
+     */
+    public static BufferedImage reductionAxes(int n, int c, int h, int w, int channel) {
+        if (n < 1 || c < 1 || h < 1 || w < 1 || channel < 0 || channel >= c) {
+            throw new IllegalArgumentException("reductionAxes needs positive sizes and 0 <= channel < C, got ("
+                    + n + ", " + c + ", " + h + ", " + w + ") and channel " + channel);
+        }
+        int cell = 16;
+        int gap = 18;
+        int left = 110;
+        int top = 70;
+        int planeW = w * cell;
+        int planeH = h * cell;
+        int width = left + c * (planeW + gap) + 20;
+        int height = top + n * (planeH + gap) + 60;
+        String title = "The values batch norm averages for channel " + channel + " of an (N, C, H, W) batch";
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+        Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        int titleWidth = probe.getFontMetrics(titleFont).stringWidth(title) + 20;
+        probe.dispose();
+        BufferedImage image = new BufferedImage(Math.max(Math.max(width, 520), titleWidth), height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), height);
+        g.setColor(Color.BLACK);
+        g.setFont(titleFont);
+        g.drawString(title, 10, 22);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int ch = 0; ch < c; ch++) {
+            g.drawString("channel " + ch, left + ch * (planeW + gap), top - 10);
+        }
+        g.drawString("axis 1 (C) →", left, 42);
+        g.drawString("axis 0 (N) ↓", 10, top - 10);
+        for (int e = 0; e < n; e++) {
+            int y0 = top + e * (planeH + gap);
+            g.setColor(Color.BLACK);
+            g.drawString("example " + e, 10, y0 + planeH / 2 + 4);
+            for (int ch = 0; ch < c; ch++) {
+                int x0 = left + ch * (planeW + gap);
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < w; j++) {
+                        g.setColor(ch == channel ? HIGHLIGHT : OTHER);
+                        g.fillRect(x0 + j * cell, y0 + i * cell, cell - 1, cell - 1);
+                    }
+                }
+                g.setColor(Color.GRAY);
+                g.setStroke(new BasicStroke(1f));
+                g.drawRect(x0 - 1, y0 - 1, planeW, planeH);
+            }
+        }
+        int legendY = top + n * (planeH + gap) + 20;
+        g.setColor(HIGHLIGHT);
+        g.fillRect(10, legendY - 11, 14, 14);
+        g.setColor(Color.BLACK);
+        g.drawString(String.format("averaged together: N·H·W = %d·%d·%d = %d values (axes 0, 2, 3)", n, h, w, n * h * w),
+                30, legendY);
+        g.setColor(OTHER);
+        g.fillRect(10, legendY + 9, 14, 14);
+        g.setColor(Color.BLACK);
+        g.drawString("other channels: their own statistics", 30, legendY + 20);
+        g.dispose();
+        return image;
+    }
+}
