@@ -116,6 +116,26 @@ public final class Experiment {
     }
 
     /**
+     * Several per-epoch measurements computed together (e.g. the three numbers of one
+     * {@link LossLandscape} probe): {@code measurement} returns one value per name.
+     */
+    public Experiment measureAll(String[] names, java.util.function.Function<Classifier, double[]> measurement) {
+        Map<Classifier, double[]> latest = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < names.length; i++) {
+            final int k = i;
+            // The trainer calls the measurements in order: the first computes, the others read.
+            measure(names[i], c -> {
+                double[] v = k == 0 ? measurement.apply(c) : latest.get(c);
+                if (k == 0) {
+                    latest.put(c, v);
+                }
+                return v[k];
+            });
+        }
+        return this;
+    }
+
+    /**
      * Trains everything and returns the runs in order: arms in the order given, seeds in order
      * within each arm. With several cores, several runs train at once, one per core, each on a
      * single thread: independent runs use the cores better than one run split across them.

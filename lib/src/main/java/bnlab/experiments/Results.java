@@ -171,6 +171,12 @@ public final class Results {
         return sxy / Math.sqrt(sxx * syy);
     }
 
+    /** The mean over the seeds of {@code metric} after epoch {@code epoch} (1-based), runs that got there only. */
+    public double mean(String arm, String metric, int epoch) {
+        return runs(arm).stream().filter(r -> r.history() != null && r.history().epochs().size() >= epoch)
+                .mapToDouble(r -> values(r.history(), metric)[epoch - 1]).average().orElse(Double.NaN);
+    }
+
     /** One line saying how much each run trained, e.g. "each run: 2 epochs of 12,000 images, batch 256; 3 seeds". */
     public String describe() {
         long seeds = runs.stream().map(Run::seed).distinct().count();

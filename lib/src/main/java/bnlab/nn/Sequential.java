@@ -27,6 +27,7 @@ public class Sequential implements Module {
     private boolean fastEngine = FastSequential.available();
     private FastSequential engine;
     private boolean lastForwardFast;
+    private boolean training = true;
     private final List<Consumer<INDArray>> observers = new ArrayList<>();
 
     public Sequential(Module... layers) {
@@ -139,7 +140,13 @@ public class Sequential implements Module {
 
     @Override
     public void setTraining(boolean training) {
+        this.training = training;
         layers.forEach(m -> m.setTraining(training));
+    }
+
+    /** Whether the last train()/eval() (or setTraining) put the network in training mode; true when new. */
+    public boolean isTraining() {
+        return training;
     }
 
     /** The i-th layer, like {@code net[i]} in PyTorch. */
