@@ -104,6 +104,34 @@ public final class ActivationWatch {
                 .mapToDouble(Step::saturated).average().orElse(Double.NaN);
     }
 
+    /**
+     * How much sigmoid {@code i}'s input distribution drifts over training steps [from, to):
+     * the steps are cut into windows of {@code window} steps, the median and the 15–85
+     * percentile spread are averaged within each window (which removes most of the noise of
+     * sampling a new batch at every step), and the result is the mean change from one window to
+     * the next, |Δ median| + |Δ spread|: a simple measure of the "internal covariate shift" the
+     * layer after it sees.
+     */
+    public double drift(int i, int from, int to, int window) {
+        List<Step> s = steps.get(i).subList(Math.min(from, steps.get(i).size()), Math.min(to, steps.get(i).size()));
+        int windows = s.size() / Math.max(1, window);
+        double sum = 0;
+        double[] prev = null;
+        for (int w = 0; w < windows; w++) {
+            double median = 0;
+            double spread = 0;
+            for (Step st : s.subList(w * window, (w + 1) * window)) {
+                median += st.p50() / window;
+                spread += (st.p85() - st.p15()) / window;
+            }
+            if (prev != null) {
+                sum += Math.abs(median - prev[0]) + Math.abs(spread - prev[1]);
+            }
+            prev = new double[] {median, spread};
+        }
+        return windows < 2 ? Double.NaN : sum / (windows - 1);
+    }
+
     /** The 15th, 50th and 85th percentiles of sigmoid {@code i}'s watched unit against the training step. */
     public XYChart percentiles(int i, String title) {
         List<Step> s = steps.get(i);

@@ -38,6 +38,7 @@ public final class Experiment {
     private int batchSize = Trainer.BATCH_SIZE;
     private long[] seeds = {1, 2, 3};
     private boolean xavier;
+    private int watchedUnit = -1;
 
     private Experiment(FashionMnist data) {
         this.data = data;
@@ -116,6 +117,16 @@ public final class Experiment {
     }
 
     /**
+     * Records the inputs of every sigmoid at every training step of every run
+     * ({@link ActivationWatch}, keeping the percentiles of unit {@code unit}); {@link Run#watch()}
+     * returns them.
+     */
+    public Experiment watchSigmoids(int unit) {
+        this.watchedUnit = unit;
+        return this;
+    }
+
+    /**
      * Several per-epoch measurements computed together (e.g. the three numbers of one
      * {@link LossLandscape} probe): {@code measurement} returns one value per name.
      */
@@ -185,15 +196,17 @@ public final class Experiment {
         Trainer trainer = new Trainer(batchSize, seed);
         measurements.forEach(trainer::measureEachEpoch);
         Classifier net = arm.build().apply(seed);
+        ActivationWatch watch = watchedUnit >= 0 && net instanceof ModuleClassifier m && m.net() instanceof bnlab.nn.Sequential s
+                ? ActivationWatch.sigmoidInputs(s, watchedUnit) : null;
         History[] last = new History[1];
         try {
             History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
-            return new Run(arm, seed, h, divergence(h), net);
+            return new Run(arm, seed, h, divergence(h), net, watch);
         } catch (IllegalArgumentException | ArithmeticException e) {
             if (e.getMessage() == null || !e.getMessage().contains("not usable")) {
                 throw e;
             }
-            return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), net);
+            return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), net, watch);
         }
     }
 

@@ -118,6 +118,24 @@ public final class Results {
         return summary(arm, metric).mean();
     }
 
+    /**
+     * The share of saturated inputs of sigmoid {@code sigmoid} (0-based) over training steps
+     * [from, to) of each seed of {@code arm} ({@link Experiment#watchSigmoids}), summarized.
+     */
+    public Summary saturation(String arm, int sigmoid, int from, int to) {
+        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> {
+            if (r.watch() == null) {
+                throw new IllegalStateException("arm '" + arm + "' was not watched: add watchSigmoids(unit) to the experiment");
+            }
+            return r.watch().saturation(sigmoid, from, to);
+        }).toArray());
+    }
+
+    /** {@link ActivationWatch#drift} of sigmoid {@code sigmoid} for each seed of {@code arm}, summarized. */
+    public Summary drift(String arm, int sigmoid, int from, int to, int window) {
+        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> r.watch().drift(sigmoid, from, to, window)).toArray());
+    }
+
     /** A measurement of each seed's trained network of {@code arm} (as training left it), summarized. */
     public Summary measureAfterTraining(String arm, java.util.function.ToDoubleFunction<bnlab.train.Classifier> measurement) {
         return Summary.of(arm, runs(arm).stream()
