@@ -158,8 +158,8 @@ def english_notebooks(notebooks: Path = NOTEBOOKS) -> list[Path]:
 
 
 def read_english(path: Path):
-    nb = nbformat.read(path, as_version=4)
-    ids = [c.get("id") for c in nb.cells]
+    raw = path.read_text(encoding="utf-8")
+    ids = [c.get("id") for c in json.loads(raw).get("cells", [])]  # before nbformat "corrects" them
     if not all(ids):
         raise TranslationError(f"{path} has cells without an id (nbformat 4.5 or newer keeps one per "
                                "cell): open it in JupyterLab 4 and save it, which adds them.")
@@ -167,7 +167,7 @@ def read_english(path: Path):
     if repeated:
         raise TranslationError(f"{path} repeats the cell ids {repeated}: give each cell its own id "
                                "(copying cells in a text editor copies ids; JupyterLab never does).")
-    return nb
+    return nbformat.reads(raw, as_version=4)
 
 
 def prose_cells(nb) -> list:
