@@ -60,6 +60,19 @@ def test_chinese_text_is_chinese():
                 f"{english.name}, cell {block.cell_id}: no Chinese in the translation"
 
 
+def test_display_formulas_are_kept_verbatim():
+    """Equations are the same in both languages: every $$...$$ of an English cell is in its block."""
+    import re
+
+    for english in ENGLISH:
+        nb = tr.read_english(english)
+        blocks = {b.cell_id: b.text for b in tr.read_blocks(tr.Edition(english).translation)}
+        for cell in tr.prose_cells(nb):
+            for formula in re.findall(r"\$\$.*?\$\$", cell.source, re.S):
+                assert formula in blocks[cell.id], \
+                    f"{english.name}, cell {cell.id}: formula changed or missing:\n{formula}"
+
+
 def test_glossary_names_the_variants_and_warns_about_momentum():
     first = tr.read_blocks(tr.Edition(ENGLISH[0]).translation)[0].text
     for term in ("批量规范化", "批量归一化", "批标准化", "滑动平均", "移动平均", "小批量", "拉伸参数",
