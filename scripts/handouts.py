@@ -200,16 +200,16 @@ def notebook_html(nb, info: Chapter, inline_mathjax: bool, language: str = "en")
     text = TEXT[language]
     exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
                             embed_images=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True, language_code=language)
     facts = [f"{info.kernel}" if info.kernel else "",
              text["executed"].format(at=info.executed_at) if info.executed_at else ""]
     resources = {"metadata": {"name": info.title},
-                 "language_code": text["html_lang"],
                  "bnlab_nav": text["nav"],
                  "bnlab_mathjax": mathjax_tag(inline_mathjax),
                  "bnlab_run": ", ".join(f for f in facts if f)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    # nbconvert takes ISO 639-1 codes only ("zh"); the region picks Simplified Chinese glyphs
+    return body.replace(f'<html lang="{language}">', f'<html lang="{text["html_lang"]}">', 1)
 
 
 INDEX_CSS = """

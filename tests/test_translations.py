@@ -193,3 +193,20 @@ def test_bad_files_get_clear_errors(project):
     project.translation.write_text("stray text\n<!-- cell x · en 0123456789ab -->\n译文\n")
     with pytest.raises(tr.TranslationError, match="text before the first cell marker"):
         tr.read_blocks(project.translation)
+
+
+def test_kernels_start_a_chinese_notebook_in_the_english_folder_with_its_language(tmp_path):
+    """What a Java kernel for notebooks/zh/NN.ipynb sees: cwd notebooks/ and BNLAB_LANG=zh,
+    so the shared code cells' ../lib/target paths resolve (scripts/kernel_start.py)."""
+    import os
+    import sys
+
+    zh = tmp_path / "notebooks" / "zh"
+    zh.mkdir(parents=True)
+    probe = "import os; print(os.getcwd()); print(os.environ.get('BNLAB_LANG'))"
+    env = {k: v for k, v in os.environ.items() if k != "BNLAB_LANG"}
+    for cwd, expected in ((zh, (zh.parent, "zh")), (zh.parent, (zh.parent, "None")),
+                          (tmp_path, (tmp_path, "None"))):
+        out = subprocess.run([sys.executable, kernel_start.__file__, sys.executable, "-c", probe],
+                             cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+        assert out.split() == [str(expected[0]), expected[1]]
