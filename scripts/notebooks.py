@@ -111,6 +111,19 @@ def execute(path: Path, kernel: str = "java", out_dir: Path | None = None,
     return Result(path, kernel, seconds, executed)
 
 
+def warn_if_translations_lag() -> None:
+    """The Chinese edition runs as generated; say so when it lags the English (new or changed
+    prose or code), instead of leaving a reader to find a missing or outdated chapter."""
+    import translations
+
+    lagging = [r.edition.english.name for r in
+               (translations.report(translations.Edition(p)) for p in notebooks("en")) if not r.ok]
+    if lagging:
+        print(f"notebooks: warning: the Chinese edition is not current for {', '.join(lagging)}; "
+              f"run `{translations.COMMAND} check` for what to translate or regenerate.",
+              file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kernel", action="append", choices=KERNELS,
@@ -119,11 +132,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the handouts (HTML, PDF, index in build/handouts/)")
     args = parser.parse_args(argv)
     kernels = args.kernel or ["java"]
+    warn_if_translations_lag()
     failures = []
     executed = {e: [] for e in EDITIONS}  # for the handouts: the first kernel's runs, in order
     for kernel in kernels:
         for path in notebooks():
-            print(f"[{kernel}] {path.name} ...", flush=True)
+            print(f"[{kernel}] {path.relative_to(NOTEBOOKS)} ...", flush=True)
             try:
                 result = execute(path, kernel)
             except NotebookFailed as e:
