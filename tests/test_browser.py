@@ -205,8 +205,15 @@ def run_in_lab(chromium, lab, notebook: Path, shots: str) -> LabRun:
         # toolbar shows its display name. (IJava reports no status before the first request,
         # so the execution indicator says "unknown" until then: not something to wait for.)
         page.locator(".jp-Toolbar-kernelName", has_text=display).first.wait_for()
-        sessions = [s["kernel"]["name"] for s in api(lab, "/api/sessions")
-                    if s.get("path", "").endswith(rel)]
+        # The toolbar may name the kernel (from the notebook's metadata) a moment before the
+        # server has the session: ask until it appears.
+        deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+        while True:
+            sessions = [s["kernel"]["name"] for s in api(lab, "/api/sessions")
+                        if s.get("path", "").endswith(rel)]
+            if sessions or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         heading = page.locator(".jp-Notebook .jp-MarkdownCell h1").first.inner_text()
 
         menu(page, "Run", "Run All Cells")  # as a person would
