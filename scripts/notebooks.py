@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -99,10 +99,15 @@ def execute(path: Path, kernel: str = "java", out_dir: Path | None = None,
         client.execute()
     except CellExecutionError as e:  # the failing cell's output is in nb as well
         error = e
+    except CellTimeoutError as e:  # a failure of this notebook, not the end of the whole run
+        error = e
     seconds = time.perf_counter() - started
     executed = out_dir / path.name
     nbformat.write(nb, executed)
     found = problems(nb)
+    if isinstance(error, CellTimeoutError):
+        found.insert(0, f"a cell ran longer than the cell timeout of {cell_timeout} s "
+                        "(BNLAB_CELL_TIMEOUT raises it; a loaded machine trains slower)")
     if error is not None and not found:
         found = [str(error).strip().splitlines()[-1]]
     if found:
