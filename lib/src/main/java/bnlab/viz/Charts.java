@@ -60,8 +60,23 @@ public final class Charts {
         return chart;
     }
 
-    /** The chart rendered as an image; the notebook kernels display it as PNG. */
+    /**
+     * The chart rendered as an image; the notebook kernels display it as PNG. Title, axis titles
+     * and legend entries are shown in the edition's language ({@link Labels}), in a font that has
+     * their glyphs ({@link Fonts}).
+     */
     public static BufferedImage image(Chart<?, ?> chart) {
+        Labels labels = Labels.current();
+        chart.setTitle(labels.translate(chart.getTitle()));
+        chart.setXAxisTitle(labels.translate(chart.getXAxisTitle()));
+        chart.setYAxisTitle(labels.translate(chart.getYAxisTitle()));
+        StringBuilder texts = new StringBuilder(chart.getTitle()).append(chart.getXAxisTitle())
+                .append(chart.getYAxisTitle());
+        for (var series : chart.getSeriesMap().values()) {
+            series.setLabel(labels.translate(series.getLabel()));
+            texts.append(series.getLabel());
+        }
+        Fonts.fit(chart.getStyler(), texts.toString());
         return BitmapEncoder.getBufferedImage(chart);
     }
 
