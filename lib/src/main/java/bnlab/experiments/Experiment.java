@@ -39,6 +39,7 @@ public final class Experiment {
     private long[] seeds = {1, 2, 3};
     private boolean xavier;
     private int watchedUnit = -1;
+    private boolean keepNetworks;
 
     private Experiment(FashionMnist data) {
         this.data = data;
@@ -113,6 +114,16 @@ public final class Experiment {
     /** An extra measurement after every epoch of every run (see {@link Trainer#measureEachEpoch}). */
     public Experiment measure(String name, ToDoubleFunction<Classifier> measurement) {
         measurements.put(name, measurement);
+        return this;
+    }
+
+    /**
+     * Keeps every run's trained network ({@link Run#network()}), to measure more after training
+     * (its engine's working arrays are released in between). Off by default: dozens of networks
+     * are not worth their memory.
+     */
+    public Experiment keepNetworks() {
+        this.keepNetworks = true;
         return this;
     }
 
@@ -201,13 +212,24 @@ public final class Experiment {
         History[] last = new History[1];
         try {
             History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
-            return new Run(arm, seed, h, divergence(h), net, watch);
+            return new Run(arm, seed, h, divergence(h), kept(net), watch);
         } catch (IllegalArgumentException | ArithmeticException e) {
             if (e.getMessage() == null || !e.getMessage().contains("not usable")) {
                 throw e;
             }
-            return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), net, watch);
+            return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), kept(net), watch);
         }
+    }
+
+    /** The network if the experiment keeps networks (with its engine's arrays released), else null. */
+    private Classifier kept(Classifier net) {
+        if (!keepNetworks) {
+            return null;
+        }
+        if (net instanceof ModuleClassifier m && m.net() instanceof bnlab.nn.Sequential s) {
+            s.releaseEngine();
+        }
+        return net;
     }
 
     private static String divergence(History h) {

@@ -138,6 +138,9 @@ public final class Results {
 
     /** A measurement of each seed's trained network of {@code arm} (as training left it), summarized. */
     public Summary measureAfterTraining(String arm, java.util.function.ToDoubleFunction<bnlab.train.Classifier> measurement) {
+        if (runs(arm).stream().anyMatch(r -> r.network() == null && !r.diverged())) {
+            throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the experiment");
+        }
         return Summary.of(arm, runs(arm).stream()
                 .mapToDouble(r -> r.diverged() ? Double.NaN : measurement.applyAsDouble(r.network())).toArray());
     }

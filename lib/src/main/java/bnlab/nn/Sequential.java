@@ -90,6 +90,15 @@ public class Sequential implements Module {
         return gradOutput;
     }
 
+    /**
+     * Lets go of the fast engine's working arrays (tens of megabytes at batch 256); the next
+     * forward pass builds them again. For networks kept around after training.
+     */
+    public void releaseEngine() {
+        engine = null;
+        lastForwardFast = false;
+    }
+
     /** Turns the fast engine on (the default where Java has the Vector API) or off. */
     public Sequential useFastEngine(boolean on) {
         if (on && !FastSequential.available()) {
