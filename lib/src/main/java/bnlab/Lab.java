@@ -27,11 +27,13 @@ public final class Lab {
     }
 
     /**
-     * Loads ND4J's native backend (the build chosen for this CPU) and returns one line describing
-     * the run, for printing: versions, the native build loaded and why, cores, profile.
+     * Loads ND4J's native backend (the build chosen for this CPU), starts the guard that keeps its
+     * native memory flat ({@link NativeMemory}) and returns one line describing the run, for
+     * printing: versions, the native build loaded and why, cores, profile.
      */
     public static String setup() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
+        NativeMemory.guard();
         return String.format("BN Lab %s | ND4J %s %s, %s | Java %s | %d cores | %s",
                 version("bnlab"), version("nd4j"), backend, Nd4jBuild.describe(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -116,21 +114,10 @@ class Nd4jBuildTest {
     }
 
     private static String probe(String option) throws IOException, InterruptedException {
-        return probe(null, option);
+        return ChildJvm.run(Nd4jBuildProbe.class, List.of(option));
     }
 
     private static String probe(String mode, String option) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx512m", option,
-                "-cp", System.getProperty("java.class.path"), Nd4jBuildProbe.class.getName())
-                .redirectErrorStream(true);
-        if (mode != null) pb.command().add(mode);
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return ChildJvm.run(Nd4jBuildProbe.class, List.of(option), mode);
     }
 }

@@ -1,6 +1,7 @@
 package bnlab.bench;
 
 import bnlab.Lab;
+import bnlab.NativeMemory;
 import bnlab.data.FashionMnist;
 import bnlab.dl4j.Dl4jLeNet;
 import bnlab.nn.Init;
@@ -48,22 +49,17 @@ public final class Soak {
             throw new IllegalArgumentException("usage: Soak <scratch|dl4j> <epochs>");
         }
         String which = args[0];
-        int epochs = BenchArgs.positive("epochs", args[1]);
-        String setup = Lab.setup(); // first: it picks the ND4J build before ND4J loads
-        Classifier net;
-        double budgetMiB;
-        switch (which) {
-            case "scratch" -> {
-                net = new ModuleClassifier("scratch BatchNorm", LeNet.withBatchNorm(Init.seeded(1)), 1.0);
-                budgetMiB = 2048;
-            }
-            case "dl4j" -> {
-                net = Dl4jLeNet.create(42);
-                budgetMiB = 3072;
-            }
-            default -> throw new IllegalArgumentException("network is '" + which
+        if (!which.equals("scratch") && !which.equals("dl4j")) {
+            throw new IllegalArgumentException("network is '" + which
                     + "', expected scratch or dl4j (scripts/bench.sh soak [epochs] [scratch|dl4j|both])");
         }
+        int epochs = BenchArgs.positive("epochs", args[1]);
+        String setup = Lab.setup(); // first: it picks the ND4J build before ND4J loads
+        boolean scratch = which.equals("scratch");
+        Classifier net = scratch
+                ? new ModuleClassifier("scratch BatchNorm", LeNet.withBatchNorm(Init.seeded(1)), 1.0)
+                : Dl4jLeNet.create(42);
+        double budgetMiB = scratch ? 2048 : 3072;
         System.out.println(setup);
         System.out.println("JVM: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
                 + "; max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB; JavaCPP maxBytes "
@@ -86,6 +82,7 @@ public final class Soak {
         });
         System.out.println(h.resultLine());
         System.out.println(h.speedLine());
+        System.out.println(NativeMemory.describe());
         report(h.epochs(), Machine.peakRssMiB(), budgetMiB);
     }
 
