@@ -29,7 +29,7 @@ public final class NativeMemory {
     private static final long POLL_MILLIS = 20;
     private static final long MIB = 1024 * 1024;
 
-    private static Thread thread;
+    private static volatile Thread thread;
     private static Method trimMemory;
     private static volatile int collections;
     private static volatile long collectionNanos;
@@ -90,6 +90,7 @@ public final class NativeMemory {
 
     private static void watch(long threshold) {
         long floor = bytes();  // the lowest count since the last collection: the live memory then
+        int seen = collections;
         while (true) {
             try {
                 Thread.sleep(POLL_MILLIS);
@@ -97,17 +98,33 @@ public final class NativeMemory {
                 return;
             }
             long now = bytes();
-            if (now < floor) {
-                floor = now;
+            if (now < floor || collections != seen) {
+                floor = now;  // lower, or a collection (ours or the trainer's) has just run
+                seen = collections;
             } else if (due(floor, now, threshold)) {
-                long t0 = System.nanoTime();
-                System.gc();
-                collectionNanos += System.nanoTime() - t0;
-                collections++;
-                floor = settle();
-                trim();
+                floor = collectAndSettle();
+                seen = collections;
             }
         }
+    }
+
+    /**
+     * Runs the guard's collection now, if the guard is on: the {@link bnlab.train.Trainer} calls
+     * it at the end of every epoch, so the memory it records is measured at the same point of the
+     * guard's cycle each time (else it would show where in the sawtooth the epoch ended).
+     */
+    public static void collect() {
+        if (thread != null) collectAndSettle();
+    }
+
+    private static synchronized long collectAndSettle() {
+        long t0 = System.nanoTime();
+        System.gc();
+        collectionNanos += System.nanoTime() - t0;
+        collections++;
+        long live = settle();
+        trim();
+        return live;
     }
 
     /** Waits (at most ~0.5 s) for ND4J's deallocator threads to free what the collection found. */

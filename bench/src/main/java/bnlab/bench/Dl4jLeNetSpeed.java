@@ -63,6 +63,18 @@ public final class Dl4jLeNetSpeed {
             plain.score();
             y.close();
         });
+        if (all) {
+            // libnd4j's platform helpers (oneDNN kernels in the -onednn builds), off for this variant only
+            Consumer<Batch> noHelpers = step(Dl4jLeNet.network(1));
+            variants.put("helpers off (no oneDNN kernels; same as tuned otherwise)", b -> {
+                Nd4j.getEnvironment().allowHelpers(false);
+                try {
+                    noHelpers.accept(b);
+                } finally {
+                    Nd4j.getEnvironment().allowHelpers(true);
+                }
+            });
+        }
         if (all) variants.put("cache DEVICE (im2col kept for backprop)", step(net(c -> c.setCacheMode(CacheMode.DEVICE))));
         if (all) variants.put("workspaces NONE (training and inference)", step(net(c -> {
             c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
