@@ -6,7 +6,8 @@
   we move it aside under its own name so both can be chosen.
 
 Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads otherwise spin and eat a core)
-and a heap limit; ND4J's off-heap limit follows the heap (JavaCPP: 2x -Xmx physical).
+and a heap limit. ND4J's native buffers are not counted against the heap or JavaCPP's limits;
+bnlab.NativeMemory, started by every notebook's Lab.setup(), keeps them from piling up.
 Run with the virtualenv's python: ``.venv/bin/python scripts/install_kernels.py``.
 """
 import json
