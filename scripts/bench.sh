@@ -35,7 +35,10 @@ if [ "$which" = torch ] || [ "$which" = profile ]; then
 fi
 
 mvn -B -q -ntp package -DskipTests
-java_cmd=(java -Xmx3g -cp "bench/target/bnlab-bench.jar:lib/target/bnlab-lib.jar:lib/target/deps/*")
+# The kernels' JVM options (pom.xml <bnlab.jvm.options>), so benches see the notebooks' memory settings.
+read -r -a jvm_opts <<< "$(sed -n 's:.*<bnlab.jvm.options>\(.*\)</bnlab.jvm.options>.*:\1:p' pom.xml)"
+[ ${#jvm_opts[@]} -gt 0 ] || { echo "bench: pom.xml has no <bnlab.jvm.options>" >&2; exit 2; }
+java_cmd=(java "${jvm_opts[@]}" -cp "bench/target/bnlab-bench.jar:lib/target/bnlab-lib.jar:lib/target/deps/*")
 
 case "$which" in
   torch|profile)

