@@ -21,13 +21,15 @@ import java.util.regex.Pattern;
  * <pre>
  * scripts/bench.sh builds [dl4j|training] [pairs]
  * </pre>
- * dl4j: {@link Dl4jLeNetSpeed} (tuned network only) → DL4J examples/s. training:
- * {@link TrainingBench} → ours and DL4J examples/s.
+ * dl4j: {@link Dl4jLeNetSpeed} (tuned network only) → DL4J examples/s and CPU ms per step
+ * (all threads; less moved by other processes than wall time). training: {@link TrainingBench}
+ * → ours and DL4J examples/s.
  */
 public final class BuildBench {
 
     /** The lines of the child benches this reads (kept in step with their printf formats). */
-    private static final Pattern DL4J_TUNED = Pattern.compile("^\\s*([0-9.]+) examples/s .*\\btuned:", Pattern.MULTILINE);
+    private static final Pattern DL4J_TUNED = Pattern.compile(
+            "^\\s*([0-9.]+) examples/s .*cpu\\s+([0-9.]+) ms/step\\s+tuned:", Pattern.MULTILINE);
     private static final Pattern TRAINING = Pattern.compile("^\\s*(ours|DL4J)\\s+median\\s+([0-9.]+) examples/s", Pattern.MULTILINE);
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -60,11 +62,11 @@ public final class BuildBench {
             }
         }
         System.out.printf(Locale.ROOT, "%n%s bench, %d pairs of processes, generic vs %s, alternating "
-                + "(median examples/s over the pairs, range):%n", bench, pairs, Nd4jBuild.fastClassifier());
+                + "(median over the pairs, range; examples/s unless named):%n", bench, pairs, Nd4jBuild.fastClassifier());
         figures.forEach((figure, byBuild) -> {
             List<Double> g = byBuild.get("generic");
             List<Double> f = byBuild.get(Nd4jBuild.fastClassifier());
-            System.out.printf(Locale.ROOT, "  %-5s generic %7.1f (%.1f..%.1f)   %s %7.1f (%.1f..%.1f)   ratio %.2f%n",
+            System.out.printf(Locale.ROOT, "  %-16s generic %7.1f (%.1f..%.1f)   %s %7.1f (%.1f..%.1f)   ratio %.2f%n",
                     figure, Stats.median(g), Stats.min(g), Stats.max(g), Nd4jBuild.fastClassifier(), Stats.median(f), Stats.min(f), Stats.max(f),
                     Stats.median(f) / Stats.median(g));
         });
@@ -95,7 +97,11 @@ public final class BuildBench {
         Map<String, Double> found = new LinkedHashMap<>();
         if (bench.equals("dl4j")) {
             Matcher m = DL4J_TUNED.matcher(out);
-            if (m.find()) found.put("DL4J", Double.parseDouble(m.group(1)));
+            if (m.find()) {
+                found.put("DL4J", Double.parseDouble(m.group(1)));
+                // CPU time of all threads per step: less moved than wall time by other processes
+                found.put("DL4J cpu ms/step", Double.parseDouble(m.group(2)));
+            }
         } else {
             Matcher m = TRAINING.matcher(out);
             while (m.find()) found.put(m.group(1), Double.parseDouble(m.group(2)));
