@@ -27,10 +27,10 @@ import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 /**
  * Memory soak (issue 10, item 5): trains one LeNet-BN on the full Fashion-MNIST through
  * {@link Trainer} for a number of epochs and prints, after each epoch, the process's resident
- * memory and where it sits: Java heap (committed, used), the bytes of ND4J's native buffers
- * (libnd4j's host memory counter; a buffer is freed when its Java object is collected or closed),
- * and the rest (free memory kept by malloc, native libraries, thread stacks, metaspace), plus
- * the number of garbage collections so far. At the end: peak RSS and whether the targets hold,
+ * memory (RSS) and what it holds: the Java heap (committed, used) and the bytes of ND4J's native
+ * buffers (libnd4j's host memory counter; a buffer is freed when its Java object is collected or
+ * closed), the number of garbage collections so far and the peak RSS so far. The rest of the RSS
+ * is native libraries, malloc's free lists, thread stacks and metaspace. At the end: peak RSS and whether the targets hold,
  * RSS after the last epoch &le; 1.05 &times; RSS after epoch 3 + 32 MiB and peak below the budget
  * (2 GiB scratch, 3 GiB DL4J). One network per process, as in the notebooks' kernels, and like
  * there the training figure is drawn and encoded as a PNG at every progress update.
@@ -68,17 +68,17 @@ public final class Soak {
         FashionMnist data = FashionMnist.load(60_000, 10_000);
         System.out.printf(Locale.ROOT, "%s, %d epochs; MiB after each epoch (after its test evaluation):%n",
                 net.name(), epochs);
-        System.out.printf(Locale.ROOT, "%5s %7s %7s %8s %8s %8s %8s %8s %8s%n", "epoch", "train s",
-                "GCs", "RSS", "heap com", "heap use", "nd4j", "other", "peak");
+        System.out.printf(Locale.ROOT, "%5s %7s %7s %8s %8s %8s %8s %8s%n", "epoch", "train s",
+                "GCs", "RSS", "heap com", "heap use", "nd4j", "peak");
         History h = new Trainer().fit(net, data, epochs, p -> {
             png(p.figure()); // what a notebook's live chart costs: a PNG per update
             if (!p.isEpochEnd()) return;
             EpochResult e = p.history().last();
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             double nd4j = mib(Nd4jCpu.Environment.getInstance().getGroupCounter(0));
-            System.out.printf(Locale.ROOT, "%5d %7.1f %7d %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f%n", e.epoch(),
+            System.out.printf(Locale.ROOT, "%5d %7.1f %7d %8.0f %8.0f %8.0f %8.0f %8.0f%n", e.epoch(),
                     e.trainSeconds(), gcCount(), e.rssMiB(), mib(heap.getCommitted()), mib(heap.getUsed()),
-                    nd4j, e.rssMiB() - mib(heap.getCommitted()) - nd4j, Machine.peakRssMiB());
+                    nd4j, Machine.peakRssMiB());
         });
         System.out.println(h.resultLine());
         System.out.println(h.speedLine());
