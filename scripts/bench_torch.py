@@ -102,9 +102,9 @@ class JavaContender:
         self.proc.stdin.write(f"train {steps}\n")
         self.proc.stdin.flush()
         reply = self._read().split()
-        if reply[0] != "done":
+        if reply[0] != "done" or len(reply) != 5:
             raise BenchError("StepServer: " + " ".join(reply))
-        return float(reply[1]), float(reply[2]), int(reply[3])
+        return float(reply[1]), float(reply[2]), int(reply[3]), float(reply[4])
 
     def close(self):
         if self.proc.poll() is None:
@@ -124,16 +124,17 @@ class TorchContender:
         self.next = 0
 
     def block(self, steps: int):
-        checksum, seconds, loss = 0, 0.0, float("nan")
+        checksum, seconds, cpu, loss = 0, 0.0, 0.0, float("nan")
         for _ in range(steps):
             X, y = self.batches[self.next % len(self.batches)]
             self.next += 1
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             loss_sum, _ = ref.train_step(self.net, self.loss_fn, self.trainer, X, y)
             seconds += time.perf_counter() - t0
+            cpu += time.process_time() - c0
             loss = loss_sum / len(y)
             checksum += label_checksum(y)
-        return seconds, loss, checksum
+        return seconds, loss, checksum, cpu
 
 
 def speed(args, java_cmd):
@@ -151,13 +152,15 @@ def speed(args, java_cmd):
             for _ in range(args.warmup):
                 c.block(args.steps)
         rates = {c.name: [] for c in contenders}
+        cpu_rates = {c.name: [] for c in contenders}
         losses = {}
         for r in range(args.rounds):
             order = contenders[r % 3:] + contenders[:r % 3]
             sums = set()
             for c in order:
-                seconds, loss, checksum = c.block(args.steps)
+                seconds, loss, checksum, cpu = c.block(args.steps)
                 rates[c.name].append(args.steps * BATCH / seconds)
+                cpu_rates[c.name].append(args.steps * BATCH / cpu)
                 losses[c.name] = loss
                 sums.add(checksum)
             if len(sums) != 1:
@@ -169,7 +172,8 @@ def speed(args, java_cmd):
         for name, values in rates.items():
             med[name] = median(values)
             print(f"  {name:<24} median {med[name]:8.1f} examples/s  (range {min(values):.1f} .. "
-                  f"{max(values):.1f}); loss of the last step {losses[name]:.3f}")
+                  f"{max(values):.1f}); {median(cpu_rates[name]):7.1f} examples per CPU-second; "
+                  f"loss of the last step {losses[name]:.3f}")
         ours = med[java.name]
 
         def paired(name):  # the median of the rounds' own ratios: noise that hits a round cancels
@@ -182,6 +186,8 @@ def speed(args, java_cmd):
               f"{'met' if r_nn >= 1.0 else 'MISSED'}; stretch 1.5")
         print(f"  ours / PyTorch scratch = {r_scratch:.2f} (median of the rounds' ratios "
               f"{paired('PyTorch d2l scratch BN'):.2f})")
+        print("  (examples/s is wall time, the target; examples per CPU-second, all threads of the "
+              "process, moves less when other processes share the cores)")
     finally:
         java.close()
 

@@ -22,8 +22,9 @@ import java.util.Locale;
  * <pre>
  * -> ready &lt;batches&gt; &lt;setup line&gt;       once, when the network and the batches are ready
  * &lt;- train &lt;steps&gt;
- * -> done &lt;seconds&gt; &lt;loss&gt; &lt;checksum&gt;      seconds of the steps alone; loss = mean loss of the
- *                                          last step; checksum = sum of the blocks' label checksums
+ * -> done &lt;seconds&gt; &lt;loss&gt; &lt;checksum&gt; &lt;cpu&gt;   seconds of the steps alone; loss = mean loss of
+ *                                          the last step; checksum = sum of the block's label
+ *                                          checksums; cpu = CPU seconds of the process (all threads)
  * &lt;- quit
  * </pre>
  * Steps walk the first epoch's full batches (seed 42) in order and wrap around; the driver feeds
@@ -54,17 +55,25 @@ public final class StepServer {
             int steps = BenchArgs.positive("steps", cmd[1]);
             long checksum = 0;
             double loss = Double.NaN;
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 Batch b = batches.get(next++ % batches.size());
                 loss = net.trainStep(b).lossSum() / b.size();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = (cpuNanos() - c0) / 1e9;
             for (int s = steps; s > 0; s--) {
                 checksum += BenchData.labelChecksum(batches.get((next - s) % batches.size()));
             }
-            out.printf(Locale.ROOT, "done %.6f %.6f %d%n", seconds, loss, checksum);
+            out.printf(Locale.ROOT, "done %.6f %.6f %d %.6f%n", seconds, loss, checksum, cpu);
             out.flush();
         }
+    }
+
+    /** CPU time of the whole process (all threads), ns. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
