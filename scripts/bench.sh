@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds lib and bench, then runs one of them.
-#   scripts/bench.sh batchnorm [rounds]   our BN vs a copy vs DL4J's BN layer (issue 4 targets)
+#   scripts/bench.sh batchnorm [rounds]   our BN vs a copy vs ND4J's ops and DL4J's BN layer (issue 4 targets),
+#                                         and vs PyTorch's BN, alternating rounds, if BNLAB_TORCH_PYTHON is set
 #   scripts/bench.sh training [rounds] [steps]   scratch LeNet-BN vs DL4J LeNet-BN on the same batches (issue 5 targets)
 #   scripts/bench.sh dl4j [warmup] [rounds] [steps] [epochs] [all|tuned]   DL4J LeNet-BN examples/s by setting
 #   scripts/bench.sh torch [rounds] [steps]   ours vs PyTorch LeNet-BN, alternating blocks (needs BNLAB_TORCH_PYTHON)
@@ -34,6 +35,16 @@ if [ "$which" = torch ] || [ "$which" = profile ]; then
   fi
 fi
 
+# batchnorm: PyTorch's BN joins in (a child process of the JVM) only when a torch python is named.
+torch_args=()
+if [ "$which" = batchnorm ] && [ -n "${BNLAB_TORCH_PYTHON:-}" ]; then
+  if "$BNLAB_TORCH_PYTHON" -c 'import torch' 2>/dev/null; then
+    torch_args=(--torch "$BNLAB_TORCH_PYTHON")
+  else
+    echo "bench batchnorm: BNLAB_TORCH_PYTHON=$BNLAB_TORCH_PYTHON cannot import torch; PyTorch's BN is left out" >&2
+  fi
+fi
+
 mvn -B -q -ntp package -DskipTests
 # The kernels' JVM options (pom.xml <bnlab.jvm.options>), so benches see the notebooks' memory settings.
 read -r -a jvm_opts <<< "$(sed -n 's:.*<bnlab.jvm.options>\(.*\)</bnlab.jvm.options>.*:\1:p' pom.xml)"
@@ -58,5 +69,5 @@ case "$which" in
       "${java_cmd[@]}" bnlab.bench.Soak "$net" "$epochs"
     done ;;
   *)
-    exec "${java_cmd[@]}" "$main" "$@" ;;
+    exec "${java_cmd[@]}" "$main" "$@" "${torch_args[@]}" ;;
 esac

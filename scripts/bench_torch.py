@@ -15,6 +15,9 @@ profile: forward and backward milliseconds of each of the 16 layers of the PyTor
 
 Both sides: batch 256, lr 1.0, 2 threads, OMP_WAIT_POLICY=PASSIVE, the first epoch's full
 batches of the Trainer's seed-42 order, same IDX files (checked by a label checksum).
+
+bn-server: PyTorch's batch norm alone, for ``scripts/bench.sh batchnorm`` (see bn_server); there
+         the JVM (bnlab.bench.BatchNormBench) is the driver and starts this script as its child.
 """
 from __future__ import annotations
 
@@ -30,15 +33,18 @@ THREADS = 2
 torch = ref = None  # imported by import_torch(), after the OpenMP environment is set
 
 
-def import_torch():
-    """Imports torch with OpenMP told to sleep, not spin, while Java runs (read at import)."""
+def import_torch(reference: bool = True):
+    """Imports torch with OpenMP told to sleep, not spin, while Java runs (read at import), and
+    the reference LeNet-BN (scripts/reference/torch_lenet_bn.py, needs numpy) unless told not to."""
     global torch, ref
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     os.environ["OMP_NUM_THREADS"] = str(THREADS)
     import torch as torch_module
-    sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
-    import torch_lenet_bn
-    torch, ref = torch_module, torch_lenet_bn
+    torch = torch_module
+    if reference:
+        sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
+        import torch_lenet_bn
+        ref = torch_lenet_bn
     torch.set_num_threads(THREADS)
 
 BATCH = 256
@@ -192,6 +198,66 @@ def speed(args, java_cmd):
         java.close()
 
 
+# ------------------------------------------------------------------------------------ bn-server
+
+def bn_server(requests, replies):
+    """PyTorch's BN timed on request, for bnlab.bench.BatchNormBench (its child process).
+
+    Protocol, one line each way (anything else goes to stderr):
+
+        -> ready <torch version> <threads>                 once, after torch is imported
+        <- shape <N> <C> [<H> <W>]                          nn.BatchNorm2d (4 dims) or BatchNorm1d (2),
+        -> ok                                               training mode; input randn*2+0.5 and a fixed
+                                                            upstream gradient randn (seed 42), float
+        <- forward <calls> | forward+backward <calls>
+        -> done <ms per call>                               the calls alone, timed here
+        <- quit
+    forward is the layer's forward as training runs it (autograd recording, running statistics
+    updated); forward+backward adds the gradients of the input, weight and bias for the fixed
+    upstream gradient (torch.autograd.grad, so nothing accumulates between calls). A bad request
+    gets ``error <what>``.
+    """
+    def say(line: str):
+        replies.write(line + "\n")
+        replies.flush()
+
+    def forward():
+        bn(x)
+
+    def forward_backward():
+        torch.autograd.grad(bn(x), inputs, dy)
+
+    say(f"ready {torch.__version__} {torch.get_num_threads()}")
+    bn = x = dy = inputs = None
+    for line in requests:
+        cmd = line.split()
+        if not cmd:
+            continue
+        if cmd[0] == "quit":
+            break
+        try:
+            if cmd[0] == "shape" and len(cmd) in (3, 5):
+                dims = [positive(d) for d in cmd[1:]]
+                torch.manual_seed(SEED)
+                bn = (torch.nn.BatchNorm2d if len(dims) == 4 else torch.nn.BatchNorm1d)(dims[1]).train()
+                x = (torch.randn(dims) * 2 + 0.5).requires_grad_()
+                dy = torch.randn(dims)
+                inputs = [x, bn.weight, bn.bias]
+                say("ok")
+            elif cmd[0] in ("forward", "forward+backward") and len(cmd) == 2 and bn is not None:
+                calls = positive(cmd[1])
+                step = forward if cmd[0] == "forward" else forward_backward
+                t0 = time.perf_counter()
+                for _ in range(calls):
+                    step()
+                say(f"done {(time.perf_counter() - t0) * 1e3 / calls:.6f}")
+            else:
+                say(f"error unexpected {line.strip()!r} (expected 'shape <dims>' first, then "
+                    "'forward <calls>', 'forward+backward <calls>' or 'quit')")
+        except argparse.ArgumentTypeError as e:
+            say(f"error {e}")
+
+
 # -------------------------------------------------------------------------------------- profile
 
 def parse_layer_profile(text: str):
@@ -330,6 +396,10 @@ def short(name: str, width: int) -> str:
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["bn-server"]:  # started by bnlab.bench.BatchNormBench; needs neither data nor numpy
+        import_torch(reference=False)
+        bn_server(sys.stdin, sys.stdout)
+        return
     if "--" not in argv:
         sys.exit("bench_torch.py: pass the Java command after '--' (scripts/bench.sh does).")
     cut = argv.index("--")

@@ -1,8 +1,12 @@
 """The PyTorch benchmarks' contracts, checked without PyTorch: scripts/bench.sh refuses to run
 without a torch python and says how to make one; the per-layer printer reads what
-bnlab.bench.LayerProfile --tsv really prints, and rejects what breaks the contract."""
+bnlab.bench.LayerProfile --tsv really prints, and rejects what breaks the contract; the batch
+norm bench's PyTorch child (bench_torch.py bn-server) answers bad requests with errors, and the
+bench stops at once when the python it was given cannot run."""
+import io
 import os
 import subprocess
+import types
 from pathlib import Path
 
 import pytest
@@ -60,3 +64,23 @@ def test_printer_rejects_broken_output(text, says):
     with pytest.raises(bench_torch.BenchError) as e:
         bench_torch.parse_layer_profile(text)
     assert says in str(e.value), str(e.value)
+
+
+def test_batchnorm_bench_with_a_python_that_cannot_run_stops_and_names_it():
+    assert (ROOT / "bench/target/bnlab-bench.jar").exists(), "build first: mvn -B package -DskipTests"
+    run = subprocess.run(["java", "-cp", CLASSPATH, "bnlab.bench.BatchNormBench", "1", "--torch",
+                          "/nonexistent/python"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "/nonexistent/python (BNLAB_TORCH_PYTHON)" in run.stderr, run.stderr
+    assert "shape [" not in run.stdout  # nothing was measured
+
+
+def test_bn_server_says_ready_and_rejects_bad_requests(monkeypatch):
+    # the protocol's edges need no torch: the ready line reads only the version and threads
+    monkeypatch.setattr(bench_torch, "torch", types.SimpleNamespace(__version__="9.9.9", get_num_threads=lambda: 2))
+    replies = io.StringIO()
+    bench_torch.bn_server(io.StringIO("forward 5\nshape 256 x\nshape 1 2 3\n\nquit\nforward 1\n"), replies)
+    lines = replies.getvalue().splitlines()
+    assert lines[0] == "ready 9.9.9 2"
+    assert len(lines) == 4 and all(line.startswith("error ") for line in lines[1:]), lines
+    assert "'shape <dims>' first" in lines[1] and "'x' is not a whole number" in lines[2]
