@@ -31,7 +31,8 @@ def test_torch_bench_without_torch_says_how_to_get_it():
 
 def test_printer_reads_what_layer_profile_prints():
     assert (ROOT / "bench/target/bnlab-bench.jar").exists(), "build first: mvn -B package -DskipTests"
-    run = subprocess.run(["java", "-cp", CLASSPATH, "bnlab.bench.LayerProfile", "6", "--tsv"],
+    run = subprocess.run(["java", "--add-modules=jdk.incubator.vector", "-cp", CLASSPATH,
+                          "bnlab.bench.LayerProfile", "6", "--tsv"],
                          env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr

@@ -119,6 +119,9 @@ public class Sequential implements Module {
      * twin runs as written inside it). Benchmarks read its per-layer timings.
      */
     public FastSequential engine() {
+        if (!FastSequential.available()) {
+            throw new IllegalStateException(FastSequential.describe());
+        }
         if (engine == null) {
             List<FastLayer> twins = new ArrayList<>();
             List<Consumer<long[]>> checks = new ArrayList<>();
