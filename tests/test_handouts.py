@@ -2,8 +2,7 @@
 
 Headline results, chapter facts, the index in chapter order, page breaks that never split a
 figure, output lines that wrap between numbers, and the two fallbacks (no Chromium, no MathJax).
-test_browser.py covers notebook 1
-end to end.
+test_browser.py covers notebook 1 end to end.
 """
 import re
 import shutil
