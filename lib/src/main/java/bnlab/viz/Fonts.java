@@ -12,7 +12,8 @@ import org.knowm.xchart.style.Styler;
  * Fonts that have the glyphs of a chart's words, so that a Chinese title never turns into rows of
  * missing-glyph boxes. Java's logical fonts ({@code SansSerif}) reach CJK glyphs only when the
  * system has a CJK font; when the styler's fonts cannot show a text, {@link #fit} switches them
- * to an installed family that can (Noto Sans CJK first, Debian package {@code fonts-noto-cjk}).
+ * to an installed family that can (Noto Sans CJK first, Debian package {@code fonts-noto-cjk});
+ * {@link #fitting} does the same for one font of a drawing.
  */
 final class Fonts {
 
@@ -34,24 +35,38 @@ final class Fonts {
                 && styler.getLegendFont().canDisplayUpTo(text) == -1
                 && (!(styler instanceof AxesChartStyler a) || a.getAxisTitleFont().canDisplayUpTo(text) == -1);
         if (shown) return;
-        Optional<String> family = familyFor(text);
-        if (family.isEmpty()) {
-            String message = "no installed font has the glyphs of \"" + text + "\": install Noto CJK "
-                    + "(Debian: apt-get install fonts-noto-cjk, which scripts/setup.sh does as root), "
-                    + "then restart the kernel.";
-            if (Labels.current().strict()) throw new IllegalStateException(message);
-            if (!warned) {
-                warned = true;
-                System.err.println("bnlab.viz: warning: " + message);
-            }
-            return;
-        }
+        Optional<String> family = familyOrWarn(text);
+        if (family.isEmpty()) return;
         styler.setChartTitleFont(switchFamily(styler.getChartTitleFont(), family.get()));
         styler.setLegendFont(switchFamily(styler.getLegendFont(), family.get()));
         if (styler instanceof AxesChartStyler axes) {
             axes.setAxisTitleFont(switchFamily(axes.getAxisTitleFont(), family.get()));
             axes.setAxisTickLabelsFont(switchFamily(axes.getAxisTickLabelsFont(), family.get()));
         }
+    }
+
+    /**
+     * The family to draw {@code text} in (e.g. a {@link Diagrams} drawing): {@code font}'s own when
+     * it shows every glyph, else an installed family that does, else (with the same error or
+     * warning as {@link #fit}) {@code font}'s.
+     */
+    static Font fitting(Font font, String text) {
+        if (font.canDisplayUpTo(text) == -1) return font;
+        return familyOrWarn(text).map(family -> switchFamily(font, family)).orElse(font);
+    }
+
+    private static Optional<String> familyOrWarn(String text) {
+        Optional<String> family = familyFor(text);
+        if (family.isPresent()) return family;
+        String message = "no installed font has the glyphs of \"" + text + "\": install Noto CJK "
+                + "(Debian: apt-get install fonts-noto-cjk, which scripts/setup.sh does as root), "
+                + "then restart the kernel.";
+        if (Labels.current().strict()) throw new IllegalStateException(message);
+        if (!warned) {
+            warned = true;
+            System.err.println("bnlab.viz: warning: " + message);
+        }
+        return Optional.empty();
     }
 
     /** The first installed family (preferred ones first) whose plain font shows all of {@code text}. */

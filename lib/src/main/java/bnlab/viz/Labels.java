@@ -6,12 +6,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The words of figures and tables in the edition's language.
@@ -27,6 +30,14 @@ import java.util.regex.Pattern;
  * {@code notebooks/zh/}. A language's labels are the resource {@code bnlab/viz/labels-LANG.tsv}:
  * one label per line, the English text, a tab, the translation; {@code #} starts a comment.
  *
+ * <p>Labels built at run time, with numbers or names inside ({@code "BN, lr 0.3"},
+ * {@code "Seed 2: accuracy after each epoch, measured four ways"}), are matched by pattern lines:
+ * {@code re:} then a Java regular expression that must match the whole label, a tab, the
+ * translation, in which {@code $1}…{@code $9} stand for the groups. Each group is itself
+ * translated as a label (a number stays a number, an arm's name gets its own translation), so
+ * {@code "re:(.+) \((\d+) seeds\)<TAB>$1（$2 个种子）"} covers the legend of every arm. An exact
+ * line always wins over a pattern; patterns are tried in the file's order.
+ *
  * <p>A label without a translation is shown in English. With {@code BNLAB_STRICT_LABELS=1} (or
  * {@code -Dbnlab.strict.labels=true}), as the course's notebook runner sets it, it is an error
  * instead, so a figure with an untranslated word cannot slip into a handout. Labels without a
@@ -40,16 +51,28 @@ public final class Labels {
     /** Where a language's labels live in the source tree, for error messages. */
     static final String SOURCE = "lib/src/main/resources/bnlab/viz/labels-%s.tsv";
 
+    /** What starts a pattern line in a label file. */
+    static final String PATTERN_PREFIX = "re:";
+
     private static final Pattern WORD = Pattern.compile("[A-Za-z]{2,}");
+    private static final Pattern GROUP = Pattern.compile("\\$(\\d)");
+    /** How deep translated groups may nest before a pattern is taken to match its own group. */
+    private static final int MAX_DEPTH = 8;
     private static final Map<String, Labels> LOADED = new ConcurrentHashMap<>();
+
+    /** A pattern line: the whole label must match {@code english}; {@code $n} in the translation is group n, translated. */
+    private record Rule(Pattern english, String translation, String source) {
+    }
 
     private final String language;
     private final Map<String, String> translations;
+    private final List<Rule> rules;
     private final boolean strict;
 
-    private Labels(String language, Map<String, String> translations, boolean strict) {
+    private Labels(String language, Map<String, String> translations, List<Rule> rules, boolean strict) {
         this.language = language;
         this.translations = translations;
+        this.rules = rules;
         this.strict = strict;
     }
 
@@ -67,8 +90,8 @@ public final class Labels {
             throw new IllegalArgumentException("BNLAB_LANG (or bnlab.lang) is '" + language
                     + "', expected one of " + LANGUAGES + ": unset it for English or set it to zh.");
         }
-        Map<String, String> table = LOADED.computeIfAbsent(language, Labels::load).translations;
-        return new Labels(language, table, strict);
+        Labels loaded = LOADED.computeIfAbsent(language, Labels::load);
+        return new Labels(language, loaded.translations, loaded.rules, strict);
     }
 
     /** The current language's text for an English label (see the class doc). */
@@ -84,12 +107,37 @@ public final class Labels {
     /** The translation of {@code english}; {@code null} stays {@code null}. */
     public String translate(String english) {
         if (english == null || language.equals("en")) return english;
+        return translate(english, english, 0);
+    }
+
+    /** {@code english} translated: an exact line, else the first pattern line that matches it all. */
+    private String translate(String english, String whole, int depth) {
         String found = translations.get(english);
         if (found != null) return found;
+        for (Rule rule : rules) {
+            Matcher m = rule.english().matcher(english);
+            if (!m.matches()) continue;
+            if (depth >= MAX_DEPTH) {
+                throw new IllegalStateException("the label \"" + whole + "\" nests patterns more than "
+                        + MAX_DEPTH + " deep in " + String.format(SOURCE, language) + "; does "
+                        + rule.source() + " match its own group?");
+            }
+            StringBuilder out = new StringBuilder();
+            Matcher ref = GROUP.matcher(rule.translation());
+            while (ref.find()) {
+                String group = m.group(Integer.parseInt(ref.group(1)));
+                String shown = group == null ? "" : translate(group, whole, depth + 1);
+                ref.appendReplacement(out, Matcher.quoteReplacement(shown));
+            }
+            ref.appendTail(out);
+            return out.toString();
+        }
         if (strict && WORD.matcher(english).find()) {
-            throw new IllegalStateException("no " + language + " label for \"" + english
-                    + "\": add the line `" + english + "<TAB>translation` to "
-                    + String.format(SOURCE, language) + " and rebuild the lib (scripts/setup.sh).");
+            String part = english.equals(whole) ? "" : " (part of \"" + whole + "\")";
+            throw new IllegalStateException("no " + language + " label for \"" + english + "\"" + part
+                    + ": add the line `" + english + "<TAB>translation` (or a pattern line `re:REGEX<TAB>"
+                    + "translation with $1...`) to " + String.format(SOURCE, language)
+                    + " and rebuild the lib (scripts/setup.sh).");
         }
         return english;
     }
@@ -99,41 +147,71 @@ public final class Labels {
         return strict;
     }
 
-    /** How many labels this language translates. */
+    /** How many lines of the label file this language has: exact labels and patterns. */
     public int size() {
-        return translations.size();
+        return translations.size() + rules.size();
     }
 
     private static Labels load(String language) {
-        Map<String, String> table = new LinkedHashMap<>();
-        if (language.equals("en")) return new Labels(language, table, false);
+        if (language.equals("en")) return new Labels(language, Map.of(), List.of(), false);
         String resource = "labels-" + language + ".tsv";
-        String source = String.format(SOURCE, language);
         try (InputStream in = Labels.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("bnlab/viz/" + resource + " is missing from the lib "
                         + "jar: rebuild it with `mvn -B package -DskipTests` (scripts/setup.sh).");
             }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank() || line.startsWith("#")) continue;
-                String[] parts = line.split("\t", -1);
-                if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                    throw new IllegalStateException(source + " line " + number + " is not "
-                            + "`English<TAB>translation` (exactly one tab, both sides non-empty): " + line);
-                }
-                if (table.put(parts[0], parts[1]) != null) {
-                    throw new IllegalStateException(source + " line " + number + " repeats the label \""
-                            + parts[0] + "\": keep one line per English label.");
-                }
-            }
+            return read(language, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+                    String.format(SOURCE, language), false);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + resource, e);
         }
-        return new Labels(language, Map.copyOf(table), false);
+    }
+
+    /** The labels of a label file's text ({@code source} names it in errors); for the tests too. */
+    static Labels read(String language, BufferedReader reader, String source, boolean strict) throws IOException {
+        Map<String, String> table = new LinkedHashMap<>();
+        List<Rule> rules = new ArrayList<>();
+        String line;
+        int number = 0;
+        while ((line = reader.readLine()) != null) {
+            number++;
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] parts = line.split("\t", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new IllegalStateException(source + " line " + number + " is not "
+                        + "`English<TAB>translation` (exactly one tab, both sides non-empty): " + line);
+            }
+            if (parts[0].startsWith(PATTERN_PREFIX)) {
+                rules.add(rule(parts[0].substring(PATTERN_PREFIX.length()), parts[1], source + " line " + number));
+                continue;
+            }
+            if (table.put(parts[0], parts[1]) != null) {
+                throw new IllegalStateException(source + " line " + number + " repeats the label \""
+                        + parts[0] + "\": keep one line per English label.");
+            }
+        }
+        return new Labels(language, Map.copyOf(table), List.copyOf(rules), strict);
+    }
+
+    /** A pattern line, checked when the file is read: the regex compiles, every $n is a group of it. */
+    private static Rule rule(String regex, String translation, String where) {
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalStateException(where + ": `" + regex + "` is not a Java regular expression: "
+                    + e.getDescription(), e);
+        }
+        int groups = pattern.matcher("").groupCount();
+        Matcher ref = GROUP.matcher(translation);
+        while (ref.find()) {
+            int n = Integer.parseInt(ref.group(1));
+            if (n < 1 || n > groups) {
+                throw new IllegalStateException(where + ": the translation uses $" + n + " but `" + regex
+                        + "` has " + groups + " group(s)");
+            }
+        }
+        return new Rule(pattern, translation, where);
     }
 
     private static String setting(String key, String fallback) {
