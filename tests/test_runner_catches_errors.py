@@ -1,4 +1,5 @@
-"""The notebook runner fails on what must fail: an exception, a compile error, a skipped cell."""
+"""The notebook runner fails on what must fail: an exception, a compile error, a skipped cell, a
+number the prose quotes from an output that does not print it."""
 import nbformat
 import pytest
 
@@ -42,3 +43,42 @@ def test_unexecuted_code_cell_is_a_problem():
                 nbformat.v4.new_markdown_cell("text"),
                 nbformat.v4.new_code_cell("int y = 2;")]
     assert nbrun.problems(nb) == ["cell 2 was not executed"]
+
+
+def executed_with_quote(prose, printed, **quote):
+    """A markdown cell quoting a number from the code cell above it, as executed."""
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("check()", execution_count=1, outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text=printed)])
+    code.id = "the-check"
+    text = nbformat.v4.new_markdown_cell(prose)
+    text.metadata["bnlab"] = {"quotes": [{"cell": "the-check", **quote}]}
+    nb.cells = [code, text]
+    return nb
+
+
+@pytest.mark.parametrize("prose, printed, value", [
+    ("The largest error is 6.7e-10.", "largest relative error 6.7e-10 (limit 1e-9)\n", "6.7e-10"),
+    ("The largest is $6.7 \\cdot 10^{-10}$.", "largest relative error 6.7e-10\n", "6.7e-10"),
+    ("Accuracy 0.98 on the test points.", "train accuracy 0.985, test accuracy 0.981\n", "0.98"),
+    ("A difference of 0.0007%.", "m = 147,456: 0.00068 % more\n", "0.0007"),
+])
+def test_quoted_numbers_that_match_the_output_pass(prose, printed, value):
+    assert nbrun.problems(executed_with_quote(prose, printed, value=value), "full") == []
+
+
+@pytest.mark.parametrize("prose, printed, value, complaint", [
+    ("The largest error is 6.7e-10.", "largest relative error 7.1e-10\n", "6.7e-10", "does not print it"),
+    ("The largest error is 7.1e-10.", "largest relative error 7.1e-10\n", "6.7e-10", "text does not contain"),
+    ("Accuracy 0.98.", "test accuracy 0.974\n", "0.98", "does not print it"),
+])
+def test_a_quote_the_output_or_the_prose_no_longer_shows_is_a_problem(prose, printed, value, complaint):
+    [problem] = nbrun.problems(executed_with_quote(prose, printed, value=value), "full")
+    assert "quotes" in problem and complaint in problem
+
+
+def test_a_quote_of_another_profile_is_not_checked():
+    nb = executed_with_quote("In the full profile 0.847.", "test accuracy 0.801\n", value="0.847",
+                             profile="full")
+    assert nbrun.problems(nb, "quick") == []
+    assert nbrun.problems(nb, "full") != []

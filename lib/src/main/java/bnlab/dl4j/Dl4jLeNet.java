@@ -73,7 +73,7 @@ public final class Dl4jLeNet {
         return net;
     }
 
-    /** The layer configuration (the DL4J counterpart of the seed's {@code nn.Sequential}). */
+    /** The layer configuration (the DL4J counterpart of d2l's {@code nn.Sequential}). */
     public static MultiLayerConfiguration configuration(long seed) {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)

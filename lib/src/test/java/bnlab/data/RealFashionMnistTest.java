@@ -113,7 +113,10 @@ class RealFashionMnistTest {
         }
     }
 
-    /** The trap of DESIGN.md: Debian re-compressed the files, so only a download can use the MD5. */
+    /**
+     * The trap: Debian re-compressed the files (no file name in the gzip header), so their .gz MD5s
+     * are not the official ones; only a download can be checked against those MD5s.
+     */
     @Test
     void debianGzipsDifferFromTheOfficialOnesYetAreAccepted() throws IOException {
         DataFile labels = OFFICIAL.testLabels();

@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * The DL4J LeNet on a small real slice of Fashion-MNIST: the seed's layout and hyperparameters,
+ * The DL4J LeNet on a small real slice of Fashion-MNIST: d2l's layout and hyperparameters,
  * PyTorch's initialization, a train step whose loss and correct count come from its own forward
  * pass, learning, and reproducibility.
  */
