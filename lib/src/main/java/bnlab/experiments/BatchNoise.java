@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -220,7 +222,8 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
 
     /**
      * The measured fluctuations of several networks (e.g. one per seed) against the batch size, on
-     * log scales: the mean over the networks with bars to the farthest, and the curves 1/√m and 1/√(2m).
+     * log scales: points at the mean over the networks with bars to the farthest, and the curves
+     * 1/√m and 1/√(2m) dashed.
      */
     public static XYChart chart(String title, List<BatchNoise> networks) {
         if (networks.isEmpty()) {
@@ -234,11 +237,16 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         String n = networks.size() == 1 ? "" : " (" + networks.size() + " networks)";
         series(chart, "batch mean: std(μ_B)/σ" + n, x, networks, BatchNoise::meanNoise);
         series(chart, "batch std: std(σ_B)/σ" + n, x, networks, BatchNoise::stdNoise);
-        chart.addSeries("1/√m", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(b)).toArray())
-                .setMarker(SeriesMarkers.NONE);
-        chart.addSeries("1/√(2m), Gaussian values", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray())
-                .setMarker(SeriesMarkers.NONE);
+        theory(chart, "1/√m", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(b)).toArray());
+        theory(chart, "1/√(2m), Gaussian values", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray());
         return chart;
+    }
+
+    /** A formula's curve: a dashed line without markers, under the measured points. */
+    private static void theory(XYChart chart, String name, double[] x, double[] y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(SeriesLines.DASH_DASH);
     }
 
     private static void series(XYChart chart, String name, double[] x, List<BatchNoise> networks,
@@ -251,7 +259,9 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
             mean[k] = Arrays.stream(v).average().orElse(Double.NaN);
             bar[k] = Arrays.stream(v).map(a -> Math.abs(a - mean[at])).max().orElse(0);
         }
-        chart.addSeries(name, x, mean, bar).setMarker(SeriesMarkers.CIRCLE);
+        XYSeries s = chart.addSeries(name, x, mean, bar);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     }
 
     @Override

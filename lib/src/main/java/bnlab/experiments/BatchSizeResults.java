@@ -179,13 +179,13 @@ public final class BatchSizeResults {
     }
 
     /**
-     * {@code metric} against the batch size (log scale), one line per arm: the mean over the seeds
-     * with bars to the farthest seed.
+     * {@code metric} against the batch size (log scale), one line per arm (all, or those named): the
+     * mean over the seeds with bars to the farthest seed.
      */
     public XYChart chart(String metric, String title, String... arms) {
-        XYChart chart = axes(title, metric);
+        XYChart chart = axes(title, metric + ", mean of " + seeds + " seeds");
         for (String arm : arms.length == 0 ? this.arms : List.of(arms)) {
-            addSeries(chart, arm + " (" + seeds + " seeds)", arm, metric);
+            addSeries(chart, arm, arm, metric);
         }
         return chart;
     }
@@ -202,7 +202,8 @@ public final class BatchSizeResults {
     private XYChart axes(String title, String yTitle) {
         XYChart chart = Charts.lines(title, "batch size (log scale)", yTitle);
         chart.setCustomXAxisTickLabelsFormatter(BatchSizeResults::powerOfTwo);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         return chart;
     }
 

@@ -92,7 +92,7 @@ class BatchSizeSweepTest {
 
         XYChart chart = results.chart("test acc", "t");
         assertEquals(3, chart.getSeriesMap().size());
-        double[] x = chart.getSeriesMap().get("Ghost BN (2 seeds)").getXData();
+        double[] x = chart.getSeriesMap().get("Ghost BN").getXData();
         assertArrayEquals(new double[] {5}, x, EXACT, "x is log2 of the batch size");
         assertEquals("8", BatchSizeResults.powerOfTwo(3.0));
         assertEquals("", BatchSizeResults.powerOfTwo(2.5));
@@ -118,6 +118,17 @@ class BatchSizeSweepTest {
         assertThrows(IllegalArgumentException.class, () -> all.with(more), "the same arm twice");
         BatchSizeResults oneSeed = BatchSizeSweep.on(data).batchSizes(4).seeds(1).arm("IN", LeNet.builder()).run();
         assertThrows(IllegalArgumentException.class, () -> results.with(oneSeed));
+    }
+
+    /** By hand: means 0.70 and 0.74 are 0.04 apart: more than sd 0.01 + 0.02, less than 0.01 + 0.04. */
+    @Test
+    void summariesOverlapWhenTheirMeansAreCloserThanTheirSpreads() {
+        Summary a = Summary.of("a", new double[] {0.69, 0.70, 0.71});
+        Summary b = Summary.of("b", new double[] {0.72, 0.74, 0.76});
+        Summary c = Summary.of("c", new double[] {0.70, 0.74, 0.78});
+        assertFalse(a.overlaps(b), a + " vs " + b);
+        assertTrue(a.overlaps(c), a + " vs " + c);
+        assertTrue(c.overlaps(a), "symmetric");
     }
 
     @Test
