@@ -3,15 +3,60 @@
 #   scripts/bench.sh batchnorm [rounds]   our BN vs a copy vs DL4J's BN layer (issue 4 targets)
 #   scripts/bench.sh training [rounds] [steps]   scratch LeNet-BN vs DL4J LeNet-BN on the same batches (issue 5 targets)
 #   scripts/bench.sh dl4j [warmup] [rounds] [steps] [epochs] [all|tuned]   DL4J LeNet-BN examples/s by setting
+#   scripts/bench.sh torch [rounds] [steps]   ours vs PyTorch LeNet-BN, alternating blocks (needs BNLAB_TORCH_PYTHON)
+#   scripts/bench.sh profile [rounds] [steps]   per-layer fwd/bwd ms, ours next to PyTorch (needs BNLAB_TORCH_PYTHON)
+#   scripts/bench.sh builds [dl4j|training] [pairs]   generic ND4J build vs the one chosen for this CPU
+#   scripts/bench.sh soak [epochs] [scratch|dl4j|both]   RSS after each epoch of full training (issue 10 item 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 which="${1:-batchnorm}"; shift || true
+# The version PyTorch's side was measured with; the benchmark runs with any.
+torch_version=2.15.0
+
 case "$which" in
   batchnorm) main=bnlab.bench.BatchNormBench ;;
   dl4j) main=bnlab.bench.Dl4jLeNetSpeed ;;
   training) main=bnlab.bench.TrainingBench ;;
-  *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j)" >&2; exit 2 ;;
+  builds) main=bnlab.bench.BuildBench ;;
+  torch|profile|soak) main= ;;
+  *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j, torch, profile, builds, soak)" >&2; exit 2 ;;
 esac
+
+if [ "$which" = torch ] || [ "$which" = profile ]; then
+  if [ -z "${BNLAB_TORCH_PYTHON:-}" ] || ! "$BNLAB_TORCH_PYTHON" -c 'import torch, numpy' 2>/dev/null; then
+    echo "bench $which: needs PyTorch, which is not a project dependency. Make a throwaway virtualenv" \
+         "outside the project and name its python in BNLAB_TORCH_PYTHON, e.g.:" >&2
+    echo "  python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch==$torch_version numpy" >&2
+    echo "  BNLAB_TORCH_PYTHON=/tmp/torchenv/bin/python scripts/bench.sh $which" >&2
+    [ -n "${BNLAB_TORCH_PYTHON:-}" ] && echo "(BNLAB_TORCH_PYTHON=$BNLAB_TORCH_PYTHON cannot import torch and numpy)" >&2
+    exit 2
+  fi
+fi
+
 mvn -B -q -ntp package -DskipTests
-exec java -Xmx3g --add-modules=jdk.incubator.vector -cp "bench/target/bnlab-bench.jar:lib/target/bnlab-lib.jar:lib/target/deps/*" "$main" "$@"
+# The kernels' JVM options (pom.xml <bnlab.jvm.options>), so benches see the notebooks' memory settings.
+read -r -a jvm_opts <<< "$(sed -n 's:.*<bnlab.jvm.options>\(.*\)</bnlab.jvm.options>.*:\1:p' pom.xml)"
+[ ${#jvm_opts[@]} -gt 0 ] || { echo "bench: pom.xml has no <bnlab.jvm.options>" >&2; exit 2; }
+java_cmd=(java "${jvm_opts[@]}" -cp "bench/target/bnlab-bench.jar:lib/target/bnlab-lib.jar:lib/target/deps/*")
+
+case "$which" in
+  torch|profile)
+    mode=speed; [ "$which" = profile ] && mode=profile
+    args=()
+    [ $# -ge 1 ] && args+=(--rounds "$1")
+    [ $# -ge 2 ] && args+=(--steps "$2")
+    exec "$BNLAB_TORCH_PYTHON" scripts/bench_torch.py "$mode" "${args[@]}" -- "${java_cmd[@]}" ;;
+  soak)
+    epochs="${1:-10}"; nets="${2:-both}"
+    case "$nets" in
+      both) nets="scratch dl4j" ;;
+      scratch|dl4j) ;;
+      *) echo "bench soak: network '$nets' is not scratch, dl4j or both" >&2; exit 2 ;;
+    esac
+    for net in $nets; do  # one JVM per network, as one kernel per notebook
+      "${java_cmd[@]}" bnlab.bench.Soak "$net" "$epochs"
+    done ;;
+  *)
+    exec "${java_cmd[@]}" "$main" "$@" ;;
+esac

@@ -20,7 +20,11 @@ optionally after a ``label:`` (``loss 0.273, train acc 0.899, test acc 0.807``,
 Fallbacks, each announced on stderr: without MathJax the math stays TeX source; without Chromium
 the HTML carries MathJax inline (still offline; the reader's browser typesets it) and there is no PDF.
 
-Command line: ``python scripts/handouts.py EXECUTED.ipynb... [--out build/handouts]``.
+**Editions.** ``language="zh"`` writes the Chinese edition's handouts (``build/handouts/zh/``):
+the index, the page navigation and the PDF header in Chinese, ``<html lang="zh-CN">`` so that
+browsers pick a Chinese font (Noto CJK on Debian). The index of each edition links to the others.
+
+Command line: ``python scripts/handouts.py EXECUTED.ipynb... [--out build/handouts] [--language zh]``.
 """
 from __future__ import annotations
 
@@ -49,6 +53,36 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?"
 _NAME = r"[A-Za-z][A-Za-z0-9 _/()-]*?"
 _PAIR = rf"(?:{_NAME}\s*[=:]?\s+{_NUMBER}|{_NUMBER}\s+[A-Za-z][A-Za-z0-9 _/().-]*)"
 RESULT_LINE = re.compile(rf"^(?:[A-Za-z][\w ]*:\s*)?{_PAIR}(?:\s*,\s*{_PAIR})*\s*$")
+
+
+# The words of the handouts themselves, per edition (the notebooks bring their own).
+TEXT = {
+    "en": {"html_lang": "en", "title": "BN Lab handouts",
+           "heading": "BN Lab: Batch Normalization in Java",
+           "built": "Course handouts, one per notebook in chapter order; built {built}.",
+           "nav": "BN Lab handouts", "executed": "executed {at}", "in": " in {s:.0f} s",
+           "kernel": "kernel {k}", "pages": "{n} pages, {kib} KiB",
+           "figures": lambda n: f"{n} figure{'s' * (n != 1)}",
+           "tables": lambda n: f"{n} table{'s' * (n != 1)}",
+           "edition": "English"},
+    "zh": {"html_lang": "zh-CN", "title": "BN Lab 讲义",
+           "heading": "BN Lab：用 Java 学批量规范化",
+           "built": "课程讲义，每本笔记本一份，按章节顺序排列；构建于 {built}。",
+           "nav": "BN Lab 讲义", "executed": "运行于 {at}", "in": "，用时 {s:.0f} 秒",
+           "kernel": "内核 {k}", "pages": "{n} 页，{kib} KiB",
+           "figures": lambda n: f"{n} 幅图", "tables": lambda n: f"{n} 个表格",
+           "edition": "中文版"},
+}
+LANGUAGES = tuple(TEXT)
+
+
+def edition_href(language: str, other: str) -> str:
+    """The link from the index of one edition to another's (English at the top, others below)."""
+    if language == other:
+        return "index.html"
+    if language == "en":
+        return f"{other}/index.html"
+    return "../index.html" if other == "en" else f"../{other}/index.html"
 
 
 class HandoutError(RuntimeError):
@@ -159,24 +193,27 @@ def mathjax_tag(inline: bool) -> str:
     return f'<script id="bnlab-mathjax" src="{MATHJAX.as_uri()}"></script>'
 
 
-def notebook_html(nb, info: Chapter, inline_mathjax: bool) -> str:
+def notebook_html(nb, info: Chapter, inline_mathjax: bool, language: str = "en") -> str:
     """The notebook as HTML with the "handout" template (scripts/handout/)."""
     from nbconvert import HTMLExporter
 
+    text = TEXT[language]
     exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
                             embed_images=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True, language_code=language)
     facts = [f"{info.kernel}" if info.kernel else "",
-             f"executed {info.executed_at}" if info.executed_at else ""]
+             text["executed"].format(at=info.executed_at) if info.executed_at else ""]
     resources = {"metadata": {"name": info.title},
+                 "bnlab_nav": text["nav"],
                  "bnlab_mathjax": mathjax_tag(inline_mathjax),
                  "bnlab_run": ", ".join(f for f in facts if f)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    # nbconvert takes ISO 639-1 codes only ("zh"); the region picks Simplified Chinese glyphs
+    return body.replace(f'<html lang="{language}">', f'<html lang="{text["html_lang"]}">', 1)
 
 
 INDEX_CSS = """
-body { font: 15px/1.55 "DejaVu Sans", system-ui, sans-serif; max-width: 52rem; margin: 0 auto;
+body { font: 15px/1.55 "DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif; max-width: 52rem; margin: 0 auto;
        padding: 2rem 1.5rem 4rem; color: #222; }
 h1 { font-size: 1.9rem; margin-bottom: 0.2rem; }
 .built { color: #666; font-size: 0.9rem; margin-top: 0; }
@@ -190,6 +227,8 @@ pre.results { background: #f5f6f7; border-left: 3px solid #1a5fb4; padding: 0.5r
               font: 13px/1.5 "DejaVu Sans Mono", monospace; white-space: pre-wrap; margin: 0.5rem 0; }
 .facts { color: #666; font-size: 0.85rem; }
 .warning { background: #fff3cd; padding: 0.5rem 0.8rem; }
+nav.editions { float: right; font-size: 0.95rem; margin-top: 0.6rem; }
+nav.editions a { color: #1a5fb4; margin-left: 0.8rem; }
 """
 
 
@@ -200,21 +239,22 @@ def _markdown(text: str, inline: bool = False) -> str:
     return match.group(1) if match else rendered
 
 
-def index_html(handouts: list[Handout], notes: list[str], inline_mathjax: bool) -> str:
+def index_html(handouts: list[Handout], notes: list[str], inline_mathjax: bool,
+               language: str = "en", editions: list[str] | None = None) -> str:
+    text = TEXT[language]
     items = []
     for h in handouts:
         c = h.chapter
         links = [f'<a href="{html.escape(h.html.name)}">HTML</a>']
         if h.pdf is not None:
-            links.append(f'<a href="{html.escape(h.pdf.name)}">PDF</a> '
-                         f'({h.pages} pages, {h.pdf.stat().st_size // 1024} KiB)')
-        facts = [f"{c.figures} figure{'s' * (c.figures != 1)}",
-                 f"{c.tables} table{'s' * (c.tables != 1)}"]
+            pages = text["pages"].format(n=h.pages, kib=h.pdf.stat().st_size // 1024)
+            links.append(f'<a href="{html.escape(h.pdf.name)}">PDF</a> ({pages})')
+        facts = [text["figures"](c.figures), text["tables"](c.tables)]
         if c.executed_at:
-            facts.append(f"executed {c.executed_at}"
-                         + (f" in {c.seconds:.0f} s" if c.seconds is not None else ""))
+            facts.append(text["executed"].format(at=c.executed_at)
+                         + (text["in"].format(s=c.seconds) if c.seconds is not None else ""))
         if c.kernel:
-            facts.append(f"kernel {c.kernel}")
+            facts.append(text["kernel"].format(k=c.kernel))
         results = ("<pre class=\"results\">" + html.escape("\n".join(c.headlines)) + "</pre>"
                    if c.headlines else "")
         run = f'<div class="facts">{html.escape(c.run)}</div>' if c.run else ""
@@ -231,12 +271,16 @@ def index_html(handouts: list[Handout], notes: list[str], inline_mathjax: bool) 
     config = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$']]}, svg: {fontCache: 'global'},"
               " options: {enableMenu: false}};</script>" if script else "")
     built = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    others = "".join(f'<a class="edition" hreflang="{TEXT[e]["html_lang"]}" '
+                     f'href="{edition_href(language, e)}">{TEXT[e]["edition"]}</a>'
+                     for e in editions or [])
+    others = f'<nav class="editions">{others}</nav>' if others else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{text['html_lang']}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>BN Lab handouts</title><style>{INDEX_CSS}</style>{config}{script}</head>
-<body><h1>BN Lab: Batch Normalization in Java</h1>
-<p class="built">Course handouts, one per notebook in chapter order; built {built}.</p>
+<title>{text['title']}</title><style>{INDEX_CSS}</style>{config}{script}</head>
+<body>{others}<h1>{text['heading']}</h1>
+<p class="built">{text['built'].format(built=built)}</p>
 {warnings}<ol class="chapters">{''.join(items)}</ol></body></html>
 """
 
@@ -320,16 +364,17 @@ class Browser:
             page.close()
             staging.unlink(missing_ok=True)
 
-    def print_pdf(self, source: Path, target: Path, title: str) -> int:
+    def print_pdf(self, source: Path, target: Path, title: str, header: str = "BN Lab") -> int:
         """Prints the HTML file ``source`` to ``target`` (A4, header, page numbers); returns pages."""
         page = self.context.new_page()
         try:
             page.goto(source.as_uri(), wait_until="load")
-            small = "font: 8px 'DejaVu Sans', sans-serif; color: #777; width: 100%; margin: 0 14mm;"
+            small = ("font: 8px 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif; color: #777; "
+                     "width: 100%; margin: 0 14mm;")
             page.pdf(path=str(target), format="A4", print_background=True,
                      prefer_css_page_size=True, display_header_footer=True,
                      header_template=(f'<div style="{small} display: flex; justify-content: '
-                                      f'space-between;"><span>BN Lab</span><span>'
+                                      f'space-between;"><span>{html.escape(header)}</span><span>'
                                       f'{html.escape(title)}</span></div>'),
                      footer_template=(f'<div style="{small} text-align: center;">'
                                       '<span class="pageNumber"></span> / '
@@ -350,9 +395,13 @@ def pdf_pages(pdf: Path) -> int:
 # Putting it together
 
 def build(executed: list[Path], out_dir: Path = HANDOUTS, browser=None,
-          pdf: bool = True) -> list[Handout]:
+          pdf: bool = True, language: str = "en", editions: list[str] | None = None) -> list[Handout]:
     """Writes the HTML (and PDF) handout of every executed notebook, in the order given, and the
-    index. ``browser``: a running Playwright Browser to reuse (else Chromium is started here)."""
+    index. ``browser``: a running Playwright Browser to reuse (else Chromium is started here).
+    ``language``: the edition (``en``, ``zh``); ``editions``: the other editions the index links to
+    (their handouts in ``zh/`` beside the English ones, the English in ``..``)."""
+    if language not in TEXT:
+        raise HandoutError(f"no handout texts for language '{language}': use one of {LANGUAGES}.")
     out_dir.mkdir(parents=True, exist_ok=True)
     have_browser = browser is not None or CHROMIUM.exists()
     notes = []
@@ -376,21 +425,22 @@ def build(executed: list[Path], out_dir: Path = HANDOUTS, browser=None,
     if not have_browser:
         for h in handouts:
             nb = nbformat.read(h.chapter.notebook, as_version=4)
-            h.html.write_text(notebook_html(nb, h.chapter, inline_mathjax=True), encoding="utf-8")
-        (out_dir / "index.html").write_text(index_html(handouts, notes, True), encoding="utf-8")
+            h.html.write_text(notebook_html(nb, h.chapter, True, language), encoding="utf-8")
+        (out_dir / "index.html").write_text(index_html(handouts, notes, True, language, editions),
+                                            encoding="utf-8")
         return handouts
     with Browser(browser) as b:
         for h in handouts:
             started = time.perf_counter()
             nb = nbformat.read(h.chapter.notebook, as_version=4)
-            h.formulas = b.typeset(notebook_html(nb, h.chapter, inline_mathjax=False), h.html)
+            h.formulas = b.typeset(notebook_html(nb, h.chapter, False, language), h.html)
             h.seconds_html = time.perf_counter() - started
             if pdf:
                 started = time.perf_counter()
                 h.pdf = h.html.with_suffix(".pdf")
-                h.pages = b.print_pdf(h.html, h.pdf, h.chapter.title)
+                h.pages = b.print_pdf(h.html, h.pdf, h.chapter.title, TEXT[language]["nav"])
                 h.seconds_pdf = time.perf_counter() - started
-        b.typeset(index_html(handouts, notes, False), out_dir / "index.html")
+        b.typeset(index_html(handouts, notes, False, language, editions), out_dir / "index.html")
     return handouts
 
 
@@ -408,8 +458,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path, help="executed notebooks, in order")
     parser.add_argument("--out", type=Path, default=HANDOUTS, help="output folder")
     parser.add_argument("--no-pdf", action="store_true", help="HTML and index only")
+    parser.add_argument("--language", choices=LANGUAGES, default="en",
+                        help="the edition the notebooks belong to (index and page texts)")
+    parser.add_argument("--link", action="append", choices=LANGUAGES, default=[],
+                        help="another edition for the index to link to (repeatable)")
     args = parser.parse_args(argv)
-    for h in build(args.notebooks, args.out, pdf=not args.no_pdf):
+    for h in build(args.notebooks, args.out, pdf=not args.no_pdf, language=args.language,
+                   editions=args.link):
         print(f"  {describe(h)}")
     print(f"index: {args.out / 'index.html'}")
     return 0

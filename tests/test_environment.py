@@ -71,4 +71,6 @@ def test_postbuild_registers_the_kernels_in_the_active_environment():
         assert spec["language"] == "java"
         jars = [a for a in spec["argv"] if a.endswith(".jar")]
         assert jars and all(Path(j).exists() for j in jars), f"{name}: {spec['argv']}"
-        assert Path(spec["argv"][0]).name == "java"
+        # scripts/kernel_start.py runs first (edition folders, see its doc), then the JVM
+        assert spec["argv"][1] == str(ROOT / "scripts" / "kernel_start.py")
+        assert Path(spec["argv"][2]).name == "java"

@@ -192,3 +192,19 @@ def test_without_mathjax_math_stays_tex_source(two_chapters, tmp_path, monkeypat
     assert "<script" not in html
     assert "\\frac{x - \\mu}" in html
     assert "MathJax is missing" in capsys.readouterr().err
+
+
+def test_editions_link_to_each_other_and_speak_their_language(two_chapters):
+    chapters = [handouts.Handout(handouts.chapter(p), p.with_suffix(".html")) for p in two_chapters]
+    english = handouts.index_html(chapters, [], False, "en", ["zh"])
+    chinese = handouts.index_html(chapters, [], False, "zh", ["en"])
+    assert '<html lang="en"' in english and 'href="zh/index.html"' in english and "中文版" in english
+    assert '<html lang="zh-CN"' in chinese and 'href="../index.html"' in chinese
+    assert "BN Lab 讲义" in chinese and "1 幅图" in chinese and "3 幅图" in chinese
+    assert "figure" not in chinese.split("<body>")[1]
+    assert "zh/index.html" not in handouts.index_html(chapters, [], False, "en")  # nothing to link
+    nb = nbformat.read(two_chapters[0], as_version=4)
+    page = handouts.notebook_html(nb, chapters[0].chapter, False, "zh")
+    assert '<html lang="zh-CN"' in page and ">BN Lab 讲义</a>" in page
+    with pytest.raises(handouts.HandoutError, match="no handout texts for language 'fr'"):
+        handouts.build(two_chapters, two_chapters[0].parent / "fr", language="fr")

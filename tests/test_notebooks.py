@@ -1,11 +1,15 @@
-"""Every notebook in notebooks/ executes headlessly under IJava and under JJava without errors.
+"""Every notebook in notebooks/ and in notebooks/zh/ (the Chinese edition) executes headlessly
+under IJava and under JJava without errors.
 
-A notebook added to the folder is picked up with no change here. BNLAB_KERNELS (space
+A notebook added to either folder is picked up with no change here (tests/test_translations.py
+fails until a new English notebook has its Chinese edition). BNLAB_KERNELS (space
 separated, default "java jjava") narrows the kernels for a local run.
 """
 import json
 import os
+import re
 
+import nbformat
 import pytest
 
 import notebooks as nbrun
@@ -15,10 +19,15 @@ NOTEBOOKS = nbrun.notebooks()
 
 
 def test_there_are_notebooks():
-    assert NOTEBOOKS, f"no .ipynb files in {nbrun.NOTEBOOKS}"
+    assert nbrun.notebooks("en"), f"no .ipynb files in {nbrun.NOTEBOOKS}"
+    assert nbrun.notebooks("zh"), f"no .ipynb files in {nbrun.NOTEBOOKS / 'zh'}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def notebook_id(path):
+    return path.name if nbrun.edition_of(path) == "en" else f"{nbrun.edition_of(path)}/{path.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=notebook_id)
 def test_notebook_is_committed_clean(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert nb["metadata"]["kernelspec"]["name"] == "java"
@@ -28,8 +37,23 @@ def test_notebook_is_committed_clean(path):
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=notebook_id)
 def test_notebook_executes(path, kernel):
     result = nbrun.execute(path, kernel, out_dir=nbrun.BUILD / "test-executed" / kernel)
-    print(f"{path.name} under {kernel}: {result.seconds:.1f} s")
+    print(f"{notebook_id(path)} under {kernel}: {result.seconds:.1f} s")
     assert result.executed.exists()
+    if nbrun.edition_of(path) == "zh":
+        assert_chinese_tables(result.executed)
+
+
+def assert_chinese_tables(executed):
+    """The kernel ran the Chinese edition in Chinese (BNLAB_LANG set by scripts/kernel_start.py):
+    every table shows Chinese column headers (strict labels already fail on a missing one)."""
+    nb = nbformat.read(executed, as_version=4)
+    tables = [str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if "<table" in str(o.get("data", {}).get("text/html", ""))]
+    assert tables, f"{executed}: no table output"
+    for table in tables:
+        headers = re.findall(r"<th>(.*?)</th>", table)
+        assert any(re.search(r"[\u4e00-\u9fff]", h) for h in headers), \
+            f"{executed}: a table with English headers only: {headers}"

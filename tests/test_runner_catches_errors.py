@@ -29,6 +29,13 @@ def test_compile_error_fails_the_run(tmp_path):
         nbrun.execute(path, "java", out_dir=tmp_path / "out", cell_timeout=60)
 
 
+def test_a_cell_over_the_timeout_fails_that_notebook_only(tmp_path):
+    path = make_notebook(tmp_path, 'Thread.sleep(60_000);', 'System.out.println("after");')
+    with pytest.raises(nbrun.NotebookFailed, match="longer than the cell timeout of 5 s"):
+        nbrun.execute(path, "java", out_dir=tmp_path / "out", cell_timeout=5)
+    assert (tmp_path / "out" / "broken.ipynb").exists()  # the executed copy is still written
+
+
 def test_unexecuted_code_cell_is_a_problem():
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("int x = 1;", execution_count=1),

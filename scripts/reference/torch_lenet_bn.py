@@ -178,38 +178,54 @@ def evaluate(net, x, y, batch_size):
     return correct / len(y)
 
 
-def train(variant, data, args):
-    x_train, y_train, x_test, y_test = data
-    torch.manual_seed(args.init_seed)
+def make(variant, init="pytorch", init_seed=0, lr=1.0):
+    """The network, its loss and its optimizer (also used by scripts/bench_torch.py)."""
+    torch.manual_seed(init_seed)
     net = lenet(variant)
-    if args.init == "xavier":
+    if init == "xavier":
         for m in net.modules():
             if isinstance(m, (nn.Linear, nn.Conv2d)):
                 nn.init.xavier_uniform_(m.weight)
-    loss_fn = nn.CrossEntropyLoss()
-    trainer = torch.optim.SGD(net.parameters(), lr=args.lr)
+    return net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=lr)
+
+
+def epoch_batches(x, y, seed, epoch, batch_size):
+    """Epoch ``epoch`` (1-based) in bnlab's Trainer order: (X, y) pairs, the last one smaller."""
+    order = torch.from_numpy(shuffled(len(y), seed + epoch - 1))
+    for i in range(0, len(order), batch_size):
+        idx = order[i:i + batch_size]
+        yield x[idx], y[idx]
+
+
+def train_step(net, loss_fn, trainer, X, y):
+    """One step as d2l's timer counts it: forward, loss, backward, update and the step's metrics.
+    Returns (summed loss, correct predictions)."""
+    trainer.zero_grad()
+    y_hat = net(X)
+    l = loss_fn(y_hat, y)
+    l.backward()
+    trainer.step()
+    with torch.no_grad():
+        return l.item() * X.shape[0], (y_hat.argmax(dim=1) == y).sum().item()
+
+
+def train(variant, data, args):
+    x_train, y_train, x_test, y_test = data
+    net, loss_fn, trainer = make(variant, args.init, args.init_seed, args.lr)
     train_seconds, examples_total = 0.0, 0
     print(f"{variant}: {args.epochs} epochs, {len(y_train)} train / {len(y_test)} test images, "
           f"batch {args.batch_size}, lr {args.lr}, init {args.init}, data-order seed {args.seed}")
     for epoch in range(1, args.epochs + 1):
         net.train()
         wall = time.perf_counter()
-        order = torch.from_numpy(shuffled(len(y_train), args.seed + epoch - 1))
         loss_sum, correct, n, epoch_seconds = 0.0, 0, 0, 0.0
-        for i in range(0, len(order), args.batch_size):
-            idx = order[i:i + args.batch_size]
-            X, y = x_train[idx], y_train[idx]
+        for X, y in epoch_batches(x_train, y_train, args.seed, epoch, args.batch_size):
             t0 = time.perf_counter()
-            trainer.zero_grad()
-            y_hat = net(X)
-            l = loss_fn(y_hat, y)
-            l.backward()
-            trainer.step()
-            with torch.no_grad():
-                loss_sum += l.item() * X.shape[0]
-                correct += (y_hat.argmax(dim=1) == y).sum().item()
-                n += X.shape[0]
+            step_loss, step_correct = train_step(net, loss_fn, trainer, X, y)
             epoch_seconds += time.perf_counter() - t0
+            loss_sum += step_loss
+            correct += step_correct
+            n += X.shape[0]
         test_acc = evaluate(net, x_test, y_test, args.batch_size)
         train_seconds += epoch_seconds
         examples_total += n

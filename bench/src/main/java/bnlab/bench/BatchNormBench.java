@@ -4,16 +4,19 @@ import bnlab.nn.BatchNorm;
 import bnlab.nn.BatchNormFunction;
 import bnlab.nn.Mode;
 import bnlab.nn.ReadableBatchNorm;
+import bnlab.nn.kernel.FastLayer;
+import bnlab.nn.kernel.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Issue 4's speed check: our batch norm against a plain copy of the same array and against the
- * framework — ND4J's built-in ops with preallocated outputs, and DL4J's BatchNormalization layer
- * — in one process, interleaved, medians. The targets are checked against the copy
- * ({@code x.dup()}, as DESIGN.md §4 measured it) and the faster framework variant; the ratio to
- * a copy into an existing array (no allocation at all) is printed too.
+ * Our batch norm against a plain copy of the same array and against the framework — ND4J's
+ * built-in ops with preallocated outputs, and DL4J's BatchNormalization layer — in one process,
+ * interleaved, medians. "ours" is what training runs: the layer's twin in the fast engine, on a
+ * heap tensor; "ours as written" is the layer's own forward (double-precision loops over ND4J
+ * buffers, new arrays per call). The targets are checked against a copy ({@code x.dup()}) and
+ * the faster framework variant; the ratio to a copy into an existing array is printed too.
  * Run with {@code scripts/bench.sh batchnorm}.
  */
 public final class BatchNormBench {
@@ -39,7 +42,11 @@ public final class BatchNormBench {
         Nd4j.getRandom().setSeed(42);
         INDArray x = Nd4j.randn(DataType.FLOAT, shape).muli(2).addi(0.5);
         INDArray dY = Nd4j.randn(DataType.FLOAT, shape);
-        BatchNorm ours = new BatchNorm(c, shape.length);
+        BatchNorm asWritten = new BatchNorm(c, shape.length);
+        FastLayer ours = new BatchNorm(c, shape.length).fastLayer();
+        Tensor xt = Tensor.copyOf(x, null);
+        Tensor dYt = Tensor.copyOf(dY, null);
+        float[] heapCopy = new float[xt.size()];
         Dl4jBatchNorm dl4j = new Dl4jBatchNorm(c);
         BatchNorm readable = new BatchNorm(c, shape.length);
         INDArray target = x.ulike();
@@ -47,11 +54,13 @@ public final class BatchNormBench {
         Timer t = new Timer()
                 .add(COPY, () -> x.dup().close())
                 .add(FLOOR, () -> target.assign(x))
-                .add("ours forward", () -> ours.forward(x))
+                .add("heap array copy", () -> System.arraycopy(xt.data, 0, heapCopy, 0, heapCopy.length))
+                .add("ours forward", () -> ours.forward(xt))
                 .add("ours forward+backward", () -> {
-                    ours.forward(x);
-                    ours.backward(dY);
+                    ours.forward(xt);
+                    ours.backward(dYt);
                 })
+                .add("ours as written, forward", () -> asWritten.forward(x))
                 .add("ND4J ops forward", () -> nd4j.forward(x))
                 .add("ND4J ops forward+backward", () -> {
                     nd4j.forward(x);

@@ -1,5 +1,6 @@
 package bnlab.bench;
 
+import bnlab.Lab;
 import bnlab.data.Batch;
 import bnlab.data.FashionMnist;
 import bnlab.dl4j.Dl4jClassifier;
@@ -40,6 +41,7 @@ public final class Dl4jLeNetSpeed {
         int perRound = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         boolean all = args.length <= 4 || !"tuned".equals(args[4]);
+        System.out.println(Lab.setup()); // first: it picks the ND4J build before ND4J loads
         System.out.printf("DL4J LeNet-BN, batch 256, on %s; OMP_WAIT_POLICY=%s, OMP_NUM_THREADS=%s;"
                         + " helpers allowed: %s%n", Machine.describe(), System.getenv("OMP_WAIT_POLICY"),
                 System.getenv("OMP_NUM_THREADS"), Nd4j.getEnvironment().helpersAllowed());
@@ -61,6 +63,18 @@ public final class Dl4jLeNetSpeed {
             plain.score();
             y.close();
         });
+        if (all) {
+            // libnd4j's platform helpers (oneDNN kernels in the -onednn builds), off for this variant only
+            Consumer<Batch> noHelpers = step(Dl4jLeNet.network(1));
+            variants.put("helpers off (no oneDNN kernels; same as tuned otherwise)", b -> {
+                Nd4j.getEnvironment().allowHelpers(false);
+                try {
+                    noHelpers.accept(b);
+                } finally {
+                    Nd4j.getEnvironment().allowHelpers(true);
+                }
+            });
+        }
         if (all) variants.put("cache DEVICE (im2col kept for backprop)", step(net(c -> c.setCacheMode(CacheMode.DEVICE))));
         if (all) variants.put("workspaces NONE (training and inference)", step(net(c -> {
             c.setTrainingWorkspaceMode(WorkspaceMode.NONE);

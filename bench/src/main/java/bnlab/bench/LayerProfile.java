@@ -2,7 +2,6 @@ package bnlab.bench;
 
 import bnlab.Lab;
 import bnlab.data.Batch;
-import bnlab.data.FashionMnist;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.Sequential;
@@ -10,87 +9,84 @@ import bnlab.nn.Sgd;
 import bnlab.nn.SoftmaxCrossEntropy;
 import bnlab.nn.kernel.FastSequential;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Where the time of our LeNet-BN training step goes: forward and backward milliseconds of each
- * layer in the fast engine (medians over steps, after a warm-up), the loss and the SGD update,
- * and the whole step. {@code --tsv} prints machine-readable lines for scripts/bench.sh profile:
- * {@code layer<TAB>name<TAB>fwd_ms<TAB>bwd_ms} per layer and {@code step<TAB>ms}.
- * Run with {@code scripts/bench.sh profile [steps]}.
+ * Forward and backward milliseconds of each layer of our LeNet-BN training step (medians), as
+ * the fast engine times them (the step the notebooks train with).
+ * <pre>
+ * LayerProfile [steps] [--tsv]
+ * </pre>
+ * With {@code --tsv} it prints only the machine-readable contract (v1) that
+ * {@code scripts/bench.sh profile} (scripts/bench_torch.py) reads, tab-separated, one record a
+ * line, in this order; lines starting with {@code #} are comments:
+ * <pre>
+ * bnlab-layer-profile  1  &lt;steps measured&gt;  &lt;batch&gt;
+ * layer  &lt;index from 1&gt;  &lt;name&gt;  &lt;forward ms&gt;  &lt;backward ms&gt;     (one per layer, in order)
+ * step  &lt;median ms of a whole step&gt;  &lt;examples/s&gt;
+ * </pre>
+ * Names have no tabs; milliseconds are medians with a dot as the decimal separator.
  */
 public final class LayerProfile {
 
     public static void main(String[] args) {
-        boolean tsv = Arrays.asList(args).contains("--tsv");
-        int steps = Arrays.stream(args).filter(a -> !a.startsWith("--")).findFirst().map(Integer::parseInt).orElse(120);
-        if (!tsv) {
-            System.out.println(Lab.setup());
-        }
-        FashionMnist data = FashionMnist.load(60000, 256);
-        List<Batch> batches = new ArrayList<>();
-        for (Batch b : data.train().batches(256, 1)) {
-            if (b.size() == 256) {
-                batches.add(b);
-            }
-        }
+        boolean tsv = List.of(args).contains("--tsv");
+        List<String> rest = new ArrayList<>(List.of(args));
+        rest.remove("--tsv");
+        if (rest.size() > 1) throw new IllegalArgumentException("usage: LayerProfile [steps] [--tsv]");
+        int steps = rest.isEmpty() ? 60 : BenchArgs.positive("steps", rest.get(0));
+        System.out.println((tsv ? "# " : "") + Lab.setup());
+        List<Batch> batches = BenchData.firstEpochBatches(steps);
         Sequential net = LeNet.withBatchNorm(Init.seeded(1));
         Sgd sgd = new Sgd(net.parameters(), 1.0);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         FastSequential engine = net.engine();
+        if (engine == null) {
+            throw new IllegalStateException("the fast engine is off: " + FastSequential.describe());
+        }
         int layers = net.size();
         double[][] fwd = new double[layers][steps];
         double[][] bwd = new double[layers][steps];
-        double[] step = new double[steps];
-        double[] rest = new double[steps];
+        double[] total = new double[steps];
         for (int s = 0; s < steps; s++) {
             Batch b = batches.get(s % batches.size());
             engine.resetTimes();
-            long t0 = System.nanoTime();
+            long t = System.nanoTime();
             loss.forward(net.forward(b.x()), b.y());
             net.backward(loss.backward());
             sgd.step();
-            step[s] = (System.nanoTime() - t0) / 1e6;
-            double inLayers = 0;
+            total[s] = (System.nanoTime() - t) / 1e6;
             for (int i = 0; i < layers; i++) {
                 fwd[i][s] = engine.forwardNanos(i) / 1e6;
                 bwd[i][s] = engine.backwardNanos(i) / 1e6;
-                inLayers += fwd[i][s] + bwd[i][s];
             }
-            rest[s] = step[s] - inLayers;
         }
         int skip = steps / 3;
-        double sumF = 0;
-        double sumB = 0;
-        if (!tsv) {
-            System.out.printf("%nOur LeNet-BN step, batch 256, fast engine, medians of steps %d..%d:%n", skip, steps - 1);
-            System.out.printf("  %-3s %-58s %8s %8s%n", "#", "layer", "fwd ms", "bwd ms");
-        }
+        double step = median(total, skip);
+        if (tsv) System.out.printf(Locale.ROOT, "bnlab-layer-profile\t1\t%d\t%d%n", steps - skip, 256);
+        else System.out.printf("%-40s %8s %8s%n", "layer", "fwd ms", "bwd ms");
+        double sf = 0, sb = 0;
         for (int i = 0; i < layers; i++) {
             double f = median(fwd[i], skip);
             double bw = median(bwd[i], skip);
-            sumF += f;
-            sumB += bw;
-            if (tsv) {
-                System.out.printf("layer\t%s\t%.4f\t%.4f%n", net.get(i), f, bw);
-            } else {
-                System.out.printf("  %-3d %-58s %8.3f %8.3f%n", i, net.get(i), f, bw);
-            }
+            sf += f;
+            sb += bw;
+            String name = net.get(i).toString().replaceAll("\\s+", " ");
+            if (tsv) System.out.printf(Locale.ROOT, "layer\t%d\t%s\t%.4f\t%.4f%n", i + 1, name, f, bw);
+            else System.out.printf("%-40s %8.3f %8.3f%n", name, f, bw);
         }
-        double whole = median(step, skip);
         if (tsv) {
-            System.out.printf("step\t%.4f%n", whole);
-        } else {
-            System.out.printf("  %-62s %8.3f %8.3f%n", "sum of layers", sumF, sumB);
-            System.out.printf("  %-62s %8.3f%n", "loss, input/output copies, SGD update", median(rest, skip));
-            System.out.printf("  whole step %.3f ms -> %.0f examples/s%n", whole, 256 / whole * 1000);
+            System.out.printf(Locale.ROOT, "step\t%.4f\t%.1f%n", step, 256 / step * 1000);
+            return;
         }
+        System.out.printf("%-40s %8.3f %8.3f%n", "sum of layers", sf, sb);
+        System.out.printf("whole step median %.3f ms -> %.0f examples/s%n", step, 256 / step * 1000);
     }
 
-    static double median(double[] v, int skip) {
-        double[] s = Arrays.copyOfRange(v, skip, v.length);
-        Arrays.sort(s);
+    private static double median(double[] v, int skip) {
+        double[] s = java.util.Arrays.copyOfRange(v, skip, v.length);
+        java.util.Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

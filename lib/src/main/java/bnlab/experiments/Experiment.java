@@ -38,6 +38,8 @@ public final class Experiment {
     private int batchSize = Trainer.BATCH_SIZE;
     private long[] seeds = {1, 2, 3};
     private boolean xavier;
+    private int watchedUnit = -1;
+    private boolean keepNetworks;
 
     private Experiment(FashionMnist data) {
         this.data = data;
@@ -116,6 +118,46 @@ public final class Experiment {
     }
 
     /**
+     * Keeps every run's trained network ({@link Run#network()}), to measure more after training
+     * (its engine's working arrays are released in between). Off by default: dozens of networks
+     * are not worth their memory.
+     */
+    public Experiment keepNetworks() {
+        this.keepNetworks = true;
+        return this;
+    }
+
+    /**
+     * Records the inputs of every sigmoid at every training step of every run
+     * ({@link ActivationWatch}, keeping the percentiles of unit {@code unit}); {@link Run#watch()}
+     * returns them.
+     */
+    public Experiment watchSigmoids(int unit) {
+        this.watchedUnit = unit;
+        return this;
+    }
+
+    /**
+     * Several per-epoch measurements computed together (e.g. the three numbers of one
+     * {@link LossLandscape} probe): {@code measurement} returns one value per name.
+     */
+    public Experiment measureAll(String[] names, java.util.function.Function<Classifier, double[]> measurement) {
+        Map<Classifier, double[]> latest = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < names.length; i++) {
+            final int k = i;
+            // The trainer calls the measurements in order: the first computes, the others read.
+            measure(names[i], c -> {
+                double[] v = k == 0 ? measurement.apply(c) : latest.get(c);
+                if (k == 0) {
+                    latest.put(c, v);
+                }
+                return v[k];
+            });
+        }
+        return this;
+    }
+
+    /**
      * Trains everything and returns the runs in order: arms in the order given, seeds in order
      * within each arm. With several cores, several runs train at once, one per core, each on a
      * single thread: independent runs use the cores better than one run split across them.
@@ -165,16 +207,29 @@ public final class Experiment {
         Trainer trainer = new Trainer(batchSize, seed);
         measurements.forEach(trainer::measureEachEpoch);
         Classifier net = arm.build().apply(seed);
+        ActivationWatch watch = watchedUnit >= 0 && net instanceof ModuleClassifier m && m.net() instanceof bnlab.nn.Sequential s
+                ? ActivationWatch.sigmoidInputs(s, watchedUnit) : null;
         History[] last = new History[1];
         try {
             History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
-            return new Run(arm, seed, h, divergence(h), net);
+            return new Run(arm, seed, h, divergence(h), kept(net), watch);
         } catch (IllegalArgumentException | ArithmeticException e) {
             if (e.getMessage() == null || !e.getMessage().contains("not usable")) {
                 throw e;
             }
-            return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), net);
+            return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), kept(net), watch);
         }
+    }
+
+    /** The network if the experiment keeps networks (with its engine's arrays released), else null. */
+    private Classifier kept(Classifier net) {
+        if (!keepNetworks) {
+            return null;
+        }
+        if (net instanceof ModuleClassifier m && m.net() instanceof bnlab.nn.Sequential s) {
+            s.releaseEngine();
+        }
+        return net;
     }
 
     private static String divergence(History h) {

@@ -118,8 +118,29 @@ public final class Results {
         return summary(arm, metric).mean();
     }
 
+    /**
+     * The share of saturated inputs of sigmoid {@code sigmoid} (0-based) over training steps
+     * [from, to) of each seed of {@code arm} ({@link Experiment#watchSigmoids}), summarized.
+     */
+    public Summary saturation(String arm, int sigmoid, int from, int to) {
+        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> {
+            if (r.watch() == null) {
+                throw new IllegalStateException("arm '" + arm + "' was not watched: add watchSigmoids(unit) to the experiment");
+            }
+            return r.watch().saturation(sigmoid, from, to);
+        }).toArray());
+    }
+
+    /** {@link ActivationWatch#drift} of sigmoid {@code sigmoid} for each seed of {@code arm}, summarized. */
+    public Summary drift(String arm, int sigmoid, int from, int to, int window) {
+        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> r.watch().drift(sigmoid, from, to, window)).toArray());
+    }
+
     /** A measurement of each seed's trained network of {@code arm} (as training left it), summarized. */
     public Summary measureAfterTraining(String arm, java.util.function.ToDoubleFunction<bnlab.train.Classifier> measurement) {
+        if (runs(arm).stream().anyMatch(r -> r.network() == null && !r.diverged())) {
+            throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the experiment");
+        }
         return Summary.of(arm, runs(arm).stream()
                 .mapToDouble(r -> r.diverged() ? Double.NaN : measurement.applyAsDouble(r.network())).toArray());
     }
@@ -169,6 +190,12 @@ public final class Results {
             syy += (p[1] - my) * (p[1] - my);
         }
         return sxy / Math.sqrt(sxx * syy);
+    }
+
+    /** The mean over the seeds of {@code metric} after epoch {@code epoch} (1-based), runs that got there only. */
+    public double mean(String arm, String metric, int epoch) {
+        return runs(arm).stream().filter(r -> r.history() != null && r.history().epochs().size() >= epoch)
+                .mapToDouble(r -> values(r.history(), metric)[epoch - 1]).average().orElse(Double.NaN);
     }
 
     /** One line saying how much each run trained, e.g. "each run: 2 epochs of 12,000 images, batch 256; 3 seeds". */

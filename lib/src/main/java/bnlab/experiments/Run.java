@@ -8,9 +8,9 @@ import bnlab.train.History;
  * early (the loss became NaN or infinite, or a batch norm met non-finite statistics: the run
  * diverged); null when it finished. {@code history} holds the epochs that finished (null when
  * the run failed in its first epoch); {@code network} is the network as training left it, to
- * measure more after the fact.
+ * measure more after the fact; {@code watch} what {@link Experiment#watchSigmoids} recorded (or null).
  */
-public record Run(Arm arm, long seed, History history, String failure, Classifier network) {
+public record Run(Arm arm, long seed, History history, String failure, Classifier network, ActivationWatch watch) {
 
     public boolean diverged() {
         return failure != null;

@@ -47,6 +47,8 @@ public final class LeNet {
         private boolean afterSigmoid;
         private double dropout;
         private boolean maxPool;
+        private double noiseMean;
+        private double noiseStd;
 
         /** Batch norm after conv1, conv2, fc1, fc2: on or off for each. */
         public Builder batchNorm(boolean conv1, boolean conv2, boolean fc1, boolean fc2) {
@@ -107,6 +109,19 @@ public final class LeNet {
             return this;
         }
 
+        /**
+         * Santurkar et al.'s "noisy BatchNorm": after every batch norm, noise whose mean (up to
+         * ±meanRange) and standard deviation (up to stdRange) change at every step ({@link ShiftingNoise}).
+         */
+        public Builder noiseAfterBatchNorm(double meanRange, double stdRange) {
+            if (!(meanRange > 0 || stdRange > 0)) {
+                throw new IllegalArgumentException("noise ranges must not both be 0, got " + meanRange + " and " + stdRange);
+            }
+            this.noiseMean = meanRange;
+            this.noiseStd = stdRange;
+            return this;
+        }
+
         /** Max pooling instead of average pooling. */
         public Builder maxPool() {
             this.maxPool = true;
@@ -130,14 +145,21 @@ public final class LeNet {
         private void block(List<Module> layers, Module layer, int channels, int dims, int place, Init init) {
             layers.add(layer);
             if (batchNorm[place] && !afterSigmoid) {
-                layers.add(norm(channels, dims));
+                addNorm(layers, channels, dims, init);
             }
             layers.add(new Sigmoid());
             if (batchNorm[place] && afterSigmoid) {
-                layers.add(norm(channels, dims));
+                addNorm(layers, channels, dims, init);
             }
             if (dims == 2 && dropout > 0) {
                 layers.add(new Dropout(dropout, init));
+            }
+        }
+
+        private void addNorm(List<Module> layers, int channels, int dims, Init init) {
+            layers.add(norm(channels, dims));
+            if (noiseMean > 0 || noiseStd > 0) {
+                layers.add(new ShiftingNoise(noiseMean, noiseStd, init));
             }
         }
 
@@ -183,6 +205,9 @@ public final class LeNet {
             }
             if (on > 0 && afterSigmoid) {
                 s.append(", BN after sigmoid");
+            }
+            if (on > 0 && (noiseMean > 0 || noiseStd > 0)) {
+                s.append(", noisy (mean ±").append(noiseMean).append(", std ≤ ").append(noiseStd).append(')');
             }
             if (dropout > 0) {
                 s.append(", dropout ").append(dropout);

@@ -27,6 +27,7 @@ public class Sequential implements Module {
     private boolean fastEngine = FastSequential.available();
     private FastSequential engine;
     private boolean lastForwardFast;
+    private boolean training = true;
     private final List<Consumer<INDArray>> observers = new ArrayList<>();
 
     public Sequential(Module... layers) {
@@ -89,6 +90,15 @@ public class Sequential implements Module {
         return gradOutput;
     }
 
+    /**
+     * Lets go of the fast engine's working arrays (tens of megabytes at batch 256); the next
+     * forward pass builds them again. For networks kept around after training.
+     */
+    public void releaseEngine() {
+        engine = null;
+        lastForwardFast = false;
+    }
+
     /** Turns the fast engine on (the default where Java has the Vector API) or off. */
     public Sequential useFastEngine(boolean on) {
         if (on && !FastSequential.available()) {
@@ -139,7 +149,13 @@ public class Sequential implements Module {
 
     @Override
     public void setTraining(boolean training) {
+        this.training = training;
         layers.forEach(m -> m.setTraining(training));
+    }
+
+    /** Whether the last train()/eval() (or setTraining) put the network in training mode; true when new. */
+    public boolean isTraining() {
+        return training;
     }
 
     /** The i-th layer, like {@code net[i]} in PyTorch. */

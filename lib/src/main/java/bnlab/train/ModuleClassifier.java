@@ -33,6 +33,27 @@ public class ModuleClassifier implements Classifier {
         return new StepResult(loss.lossSum(), loss.correct(), batch.size());
     }
 
+    /**
+     * The mean loss on {@code batch} and its gradient (left in every {@code Parameter.grad()}),
+     * in training mode but without an update and without touching the moving statistics: a
+     * probe of the loss surface at the current weights.
+     */
+    public double lossAndGradient(Batch batch) {
+        if (!(net instanceof bnlab.nn.Sequential s)) {
+            throw new IllegalStateException("lossAndGradient needs a Sequential network, got " + net);
+        }
+        return bnlab.nn.PreciseBatchNorm.withBatchStatistics(s, () -> {
+            double l = loss.forward(net.forward(batch.x()), batch.y());
+            net.backward(loss.backward());
+            return l;
+        });
+    }
+
+    /** The optimizer's learning rate. */
+    public double learningRate() {
+        return sgd.learningRate();
+    }
+
     @Override
     public int countCorrect(Batch batch) {
         net.eval();

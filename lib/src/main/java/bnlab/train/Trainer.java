@@ -1,5 +1,6 @@
 package bnlab.train;
 
+import bnlab.NativeMemory;
 import bnlab.data.Batch;
 import bnlab.data.FashionMnist;
 import bnlab.data.ImageDataset;
@@ -26,9 +27,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * epoch's wall time ({@link EpochResult#wallSeconds()}).
  *
  * <p><b>Memory.</b> Each batch's image array is freed right after it is used instead of waiting
- * for the garbage collector (ND4J frees native memory only when the GC runs), so a run's memory
- * stays flat from epoch to epoch; the history records the resident memory after each epoch. A
- * classifier must therefore not keep a batch's arrays after the call that received them.
+ * for the garbage collector (ND4J frees native memory only when the GC runs); the rest of the
+ * native garbage (DL4J leaves some at every step) is collected by {@link NativeMemory}'s guard,
+ * which {@code Lab.setup()} starts and which also collects at the end of every epoch, so the
+ * resident memory the history records after each epoch is comparable from epoch to epoch. A
+ * classifier must not keep a batch's arrays after the call that received them.
  */
 public final class Trainer {
 
@@ -119,6 +122,7 @@ public final class Trainer {
             for (var m : measurements.entrySet()) {
                 history.addMetric(m.getKey(), m.getValue().applyAsDouble(net));
             }
+            NativeMemory.collect();
             history.add(new EpochResult(epoch, loss, trainAcc, testAcc, examples, trainNanos / 1e9,
                     (System.nanoTime() - wallStart) / 1e9, Machine.rssMiB()));
             progress.update(new Progress(epoch, epochs, batches, batches, loss, trainAcc, testAcc,

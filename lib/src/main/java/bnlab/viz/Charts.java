@@ -60,8 +60,33 @@ public final class Charts {
         return chart;
     }
 
-    /** The chart rendered as an image; the notebook kernels display it as PNG. */
+    /**
+     * The chart rendered as an image; the notebook kernels display it as PNG. Title, axis titles
+     * and legend entries are shown in the edition's language ({@link Labels}), in a font that has
+     * their glyphs ({@link Fonts}).
+     */
     public static BufferedImage image(Chart<?, ?> chart) {
+        Labels labels = Labels.current();
+        // a second y-axis (e.g. the training figure's loss on the right) has its own title; an
+        // axis without one shows the y-axis title, translated below
+        String yTitle = chart.getYAxisTitle();
+        StringBuilder texts = new StringBuilder();
+        for (int group : chart.getSeriesMap().values().stream().map(s -> s.getYAxisGroup()).distinct().toList()) {
+            String own = chart.getYAxisGroupTitle(group);
+            if (own != null && !own.equals(yTitle)) {
+                chart.setYAxisGroupTitle(group, labels.translate(own));
+                texts.append(chart.getYAxisGroupTitle(group));
+            }
+        }
+        chart.setTitle(labels.translate(chart.getTitle()));
+        chart.setXAxisTitle(labels.translate(chart.getXAxisTitle()));
+        chart.setYAxisTitle(labels.translate(yTitle));
+        texts.append(chart.getTitle()).append(chart.getXAxisTitle()).append(chart.getYAxisTitle());
+        for (var series : chart.getSeriesMap().values()) {
+            series.setLabel(labels.translate(series.getLabel()));
+            texts.append(series.getLabel());
+        }
+        Fonts.fit(chart.getStyler(), texts.toString());
         return BitmapEncoder.getBufferedImage(chart);
     }
 

@@ -22,7 +22,7 @@ public final class Diagrams {
     /**
      * An (N, C, H, W) batch drawn as N rows of C planes of H×W cells, with the N·H·W values that
      * batch norm averages into the statistics of one channel highlighted: the same channel of
-     * every example, every position.
+     * every example, every position. Its words are in the edition's language ({@link Labels}).
      */
     public static BufferedImage reductionAxes(int n, int c, int h, int w, int channel) {
         if (n < 1 || c < 1 || h < 1 || w < 1 || channel < 0 || channel >= c) {
@@ -37,12 +37,32 @@ public final class Diagrams {
         int planeH = h * cell;
         int width = left + c * (planeW + gap) + 20;
         int height = top + n * (planeH + gap) + 60;
-        String title = "The values batch norm averages for channel " + channel + " of an (N, C, H, W) batch";
-        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+        // every word in the edition's language (Labels), in fonts that have its glyphs (Fonts)
+        Labels labels = Labels.current();
+        String title = labels.translate("The values batch norm averages for channel " + channel
+                + " of an (N, C, H, W) batch");
+        String[] channels = new String[c];
+        for (int ch = 0; ch < c; ch++) {
+            channels[ch] = labels.translate("channel " + ch);
+        }
+        String[] examples = new String[n];
+        for (int e = 0; e < n; e++) {
+            examples[e] = labels.translate("example " + e);
+        }
+        String axisC = labels.translate("axis 1 (C) →");
+        String axisN = labels.translate("axis 0 (N) ↓");
+        String averaged = labels.translate(String.format(java.util.Locale.ROOT,
+                "averaged together: N·H·W = %d·%d·%d = %d values (axes 0, 2, 3)", n, h, w, n * h * w));
+        String others = labels.translate("other channels: their own statistics");
+        String all = title + String.join("", channels) + String.join("", examples) + axisC + axisN + averaged + others;
+        Font titleFont = Fonts.fitting(new Font(Font.SANS_SERIF, Font.BOLD, 15), all);
+        Font textFont = Fonts.fitting(new Font(Font.SANS_SERIF, Font.PLAIN, 12), all);
         Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-        int titleWidth = probe.getFontMetrics(titleFont).stringWidth(title) + 20;
+        int textWidth = Math.max(probe.getFontMetrics(titleFont).stringWidth(title) + 20,
+                30 + Math.max(probe.getFontMetrics(textFont).stringWidth(averaged),
+                        probe.getFontMetrics(textFont).stringWidth(others)) + 10);
         probe.dispose();
-        BufferedImage image = new BufferedImage(Math.max(Math.max(width, 520), titleWidth), height, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = new BufferedImage(Math.max(Math.max(width, 520), textWidth), height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -51,16 +71,16 @@ public final class Diagrams {
         g.setColor(Color.BLACK);
         g.setFont(titleFont);
         g.drawString(title, 10, 22);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setFont(textFont);
         for (int ch = 0; ch < c; ch++) {
-            g.drawString("channel " + ch, left + ch * (planeW + gap), top - 10);
+            g.drawString(channels[ch], left + ch * (planeW + gap), top - 10);
         }
-        g.drawString("axis 1 (C) →", left, 42);
-        g.drawString("axis 0 (N) ↓", 10, top - 10);
+        g.drawString(axisC, left, 42);
+        g.drawString(axisN, 10, top - 10);
         for (int e = 0; e < n; e++) {
             int y0 = top + e * (planeH + gap);
             g.setColor(Color.BLACK);
-            g.drawString("example " + e, 10, y0 + planeH / 2 + 4);
+            g.drawString(examples[e], 10, y0 + planeH / 2 + 4);
             for (int ch = 0; ch < c; ch++) {
                 int x0 = left + ch * (planeW + gap);
                 for (int i = 0; i < h; i++) {
@@ -78,12 +98,11 @@ public final class Diagrams {
         g.setColor(HIGHLIGHT);
         g.fillRect(10, legendY - 11, 14, 14);
         g.setColor(Color.BLACK);
-        g.drawString(String.format("averaged together: N·H·W = %d·%d·%d = %d values (axes 0, 2, 3)", n, h, w, n * h * w),
-                30, legendY);
+        g.drawString(averaged, 30, legendY);
         g.setColor(OTHER);
         g.fillRect(10, legendY + 9, 14, 14);
         g.setColor(Color.BLACK);
-        g.drawString("other channels: their own statistics", 30, legendY + 20);
+        g.drawString(others, 30, legendY + 20);
         g.dispose();
         return image;
     }

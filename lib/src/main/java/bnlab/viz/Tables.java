@@ -2,6 +2,7 @@ package bnlab.viz;
 
 import java.io.StringWriter;
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 import tech.tablesaw.io.Destination;
@@ -24,13 +25,16 @@ public final class Tables {
 
     /**
      * The table as an HTML fragment: a {@code <table>} element whose caption is the table's name
-     * (Tablesaw's writer drops the name, so every title would be lost).
+     * (Tablesaw's writer drops the name, so every title would be lost). The caption, the column
+     * names and the text cells are shown in the edition's language ({@link Labels}); {@code table}
+     * itself is left as it is.
      */
     public static String html(Table table) {
+        Table shown = localized(table, Labels.current());
         StringWriter out = new StringWriter();
-        new HtmlWriter().write(table, HtmlWriteOptions.builder(new Destination(out)).build());
+        new HtmlWriter().write(shown, HtmlWriteOptions.builder(new Destination(out)).build());
         String html = out.toString();
-        String name = table.name();
+        String name = shown.name();
         if (name == null || name.isBlank()) {
             return html;
         }
@@ -44,6 +48,22 @@ public final class Tables {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** A copy of {@code table} with its name, column names and text cells translated. */
+    static Table localized(Table table, Labels labels) {
+        if (labels.language().equals("en")) return table;
+        Table copy = table.copy();
+        copy.setName(labels.translate(table.name()));
+        for (var column : copy.columns()) {
+            column.setName(labels.translate(column.name()));
+            if (column instanceof StringColumn text) {
+                for (int row = 0; row < text.size(); row++) {
+                    text.set(row, labels.translate(text.get(row)));
+                }
+            }
+        }
+        return copy;
     }
 
     /** Formats every double column with {@code digits} decimals (e.g. for statistics). */

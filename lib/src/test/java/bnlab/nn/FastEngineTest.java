@@ -102,6 +102,7 @@ class FastEngineTest {
                 assertTwinAgrees(() -> new BatchNorm(3, 4, 1e-5, 0.9, DataType.FLOAT, kind, true), s, "BatchNorm " + kind + " " + at);
             }
             assertTwinAgrees(() -> new Dropout(0.3, Init.seeded(8)), s, "Dropout " + at);
+            assertTwinAgrees(() -> new ShiftingNoise(0.5, 2, Init.seeded(8)), s, "ShiftingNoise " + at);
             assertTwinAgrees(() -> (BatchNorm) new BatchNorm(3, 4).eval(), s, "BatchNorm inference " + at);
         }
         for (int n : new int[] {1, 2, 33, 256}) {

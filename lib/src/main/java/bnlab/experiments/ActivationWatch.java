@@ -1,0 +1,160 @@
+package bnlab.experiments;
+
+import bnlab.nn.Sequential;
+import bnlab.nn.Sigmoid;
+import bnlab.viz.Charts;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Watches the inputs of a network's sigmoids while it trains, the measurement behind Ioffe &amp;
+ * Szegedy's Fig. 1: at every training step, for each sigmoid, the 15th, 50th and 85th
+ * percentiles of one unit's input over the batch, and the share of all its inputs that are
+ * saturated, |x| &gt; ln 19 ≈ 2.94 (where σ(x) is below 0.05 or above 0.95 and its slope below a
+ * fifth of its maximum). Inference-mode forward passes (test evaluations) are not recorded.
+ */
+public final class ActivationWatch {
+
+    /** |x| beyond this: σ(x) &lt; 0.05 or &gt; 0.95. */
+    public static final double SATURATED = Math.log(19);
+
+    /** What one step recorded for one sigmoid. */
+    public record Step(double p15, double p50, double p85, double saturated) {
+    }
+
+    private final List<String> names = new ArrayList<>();
+    private final List<List<Step>> steps = new ArrayList<>();
+
+    private ActivationWatch() {
+    }
+
+    /**
+     * Starts watching the input of every {@link Sigmoid} of {@code net} (the output of the
+     * layer before it); {@code unit} is the unit (feature or channel) whose percentiles are kept.
+     */
+    public static ActivationWatch sigmoidInputs(Sequential net, int unit) {
+        ActivationWatch w = new ActivationWatch();
+        for (int i = 1; i < net.size(); i++) {
+            if (net.get(i) instanceof Sigmoid) {
+                int index = w.names.size();
+                w.names.add("sigmoid " + (index + 1) + " (after layer " + (i - 1) + ")");
+                w.steps.add(new ArrayList<>());
+                net.observe(i - 1, x -> {
+                    if (net.isTraining()) {
+                        w.steps.get(index).add(measure(x, unit));
+                    }
+                });
+            }
+        }
+        if (w.names.isEmpty()) {
+            throw new IllegalArgumentException("the network has no Sigmoid layer to watch");
+        }
+        return w;
+    }
+
+    private static Step measure(INDArray x, int unit) {
+        long n = x.size(0);
+        long perExample = x.length() / n;
+        long plane = x.rank() == 4 ? x.size(2) * x.size(3) : 1;
+        int channels = (int) (perExample / plane);
+        int c = Math.min(unit, channels - 1);
+        float[] all = x.dup('c').data().asFloat();
+        double[] mine = new double[(int) (n * plane)];
+        int k = 0;
+        long saturated = 0;
+        for (int e = 0; e < n; e++) {
+            for (int j = 0; j < perExample; j++) {
+                float v = all[(int) (e * perExample + j)];
+                if (Math.abs(v) > SATURATED) {
+                    saturated++;
+                }
+                if (j / plane == c) {
+                    mine[k++] = v;
+                }
+            }
+        }
+        Arrays.sort(mine);
+        return new Step(percentile(mine, 0.15), percentile(mine, 0.50), percentile(mine, 0.85),
+                (double) saturated / all.length);
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        double at = p * (sorted.length - 1);
+        int lo = (int) Math.floor(at);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    public List<String> sigmoids() {
+        return List.copyOf(names);
+    }
+
+    /** What sigmoid {@code i} (0-based) recorded, one entry per training step. */
+    public List<Step> steps(int i) {
+        return List.copyOf(steps.get(i));
+    }
+
+    /** The mean share of saturated inputs of sigmoid {@code i} over steps [from, to). */
+    public double saturation(int i, int from, int to) {
+        List<Step> s = steps.get(i);
+        return s.subList(Math.min(from, s.size()), Math.min(to, s.size())).stream()
+                .mapToDouble(Step::saturated).average().orElse(Double.NaN);
+    }
+
+    /**
+     * How much sigmoid {@code i}'s input distribution drifts over training steps [from, to):
+     * the steps are cut into windows of {@code window} steps, the median and the 15–85
+     * percentile spread are averaged within each window (which removes most of the noise of
+     * sampling a new batch at every step), and the result is the mean change from one window to
+     * the next, |Δ median| + |Δ spread|: a simple measure of the "internal covariate shift" the
+     * layer after it sees.
+     */
+    public double drift(int i, int from, int to, int window) {
+        List<Step> s = steps.get(i).subList(Math.min(from, steps.get(i).size()), Math.min(to, steps.get(i).size()));
+        int windows = s.size() / Math.max(1, window);
+        double sum = 0;
+        double[] prev = null;
+        for (int w = 0; w < windows; w++) {
+            double median = 0;
+            double spread = 0;
+            for (Step st : s.subList(w * window, (w + 1) * window)) {
+                median += st.p50() / window;
+                spread += (st.p85() - st.p15()) / window;
+            }
+            if (prev != null) {
+                sum += Math.abs(median - prev[0]) + Math.abs(spread - prev[1]);
+            }
+            prev = new double[] {median, spread};
+        }
+        return windows < 2 ? Double.NaN : sum / (windows - 1);
+    }
+
+    /** The 15th, 50th and 85th percentiles of sigmoid {@code i}'s watched unit against the training step. */
+    public XYChart percentiles(int i, String title) {
+        List<Step> s = steps.get(i);
+        double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();
+        XYChart chart = Charts.lines(title, "training step", "input of the sigmoid");
+        chart.addSeries("85th percentile", x, s.stream().mapToDouble(Step::p85).toArray())
+                .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        chart.addSeries("median", x, s.stream().mapToDouble(Step::p50).toArray())
+                .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        chart.addSeries("15th percentile", x, s.stream().mapToDouble(Step::p15).toArray())
+                .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        return chart;
+    }
+
+    /** The share of saturated inputs of every sigmoid against the training step. */
+    public XYChart saturation(String title) {
+        XYChart chart = Charts.lines(title, "training step", "share of inputs with |x| > 2.94");
+        for (int i = 0; i < names.size(); i++) {
+            List<Step> s = steps.get(i);
+            double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();
+            chart.addSeries(names.get(i), x, s.stream().mapToDouble(Step::saturated).toArray())
+                    .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+}
