@@ -116,10 +116,18 @@ public final class BatchSizeResults {
         Map<String, double[]> values = after.computeIfAbsent(name, k -> new HashMap<>());
         for (int b : batchSizes(arm)) {
             values.put(key(arm, b), at(b).runs(arm).stream()
-                    .mapToDouble(r -> r.diverged() ? Double.NaN : measurement.apply(b).applyAsDouble(r.network()))
+                    .mapToDouble(r -> r.diverged() ? Double.NaN : measurement.apply(b).applyAsDouble(trained(r)))
                     .toArray());
         }
         return this;
+    }
+
+    private static Classifier trained(Run r) {
+        if (r.network() == null) {
+            throw new IllegalStateException("the sweep did not keep its networks: call keepNetworks() on the "
+                    + "BatchSizeSweep before run() to measure them after training");
+        }
+        return r.network();
     }
 
     /** {@code metric} of each seed's run of {@code arm} at batch size b (NaN where it diverged). */

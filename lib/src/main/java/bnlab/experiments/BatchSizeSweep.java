@@ -40,6 +40,7 @@ public final class BatchSizeSweep {
     private int epochs = 1;
     private long[] seeds = {1, 2, 3};
     private ScaledLearningRate learningRate = ScaledLearningRate.linear(1.0, 256);
+    private boolean keepNetworks;
 
     private BatchSizeSweep(FashionMnist data) {
         this.data = Objects.requireNonNull(data, "data");
@@ -83,6 +84,15 @@ public final class BatchSizeSweep {
         return this;
     }
 
+    /**
+     * Keeps every run's trained network ({@link Experiment#keepNetworks()}), for
+     * {@link BatchSizeResults#measureAfterTraining} and measurements on {@link Run#network()}.
+     */
+    public BatchSizeSweep keepNetworks() {
+        this.keepNetworks = true;
+        return this;
+    }
+
     /** An arm with the same network at every batch size. */
     public BatchSizeSweep arm(String name, LeNet.Builder network) {
         Objects.requireNonNull(network, "network");
@@ -117,6 +127,9 @@ public final class BatchSizeSweep {
         long start = System.nanoTime();
         for (int b : batchSizes) {
             Experiment e = Experiment.on(data).epochs(epochs).batchSize(b).seeds(seeds);
+            if (keepNetworks) {
+                e.keepNetworks();
+            }
             boolean any = false;
             for (SweepArm a : arms) {
                 if (a.sizes().test(b)) {

@@ -36,7 +36,7 @@ class BatchSizeSweepTest {
     @BeforeAll
     static void train() {
         data = FashionMnist.load(128, 64);
-        results = BatchSizeSweep.on(data).batchSizes(32, 4).seeds(1, 2)
+        results = BatchSizeSweep.on(data).batchSizes(32, 4).seeds(1, 2).keepNetworks()
                 .learningRate(ScaledLearningRate.linear(1.0, 256))
                 .arm("BN", LeNet.builder())
                 .arm("GN", (b, steps) -> {
@@ -104,6 +104,9 @@ class BatchSizeSweepTest {
         assertArrayEquals(new double[] {4, 4}, results.values("BN", 4, "one"), EXACT);
         assertEquals(1, results.table("one").rowCount(), "only the measured arm");
         assertThrows(IllegalArgumentException.class, () -> results.values("GN", 4, "one"));
+        BatchSizeResults forgotten = BatchSizeSweep.on(FashionMnist.load(16, 16)).batchSizes(8).seeds(1).arm("BN", LeNet.builder()).run();
+        assertThrows(IllegalStateException.class, () -> forgotten.measureAfterTraining("one", "BN", b -> c -> b),
+                "networks not kept: a clear error, not a NullPointerException");
         assertEquals(1, results.measurements("BN", "t", "y", "one", "test acc").getSeriesMap().get("one").getXData().length - 1);
     }
 
