@@ -56,13 +56,28 @@ public final class Evaluations {
         };
     }
 
-    /** Accuracy on {@code data} when every test batch is normalized with its own statistics. */
+    /** Accuracy on {@code data} when every test batch (of 256) is normalized with its own statistics. */
     public static ToDoubleFunction<Classifier> withBatchStatistics(ImageDataset data) {
+        return withBatchStatistics(data, BATCH);
+    }
+
+    /**
+     * Accuracy on {@code data} in batches of {@code batchSize}, each normalized with its own
+     * statistics: at the training batch size, what the network saw while it trained (notebook 9).
+     */
+    public static ToDoubleFunction<Classifier> withBatchStatistics(ImageDataset data, int batchSize) {
+        if (batchSize < 2) {
+            throw new IllegalArgumentException("batch statistics need batches of at least 2 images, got " + batchSize);
+        }
+        if (data.size() % batchSize == 1) {
+            throw new IllegalArgumentException(data.size() + " images in batches of " + batchSize + " leave a last batch of "
+                    + "one image, which has no batch variance: use " + (data.size() - 1) + " images (data.take(n))");
+        }
         return c -> {
             Sequential net = network(c);
             return PreciseBatchNorm.withBatchStatistics(net, () -> {
                 long correct = 0;
-                for (Batch b : data.batches(BATCH)) {
+                for (Batch b : data.batches(batchSize)) {
                     int[] predicted = SoftmaxCrossEntropy.argmax(net.forward(b.x()));
                     for (int i = 0; i < predicted.length; i++) {
                         correct += predicted[i] == b.y()[i] ? 1 : 0;

@@ -26,6 +26,14 @@ public record Summary(String arm, int runs, int diverged, double mean, double sd
                 n == 0 ? Double.NaN : Arrays.stream(ok).max().orElse(Double.NaN));
     }
 
+    /**
+     * Whether two arms are indistinguishable at this number of seeds: their means differ by less
+     * than their standard deviations added, |mean − other.mean| &lt; sd + other.sd.
+     */
+    public boolean overlaps(Summary other) {
+        return Math.abs(mean - other.mean) < (Double.isNaN(sd) ? 0 : sd) + (Double.isNaN(other.sd) ? 0 : other.sd);
+    }
+
     /** e.g. "0.842 ± 0.012 (0.829–0.855, 3 runs)". */
     @Override
     public String toString() {

@@ -1,0 +1,147 @@
+package bnlab.experiments;
+
+import bnlab.data.FashionMnist;
+import bnlab.nn.LeNet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntPredicate;
+
+/**
+ * The same arms trained at several batch sizes (notebook 9): one {@link Experiment} per batch
+ * size b, every one on the same training images for the same number of epochs, so every run
+ * sees the same number of examples and takes epochs · ⌈N/b⌉ steps, with the learning rate a
+ * rule of b ({@link ScaledLearningRate}, e.g. linear: lr = 1.0 · b/256). Seeds as in
+ * {@link Experiment}: at every batch size, seed s starts all arms from the same weights.
+ * <pre>{@code
+ * BatchSizeResults r = BatchSizeSweep.on(data).batchSizes(2, 16, 256).seeds(1, 2, 3)
+ *         .learningRate(ScaledLearningRate.linear(1.0, 256))
+ *         .arm("BN", LeNet.builder())
+ *         .arm("GN", LeNet.builder().norm("GN", (c, d) -> new GroupNorm(2, c)))
+ *         .run();
+ * }</pre>
+ */
+public final class BatchSizeSweep {
+
+    /** An arm's network at batch size b, knowing how many steps the run will take (for schedules). */
+    public interface Network {
+        LeNet.Builder at(int batchSize, long steps);
+    }
+
+    record SweepArm(String name, IntPredicate sizes, Network network) {
+    }
+
+    private final FashionMnist data;
+    private final List<SweepArm> arms = new ArrayList<>();
+    private int[] batchSizes = {2, 4, 8, 16, 32, 64, 128, 256};
+    private int epochs = 1;
+    private long[] seeds = {1, 2, 3};
+    private ScaledLearningRate learningRate = ScaledLearningRate.linear(1.0, 256);
+    private boolean keepNetworks;
+
+    private BatchSizeSweep(FashionMnist data) {
+        this.data = Objects.requireNonNull(data, "data");
+    }
+
+    /** A sweep on this training and test data. */
+    public static BatchSizeSweep on(FashionMnist data) {
+        return new BatchSizeSweep(data);
+    }
+
+    /** The batch sizes, each at least 2 (a batch norm needs two values per channel). */
+    public BatchSizeSweep batchSizes(int... sizes) {
+        if (sizes.length == 0 || Arrays.stream(sizes).anyMatch(b -> b < 2)) {
+            throw new IllegalArgumentException("give batch sizes of at least 2 (a batch norm needs two examples), got "
+                    + Arrays.toString(sizes));
+        }
+        this.batchSizes = Arrays.stream(sizes).distinct().sorted().toArray();
+        return this;
+    }
+
+    /** Passes over the training images (the same at every batch size). */
+    public BatchSizeSweep epochs(int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        this.epochs = epochs;
+        return this;
+    }
+
+    public BatchSizeSweep seeds(long... seeds) {
+        if (seeds.length == 0) {
+            throw new IllegalArgumentException("give at least one seed, e.g. seeds(1, 2, 3)");
+        }
+        this.seeds = seeds.clone();
+        return this;
+    }
+
+    /** How the learning rate follows the batch size (default: linear, 1.0 at 256). */
+    public BatchSizeSweep learningRate(ScaledLearningRate rule) {
+        this.learningRate = Objects.requireNonNull(rule, "rule");
+        return this;
+    }
+
+    /**
+     * Keeps every run's trained network ({@link Experiment#keepNetworks()}), for
+     * {@link BatchSizeResults#measureAfterTraining} and measurements on {@link Run#network()}.
+     */
+    public BatchSizeSweep keepNetworks() {
+        this.keepNetworks = true;
+        return this;
+    }
+
+    /** An arm with the same network at every batch size. */
+    public BatchSizeSweep arm(String name, LeNet.Builder network) {
+        Objects.requireNonNull(network, "network");
+        return arm(name, b -> true, (b, steps) -> network);
+    }
+
+    /** An arm whose network depends on the batch size or the run's steps (e.g. a schedule). */
+    public BatchSizeSweep arm(String name, Network network) {
+        return arm(name, b -> true, network);
+    }
+
+    /** An arm trained only at the batch sizes {@code sizes} accepts (e.g. Ghost BN above its virtual batch). */
+    public BatchSizeSweep arm(String name, IntPredicate sizes, Network network) {
+        if (arms.stream().anyMatch(a -> a.name().equals(name))) {
+            throw new IllegalArgumentException("two arms named '" + name + "': give each arm its own name");
+        }
+        arms.add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network")));
+        return this;
+    }
+
+    /** Steps one run takes at batch size b. */
+    public long steps(int b) {
+        return (long) epochs * data.train().batchCount(b);
+    }
+
+    /** Trains every arm at every batch size it accepts, from every seed; the batch sizes in increasing order. */
+    public BatchSizeResults run() {
+        if (arms.isEmpty()) {
+            throw new IllegalStateException("the sweep has no arm: add one with arm(name, LeNet.builder())");
+        }
+        Map<Integer, Results> results = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        for (int b : batchSizes) {
+            Experiment e = Experiment.on(data).epochs(epochs).batchSize(b).seeds(seeds);
+            if (keepNetworks) {
+                e.keepNetworks();
+            }
+            boolean any = false;
+            for (SweepArm a : arms) {
+                if (a.sizes().test(b)) {
+                    e.arm(a.name(), a.name(), b, a.network().at(b, steps(b)), learningRate.at(b));
+                    any = true;
+                }
+            }
+            if (any) {
+                results.put(b, e.run());
+            }
+        }
+        return new BatchSizeResults(results, arms.stream().map(SweepArm::name).toList(), learningRate, epochs,
+                data.train().size(), data.test().size(), seeds.length, (System.nanoTime() - start) / 1e9);
+    }
+}
