@@ -62,7 +62,8 @@ public final class Diagrams {
                 30 + Math.max(probe.getFontMetrics(textFont).stringWidth(averaged),
                         probe.getFontMetrics(textFont).stringWidth(others)) + 10);
         probe.dispose();
-        BufferedImage image = new BufferedImage(Math.max(Math.max(width, 520), textWidth), height, BufferedImage.TYPE_INT_RGB);
+        // at least the charts' 640 pixels, so both editions draw it the same size unless a text is longer
+        BufferedImage image = new BufferedImage(Math.max(Math.max(width, 640), textWidth), height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

@@ -193,6 +193,7 @@ class LabelsTest {
         System.setProperty("bnlab.lang", "zh");
         BufferedImage zh = Diagrams.reductionAxes(2, 3, 4, 4, 1);   // strict: every word has a label
         assertEquals(en.getHeight(), zh.getHeight());
+        assertEquals(en.getWidth(), zh.getWidth(), "both editions draw the figure the same size");
         Labels labels = Labels.current();
         String words = labels.translate("The values batch norm averages for channel 1 of an (N, C, H, W) batch")
                 + labels.translate("averaged together: N·H·W = 2·4·4 = 32 values (axes 0, 2, 3)")
