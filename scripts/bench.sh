@@ -4,6 +4,7 @@
 #                                         and vs PyTorch's BN, alternating rounds, if BNLAB_TORCH_PYTHON is set
 #   scripts/bench.sh training [rounds] [steps]   scratch LeNet-BN vs DL4J LeNet-BN on the same batches (issue 5 targets)
 #   scripts/bench.sh dl4j [warmup] [rounds] [steps] [epochs] [all|tuned]   DL4J LeNet-BN examples/s by setting
+#   scripts/bench.sh dl4j-profile [steps]   forward/backward ms of each layer of DL4J's LeNet-BN step
 #   scripts/bench.sh torch [rounds] [steps]   ours vs PyTorch LeNet-BN, alternating blocks (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh profile [rounds] [steps]   per-layer fwd/bwd ms, ours next to PyTorch (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh builds [dl4j|training] [pairs]   generic ND4J build vs the one chosen for this CPU
@@ -18,10 +19,11 @@ torch_version=2.15.0
 case "$which" in
   batchnorm) main=bnlab.bench.BatchNormBench ;;
   dl4j) main=bnlab.bench.Dl4jLeNetSpeed ;;
+  dl4j-profile) main=bnlab.bench.Dl4jLayerProfile ;;
   training) main=bnlab.bench.TrainingBench ;;
   builds) main=bnlab.bench.BuildBench ;;
   torch|profile|soak) main= ;;
-  *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j, torch, profile, builds, soak)" >&2; exit 2 ;;
+  *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j, dl4j-profile, torch, profile, builds, soak)" >&2; exit 2 ;;
 esac
 
 if [ "$which" = torch ] || [ "$which" = profile ]; then

@@ -31,7 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * scripts/bench.sh dl4j [warmup-steps] [rounds] [steps-per-round] [epochs] [all|tuned]
  * </pre>
  * With {@code epochs > 0} it then trains the tuned network that many full epochs through the
- * Trainer and prints the history (about 90 s per epoch on 2 cores).
+ * Trainer and prints the history.
  */
 public final class Dl4jLeNetSpeed {
 
@@ -54,7 +54,7 @@ public final class Dl4jLeNetSpeed {
 
         Map<String, Consumer<Batch>> variants = new LinkedHashMap<>();
         Dl4jClassifier tuned = Dl4jLeNet.create(1);
-        variants.put("tuned: workspaces ENABLED, cache NONE, trainStep (fit + accuracy listener)",
+        variants.put("tuned: workspaces ENABLED, cache NONE, oneDNN layer helpers, trainStep (fit + accuracy listener)",
                 tuned::trainStep);
         MultiLayerNetwork plain = all ? Dl4jLeNet.network(1) : null;
         if (all) variants.put("same, bare fit(x, y) + score() (no accuracy listener)", b -> {
@@ -75,6 +75,8 @@ public final class Dl4jLeNetSpeed {
                 }
             });
         }
+        // DL4J as it ships: its own check for the oneDNN layer helpers fails (Dl4jLeNet.useOneDnnHelpers)
+        if (all) variants.put("no oneDNN layer helpers (DL4J 1.0.0-M2.1 as it ships)", step(net(c -> { }, false)));
         if (all) variants.put("cache DEVICE (im2col kept for backprop)", step(net(c -> c.setCacheMode(CacheMode.DEVICE))));
         if (all) variants.put("workspaces NONE (training and inference)", step(net(c -> {
             c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
@@ -126,11 +128,17 @@ public final class Dl4jLeNetSpeed {
     }
 
     private static MultiLayerNetwork net(Consumer<MultiLayerConfiguration> change) {
+        return net(change, true);
+    }
+
+    /** The tuned network with one setting changed, with or without DL4J's oneDNN layer helpers. */
+    private static MultiLayerNetwork net(Consumer<MultiLayerConfiguration> change, boolean oneDnnHelpers) {
         MultiLayerConfiguration conf = Dl4jLeNet.configuration(1);
         change.accept(conf);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         Dl4jLeNet.uniformBiases(net, 1);
+        if (oneDnnHelpers) Dl4jLeNet.useOneDnnHelpers(net);
         return net;
     }
 

@@ -63,13 +63,13 @@ public final class LayerProfile {
             }
         }
         int skip = steps / 3;
-        double step = median(total, skip);
+        double step = Stats.median(total, skip);
         if (tsv) System.out.printf(Locale.ROOT, "bnlab-layer-profile\t1\t%d\t%d%n", steps - skip, 256);
         else System.out.printf("%-40s %8s %8s%n", "layer", "fwd ms", "bwd ms");
         double sf = 0, sb = 0;
         for (int i = 0; i < layers; i++) {
-            double f = median(fwd[i], skip);
-            double bw = median(bwd[i], skip);
+            double f = Stats.median(fwd[i], skip);
+            double bw = Stats.median(bwd[i], skip);
             sf += f;
             sb += bw;
             String name = net.get(i).toString().replaceAll("\\s+", " ");
@@ -82,11 +82,5 @@ public final class LayerProfile {
         }
         System.out.printf("%-40s %8.3f %8.3f%n", "sum of layers", sf, sb);
         System.out.printf("whole step median %.3f ms -> %.0f examples/s%n", step, 256 / step * 1000);
-    }
-
-    private static double median(double[] v, int skip) {
-        double[] s = java.util.Arrays.copyOfRange(v, skip, v.length);
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

@@ -14,6 +14,14 @@ final class Stats {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
+    /** The median of {@code v} without its first {@code skip} samples (the warm-up). */
+    static double median(double[] v, int skip) {
+        double[] s = java.util.Arrays.copyOfRange(v, skip, v.length);
+        if (s.length == 0) throw new IllegalArgumentException("no samples after skipping " + skip);
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
     static double min(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }

@@ -1,5 +1,6 @@
 package bnlab.dl4j;
 
+import java.lang.reflect.Field;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CacheMode;
@@ -14,11 +15,15 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
@@ -44,9 +49,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * draws them after {@code init()} ({@link #uniformBiases}). BN starts at gamma 1, beta 0,
  * moving mean 0, moving variance 1.
  *
- * <p><b>Speed settings</b> (measured on 2 cores, see the bench {@code Dl4jLeNetSpeed}): workspaces
- * enabled for training and inference, float32; set {@code OMP_WAIT_POLICY=PASSIVE} in the
- * environment. Notebook 5 uses it.
+ * <p><b>Speed settings</b> (measured on 2 cores, see the benches {@code Dl4jLeNetSpeed} and
+ * {@code Dl4jLayerProfile}): workspaces enabled for training and inference, float32, DL4J's own
+ * oneDNN helpers switched on ({@link #useOneDnnHelpers}); set {@code OMP_WAIT_POLICY=PASSIVE} in
+ * the environment. Notebook 5 uses it.
  */
 public final class Dl4jLeNet {
 
@@ -65,12 +71,63 @@ public final class Dl4jLeNet {
         return new Dl4jClassifier(NAME, network(seed));
     }
 
-    /** The initialized network: weights and biases drawn from {@code seed}. */
+    /** The initialized network: weights and biases drawn from {@code seed}, oneDNN helpers on. */
     public static MultiLayerNetwork network(long seed) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(seed));
         net.init();
         uniformBiases(net, seed);
+        useOneDnnHelpers(net);
         return net;
+    }
+
+    /**
+     * Gives every convolution, pooling and batch-norm layer of {@code net} DL4J's own oneDNN
+     * helper ({@code org.deeplearning4j.nn.layers.mkldnn}), as DL4J itself would if its check
+     * worked; returns the number of layers that got one (0 when ND4J has no oneDNN or its
+     * helpers are disallowed).
+     *
+     * <p>Why by hand: DL4J 1.0.0-M2.1 decides in {@code BaseMKLDNNHelper.mklDnnEnabled()} by
+     * looking up {@code org.nd4j.nativeblas.Nd4jCpu$Environment.isUseMKLDNN()}, a class and a
+     * method this ND4J version renamed ({@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu},
+     * {@code isUseONEDNN()}). The lookup fails, and every layer falls back to DL4J's Java
+     * im2col and matrix products: the two convolutions then take about three quarters of a
+     * training step. With the helpers the layers call libnd4j's conv2d, pooling and batch-norm
+     * ops, which run oneDNN's kernels; the results agree to float rounding
+     * ({@code Dl4jLeNetTest}) and a step is about four times faster.
+     */
+    public static int useOneDnnHelpers(MultiLayerNetwork net) {
+        if (!Nd4j.getEnvironment().helpersAllowed() || !Nd4jCpu.Environment.getInstance().isUseONEDNN()) {
+            return 0;
+        }
+        int attached = 0;
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) {
+                setHelper(layer, org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+                        new MKLDNNConvHelper(DataType.FLOAT));
+            } else if (layer instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) {
+                setHelper(layer, org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class,
+                        new MKLDNNSubsamplingHelper(DataType.FLOAT));
+            } else if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+                setHelper(layer, org.deeplearning4j.nn.layers.normalization.BatchNormalization.class,
+                        new MKLDNNBatchNormHelper(DataType.FLOAT));
+            } else {
+                continue;
+            }
+            attached++;
+        }
+        return attached;
+    }
+
+    private static void setHelper(Layer layer, Class<?> declaring, Object helper) {
+        try {
+            Field field = declaring.getDeclaredField("helper");
+            field.setAccessible(true);
+            field.set(layer, helper);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot give " + declaring.getSimpleName() + " its oneDNN helper ("
+                    + e + "): this DL4J is not the version pinned in pom.xml; pin it back, or drop "
+                    + "Dl4jLeNet.useOneDnnHelpers for this version", e);
+        }
     }
 
     /** The layer configuration (the DL4J counterpart of d2l's {@code nn.Sequential}). */

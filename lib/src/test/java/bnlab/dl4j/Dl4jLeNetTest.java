@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
@@ -127,6 +128,42 @@ class Dl4jLeNetTest {
         assertEquals(expectedLoss, step.lossSum(), 1e-4 * expectedLoss);
         assertEquals(expectedCorrect, step.correct());
         assertTrue(before.distance2(net.network().params()) > 0, "the step updated nothing");
+    }
+
+    /**
+     * DL4J's oneDNN helpers (switched on by {@code network}) compute what DL4J's own Java path
+     * computes: same outputs in both modes and same parameters after a step, to float rounding.
+     */
+    @Test
+    void oneDnnHelpersComputeWhatDl4jComputesWithout() {
+        MultiLayerNetwork fast = Dl4jLeNet.network(SEED);
+        MultiLayerNetwork plain = new MultiLayerNetwork(Dl4jLeNet.configuration(SEED));
+        plain.init();
+        Dl4jLeNet.uniformBiases(plain, SEED);
+        boolean oneDnn = Nd4jCpu.Environment.getInstance().isUseONEDNN();
+        assertEquals(oneDnn ? 8 : 0, helpers(fast), "conv, pooling and BN layers with a helper");
+        assertEquals(0, helpers(plain), "DL4J attached helpers itself: its check works again, "
+                + "Dl4jLeNet.useOneDnnHelpers may go");
+        assertEquals(plain.params(), fast.params());
+        Batch batch = data.train().batches(BATCH, 1).iterator().next();
+        INDArray y = batch.yOneHot();
+        for (boolean training : new boolean[] {false, true}) {
+            double diff = plain.output(batch.x(), training).distance1(fast.output(batch.x(), training));
+            assertTrue(diff < 1e-4, "outputs (training " + training + ") differ by " + diff + " in sum");
+        }
+        plain.fit(batch.x(), y);
+        fast.fit(batch.x(), y);
+        assertEquals(plain.score(), fast.score(), 1e-5);
+        double step = plain.params().sub(fast.params()).amaxNumber().doubleValue();
+        assertTrue(step < 1e-5, "parameters after one step differ by up to " + step);
+    }
+
+    private static int helpers(MultiLayerNetwork net) {
+        int n = 0;
+        for (Layer l : net.getLayers()) {
+            if (l.getHelper() != null) n++;
+        }
+        return n;
     }
 
     /** Two epochs of 16 steps: the loss falls and both accuracies are far above chance (0.1). */
