@@ -93,7 +93,7 @@ public final class Dl4jLeNet {
      * im2col and matrix products: the two convolutions then take about three quarters of a
      * training step. With the helpers the layers call libnd4j's conv2d, pooling and batch-norm
      * ops, which run oneDNN's kernels; the results agree to float rounding
-     * ({@code Dl4jLeNetTest}) and a step is about four times faster.
+     * ({@code Dl4jLeNetTest}) and a step is about three times faster ({@code scripts/bench.sh dl4j}).
      */
     public static int useOneDnnHelpers(MultiLayerNetwork net) {
         if (!Nd4j.getEnvironment().helpersAllowed() || !Nd4jCpu.Environment.getInstance().isUseONEDNN()) {
