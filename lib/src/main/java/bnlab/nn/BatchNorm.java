@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * statistics only, {@link #frozenAffine()} keeps γ = 1 and β = 0 out of training, and
  * {@link PreciseBatchNorm} replaces the moving averages by statistics recomputed over many batches.
  */
-public class BatchNorm implements Module, FastPath {
+public class BatchNorm implements Layer, FastPath {
 
     private final int numFeatures;
     private final int numDims;

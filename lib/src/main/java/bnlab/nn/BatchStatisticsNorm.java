@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and eps 1e-5 by default. Inference is exactly BatchNorm's: y = γ·(x − μ)/√(σ² + ε) + β with the
  * moving μ, σ², and dX = γ·dY/√(σ² + ε).
  */
-public abstract class BatchStatisticsNorm implements Module, FastPath {
+public abstract class BatchStatisticsNorm implements Layer, FastPath {
 
     private final int numFeatures;
     private final int numDims;

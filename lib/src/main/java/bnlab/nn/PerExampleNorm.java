@@ -32,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * It is batch norm's backward with the roles of "batch" and "example" exchanged: the statistics
  * depend on the group's own values, hence the two subtracted means.
  */
-public abstract class PerExampleNorm implements Module, FastPath {
+public abstract class PerExampleNorm implements Layer, FastPath {
 
     private final double eps;
     private final Parameter gamma;
