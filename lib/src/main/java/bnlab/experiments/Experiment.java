@@ -1,6 +1,7 @@
 package bnlab.experiments;
 
 import bnlab.data.FashionMnist;
+import bnlab.nn.DivergenceException;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.kernel.Parallel;
@@ -213,10 +214,7 @@ public final class Experiment {
         try {
             History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
             return new Run(arm, seed, h, divergence(h), kept(net), watch);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            if (e.getMessage() == null || !e.getMessage().contains("not usable")) {
-                throw e;
-            }
+        } catch (DivergenceException e) {
             return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), kept(net), watch);
         }
     }

@@ -133,7 +133,7 @@ public abstract class PerExampleNorm implements Layer, FastPath {
         int groups = groups(shape);
         for (int r = 0; r < mean.length; r++) {
             if (!Double.isFinite(mean[r]) || !Double.isFinite(var[r])) {
-                throw new IllegalArgumentException(this + ": the statistics of example " + r / groups
+                throw new DivergenceException(this + ": the statistics of example " + r / groups
                         + (groups > 1 ? ", group " + r % groups : "") + " are not usable (mean " + mean[r]
                         + ", variance " + var[r] + "): the input " + Arrays.toString(shape) + " contains NaN or "
                         + "infinite values; the layer before diverged, often a learning rate that is too large.");

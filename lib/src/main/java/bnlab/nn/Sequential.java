@@ -56,13 +56,23 @@ public class Sequential implements Layer {
             try {
                 x = layers.get(i).forward(x);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer " + i + " (" + layers.get(i) + "): " + e.getMessage(), e);
+                throw named(i, layers.get(i).toString(), e);
             }
             if (observers.get(i) != null) {
                 observers.get(i).accept(x.dup());
             }
         }
         return x;
+    }
+
+    /**
+     * Layer i's error with its place in the network in front ("layer 3 (BatchNorm(...)): ..."),
+     * of the same kind: a {@link DivergenceException} stays one.
+     */
+    public static IllegalArgumentException named(int i, String layer, IllegalArgumentException e) {
+        String message = "layer " + i + " (" + layer + "): " + e.getMessage();
+        return e instanceof DivergenceException ? new DivergenceException(message, e)
+                : new IllegalArgumentException(message, e);
     }
 
     /**

@@ -64,7 +64,7 @@ class ExperimentTest {
             public StepResult trainStep(Batch batch) {
                 StepResult r = real.trainStep(batch);
                 if (!nanLoss) {
-                    throw new IllegalArgumentException("batchNorm: the batch statistics of channel 0 are not usable");
+                    throw new bnlab.nn.DivergenceException("batchNorm: the batch statistics of channel 0 are not usable");
                 }
                 return new StepResult(Double.NaN, r.correct(), r.examples());
             }

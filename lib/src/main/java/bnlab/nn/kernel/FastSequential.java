@@ -122,7 +122,7 @@ public final class FastSequential implements FastLayer {
 
     /** The error of layer i, prefixed with its place in the chain, as {@code Sequential} reports it. */
     private IllegalArgumentException named(int i, IllegalArgumentException e) {
-        return new IllegalArgumentException("layer " + i + " (" + names.get(i) + "): " + e.getMessage(), e);
+        return bnlab.nn.Sequential.named(i, names.get(i), e);
     }
 
     /** Calls {@code observer} with layer i's output after each forward pass (null: stop). */
