@@ -2,10 +2,8 @@ package bnlab.experiments;
 
 import bnlab.data.Batch;
 import bnlab.data.ImageDataset;
-import bnlab.nn.BatchNorm;
-import bnlab.nn.BatchStatisticsNorm;
 import bnlab.nn.Layer;
-import bnlab.nn.PerExampleNorm;
+import bnlab.nn.NormalizationLayer;
 import bnlab.nn.Sequential;
 import bnlab.train.Classifier;
 import bnlab.train.ScratchClassifier;
@@ -88,7 +86,7 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         int seen = 0;
         for (int i = 0; i < net.size(); i++) {
             Layer m = net.get(i);
-            if (m instanceof BatchNorm || m instanceof BatchStatisticsNorm || m instanceof PerExampleNorm) {
+            if (m instanceof NormalizationLayer) {
                 if (seen++ == norm) {
                     if (i == 0) {
                         throw new IllegalArgumentException("normalization layer " + norm + " is the network's first layer");

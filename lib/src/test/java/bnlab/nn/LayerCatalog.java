@@ -55,10 +55,7 @@ final class LayerCatalog {
 
     /** The normalization layers among {@link #all()}. */
     static List<Entry> normalizations() {
-        return all().stream().filter(e -> {
-            Layer l = e.make().get();
-            return l instanceof BatchNorm || l instanceof BatchStatisticsNorm || l instanceof PerExampleNorm;
-        }).toList();
+        return all().stream().filter(e -> e.make().get() instanceof NormalizationLayer).toList();
     }
 
     /**
