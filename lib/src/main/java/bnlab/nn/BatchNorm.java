@@ -89,7 +89,7 @@ public class BatchNorm implements NormalizationLayer, FastPath {
 
     @Override
     public INDArray forward(INDArray x) {
-        checkInput(x == null ? null : x.shape());
+        checkInput(LayerChecks.shape(toString(), x));
         Mode mode = training ? Mode.TRAINING : Mode.INFERENCE;
         last = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), moving.mean(), moving.variance(),
                 eps, mode, kind, this::record);
@@ -104,9 +104,8 @@ public class BatchNorm implements NormalizationLayer, FastPath {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        if (last == null) {
-            throw new IllegalStateException("BatchNorm.backward called before forward");
-        }
+        LayerChecks.requireForward(toString(), last);
+        LayerChecks.gradient(toString(), gradOutput, last.y().shape());
         return BatchNormFunction.batchNormBackward(gradOutput, last, gamma.value(), kind, lastBatchMean,
                 gamma.grad(), beta.grad()).dX();
     }

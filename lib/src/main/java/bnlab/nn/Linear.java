@@ -52,6 +52,7 @@ public class Linear implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), x);
+        LayerChecks.gradient(toString(), dY, new long[] {x.size(0), out});
         dY = dY.castTo(x.dataType());
         Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 0.0);
         if (bias != null) {

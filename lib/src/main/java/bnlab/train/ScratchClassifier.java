@@ -21,6 +21,7 @@ public class ScratchClassifier implements Classifier {
     public ScratchClassifier(String name, Layer net, double learningRate) {
         this.name = name;
         this.net = net;
+        net.inputGradientNotNeeded(); // nobody uses the gradient with respect to the images
         this.sgd = new Sgd(net.parameters(), learningRate);
     }
 
