@@ -75,6 +75,11 @@ public class BatchNorm implements NormalizationLayer, FastPath {
                     + "layer) or 4 (after a convolution), got " + numDims);
         }
         BatchNormChecks.hyperparameters(eps, momentum);
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("BatchNorm: parameters and moving statistics are FLOAT (training) or "
+                    + "DOUBLE (gradient checks), got " + type + ": a whole-number type would round every update of "
+                    + "the moving statistics away. Use DataType.FLOAT.");
+        }
         this.numFeatures = numFeatures;
         this.numDims = numDims;
         this.eps = eps;

@@ -67,6 +67,7 @@ public final class BatchNormFunction {
                                      INDArray movingVar, double eps, Mode mode, Normalization kind,
                                      Statistics statistics) {
         int channels = BatchNormChecks.input(x);
+        BatchNormChecks.mode(mode);
         BatchNormChecks.perChannel("gamma", gamma, channels);
         BatchNormChecks.perChannel("beta", beta, channels);
         BatchNormChecks.perChannel("movingMean", movingMean, channels);

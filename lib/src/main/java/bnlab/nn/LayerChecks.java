@@ -74,10 +74,10 @@ final class LayerChecks {
         }
     }
 
-    static void requireRank(String layer, long[] shape, int rank, String expected) {
+    static void requireRank(String layer, long[] shape, int rank, String expected, String fix) {
         if (shape.length != rank) {
             throw new IllegalArgumentException(layer + " expects input of rank " + rank + " " + expected
-                    + " but got rank " + shape.length + " " + Arrays.toString(shape));
+                    + " but got rank " + shape.length + " " + Arrays.toString(shape) + ": " + fix);
         }
     }
 
@@ -101,9 +101,23 @@ final class LayerChecks {
         }
     }
 
+    /** How to turn an input of the wrong rank into a batch of images (N, C, H, W). */
+    private static String imageFix(long[] shape, int channels) {
+        if (shape.length == 3) {
+            return "a batch of single-channel images needs its channel axis, e.g. x.reshape(" + shape[0] + ", 1, "
+                    + shape[1] + ", " + shape[2] + ")" + (channels > 1 ? " (this layer takes " + channels
+                    + " channels)" : "");
+        }
+        if (shape.length == 2) {
+            return "flat rows of pixels must be reshaped into images, e.g. x.reshape(" + shape[0] + ", 1, H, W) "
+                    + "with H·W = " + shape[1];
+        }
+        return "reshape the input to (N, C, H, W)";
+    }
+
     /** (N, C, H, W) with C = channels (any C when channels &lt; 0) and H, W at least the kernel. */
     static void requireImage(String layer, long[] shape, int channels, int kernel) {
-        requireRank(layer, shape, 4, "(N, C, H, W)");
+        requireRank(layer, shape, 4, "(N, C, H, W)", imageFix(shape, channels));
         if (channels > 0) {
             requireSize(layer, shape, 1, channels, "the channel count must equal the out_channels of the layer before");
         }

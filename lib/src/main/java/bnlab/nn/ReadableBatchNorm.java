@@ -18,6 +18,7 @@ public final class ReadableBatchNorm {
                                             INDArray movingMean, INDArray movingVar,
                                             double eps, double momentum, Mode mode) {
         int channels = BatchNormChecks.input(X);
+        BatchNormChecks.mode(mode);
         // Per-channel arrays as (1, C) or (1, C, 1, 1), so they broadcast against X.
         long[] shape = X.rank() == 2 ? new long[] {1, channels} : new long[] {1, channels, 1, 1};
         gamma = gamma.reshape(shape);

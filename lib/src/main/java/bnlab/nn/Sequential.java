@@ -3,6 +3,7 @@ package bnlab.nn;
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.FastSequential;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,14 @@ public class Sequential implements Layer {
     @Override
     public INDArray forward(INDArray x) {
         LayerChecks.shape("Sequential", x);
+        try {
+            return run(x);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory("forward", x.shape(), e);
+        }
+    }
+
+    private INDArray run(INDArray x) {
         lastForwardFast = usesFastEngine(x);
         if (lastForwardFast) {
             INDArray y = engine().forward(x);
@@ -160,6 +169,14 @@ public class Sequential implements Layer {
             throw new IllegalStateException("Sequential.backward called before forward");
         }
         LayerChecks.gradient("Sequential", gradOutput, outputShape);
+        try {
+            return backPropagate(gradOutput);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory("backward", gradOutput.shape(), e);
+        }
+    }
+
+    private INDArray backPropagate(INDArray gradOutput) {
         if (lastForwardFast) {
             return engine().backward(gradOutput);
         }
@@ -179,6 +196,31 @@ public class Sequential implements Layer {
             g = dX;
         }
         return g;
+    }
+
+    /** Running out of heap, said with the batch size and the two ways out; the network keeps its weights. */
+    private static final class NetworkOutOfMemoryError extends OutOfMemoryError {
+        private static final long serialVersionUID = 1L;
+
+        NetworkOutOfMemoryError(String message, OutOfMemoryError cause) {
+            super(message);
+            initCause(cause);
+        }
+    }
+
+    private OutOfMemoryError outOfMemory(String pass, long[] shape, OutOfMemoryError e) {
+        if (e instanceof NetworkOutOfMemoryError) {
+            return e; // a nested network said it already
+        }
+        releaseEngine(); // its buffers are what filled the heap; the next forward rebuilds them
+        return new NetworkOutOfMemoryError("Out of memory in the " + pass + " pass of a batch of " + shape[0]
+                + " examples (" + (pass.equals("forward") ? "input" : "dY") + " of shape " + Arrays.toString(shape)
+                + "; the Java heap may grow to "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB). The weights are unchanged. Use a smaller "
+                + "batch (e.g. " + Math.max(1, shape[0] / 2) + "); to evaluate many images, go through them in "
+                + "batches (ScratchClassifier.countCorrect and Trainer.accuracy do). Or give Java a larger heap: "
+                + "-Xmx4g on the java command line; for the notebook kernels, raise -Xmx in <bnlab.jvm.options> "
+                + "of pom.xml, run scripts/setup.sh and restart the kernel.", e);
     }
 
     /**
@@ -202,6 +244,7 @@ public class Sequential implements Layer {
     public void releaseEngine() {
         engine = null;
         lastForwardFast = false;
+        outputShape = null;
     }
 
     /** Turns the fast engine on (the default where Java has the Vector API) or off. */

@@ -49,13 +49,14 @@ public final class FastSequential implements FastLayer {
     /** One line for the notebooks' setup cell: on (and with which vectors), or off and how to turn it on. */
     public static String describe() {
         return available()
-                ? "fast engine on (" + Gemm.S.vectorBitSize() + "-bit vectors, " + Parallel.THREADS + " threads)"
+                ? "fast engine on (" + Gemm.S.vectorBitSize() + "-bit vectors, " + Parallel.threads() + " threads)"
                 : "fast engine off: start Java with --add-modules jdk.incubator.vector (the project's kernels do) to train ~10x faster";
     }
 
     /** The network's output for {@code x}, as a new array. */
     public INDArray forward(INDArray x) {
         Objects.requireNonNull(x, "input");
+        Parallel.threads(); // a bad -Dbnlab.threads is the network's problem, not its first layer's
         check(0, x.shape());
         input = Tensor.copyOf(x, input);
         return forward(input).toINDArray();
