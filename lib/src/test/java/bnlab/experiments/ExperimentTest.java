@@ -11,7 +11,7 @@ import bnlab.data.FashionMnist;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +25,8 @@ class ExperimentTest {
         data = FashionMnist.load(1024, 512);
     }
 
-    private static ModuleClassifier leNet(String name, LeNet.Builder b, long seed, double lr) {
-        return new ModuleClassifier(name, b.build(Init.seeded(seed)), lr);
+    private static ScratchClassifier leNet(String name, LeNet.Builder b, long seed, double lr) {
+        return new ScratchClassifier(name, b.build(Init.seeded(seed)), lr);
     }
 
     @Test
@@ -58,13 +58,13 @@ class ExperimentTest {
 
     /** A network whose loss turns NaN, and one whose batch norm meets non-finite statistics. */
     private static Classifier failing(String name, boolean nanLoss) {
-        ModuleClassifier real = leNet(name, LeNet.builder(), 1, 1.0);
+        ScratchClassifier real = leNet(name, LeNet.builder(), 1, 1.0);
         return new Classifier() {
             @Override
             public StepResult trainStep(Batch batch) {
                 StepResult r = real.trainStep(batch);
                 if (!nanLoss) {
-                    throw new IllegalArgumentException("batchNorm: the batch statistics of channel 0 are not usable");
+                    throw new bnlab.nn.DivergenceException("batchNorm: the batch statistics of channel 0 are not usable");
                 }
                 return new StepResult(Double.NaN, r.correct(), r.examples());
             }
