@@ -47,6 +47,12 @@ class ExperimentTest {
         Summary trained = r.summary("BN", "train acc");
         assertTrue(trained.mean() > 0.3, "BN LeNet learns in 2 epochs on 1024 images: " + trained);
         assertArrayEquals(new double[] {1.0, 1.0}, r.last("no BN", "one"));
+        Paired p = r.paired("BN", "no BN", "train acc");
+        assertArrayEquals(new long[] {1, 2}, p.seeds());
+        assertEquals(r.last("BN", "train acc")[1] - r.last("no BN", "train acc")[1], p.differences()[1], 0.0);
+        assertEquals(2, r.summary("BN", Jumps.largestDrop("test acc", 1)).runs());
+        assertArrayEquals(r.runs("BN").get(0).values("loss"), new double[] {
+            r.runs("BN").get(0).history().epochs().get(0).loss(), r.runs("BN").get(0).last("loss")}, 0.0);
         assertTrue(r.describe().contains("2 epochs of 1,024 training images"), r.describe());
         assertTrue(r.html("test acc").contains("<caption>test acc after the last epoch, over seeds</caption>"));
         assertEquals(2, r.curves("test acc", "t").getSeriesMap().size());
