@@ -58,9 +58,7 @@ public class Sequential implements Layer {
         this.layers = List.of(layers);
         requireDistinct(this.layers, "", new IdentityHashMap<>());
         this.inputShapes = new long[layers.length][];
-        for (Layer m : layers) {
-            observers.add(null);
-        }
+        observers.addAll(java.util.Collections.nCopies(layers.length, null));
     }
 
     /** Each layer object at one place only, nested Sequentials included. */

@@ -76,11 +76,7 @@ class ImageDatasetTest {
         assertEquals(List.of(10, 10, 10, 10, 10, 10, 10, 10, 10, 13), sizes);
         assertEquals(kept, merged, "the same order, every example once");
         for (LastBatch last : LastBatch.values()) {
-            int batches = 0;
-            for (Batch ignored : DATA.batches(10, 1L, last)) {
-                batches++;
-            }
-            assertEquals(batches, last.batchCount(N, 10), last.name());
+            assertEquals(sizesOf(DATA.batches(10, 1L, last)).size(), last.batchCount(N, 10), last.name());
         }
         assertEquals(0, LastBatch.DROP.batchCount(7, 10), "fewer examples than one batch: nothing left");
         assertEquals(1, LastBatch.MERGE.batchCount(7, 10), "merged: one batch of 7");
