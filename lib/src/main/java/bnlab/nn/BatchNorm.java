@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The seed's {@code BatchNorm} layer: it keeps gamma and beta (trained parameters, initialized
+ * d2l's {@code BatchNorm} layer: it keeps gamma and beta (trained parameters, initialized
  * to 1 and 0) and the moving mean and variance (state, initialized to 0 and 1), and calls
  * {@link BatchNormFunction#batchNorm} with eps 1e-5 and momentum 0.9 (notebook 3):
  * moving = momentum·moving + (1 − momentum)·batch, with the biased batch variance.
