@@ -32,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * It is batch norm's backward with the roles of "batch" and "example" exchanged: the statistics
  * depend on the group's own values, hence the two subtracted means.
  */
-public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
+public abstract class PerExampleNorm extends TwinnedLayer implements NormalizationLayer {
 
     private final double eps;
     private final Parameter gamma;
@@ -140,7 +140,7 @@ public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new GroupNormKernel(gamma, beta, eps, perElement(), this::groups, this::checkStatistics);
     }
 

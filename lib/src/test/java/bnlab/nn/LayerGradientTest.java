@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnlab.FiniteDifferences;
 import bnlab.Tolerances;
-import bnlab.nn.kernel.Normalization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -65,10 +64,10 @@ class LayerGradientTest {
     /** The lite normalizations and frozen γ, β: their backward passes follow the same derivation. */
     @Test
     void batchNormVariants() {
-        for (Normalization kind : Normalization.values()) {
+        for (boolean[] form : FastEngineTest.LITE_FORMS) {
             for (boolean training : new boolean[] {true, false}) {
-                BatchNorm conv = new BatchNorm(3, 4, 1e-5, 0.9, DataType.DOUBLE, kind, true);
-                BatchNorm fc = new BatchNorm(4, 2, 1e-5, 0.9, DataType.DOUBLE, kind, true);
+                BatchNorm conv = BatchNorm.builder(3, 4).center(form[0]).scale(form[1]).dataType(DataType.DOUBLE).build();
+                BatchNorm fc = BatchNorm.builder(4, 2).center(form[0]).scale(form[1]).dataType(DataType.DOUBLE).build();
                 conv.setTraining(training);
                 fc.setTraining(training);
                 // Non-zero means, so that centring matters.

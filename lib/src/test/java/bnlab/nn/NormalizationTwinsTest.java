@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnlab.Tolerances;
-import bnlab.nn.kernel.GhostBatchNormKernel;
+import bnlab.nn.kernel.BatchNormKernel;
 import bnlab.nn.kernel.GroupNormKernel;
 import bnlab.nn.kernel.Parallel;
 import java.util.Arrays;
@@ -57,8 +57,12 @@ class NormalizationTwinsTest {
     }
 
     private static void agrees(Supplier<Layer> make, long[] shape, String what) {
+        agrees(make, shape, what, Tolerances.FLOAT);
+    }
+
+    private static void agrees(Supplier<Layer> make, long[] shape, String what, double inputGradientTolerance) {
         String at = what + " " + Arrays.toString(shape);
-        assertMovingStatisticsAgree(assertTwinAgrees(make, shape, at), at);
+        assertMovingStatisticsAgree(assertTwinAgrees(make, shape, at, inputGradientTolerance), at);
     }
 
     @Test
@@ -113,7 +117,12 @@ class NormalizationTwinsTest {
             long[] s = {n, 150};
             agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)).setLimits(1.5, 0.3), s,
                     "BatchRenorm(150, 2), clipped");
-            agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)), s, "BatchRenorm(150, 2)");
+            // With two examples some channels hold two nearly equal values (σ_B ≈ 0.0025 here, so
+            // 1/σ_B ≈ 400): the float twin's x̂ carries the float rounding of the batch mean times
+            // that factor, and its input gradient is 3.1e-5 (relative) from the layer's, which is
+            // computed in double and within 1.6e-6 of the exact result. Larger batches hold 2e-5.
+            agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)), s, "BatchRenorm(150, 2)",
+                    n == 2 ? 4e-5 : Tolerances.FLOAT);
             agrees(inference(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2))), s,
                     "BatchRenorm(150, 2) inference");
         }
@@ -198,7 +207,7 @@ class NormalizationTwinsTest {
             INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28);
             BatchNormTesting.assertClose(plain.forward(x), fast.forward(x), Tolerances.FLOAT_NETWORK, entry.getKey() + " inference logits");
             for (int i : new int[] {1, 5, 10, 13}) {
-                Class<?> twin = fast.get(i) instanceof PerExampleNorm ? GroupNormKernel.class : GhostBatchNormKernel.class;
+                Class<?> twin = fast.get(i) instanceof PerExampleNorm ? GroupNormKernel.class : BatchNormKernel.class;
                 assertInstanceOf(twin, fast.engine().get(i), entry.getKey() + " layer " + i + " runs as a twin");
             }
         }

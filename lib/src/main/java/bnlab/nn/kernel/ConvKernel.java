@@ -1,6 +1,5 @@
 package bnlab.nn.kernel;
 
-import bnlab.nn.Parameter;
 
 /**
  * {@code bnlab.nn.Conv2d} (stride 1, no padding) as im2col and matrix products. The k×k patches
@@ -18,8 +17,8 @@ public final class ConvKernel implements FastLayer {
     private final int in;
     private final int out;
     private final int k;
-    private final Parameter weight;
-    private final Parameter bias;
+    private final TrainedArray weight;
+    private final TrainedArray bias;
     private boolean inputGradient = true;
     private float[] w;
     private float[] b;
@@ -34,7 +33,7 @@ public final class ConvKernel implements FastLayer {
     private Tensor y;
     private Tensor dX;
 
-    public ConvKernel(int in, int out, int k, Parameter weight, Parameter bias) {
+    public ConvKernel(int in, int out, int k, TrainedArray weight, TrainedArray bias) {
         this.in = in;
         this.out = out;
         this.k = k;

@@ -3,6 +3,7 @@ package bnlab.nn.kernel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,7 +17,7 @@ public final class FastSequential implements FastLayer {
 
     private final FastLayer[] layers;
     private final List<Consumer<long[]>> checks;
-    private final List<String> names;
+    private final BiFunction<Integer, RuntimeException, RuntimeException> named;
     private final long[][] checkedShapes;
     private final java.util.function.Consumer<Tensor>[] observers;
     private final long[] forwardNanos;
@@ -26,13 +27,15 @@ public final class FastSequential implements FastLayer {
     private boolean forwardDone;
 
     /**
-     * {@code checks.get(i)} throws the error layer i's {@code bnlab.nn} layer throws for an input shape (null:
-     * no check); {@code names.get(i)} names the layer in that error.
+     * {@code checks.get(i)} throws the error layer i's {@code bnlab.nn} layer throws for an input
+     * shape (null: no check); {@code named} turns an error of layer i into the one the network
+     * reports (with the layer's place and name), as {@code bnlab.nn.Sequential} does.
      */
-    public FastSequential(List<FastLayer> layers, List<Consumer<long[]>> checks, List<String> names) {
+    public FastSequential(List<FastLayer> layers, List<Consumer<long[]>> checks,
+                          BiFunction<Integer, RuntimeException, RuntimeException> named) {
         this.layers = layers.toArray(new FastLayer[0]);
         this.checks = new java.util.ArrayList<>(checks);
-        this.names = List.copyOf(names);
+        this.named = named;
         this.checkedShapes = new long[this.layers.length][];
         @SuppressWarnings("unchecked")
         java.util.function.Consumer<Tensor>[] none = new java.util.function.Consumer[this.layers.length];
@@ -71,7 +74,7 @@ public final class FastSequential implements FastLayer {
             try {
                 t = layers[i].forward(t);
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw bnlab.nn.Sequential.named(i, names.get(i), e);
+                throw named.apply(i, e);
             }
             forwardNanos[i] += System.nanoTime() - t0;
             if (observers[i] != null) {
@@ -100,7 +103,7 @@ public final class FastSequential implements FastLayer {
             try {
                 g = layers[i].backward(g);
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw bnlab.nn.Sequential.named(i, names.get(i), e);
+                throw named.apply(i, e);
             }
             backwardNanos[i] += System.nanoTime() - t0;
         }
@@ -121,7 +124,7 @@ public final class FastSequential implements FastLayer {
         try {
             checks.get(i).accept(shape);
         } catch (IllegalArgumentException e) {
-            throw bnlab.nn.Sequential.named(i, names.get(i), e);
+            throw named.apply(i, e);
         }
         checkedShapes[i] = shape;
     }

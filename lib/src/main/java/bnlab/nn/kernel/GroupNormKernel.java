@@ -1,6 +1,5 @@
 package bnlab.nn.kernel;
 
-import bnlab.nn.Parameter;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
 import jdk.incubator.vector.FloatVector;
@@ -25,8 +24,8 @@ public final class GroupNormKernel implements FastLayer {
         void statistics(long[] shape, double[] mean, double[] var);
     }
 
-    private final Parameter gamma;
-    private final Parameter beta;
+    private final TrainedArray gamma;
+    private final TrainedArray beta;
     private final double eps;
     private final boolean perElement;
     private final ToIntFunction<long[]> groups;
@@ -44,7 +43,7 @@ public final class GroupNormKernel implements FastLayer {
     private Tensor y;
     private Tensor dX;
 
-    public GroupNormKernel(Parameter gamma, Parameter beta, double eps, boolean perElement,
+    public GroupNormKernel(TrainedArray gamma, TrainedArray beta, double eps, boolean perElement,
                            ToIntFunction<long[]> groups, Checks checks) {
         this.gamma = gamma;
         this.beta = beta;

@@ -1,6 +1,5 @@
 package bnlab.nn.kernel;
 
-import bnlab.nn.Parameter;
 
 /**
  * {@code bnlab.nn.Linear}: Y = X·Wᵀ + b as dot products of rows; backward dW = dYᵀ·X,
@@ -10,8 +9,8 @@ public final class LinearKernel implements FastLayer {
 
     private final int in;
     private final int out;
-    private final Parameter weight;
-    private final Parameter bias;
+    private final TrainedArray weight;
+    private final TrainedArray bias;
     private boolean inputGradient = true;
     private float[] w;
     private float[] b;
@@ -21,7 +20,7 @@ public final class LinearKernel implements FastLayer {
     private Tensor dX;
 
     /** {@code bias} may be null (a linear layer before a batch norm needs none). */
-    public LinearKernel(int in, int out, Parameter weight, Parameter bias) {
+    public LinearKernel(int in, int out, TrainedArray weight, TrainedArray bias) {
         this.in = in;
         this.out = out;
         this.weight = weight;

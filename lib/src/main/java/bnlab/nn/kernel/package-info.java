@@ -13,9 +13,16 @@
  * thread timing or on JIT compilation ({@link bnlab.nn.kernel.VectorMath}): the same seed gives
  * the same run, bit for bit.
  *
- * <p>Also here: the double-precision loops behind {@code bnlab.nn.BatchNormFunction}
- * ({@link bnlab.nn.kernel.BatchNormRows}), the strided window views of the readable convolution
- * and pooling ({@link bnlab.nn.kernel.Windows}), and copies of small arrays through their buffers
- * ({@link bnlab.nn.kernel.SmallArrays}).
+ * <p>Batch norm has one algorithm here, in two precisions: {@link bnlab.nn.kernel.BatchNormKernel}
+ * (float, SIMD: the twin of every batch norm layer, with virtual batches, the lite forms and Batch
+ * Renorm's correction) and {@link bnlab.nn.kernel.BatchNormRows} (double loops: what the layers and
+ * {@code bnlab.nn.BatchNormFunction} compute as written), both normalizing as a
+ * {@link bnlab.nn.kernel.BatchNormalizer} says. Also here: the strided window views of the readable
+ * convolution and pooling ({@link bnlab.nn.kernel.Windows}) and copies of small arrays through their
+ * buffers ({@link bnlab.nn.kernel.SmallArrays}).
+ *
+ * <p>This package uses nothing of {@code bnlab.nn} (a test reads the compiled classes to check):
+ * a layer hands its twin its parameters as {@link bnlab.nn.kernel.TrainedArray}s and its
+ * bookkeeping as hooks, so the dependency runs one way, from the layers to their twins.
  */
 package bnlab.nn.kernel;
