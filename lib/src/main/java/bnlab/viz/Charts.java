@@ -2,7 +2,7 @@ package bnlab.viz;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.image.BufferedImage;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -63,9 +63,11 @@ public final class Charts {
     /**
      * The chart rendered as an image; the notebook kernels display it as PNG. Title, axis titles
      * and legend entries are shown in the edition's language ({@link Labels}), in a font that has
-     * their glyphs ({@link Fonts}).
+     * their glyphs ({@link Fonts}). The image is a {@link Figure}: it carries a text alternative
+     * written from the chart's data ({@link Descriptions}), which the kernels show as its text.
      */
-    public static BufferedImage image(Chart<?, ?> chart) {
+    public static Figure image(Chart<?, ?> chart) {
+        Map<String, String> alternatives = Descriptions.of(chart);  // from the untranslated labels
         Labels labels = Labels.current();
         // a second y-axis (e.g. the training figure's loss on the right) has its own title; an
         // axis without one shows the y-axis title, translated below
@@ -87,7 +89,7 @@ public final class Charts {
             texts.append(series.getLabel());
         }
         Fonts.fit(chart.getStyler(), texts.toString());
-        return BitmapEncoder.getBufferedImage(chart);
+        return new Figure(BitmapEncoder.getBufferedImage(chart), alternatives);
     }
 
     private static void style(Styler styler) {
