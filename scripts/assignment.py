@@ -7,6 +7,8 @@ that folder, with this project's Python environment and its Java kernel (IJava, 
 ``java``; ``scripts/kernel_start.py`` starts it in ``notebooks/`` so the first cell's class path
 resolves), and its SQLite gradebook ``gradebook.db`` (nbgrader's default).
 
+(The README's commands are ``scripts/assignment.sh release|grade``: set-up, then this script.)
+
     scripts/assignment.py release
         ``nbgrader generate_assignment`` for every assignment in source/: the students' version
         (solutions replaced by a stub that compiles and throws UnsupportedOperationException,

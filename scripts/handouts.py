@@ -80,8 +80,8 @@ TEXT = {
                          "points come from autograded tests (6 of them hidden until grading, "
                          "against PyTorch's outputs) and 6 from three written answers. The "
                          "students' version: <a href=\"{href}\">{name}</a>. Make it with "
-                         "<code>scripts/assignment.py release</code>; grade a folder of submissions "
-                         "with <code>scripts/assignment.py grade FOLDER</code> (scores as CSV, each "
+                         "<code>scripts/assignment.sh release</code>; grade a folder of submissions "
+                         "with <code>scripts/assignment.sh grade FOLDER</code> (scores as CSV, each "
                          "student's feedback as HTML; see the README, “For teachers”).</p>",
            "exercises": "The chapter's exercises: answers and the experiments that settle them",
            "where": "Where"},
@@ -100,8 +100,8 @@ TEXT = {
                          "二维和四维输入在训练模式与预测模式下的前向传播、移动平均、反向传播和层，"
                          "再用自己的层训练 LeNet。19 分来自自动评分的测试（其中 6 分的测试在评分时才出现，"
                          "与 PyTorch 的输出比较），6 分来自三道简答题。学生版："
-                         "<a href=\"{href}\">{name}</a>。用 <code>scripts/assignment.py release</code> "
-                         "生成；用 <code>scripts/assignment.py grade 文件夹</code> 为一个文件夹中的提交评分"
+                         "<a href=\"{href}\">{name}</a>。用 <code>scripts/assignment.sh release</code> "
+                         "生成；用 <code>scripts/assignment.sh grade 文件夹</code> 为一个文件夹中的提交评分"
                          "（分数为 CSV，每个学生的反馈为 HTML；见 README 的 “For teachers” 一节）。</p>",
            "exercises": "本章练习：答案以及解答它们的实验",
            "where": "见"},
