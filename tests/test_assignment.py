@@ -147,7 +147,8 @@ def test_release_has_no_solution_and_no_hidden_test(released):
         assert hidden, "the source has no solution or hidden test lines to look for"
         leaked = sorted((hidden - given) & lines)
         assert not leaked, f"{name}: solution or hidden-test lines in the release: {leaked[:5]}"
-        stubs = sum(c.source.count("throw new UnsupportedOperationException") for c in release_nb.cells)
+        stubs = sum(c.source.count("throw new UnsupportedOperationException") for c in release_nb.cells
+                    if c.cell_type == "code")
         assert stubs == sum(c.source.count("BEGIN SOLUTION") for c in source.cells
                             if c.cell_type == "code")
 
@@ -161,12 +162,16 @@ def test_release_runs_up_to_the_first_answer_without_a_compile_error(graded):
     first = [c.id for c in nb.cells if c.cell_type == "code"].index(errors[0][0])
     ran = [c for c in nb.cells if c.cell_type == "code"][:first]
     assert ran and all(c.get("execution_count") for c in ran), "cells before the first answer did not run"
+    def trace(out) -> str:
+        return "\n".join(out.get("traceback", [])) + out.get("evalue", "")
+
+    # the first cell that stops is a test of an unanswered function: the stub's exception
+    assert "UnsupportedOperationException" in trace(errors[0][1]), \
+        f"cell {errors[0][0]} failed with something else than the stub:\n{trace(errors[0][1])[:2000]}"
+    # later failures follow from unanswered code (a variable left null), never a compile error
     for cell_id, out in errors:
-        trace = "\n".join(out.get("traceback", [])) + out.get("evalue", "")
-        assert "CompilationException" not in out.get("ename", "") and "cannot find symbol" not in trace, \
-            f"cell {cell_id} of the release does not compile:\n{trace[:2000]}"
-        assert "UnsupportedOperationException" in trace, \
-            f"cell {cell_id} failed with something else than the stub:\n{trace[:2000]}"
+        assert "CompilationException" not in out.get("ename", "") and "cannot find symbol" not in trace(out), \
+            f"cell {cell_id} of the release does not compile:\n{trace(out)[:2000]}"
 
 
 def test_the_solution_gets_every_autograded_point(graded):
