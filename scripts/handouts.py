@@ -9,7 +9,16 @@ For every executed notebook (e.g. ``build/executed/java/01-bn-formula.ipynb``) t
 - ``01-bn-formula.pdf``: that HTML printed by headless Chromium (Debian's ``/usr/bin/chromium``,
   or ``BNLAB_CHROMIUM``), A4, with a running header and page numbers.
 - ``index.html``: the chapters in order (file names start with their number), each with its title,
-  opening paragraph, links, and headline results.
+  opening paragraph, links, and headline results; then the teacher's page (``teachers_html``: what
+  each notebook teaches, prerequisites, run time, slides, the assignment, the chapter's exercises
+  with where their experiments are; its text is ``scripts/handout/teachers.yaml``).
+- ``slides/NN-name.slides.html``: lecture slides (reveal.js, ``nbconvert --to slides`` with the
+  template ``scripts/slides/``) of the notebooks whose cells have slide types, with reveal.js and
+  MathJax copied into ``slides/`` from node_modules: no CDN, they open offline.
+
+Accessibility: a figure's ``alt`` text is its ``text/plain`` (for ``bnlab.viz`` figures the text
+alternative written from the chart's data), the PDFs are tagged and carry the headings as their
+outline, and the colours meet WCAG 2.1 AA contrast (tests/test_browser.py runs axe-core).
 
 **Headline results** of a notebook are the printed output lines of its cells tagged ``headline``
 (cell metadata ``tags``, editable in JupyterLab's property inspector). When no cell is tagged, they
