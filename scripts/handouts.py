@@ -533,6 +533,9 @@ def slides(executed: list[Path], out_dir: Path, language: str = "en") -> list[Pa
     for path, nb in chosen:
         exporter = SlidesExporter(template_name="slides", extra_template_basedirs=[str(TEMPLATES)],
                                   reveal_url_prefix="reveal.js", reveal_number="c/t",
+                                  # "white" loads its font from dist/theme/fonts; nbconvert's
+                                  # default "simple" asks Google Fonts for two
+                                  reveal_theme="white",
                                   exclude_input_prompt=True, exclude_output_prompt=True,
                                   language_code=language)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
