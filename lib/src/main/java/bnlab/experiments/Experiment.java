@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
@@ -170,10 +171,9 @@ public final class Experiment {
 
     /** As {@link #arm(String, LeNet.Builder, double)}, in a sweep. */
     public Experiment arm(String name, String series, double x, LeNet.Builder network, double lr) {
-        boolean xavierNow = xavier;
         return add(new Arm(name, series, x, seed -> new ModuleClassifier(name,
                 network.build(xavier ? Init.seeded(seed).xavier() : Init.seeded(seed)), lr),
-                network.describe() + (xavierNow ? "" : "")));
+                "LeNet, " + network.describe()));
     }
 
     /**
@@ -237,9 +237,13 @@ public final class Experiment {
         String experiment = name != null ? name : "experiment-" + UNNAMED.incrementAndGet();
         long start = System.nanoTime();
         List<Callable<Run>> jobs = new ArrayList<>();
-        Map<Object, String> owners = new IdentityHashMap<>();
+        Map<Object, String> owners = new IdentityHashMap<>();  // what each network is made of, to refuse sharing
         RunCache cache = RunCache.current();
-        for (Arm arm : arms) {
+        for (Arm defined : arms) {
+            // a LeNet arm's description says how its weights were drawn, now that it is known
+            Arm arm = xavier && defined.network().startsWith("LeNet, ")
+                    ? new Arm(defined.name(), defined.series(), defined.x(), defined.build(),
+                    defined.network() + ", Xavier-uniform weights") : defined;
             for (long seed : seeds) {
                 // built here, in order, so a builder that shares a network between runs is caught
                 Classifier net = arm.build().apply(seed);
@@ -247,13 +251,17 @@ public final class Experiment {
                     throw new IllegalArgumentException("arm '" + arm.name() + "' built no network for seed " + seed);
                 }
                 refuseShared(net, arm.name() + ", seed " + seed, owners);
+                // the job lets go of its network when done: thirty trained networks with their
+                // engines' working arrays would fill the heap
+                AtomicReference<Classifier> slot = new AtomicReference<>(net);
                 jobs.add(() -> {
                     Run[] run = new Run[1];
-                    Parallel.alone(() -> run[0] = loadOrTrain(arm, seed, net, cache));
+                    Parallel.alone(() -> run[0] = loadOrTrain(arm, seed, slot.getAndSet(null), cache));
                     return run[0];
                 });
             }
         }
+        owners.clear();
         List<Run> runs = new ArrayList<>();
         int workers = Math.min(Parallel.THREADS, jobs.size());
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -414,15 +422,12 @@ public final class Experiment {
         }
     }
 
-    /** The network if the experiment keeps networks (with its engine's arrays released), else null. */
+    /** The network if the experiment keeps networks, else null; either way its engine's working arrays are released. */
     private Classifier kept(Classifier net) {
-        if (!keepNetworks) {
-            return null;
-        }
         if (net instanceof ModuleClassifier m && m.net() instanceof Sequential s) {
             s.releaseEngine();
         }
-        return net;
+        return keepNetworks ? net : null;
     }
 
     private static String divergence(History h) {

@@ -107,9 +107,12 @@ public final class Trainer {
                 int batches = train.batchCount(batchSize);
                 progress.update(new Progress(epochs, epochs, batches, batches, last.loss(), last.trainAcc(),
                         last.testAcc(), h));
-                System.out.println(net.name() + ": loaded from the run cache (trained on "
-                        + java.time.Instant.ofEpochMilli(hit.get().createdMillis()).toString().substring(0, 10)
-                        + " with this network, data and settings; BNLAB_CACHE=off trains it again)");
+                String date = java.time.Instant.ofEpochMilli(hit.get().createdMillis()).toString().substring(0, 10);
+                bnlab.viz.Labels labels = bnlab.viz.Labels.current();
+                String line = "{network}: loaded from the run cache (trained on {date} with this network, data and "
+                        + "settings; BNLAB_CACHE=off trains it again)";
+                System.out.println((labels.language().equals("en") ? line : labels.translate(line))
+                        .replace("{network}", net.name()).replace("{date}", date));
                 return h;
             }
         }

@@ -47,9 +47,10 @@ class ExperimentTest {
         Summary trained = r.summary("BN", "train acc");
         assertTrue(trained.mean() > 0.3, "BN LeNet learns in 2 epochs on 1024 images: " + trained);
         assertArrayEquals(new double[] {1.0, 1.0}, r.last("no BN", "one"));
-        assertTrue(r.describe().contains("2 epochs of 1,024 training images"), r.describe());
+        assertTrue(r.describe().contains("2 epochs × 4 steps = 8 steps of batch 256 on 1,024 training images"), r.describe());
         assertTrue(r.html("test acc").contains("<caption>test acc after the last epoch, over seeds</caption>"));
-        assertEquals(2, r.curves("test acc", "t").getSeriesMap().size());
+        assertEquals(2, r.curves("test acc", "t").getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(),
+                "a line per arm in the legend");
         Results again = Experiment.on(data).epochs(2).seeds(2)
                 .arm("BN", s -> leNet("BN", LeNet.builder(), s, 1.0)).run();
         assertEquals(r.runs("BN").get(1).last("loss"), again.runs("BN").get(0).last("loss"), 0.0,
