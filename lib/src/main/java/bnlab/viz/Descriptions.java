@@ -51,7 +51,9 @@ public final class Descriptions {
     }
 
     private static String xy(XYChart chart, Words w) {
-        List<XYSeries> series = new ArrayList<>(chart.getSeriesMap().values());
+        List<XYSeries> all = new ArrayList<>(chart.getSeriesMap().values());
+        // a series hidden from the legend draws another's range bars (Charts.addRange)
+        List<XYSeries> series = all.stream().filter(XYSeries::isShowInLegend).toList();
         StringBuilder s = new StringBuilder(w.zh ? "折线图“" + w.t(chart.getTitle()) + "”。"
                 : "Line chart \"" + chart.getTitle() + "\". ");
         double[] xs = series.stream().flatMapToDouble(p -> Arrays.stream(p.getXData())).toArray();
@@ -84,7 +86,9 @@ public final class Descriptions {
         s.append(w.zh ? series.size() + " 条曲线：" : series.size() + " series: ");
         List<String> parts = new ArrayList<>();
         for (XYSeries p : series.subList(0, Math.min(series.size(), MAX_SERIES))) {
-            parts.add(line(p.getLabel(), p.getXData(), p.getYData(), p.getExtraValues() != null,
+            boolean bars = p.getExtraValues() != null || all.stream().anyMatch(
+                    h -> !h.isShowInLegend() && h != p && h.getName().startsWith(p.getName()));
+            parts.add(line(p.getLabel(), p.getXData(), p.getYData(), bars,
                     right != null && p.getYAxisGroup() != 0, w));
         }
         s.append(String.join(w.zh ? "；" : "; ", parts));
