@@ -671,9 +671,11 @@ def slides_site(handout):
 
     assert handout.slides is not None and handout.slides.exists(), \
         "no slides for notebook 1 (are its cells' slide types set? is reveal.js in node_modules?)"
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(handout.slides.parent))
-    handler.log_message = lambda *args: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no line per request in the test's output
+            pass
+
+    handler = functools.partial(Quiet, directory=str(handout.slides.parent))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
