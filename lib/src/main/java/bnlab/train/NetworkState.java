@@ -263,16 +263,19 @@ public final class NetworkState {
         return c;
     }
 
+    /** How many test images the probe runs: enough to pin every weight, few enough to cost milliseconds in a cold JVM. */
+    static final int PROBE_IMAGES = 8;
+
     /**
-     * The network's outputs (logits) for the first test images (up to 256) in inference mode, as
-     * doubles; null for a network this cannot run (neither our modules nor one DL4J network).
-     * Leaves a network of modules in training mode, as the trainer's test evaluation does.
+     * The network's outputs (logits) for the first {@value #PROBE_IMAGES} test images in inference
+     * mode, as doubles; null for a network this cannot run (neither our modules nor one DL4J
+     * network). Leaves a network of modules in training mode, as the trainer's test evaluation does.
      */
     static double[] probe(Classifier net, ImageDataset test) {
         if (test.size() == 0) {
             return null;
         }
-        Batch b = test.batches(Math.min(256, test.size())).iterator().next();
+        Batch b = test.batches(Math.min(PROBE_IMAGES, test.size())).iterator().next();
         INDArray out;
         if (net instanceof ModuleClassifier m) {
             Module module = m.net();
