@@ -67,9 +67,6 @@ public final class NetworkState {
         Map<String, ObjectWalk.Place> places = new LinkedHashMap<>();
         try {
             ObjectWalk.walk("classifier", net, new ObjectWalk.Visitor() {
-                @Override
-                public void enter(String path, Class<?> type, int length) {
-                }
 
                 @Override
                 public void value(String path, Object value, ObjectWalk.Place place) {
@@ -89,9 +86,6 @@ public final class NetworkState {
                     places.put(path, place);
                 }
 
-                @Override
-                public void dataset(String path, ImageDataset d) {
-                }
 
                 @Override
                 public void random(String path, Object generator, List<Field> state, ObjectWalk.Place place) {
@@ -103,13 +97,7 @@ public final class NetworkState {
                     places.put(path, place);
                 }
 
-                @Override
-                public void reference(String path, int id, Object target) {
-                }
 
-                @Override
-                public void nothing(String path) {
-                }
             });
         } catch (ObjectWalk.Unreadable e) {
             throw new IllegalArgumentException("the network's state cannot be read: it holds " + e.getMessage(), e);
@@ -306,34 +294,12 @@ public final class NetworkState {
 
     /** Finds the DL4J networks a classifier holds. */
     private record Finder(List<MultiLayerNetwork> found) implements ObjectWalk.Visitor {
-        public void enter(String path, Class<?> type, int length) {
-        }
-
-        public void value(String path, Object value, ObjectWalk.Place place) {
-        }
-
-        public void array(String path, INDArray a, ObjectWalk.Place place) {
-        }
-
-        public void primitives(String path, Object array, ObjectWalk.Place place) {
-        }
-
-        public void dataset(String path, ImageDataset d) {
-        }
-
-        public void random(String path, Object generator, List<Field> state, ObjectWalk.Place place) {
-        }
-
+        @Override
         public void network(String path, MultiLayerNetwork net, ObjectWalk.Place place) {
             found.add(net);
         }
 
-        public void reference(String path, int id, Object target) {
-        }
-
-        public void nothing(String path) {
-        }
-
+        @Override
         public void unreadable(String path, ObjectWalk.Unreadable why) {
         }
     }
