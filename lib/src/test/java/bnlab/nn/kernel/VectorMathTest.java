@@ -3,6 +3,7 @@ package bnlab.nn.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 class VectorMathTest {
 
     /** Largest relative error allowed against Math.exp: a few units in the last place of a float. */
-    private static final double TOLERANCE = 3e-7;
 
     @Test
     void expIsAccurateOverItsRangeAndVectorEqualsScalar() {
@@ -36,7 +36,7 @@ class VectorMathTest {
                     "vector and scalar exp differ at x = " + x[i]);
         }
         System.out.printf("exp: largest relative error %.3g over [-87.3, 88]%n", worst);
-        assertTrue(worst < TOLERANCE, "relative error " + worst);
+        assertTrue(worst < Tolerances.FLOAT_FUNCTION, "relative error " + worst);
         assertEquals(1f, VectorMath.exp(0f));
         assertTrue(VectorMath.exp(-1000f) > 0 && VectorMath.exp(-1000f) < 1.3e-38, "clamped below");
         assertTrue(Float.isFinite(VectorMath.exp(1000f)), "clamped above");
