@@ -16,7 +16,7 @@ DATA = ("import bnlab.data.FashionMnist;\nimport bnlab.experiments.*;\nimport bn
 EXPERIMENT = ('Results r = Experiment.on(data).named("twice").seeds(1, 2)\n'
               '    .arm("BN", LeNet.builder(), 1.0).run();\n'
               'System.out.println("test acc " + java.util.Arrays.toString(r.last("BN", "test acc")));')
-MY_MODULE = """class Halve implements bnlab.nn.Module {
+MY_MODULE = """class Halve implements bnlab.nn.Layer {
     public org.nd4j.linalg.api.ndarray.INDArray forward(org.nd4j.linalg.api.ndarray.INDArray x) {
         return x.mul(0.5);
     }
@@ -25,9 +25,9 @@ MY_MODULE = """class Halve implements bnlab.nn.Module {
     }
 }"""
 MINE = ('Results mine = Experiment.on(data).named("mine").seeds(1)\n'
-        '    .arm("mine", s -> new ModuleClassifier("mine", new Sequential(new Flatten(),\n'
+        '    .arm("mine", s -> new ScratchClassifier("mine", new Sequential(new Flatten(),\n'
         '        new Linear(784, 10, true, Init.seeded(s)), new Halve()), 0.5)).run();\n'
-        'System.out.println(RunKey.builder().add("network", new ModuleClassifier("m",\n'
+        'System.out.println(RunKey.builder().add("network", new ScratchClassifier("m",\n'
         '    new Sequential(new Halve()), 0.5)).threads(1).build().reason());')
 
 
