@@ -125,6 +125,45 @@ public final class ActivationWatch {
         return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
     }
 
+    /** Keeps what was recorded with a run the run cache stores ({@link #from} reads it back). */
+    void keepIn(bnlab.train.RunRecord record) {
+        record.extra("watch: sigmoids", names);
+        for (int i = 0; i < names.size(); i++) {
+            List<Step> s = steps.get(i);
+            double[] v = new double[4 * s.size()];
+            for (int k = 0; k < s.size(); k++) {
+                Step st = s.get(k);
+                v[4 * k] = st.p15();
+                v[4 * k + 1] = st.p50();
+                v[4 * k + 2] = st.p85();
+                v[4 * k + 3] = st.saturated();
+            }
+            record.extra("watch: steps of sigmoid " + i, v);
+        }
+    }
+
+    /** The watch a stored run recorded, or null if it has none. */
+    static ActivationWatch from(bnlab.train.RunRecord record) {
+        List<String> names = record.texts("watch: sigmoids");
+        if (names == null) {
+            return null;
+        }
+        ActivationWatch w = new ActivationWatch();
+        for (int i = 0; i < names.size(); i++) {
+            double[] v = record.numbers("watch: steps of sigmoid " + i);
+            if (v == null) {
+                return null;
+            }
+            List<Step> s = new ArrayList<>();
+            for (int k = 0; k + 3 < v.length; k += 4) {
+                s.add(new Step(v[k], v[k + 1], v[k + 2], v[k + 3]));
+            }
+            w.names.add(names.get(i));
+            w.steps.add(s);
+        }
+        return w;
+    }
+
     public List<String> sigmoids() {
         return List.copyOf(names);
     }
