@@ -126,12 +126,6 @@ public class BatchNorm extends BatchStatisticsNorm {
                 .scale(scale).affine(false).build();
     }
 
-    /** The whole batch is one virtual batch. */
-    @Override
-    int virtualBatch(int n) {
-        return n;
-    }
-
     /** The batch's statistics normalize; the moving averages take them in. */
     @Override
     BatchNormalizer trainingStep(long[] shape, double[][] mean, double[][] var) {

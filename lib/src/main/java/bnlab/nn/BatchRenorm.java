@@ -123,11 +123,6 @@ public class BatchRenorm extends BatchStatisticsNorm {
         return this;
     }
 
-    @Override
-    int virtualBatch(int n) {
-        return n;
-    }
-
     /** Batch statistics corrected towards the moving ones by r and d (computed before the moving ones move). */
     @Override
     BatchNormalizer trainingStep(long[] shape, double[][] mean, double[][] var) {

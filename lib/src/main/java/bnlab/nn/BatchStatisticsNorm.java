@@ -87,8 +87,10 @@ public abstract class BatchStatisticsNorm extends TwinnedLayer implements Normal
         return numDims == 2 ? new long[] {1, numFeatures} : new long[] {1, numFeatures, 1, 1};
     }
 
-    /** Examples per virtual batch for a training batch of n (n itself when the whole batch is one). */
-    abstract int virtualBatch(int n);
+    /** Examples per virtual batch for a training batch of n: n, the whole batch is one (Ghost BN cuts it). */
+    int virtualBatch(int n) {
+        return n;
+    }
 
     /**
      * One training step's bookkeeping from the statistics of each virtual batch, [k][channel]:

@@ -1,9 +1,7 @@
 package bnlab.nn.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bnlab.Tolerances;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -128,16 +126,7 @@ class BatchNormKernelTest {
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
-        double[] e = expected.castTo(DataType.DOUBLE).dup('c').reshape(expected.length()).toDoubleVector();
-        double[] a = actual.castTo(DataType.DOUBLE).dup('c').reshape(actual.length()).toDoubleVector();
-        double scale = 1;
-        double worst = 0;
-        for (int i = 0; i < e.length; i++) {
-            scale = Math.max(scale, Math.abs(e[i]));
-            double d = Math.abs(e[i] - a[i]);
-            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
-        }
-        assertTrue(worst / scale <= Tolerances.FLOAT, what + ": deviation " + worst / scale);
+        KernelTesting.assertClose(KernelTesting.values(expected), KernelTesting.values(actual), what);
     }
 
     /** Shapes whose virtual batches all hold two values per channel or more (the layers refuse others). */

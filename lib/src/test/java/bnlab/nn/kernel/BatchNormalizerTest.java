@@ -14,18 +14,25 @@ import org.junit.jupiter.api.Test;
  */
 class BatchNormalizerTest {
 
-    /** L = Σ dY·y for one channel of m values normalized as the normalizer's form says (statistics from x). */
-    private static double loss(double[] x, double[] dY, boolean center, boolean scale, double r, double d, double gamma) {
-        int m = x.length;
+    /** {mean, biased variance} of x. */
+    private static double[] statistics(double[] x) {
         double mean = 0;
         for (double v : x) {
-            mean += v / m;
+            mean += v / x.length;
         }
         double var = 0;
         for (double v : x) {
-            var += (v - mean) * (v - mean) / m;
+            var += (v - mean) * (v - mean) / x.length;
         }
-        double s = scale ? 1 / Math.sqrt(var + 1e-5) : 1;
+        return new double[] {mean, var};
+    }
+
+    /** L = Σ dY·y for one channel of m values normalized as the normalizer's form says (statistics from x). */
+    private static double loss(double[] x, double[] dY, boolean center, boolean scale, double r, double d, double gamma) {
+        int m = x.length;
+        double[] stats = statistics(x);
+        double mean = stats[0];
+        double s = scale ? 1 / Math.sqrt(stats[1] + 1e-5) : 1;
         double loss = 0;
         for (int i = 0; i < m; i++) {
             double xHat = (x[i] - (center ? mean : 0)) * s * r + d;
@@ -50,15 +57,9 @@ class BatchNormalizerTest {
             boolean scale = form[1] == 1;
             double r = form[2];
             double d = form[3];
-            double mean = 0;
-            for (double v : x) {
-                mean += v / m;
-            }
-            double var = 0;
-            for (double v : x) {
-                var += (v - mean) * (v - mean) / m;
-            }
-            double s = scale ? 1 / Math.sqrt(var + 1e-5) : 1;
+            double[] stats = statistics(x);
+            double mean = stats[0];
+            double s = scale ? 1 / Math.sqrt(stats[1] + 1e-5) : 1;
             BatchNormalizer norm = new BatchNormalizer(center, scale, new double[][] {{mean}}, new double[][] {{s}},
                     new double[][] {{r}}, new double[][] {{d}});
             double sumDy = 0;
