@@ -8,7 +8,8 @@
 #   scripts/bench.sh dl4j-profile [steps]   forward/backward ms of each layer of DL4J's LeNet-BN step
 #   scripts/bench.sh torch [rounds] [steps]   ours vs PyTorch LeNet-BN, alternating blocks (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh profile [rounds] [steps]   per-layer fwd/bwd ms, ours next to PyTorch (needs BNLAB_TORCH_PYTHON)
-#   scripts/bench.sh cpu-profile [steps]   per-layer fwd/bwd CPU ms of ours on one thread (steady on a busy machine)
+#   scripts/bench.sh cpu-profile [rounds] [steps]   as profile, but one thread each and CPU time instead of wall
+#                                         time (steady on a busy machine); ours alone without BNLAB_TORCH_PYTHON
 #   scripts/bench.sh builds [dl4j|training] [pairs]   generic ND4J build vs the one chosen for this CPU
 #   scripts/bench.sh soak [epochs] [scratch|dl4j|both]   RSS after each epoch of full training (issue 10 item 5)
 set -euo pipefail
@@ -29,7 +30,8 @@ case "$which" in
   *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j, dl4j-profile, torch, profile, cpu-profile, builds, soak)" >&2; exit 2 ;;
 esac
 
-if [ "$which" = torch ] || [ "$which" = profile ]; then
+if [ "$which" = cpu-profile ] && [ -n "${BNLAB_TORCH_PYTHON:-}" ]; then which=cpu-profile-torch; fi
+if [ "$which" = torch ] || [ "$which" = profile ] || [ "$which" = cpu-profile-torch ]; then
   if [ -z "${BNLAB_TORCH_PYTHON:-}" ] || ! "$BNLAB_TORCH_PYTHON" -c 'import torch, numpy' 2>/dev/null; then
     echo "bench $which: needs PyTorch, which is not a project dependency. Make a throwaway virtualenv" \
          "outside the project and name its python in BNLAB_TORCH_PYTHON, e.g.:" >&2
@@ -61,9 +63,10 @@ jvm_opts+=("${extra_opts[@]}")
 java_cmd=(java "${jvm_opts[@]}" -cp "bench/target/bnlab-bench.jar:lib/target/bnlab-lib.jar:lib/target/deps/*")
 
 case "$which" in
-  torch|profile)
-    mode=speed; [ "$which" = profile ] && mode=profile
+  torch|profile|cpu-profile-torch)
+    mode=speed; [ "$which" != torch ] && mode=profile
     args=()
+    [ "$which" = cpu-profile-torch ] && args+=(--cpu)
     [ $# -ge 1 ] && args+=(--rounds "$1")
     [ $# -ge 2 ] && args+=(--steps "$2")
     exec "$BNLAB_TORCH_PYTHON" scripts/bench_torch.py "$mode" "${args[@]}" -- "${java_cmd[@]}" ;;
@@ -78,7 +81,7 @@ case "$which" in
       "${java_cmd[@]}" bnlab.bench.Soak "$net" "$epochs"
     done ;;
   cpu-profile)
-    exec java "${jvm_opts[@]}" -Dbnlab.threads=1 -cp "${java_cmd[-1]}" "$main" "$@" --cpu ;;
+    exec java "${jvm_opts[@]}" -Dbnlab.threads=1 -cp "${java_cmd[-1]}" "$main" "${2:-120}" --cpu ;;
   *)
     exec "${java_cmd[@]}" "$main" "$@" "${torch_args[@]}" ;;
 esac

@@ -25,34 +25,148 @@ public final class Gemm {
     /**
      * C[i, j] (+)= Σ_k A(i, k)·B[k, j] for i &lt; m, j &lt; n, k &lt; depth, where
      * A(i, k) = a[aOff + i·aRow + k·aCol], B[k, j] = b[bOff + k·ldb + j], C[i, j] = c[cOff + i·ldc + j].
+     * Columns go two vectors at a time (rows six, four, two, one at a time), then one vector
+     * (rows eight, four, one at a time), then one by one.
      */
     public static void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
                           float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int wide = n - n % (2 * L);
         int i = 0;
+        for (; i + 6 <= m; i += 6) {
+            wide6(wide, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+        }
         for (; i + 4 <= m; i += 4) {
-            nn4(n, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+            wide4(wide, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
         }
         for (; i + 2 <= m; i += 2) {
-            nn2(n, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+            wide2(wide, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
         }
         for (; i < m; i++) {
-            nn1(n, depth, a, aOff + i * aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, add);
+            wide2(wide, depth, a, aOff + i * aRow, 0, aCol, b, bOff, ldb, c, cOff + i * ldc, 0, add);
+        }
+        int j = wide;
+        if (n - j >= L) {
+            i = 0;
+            for (; i + 8 <= m; i += 8) {
+                narrow8(depth, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, add);
+            }
+            for (; i < m; i++) {
+                narrow1(depth, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, add);
+            }
+            j += L;
+        }
+        if (j < n && m >= 4) {
+            paddedTail(m, n - j, depth, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, add);
+            return;
+        }
+        for (i = 0; j < n && i < m; i++) {
+            scalarTail(j, n, depth, a, aOff + i * aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, add);
         }
     }
 
-    private static void nn4(int n, int depth, float[] a, int aOff, int aRow, int aCol,
-                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
-        int c0 = cOff;
+    /** Per thread: B's last columns and C's, padded with zeros to one vector. */
+    private static final ThreadLocal<float[][]> TAIL = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * The last {@code cols} &lt; L columns of C through copies padded with zeros to a whole vector:
+     * one vector operation per row and step instead of {@code cols} scalar ones.
+     */
+    private static void paddedTail(int m, int cols, int depth, float[] a, int aOff, int aRow, int aCol,
+                                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        float[][] t = TAIL.get();
+        float[] bt = t[0] = Tensor.buffer(t[0], (long) depth * L);
+        float[] ct = t[1] = Tensor.buffer(t[1], (long) m * L);
+        java.util.Arrays.fill(bt, 0, depth * L, 0f);
+        java.util.Arrays.fill(ct, 0, m * L, 0f);
+        for (int k = 0; k < depth; k++) {
+            System.arraycopy(b, bOff + k * ldb, bt, k * L, cols);
+        }
+        if (add) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(c, cOff + i * ldc, ct, i * L, cols);
+            }
+        }
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            narrow8(depth, a, aOff + i * aRow, aRow, aCol, bt, 0, L, ct, i * L, L, add);
+        }
+        for (; i < m; i++) {
+            narrow1(depth, a, aOff + i * aRow, aCol, bt, 0, L, ct, i * L, add);
+        }
+        for (i = 0; i < m; i++) {
+            System.arraycopy(ct, i * L, c, cOff + i * ldc, cols);
+        }
+    }
+
+    /** Six rows of C, columns [0, wide) two vectors at a time: twelve accumulators, what fits in AVX2's sixteen registers. */
+    private static void wide6(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int a4 = a3 + aRow;
+        int a5 = a4 + aRow;
+        // Indices are written as (loop counter)·stride + offset, so the JIT can hoist the bounds checks.
+        for (int j = 0; j < wide; j += 2 * L) {
+            FloatVector s00 = start(c, cOff + j, add), s01 = start(c, cOff + j + L, add);
+            FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
+            FloatVector s20 = start(c, c2 + j, add), s21 = start(c, c2 + j + L, add);
+            FloatVector s30 = start(c, c3 + j, add), s31 = start(c, c3 + j + L, add);
+            FloatVector s40 = start(c, c4 + j, add), s41 = start(c, c4 + j + L, add);
+            FloatVector s50 = start(c, c5 + j, add), s51 = start(c, c5 + j + L, add);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
+                FloatVector b1 = FloatVector.fromArray(S, b, bj + k * ldb + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                x = FloatVector.broadcast(S, a[a2 + k * aCol]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                x = FloatVector.broadcast(S, a[a3 + k * aCol]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                x = FloatVector.broadcast(S, a[a4 + k * aCol]);
+                s40 = x.fma(b0, s40);
+                s41 = x.fma(b1, s41);
+                x = FloatVector.broadcast(S, a[a5 + k * aCol]);
+                s50 = x.fma(b0, s50);
+                s51 = x.fma(b1, s51);
+            }
+            s00.intoArray(c, cOff + j);
+            s01.intoArray(c, cOff + j + L);
+            s10.intoArray(c, c1 + j);
+            s11.intoArray(c, c1 + j + L);
+            s20.intoArray(c, c2 + j);
+            s21.intoArray(c, c2 + j + L);
+            s30.intoArray(c, c3 + j);
+            s31.intoArray(c, c3 + j + L);
+            s40.intoArray(c, c4 + j);
+            s41.intoArray(c, c4 + j + L);
+            s50.intoArray(c, c5 + j);
+            s51.intoArray(c, c5 + j + L);
+        }
+    }
+
+    private static void wide4(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
         int a1 = aOff + aRow;
         int a2 = a1 + aRow;
         int a3 = a2 + aRow;
-        int j = 0;
-        // Indices are written as (loop counter)·stride + offset, so the JIT can hoist the bounds checks.
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector s00 = start(c, c0 + j, add), s01 = start(c, c0 + j + L, add);
+        for (int j = 0; j < wide; j += 2 * L) {
+            FloatVector s00 = start(c, cOff + j, add), s01 = start(c, cOff + j + L, add);
             FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
             FloatVector s20 = start(c, c2 + j, add), s21 = start(c, c2 + j + L, add);
             FloatVector s30 = start(c, c3 + j, add), s31 = start(c, c3 + j + L, add);
@@ -73,8 +187,8 @@ public final class Gemm {
                 s30 = x.fma(b0, s30);
                 s31 = x.fma(b1, s31);
             }
-            s00.intoArray(c, c0 + j);
-            s01.intoArray(c, c0 + j + L);
+            s00.intoArray(c, cOff + j);
+            s01.intoArray(c, cOff + j + L);
             s10.intoArray(c, c1 + j);
             s11.intoArray(c, c1 + j + L);
             s20.intoArray(c, c2 + j);
@@ -82,35 +196,15 @@ public final class Gemm {
             s30.intoArray(c, c3 + j);
             s31.intoArray(c, c3 + j + L);
         }
-        for (; j + L <= n; j += L) {
-            FloatVector s0 = start(c, c0 + j, add), s1 = start(c, c1 + j, add);
-            FloatVector s2 = start(c, c2 + j, add), s3 = start(c, c3 + j, add);
-            int bj = bOff + j;
-            for (int k = 0; k < depth; k++) {
-                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
-                s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(b0, s0);
-                s1 = FloatVector.broadcast(S, a[a1 + k * aCol]).fma(b0, s1);
-                s2 = FloatVector.broadcast(S, a[a2 + k * aCol]).fma(b0, s2);
-                s3 = FloatVector.broadcast(S, a[a3 + k * aCol]).fma(b0, s3);
-            }
-            s0.intoArray(c, c0 + j);
-            s1.intoArray(c, c1 + j);
-            s2.intoArray(c, c2 + j);
-            s3.intoArray(c, c3 + j);
-        }
-        for (int r = 0; r < 4 && j < n; r++) {
-            scalarTail(j, n, depth, a, aOff + r * aRow, aCol, b, bOff, ldb, c, cOff + r * ldc, add);
-        }
     }
 
-    private static void nn2(int n, int depth, float[] a, int aOff, int aRow, int aCol,
-                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
-        int c0 = cOff;
+    /** Two rows (one, with aRow = ldc = 0: the row is then computed twice into the same place). */
+    private static void wide2(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
         int c1 = cOff + ldc;
         int a1 = aOff + aRow;
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector s00 = start(c, c0 + j, add), s01 = start(c, c0 + j + L, add);
+        for (int j = 0; j < wide; j += 2 * L) {
+            FloatVector s00 = start(c, cOff + j, add), s01 = start(c, cOff + j + L, add);
             FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
             int bj = bOff + j;
             for (int k = 0; k < depth; k++) {
@@ -123,39 +217,55 @@ public final class Gemm {
                 s10 = x.fma(b0, s10);
                 s11 = x.fma(b1, s11);
             }
-            s00.intoArray(c, c0 + j);
-            s01.intoArray(c, c0 + j + L);
             s10.intoArray(c, c1 + j);
             s11.intoArray(c, c1 + j + L);
-        }
-        for (int r = 0; r < 2; r++) {
-            nn1(n - j, depth, a, aOff + r * aRow, aCol, b, bOff + j, ldb, c, cOff + r * ldc + j, add);
+            s00.intoArray(c, cOff + j);
+            s01.intoArray(c, cOff + j + L);
         }
     }
 
-    private static void nn1(int n, int depth, float[] a, int aOff, int aCol,
-                            float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector s0 = start(c, cOff + j, add), s1 = start(c, cOff + j + L, add);
-            int bj = bOff + j;
-            for (int k = 0; k < depth; k++) {
-                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
-                s0 = x.fma(FloatVector.fromArray(S, b, bj + k * ldb), s0);
-                s1 = x.fma(FloatVector.fromArray(S, b, bj + k * ldb + L), s1);
-            }
-            s0.intoArray(c, cOff + j);
-            s1.intoArray(c, cOff + j + L);
+    /** Eight rows of C, one vector wide (columns [0, L) from cOff). */
+    private static void narrow8(int depth, float[] a, int aOff, int aRow, int aCol,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector s0 = start(c, cOff, add), s1 = start(c, cOff + ldc, add);
+        FloatVector s2 = start(c, cOff + 2 * ldc, add), s3 = start(c, cOff + 3 * ldc, add);
+        FloatVector s4 = start(c, cOff + 4 * ldc, add), s5 = start(c, cOff + 5 * ldc, add);
+        FloatVector s6 = start(c, cOff + 6 * ldc, add), s7 = start(c, cOff + 7 * ldc, add);
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int a4 = a3 + aRow;
+        int a5 = a4 + aRow;
+        int a6 = a5 + aRow;
+        int a7 = a6 + aRow;
+        for (int k = 0; k < depth; k++) {
+            FloatVector y = FloatVector.fromArray(S, b, bOff + k * ldb);
+            s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(y, s0);
+            s1 = FloatVector.broadcast(S, a[a1 + k * aCol]).fma(y, s1);
+            s2 = FloatVector.broadcast(S, a[a2 + k * aCol]).fma(y, s2);
+            s3 = FloatVector.broadcast(S, a[a3 + k * aCol]).fma(y, s3);
+            s4 = FloatVector.broadcast(S, a[a4 + k * aCol]).fma(y, s4);
+            s5 = FloatVector.broadcast(S, a[a5 + k * aCol]).fma(y, s5);
+            s6 = FloatVector.broadcast(S, a[a6 + k * aCol]).fma(y, s6);
+            s7 = FloatVector.broadcast(S, a[a7 + k * aCol]).fma(y, s7);
         }
-        for (; j + L <= n; j += L) {
-            FloatVector s0 = start(c, cOff + j, add);
-            int bj = bOff + j;
-            for (int k = 0; k < depth; k++) {
-                s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(FloatVector.fromArray(S, b, bj + k * ldb), s0);
-            }
-            s0.intoArray(c, cOff + j);
+        s0.intoArray(c, cOff);
+        s1.intoArray(c, cOff + ldc);
+        s2.intoArray(c, cOff + 2 * ldc);
+        s3.intoArray(c, cOff + 3 * ldc);
+        s4.intoArray(c, cOff + 4 * ldc);
+        s5.intoArray(c, cOff + 5 * ldc);
+        s6.intoArray(c, cOff + 6 * ldc);
+        s7.intoArray(c, cOff + 7 * ldc);
+    }
+
+    private static void narrow1(int depth, float[] a, int aOff, int aCol,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
+        FloatVector s0 = start(c, cOff, add);
+        for (int k = 0; k < depth; k++) {
+            s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(FloatVector.fromArray(S, b, bOff + k * ldb), s0);
         }
-        scalarTail(j, n, depth, a, aOff, aCol, b, bOff, ldb, c, cOff, add);
+        s0.intoArray(c, cOff);
     }
 
     /** Columns [from, n) of one row of C, one at a time. */

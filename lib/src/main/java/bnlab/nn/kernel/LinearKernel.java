@@ -3,8 +3,9 @@ package bnlab.nn.kernel;
 import bnlab.nn.Parameter;
 
 /**
- * {@code bnlab.nn.Linear}: Y = X·Wᵀ + b as dot products of rows; backward dW = dYᵀ·X,
- * db = Σ_n dY, dX = dY·W. Rows of the result are split across cores.
+ * {@code bnlab.nn.Linear}: Y = X·Wᵀ + b, with Wᵀ copied once per step so that all three
+ * products run along rows ({@link Gemm#nn}); backward dW = dYᵀ·X, db = Σ_n dY, dX = dY·W. Rows
+ * of the result are split across cores.
  */
 public final class LinearKernel implements FastLayer {
 
@@ -16,6 +17,7 @@ public final class LinearKernel implements FastLayer {
     private float[] w;
     private float[] b;
     private float[] dw;
+    private float[] wt;
     private Tensor x;
     private Tensor y;
     private Tensor dX;
@@ -37,6 +39,12 @@ public final class LinearKernel implements FastLayer {
             b = SmallArrays.readFloats(bias.value(), b);
         }
         y = Tensor.reuse(y, n, out, 1, 1, 2);
+        wt = Tensor.buffer(wt, (long) in * out);
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                wt[i * out + o] = w[o * in + i];
+            }
+        }
         Parallel.forEach(n, (long) in * out, (part, from, to) -> {
             for (int r = from; r < to; r++) {
                 if (bias != null) {
@@ -45,7 +53,7 @@ public final class LinearKernel implements FastLayer {
                     java.util.Arrays.fill(y.data, r * out, (r + 1) * out, 0f);
                 }
             }
-            Gemm.nt(to - from, out, in, x.data, from * in, in, w, 0, in, y.data, from * out, out, true);
+            Gemm.nn(to - from, out, in, x.data, from * in, in, 1, wt, 0, out, y.data, from * out, out, true);
         });
         return y;
     }
