@@ -10,6 +10,8 @@
 #   scripts/bench.sh profile [rounds] [steps]   per-layer fwd/bwd ms, ours next to PyTorch (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh cpu-profile [rounds] [steps]   as profile, but one thread each and CPU time instead of wall
 #                                         time (steady on a busy machine); ours alone without BNLAB_TORCH_PYTHON
+#   scripts/bench.sh plain [rounds] [steps]   the engine with the Vector API vs on plain loops (a JVM without
+#                                         --add-modules jdk.incubator.vector), alternating JVMs
 #   scripts/bench.sh builds [dl4j|training] [pairs]   generic ND4J build vs the one chosen for this CPU
 #   scripts/bench.sh soak [epochs] [scratch|dl4j|both]   RSS after each epoch of full training (issue 10 item 5)
 set -euo pipefail
@@ -25,9 +27,10 @@ case "$which" in
   dl4j-profile) main=bnlab.bench.Dl4jLayerProfile ;;
   training) main=bnlab.bench.TrainingBench ;;
   cpu-profile) main=bnlab.bench.LayerProfile ;;
+  plain) main=bnlab.bench.PlainBench ;;
   builds) main=bnlab.bench.BuildBench ;;
   torch|profile|soak) main= ;;
-  *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j, dl4j-profile, torch, profile, cpu-profile, builds, soak)" >&2; exit 2 ;;
+  *) echo "bench: unknown benchmark '$which' (known: batchnorm, training, dl4j, dl4j-profile, torch, profile, cpu-profile, plain, builds, soak)" >&2; exit 2 ;;
 esac
 
 if [ "$which" = cpu-profile ] && [ -n "${BNLAB_TORCH_PYTHON:-}" ]; then which=cpu-profile-torch; fi

@@ -9,9 +9,9 @@ import java.util.Arrays;
  * become the columns of a matrix cols (C·k·k, P), P = OH·OW; then
  * <ul>
  *   <li>forward: Y_e = W·cols + b, W viewed as (out, C·k·k);</li>
- *   <li>backward: dW += dY_e·colsᵀ (cols made again from x: cheaper than keeping every image's,
- *       which would not stay in cache; as (C·k·k, out) = cols·dY_eᵀ when out fills whole
- *       vectors), db += Σ dY_e, and dX_e = col2im(Wᵀ·dY_e).</li>
+ *   <li>backward: dW = Σ_e dY_e·colsᵀ (cols made again from x: cheaper than keeping every
+ *       image's, which would not stay in cache; the sums over images kept vector-wide until the
+ *       end, {@link Simd#productSums}), db = Σ dY_e, and dX_e = col2im(Wᵀ·dY_e).</li>
  * </ul>
  * col2im adds each column back where it came from, k² overlapping adds per input element, which
  * stall the processor (a load waits for the store before it to the same place). Instead, Wᵀ·dY
@@ -23,6 +23,8 @@ import java.util.Arrays;
  * a fixed order after, so results do not depend on thread timing.
  */
 public final class ConvKernel implements FastLayer {
+
+    private static final Simd SIMD = Simd.get();
 
     private final int in;
     private final int out;
@@ -36,7 +38,7 @@ public final class ConvKernel implements FastLayer {
     /** Per part (thread): the image's column matrix, its gradient, dYᵀ, and the part's dW, db sums. */
     private float[][] cols = new float[0][];
     private float[][] dCols = new float[0][];
-    private float[][] dYt = new float[0][];
+    private Simd.ProductSums[] sums = new Simd.ProductSums[0];
     private float[][] dYPadded = new float[0][];
     private float[][] partDw = new float[0][];
     private double[][] partDb = new double[0][];
@@ -72,7 +74,7 @@ public final class ConvKernel implements FastLayer {
                 for (int o = 0; o < out; o++) {
                     Arrays.fill(y.data, yAt + o * p, yAt + (o + 1) * p, b[o]);
                 }
-                Gemm.nn(out, p, patch, w, 0, patch, 1, c, 0, p, y.data, yAt, p, true);
+                SIMD.nn(out, p, patch, w, 0, patch, 1, c, 0, p, y.data, yAt, p, true);
             }
         });
         return y;
@@ -88,15 +90,13 @@ public final class ConvKernel implements FastLayer {
         int p = oh * ow;
         int n = dY.n;
         int patch = in * k * k;
-        // dW as (patch, out) = cols·dY_eᵀ when out fills whole vectors, else as dot products of rows.
-        boolean transposed = out % Gemm.L == 0;
         // dX's padded layout: dY as (out, OH·W), columns j >= OW zero; rows of Wᵀ·dY start `lead`
         // floats into rows of `stride` floats whose other floats are zero.
         int width = x.w;
         int padded = oh * width;
         int lead = (k - 1) * width + (k - 1);
         int plane = x.h * width;
-        int stride = lead + plane + Gemm.L;
+        int stride = lead + plane + SIMD.lanes();
         int[][] shifts = inputGradient ? shifts(width, lead, stride) : null;
         if (inputGradient) {
             dX = Tensor.reuseLike(dX, x);
@@ -109,7 +109,10 @@ public final class ConvKernel implements FastLayer {
             double[] db = partDb[part] = partDb[part] == null || partDb[part].length < out ? new double[out] : partDb[part];
             Arrays.fill(dw, 0, out * patch, 0f);
             Arrays.fill(db, 0, out, 0.0);
-            float[] t = transposed ? (dYt[part] = Tensor.buffer(dYt[part], (long) p * out)) : null;
+            if (sums[part] == null || !sums[part].fits(out, patch, p)) {
+                sums[part] = SIMD.productSums(out, patch, p);
+            }
+            Simd.ProductSums dwSums = sums[part];
             float[] dc = null;
             float[] dyp = null;
             if (inputGradient) {
@@ -121,18 +124,9 @@ public final class ConvKernel implements FastLayer {
             for (int e = from; e < to; e++) {
                 int at = e * out * p;
                 im2col(x, e, c, oh, ow);
-                if (transposed) {
-                    for (int o = 0; o < out; o++) {
-                        for (int q = 0; q < p; q++) {
-                            t[q * out + o] = dY.data[at + o * p + q];
-                        }
-                    }
-                    Gemm.nn(patch, out, p, c, 0, p, 1, t, 0, out, dw, 0, out, true);
-                } else {
-                    Gemm.nt(out, patch, p, dY.data, at, p, c, 0, p, dw, 0, patch, true);
-                }
+                dwSums.add(dY.data, at, p, c, 0, p);
                 for (int o = 0; o < out; o++) {
-                    db[o] += Gemm.sum(dY.data, at + o * p, p);
+                    db[o] += SIMD.sum(dY.data, at + o * p, p, 1, p);
                 }
                 if (dc != null) {
                     for (int o = 0; o < out; o++) {
@@ -140,12 +134,13 @@ public final class ConvKernel implements FastLayer {
                             System.arraycopy(dY.data, at + o * p + i * ow, dyp, o * padded + i * width, ow);
                         }
                     }
-                    Gemm.nn(patch, padded, out, w, 0, 1, patch, dyp, 0, padded, dc, lead, stride, false);
+                    SIMD.nn(patch, padded, out, w, 0, 1, patch, dyp, 0, padded, dc, lead, stride, false);
                     for (int ch = 0; ch < in; ch++) {
-                        VectorMath.sumShifted(dc, shifts[ch], dX.data, (e * in + ch) * plane, plane);
+                        SIMD.sumShifted(dc, shifts[ch], dX.data, (e * in + ch) * plane, plane);
                     }
                 }
             }
+            dwSums.addTo(dw, 0, patch);
         });
         float[] dw = new float[out * patch];
         double[] db = new double[out];
@@ -154,16 +149,8 @@ public final class ConvKernel implements FastLayer {
                 db[o] += partDb[q][o];
             }
             float[] pd = partDw[q];
-            if (transposed) { // (patch, out) back to (out, patch)
-                for (int i = 0; i < patch; i++) {
-                    for (int o = 0; o < out; o++) {
-                        dw[o * patch + i] += pd[i * out + o];
-                    }
-                }
-            } else {
-                for (int i = 0; i < out * patch; i++) {
-                    dw[i] += pd[i];
-                }
+            for (int i = 0; i < out * patch; i++) {
+                dw[i] += pd[i];
             }
         }
         float[] dbf = new float[out];
@@ -179,7 +166,7 @@ public final class ConvKernel implements FastLayer {
         if (cols.length < parts) {
             cols = Arrays.copyOf(cols, parts);
             dCols = Arrays.copyOf(dCols, parts);
-            dYt = Arrays.copyOf(dYt, parts);
+            sums = Arrays.copyOf(sums, parts);
             dYPadded = Arrays.copyOf(dYPadded, parts);
             partDw = Arrays.copyOf(partDw, parts);
             partDb = Arrays.copyOf(partDb, parts);
@@ -194,7 +181,7 @@ public final class ConvKernel implements FastLayer {
             int plane = (e * in + c) * x.h * x.w;
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++, row++) {
-                    VectorMath.copyRows(x.data, plane + ki * x.w + kj, x.w, oh, ow, into, row * p);
+                    SIMD.copyRows(x.data, plane + ki * x.w + kj, x.w, oh, ow, into, row * p);
                 }
             }
         }

@@ -42,17 +42,27 @@ public final class FastSequential implements FastLayer {
         this.backwardNanos = new long[this.layers.length];
     }
 
-    /** True when this JVM can run the fast engine: it needs the Vector API module. */
+    /** True: every JVM runs the fast engine, with the Vector API or with plain loops ({@link Simd}). */
     public static boolean available() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return true;
     }
 
-    /** One line for the notebooks' setup cell: on (and with which vectors), or off and how to turn it on. */
+    /**
+     * One line for the notebooks' setup cell: which arithmetic the engine runs and, on the plain
+     * loops, how to get the faster one.
+     */
     public static String describe() {
-        return available()
-                ? "fast engine on (" + Gemm.S.vectorBitSize() + "-bit vectors, " + Parallel.THREADS + " threads)"
-                : "fast engine off: start Java with --add-modules jdk.incubator.vector (the project's kernels do) to train ~10x faster";
+        Simd simd = Simd.get();
+        String line = "fast engine on (" + simd.describe() + ", " + Parallel.THREADS + " threads)";
+        if (Simd.Choice.plainReason == null) {
+            return line;
+        }
+        return line + ": start Java with --add-modules jdk.incubator.vector (the project's kernels do) "
+                + "for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
     }
+
+    /** Training steps with plain loops take this many times as long as with the Vector API ({@code scripts/bench.sh plain}). */
+    static final String PLAIN_SLOWDOWN = "1.5";
 
     /** The network's output for {@code x}, as a new array. */
     public INDArray forward(INDArray x) {

@@ -4,10 +4,12 @@ import bnlab.nn.Parameter;
 
 /**
  * {@code bnlab.nn.Linear}: Y = X·Wᵀ + b, with Wᵀ copied once per step so that all three
- * products run along rows ({@link Gemm#nn}); backward dW = dYᵀ·X, db = Σ_n dY, dX = dY·W. Rows
+ * products run along rows ({@link Simd#nn}); backward dW = dYᵀ·X, db = Σ_n dY, dX = dY·W. Rows
  * of the result are split across cores.
  */
 public final class LinearKernel implements FastLayer {
+
+    private static final Simd SIMD = Simd.get();
 
     private final int in;
     private final int out;
@@ -53,7 +55,7 @@ public final class LinearKernel implements FastLayer {
                     java.util.Arrays.fill(y.data, r * out, (r + 1) * out, 0f);
                 }
             }
-            Gemm.nn(to - from, out, in, x.data, from * in, in, 1, wt, 0, out, y.data, from * out, out, true);
+            SIMD.nn(to - from, out, in, x.data, from * in, in, 1, wt, 0, out, y.data, from * out, out, true);
         });
         return y;
     }
@@ -66,7 +68,7 @@ public final class LinearKernel implements FastLayer {
         int n = x.n;
         dw = Tensor.buffer(dw, (long) out * in);
         Parallel.forEach(out, (long) n * in, (part, from, to) ->
-                Gemm.nn(to - from, in, n, dY.data, from, 1, out, x.data, 0, in, dw, from * in, in, false));
+                SIMD.nn(to - from, in, n, dY.data, from, 1, out, x.data, 0, in, dw, from * in, in, false));
         SmallArrays.writeFloats(dw, weight.grad());
         if (bias != null) {
             float[] db = new float[out];
@@ -84,7 +86,7 @@ public final class LinearKernel implements FastLayer {
         }
         dX = Tensor.reuseLike(dX, x);
         Parallel.forEach(n, (long) in * out, (part, from, to) ->
-                Gemm.nn(to - from, in, out, dY.data, from * out, out, 1, w, 0, in, dX.data, from * in, in, false));
+                SIMD.nn(to - from, in, out, dY.data, from * out, out, 1, w, 0, in, dX.data, from * in, in, false));
         return dX;
     }
 

@@ -4,9 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two matrix products every layer of the fast engine is made of, on heap {@code float[]}
- * with SIMD vectors (the JIT does not vectorize dot products by itself). A matrix is an array,
- * an offset and a row stride; results are written (or, with {@code add}, added) into C.
+ * {@link Simd}'s matrix products with the Vector API, on heap {@code float[]}. A matrix is an
+ * array, an offset and a row stride; results are written (or, with {@code add}, added) into C.
  * <ul>
  *   <li>{@link #nn}: C[i, j] = Σ_k A(i, k)·B[k, j], vectorized along the rows of B and C, four
  *       rows of C at a time. A is read through two strides, so a transposed A costs nothing.</li>
@@ -14,12 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       four rows of B at a time, with one vector accumulator per pair.</li>
  * </ul>
  */
-public final class Gemm {
+final class VectorGemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private Gemm() {
+    private VectorGemm() {
     }
 
     /**
@@ -28,7 +27,7 @@ public final class Gemm {
      * Columns go two vectors at a time (rows six, four, two, one at a time), then one vector
      * (rows eight, four, one at a time), then one by one.
      */
-    public static void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
+    static void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
                           float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
         int wide = n - n % (2 * L);
         int i = 0;
@@ -288,7 +287,7 @@ public final class Gemm {
      * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth, where
      * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
      */
-    public static void nt(int m, int n, int depth, float[] a, int aOff, int lda,
+    static void nt(int m, int n, int depth, float[] a, int aOff, int lda,
                           float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
         int i = 0;
         for (; i + 2 <= m; i += 2) {
@@ -298,13 +297,13 @@ public final class Gemm {
             }
             for (; j < n; j++) {
                 int bj = bOff + j * ldb;
-                put(c, cOff + i * ldc + j, dot(depth, a, aOff + i * lda, b, bj), add);
-                put(c, cOff + (i + 1) * ldc + j, dot(depth, a, aOff + (i + 1) * lda, b, bj), add);
+                put(c, cOff + i * ldc + j, VectorSimd.dotFloat(depth, a, aOff + i * lda, b, bj), add);
+                put(c, cOff + (i + 1) * ldc + j, VectorSimd.dotFloat(depth, a, aOff + (i + 1) * lda, b, bj), add);
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                put(c, cOff + i * ldc + j, dot(depth, a, aOff + i * lda, b, bOff + j * ldb), add);
+                put(c, cOff + i * ldc + j, VectorSimd.dotFloat(depth, a, aOff + i * lda, b, bOff + j * ldb), add);
             }
         }
     }
@@ -387,36 +386,129 @@ public final class Gemm {
         }
     }
 
-    /** Σ_k x[xOff + k]·y[yOff + k]. */
-    public static float dot(int depth, float[] x, int xOff, float[] y, int yOff) {
-        FloatVector s = FloatVector.zero(S);
-        int k = 0;
-        for (int bound = S.loopBound(depth); k < bound; k += L) {
-            s = FloatVector.fromArray(S, x, xOff + k).fma(FloatVector.fromArray(S, y, yOff + k), s);
-        }
-        float sum = VectorMath.sumLanes(s);
-        for (; k < depth; k++) {
-            sum += x[xOff + k] * y[yOff + k];
-        }
-        return sum;
-    }
+    /** {@link Simd.ProductSums} with one vector of partial sums per element of C (and a scalar for the tail). */
+    static final class VectorProductSums implements Simd.ProductSums {
+        private final int m;
+        private final int n;
+        private final int depth;
+        private final float[] acc;
+        private final float[] tail;
 
-    /** Σ_k x[off + k]: vector partial sums, moved into a double every 128 vectors. */
-    public static double sum(float[] x, int off, int len) {
-        double sum = 0;
-        int k = 0;
-        int bound = S.loopBound(len);
-        while (k < bound) {
-            FloatVector s = FloatVector.zero(S);
-            for (int end = Math.min(bound, k + 128 * L); k < end; k += L) {
-                s = s.add(FloatVector.fromArray(S, x, off + k));
+        VectorProductSums(int m, int n, int depth) {
+            this.m = m;
+            this.n = n;
+            this.depth = depth;
+            acc = new float[m * n * L];
+            tail = new float[m * n];
+        }
+
+        @Override
+        public boolean fits(int m, int n, int depth) {
+            return this.m == m && this.n == n && this.depth == depth;
+        }
+
+        @Override
+        public void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                int j = 0;
+                for (; j + 4 <= n; j += 4) {
+                    block2x4(a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, i * n + j);
+                }
+                for (; j < n; j++) {
+                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
+                    block1x1(a, aOff + (i + 1) * lda, b, bOff + j * ldb, (i + 1) * n + j);
+                }
             }
-            sum += VectorMath.sumLanes(s);
+            for (; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
+                }
+            }
         }
-        for (; k < len; k++) {
-            sum += x[off + k];
+
+        /** Rows i, i + 1 of A against rows j .. j + 3 of B; q = i·n + j. */
+        private void block2x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int q) {
+            int a1 = a0 + lda;
+            int b1 = b0 + ldb;
+            int b2 = b1 + ldb;
+            int b3 = b2 + ldb;
+            int r0 = q * L;
+            int r1 = (q + n) * L;
+            FloatVector s00 = FloatVector.fromArray(S, acc, r0);
+            FloatVector s01 = FloatVector.fromArray(S, acc, r0 + L);
+            FloatVector s02 = FloatVector.fromArray(S, acc, r0 + 2 * L);
+            FloatVector s03 = FloatVector.fromArray(S, acc, r0 + 3 * L);
+            FloatVector s10 = FloatVector.fromArray(S, acc, r1);
+            FloatVector s11 = FloatVector.fromArray(S, acc, r1 + L);
+            FloatVector s12 = FloatVector.fromArray(S, acc, r1 + 2 * L);
+            FloatVector s13 = FloatVector.fromArray(S, acc, r1 + 3 * L);
+            int k = 0;
+            for (int bound = S.loopBound(depth); k < bound; k += L) {
+                FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
+                FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
+                FloatVector y = FloatVector.fromArray(S, b, b0 + k);
+                s00 = x0.fma(y, s00);
+                s10 = x1.fma(y, s10);
+                y = FloatVector.fromArray(S, b, b1 + k);
+                s01 = x0.fma(y, s01);
+                s11 = x1.fma(y, s11);
+                y = FloatVector.fromArray(S, b, b2 + k);
+                s02 = x0.fma(y, s02);
+                s12 = x1.fma(y, s12);
+                y = FloatVector.fromArray(S, b, b3 + k);
+                s03 = x0.fma(y, s03);
+                s13 = x1.fma(y, s13);
+            }
+            s00.intoArray(acc, r0);
+            s01.intoArray(acc, r0 + L);
+            s02.intoArray(acc, r0 + 2 * L);
+            s03.intoArray(acc, r0 + 3 * L);
+            s10.intoArray(acc, r1);
+            s11.intoArray(acc, r1 + L);
+            s12.intoArray(acc, r1 + 2 * L);
+            s13.intoArray(acc, r1 + 3 * L);
+            for (; k < depth; k++) {
+                float x0 = a[a0 + k];
+                float x1 = a[a1 + k];
+                tail[q] = Math.fma(x0, b[b0 + k], tail[q]);
+                tail[q + 1] = Math.fma(x0, b[b1 + k], tail[q + 1]);
+                tail[q + 2] = Math.fma(x0, b[b2 + k], tail[q + 2]);
+                tail[q + 3] = Math.fma(x0, b[b3 + k], tail[q + 3]);
+                tail[q + n] = Math.fma(x1, b[b0 + k], tail[q + n]);
+                tail[q + n + 1] = Math.fma(x1, b[b1 + k], tail[q + n + 1]);
+                tail[q + n + 2] = Math.fma(x1, b[b2 + k], tail[q + n + 2]);
+                tail[q + n + 3] = Math.fma(x1, b[b3 + k], tail[q + n + 3]);
+            }
         }
-        return sum;
+
+        private void block1x1(float[] a, int a0, float[] b, int b0, int q) {
+            FloatVector s = FloatVector.fromArray(S, acc, q * L);
+            int k = 0;
+            for (int bound = S.loopBound(depth); k < bound; k += L) {
+                s = FloatVector.fromArray(S, a, a0 + k).fma(FloatVector.fromArray(S, b, b0 + k), s);
+            }
+            s.intoArray(acc, q * L);
+            for (; k < depth; k++) {
+                tail[q] = Math.fma(a[a0 + k], b[b0 + k], tail[q]);
+            }
+        }
+
+        @Override
+        public void addTo(float[] c, int cOff, int ldc) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int q = i * n + j;
+                    float s = 0;
+                    for (int l = 0; l < L; l++) {
+                        s += acc[q * L + l];
+                    }
+                    c[cOff + i * ldc + j] += s + tail[q];
+                }
+            }
+            java.util.Arrays.fill(acc, 0f);
+            java.util.Arrays.fill(tail, 0f);
+        }
     }
 
     private static void put(float[] c, int at, float v, boolean add) {
