@@ -386,6 +386,52 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * {@link Simd.ProductSums} when C has a whole number of vectors of rows (a convolution with
+     * 16 output channels): Cᵀ += B·Aᵀ as a matrix product along rows of Aᵀ, which is faster
+     * than dot products when the products are short (64 positions).
+     */
+    static final class TransposedProductSums implements Simd.ProductSums {
+        private final int m;
+        private final int n;
+        private final int depth;
+        private final float[] ct;
+        private final float[] at;
+
+        TransposedProductSums(int m, int n, int depth) {
+            this.m = m;
+            this.n = n;
+            this.depth = depth;
+            ct = new float[n * m];
+            at = new float[depth * m];
+        }
+
+        @Override
+        public boolean fits(int m, int n, int depth) {
+            return this.m == m && this.n == n && this.depth == depth;
+        }
+
+        @Override
+        public void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
+            for (int i = 0; i < m; i++) {
+                for (int k = 0; k < depth; k++) {
+                    at[k * m + i] = a[aOff + i * lda + k];
+                }
+            }
+            nn(n, m, depth, b, bOff, ldb, 1, at, 0, m, ct, 0, m, true);
+        }
+
+        @Override
+        public void addTo(float[] c, int cOff, int ldc) {
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    c[cOff + i * ldc + j] += ct[j * m + i];
+                }
+            }
+            java.util.Arrays.fill(ct, 0f);
+        }
+    }
+
     /** {@link Simd.ProductSums} with one vector of partial sums per element of C (and a scalar for the tail). */
     static final class VectorProductSums implements Simd.ProductSums {
         private final int m;
