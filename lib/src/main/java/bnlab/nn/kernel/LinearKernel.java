@@ -20,6 +20,7 @@ public final class LinearKernel implements FastLayer {
     private float[] b;
     private float[] dw;
     private float[] wt;
+    private float[] wPadded;
     private Tensor x;
     private Tensor y;
     private Tensor dX;
@@ -85,8 +86,19 @@ public final class LinearKernel implements FastLayer {
             return null;
         }
         dX = Tensor.reuseLike(dX, x);
+        // Rows of W a multiple of 1 KiB apart share cache sets, and reading down W then evicts
+        // itself (Linear(256, 120): 2.5 times slower); a copy with longer rows does not.
+        int ldw = in % 256 == 0 ? in + 16 : in;
+        float[] wRows = w;
+        if (ldw != in) {
+            wRows = wPadded = Tensor.buffer(wPadded, (long) out * ldw);
+            for (int o = 0; o < out; o++) {
+                System.arraycopy(w, o * in, wRows, o * ldw, in);
+            }
+        }
+        float[] b = wRows;
         Parallel.forEach(n, (long) in * out, (part, from, to) ->
-                SIMD.nn(to - from, in, out, dY.data, from * out, out, 1, w, 0, in, dX.data, from * in, in, false));
+                SIMD.nn(to - from, in, out, dY.data, from * out, out, 1, b, 0, ldw, dX.data, from * in, in, false));
         return dX;
     }
 
