@@ -2,8 +2,6 @@ package bnlab.nn.kernel;
 
 import bnlab.nn.Parameter;
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batch norm over ghost (virtual) batches of consecutive examples, with an optional correction:
@@ -23,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class GhostBatchNormKernel implements FastLayer {
 
-    private static final VectorSpecies<Float> S = Gemm.S;
+    private static final Simd SIMD = Simd.get();
 
     /** What normalizes virtual batch k, channel c: x̂ = (x − mean)·invStd·r + d. */
     public record Normalizer(double[][] mean, double[][] invStd, double[][] r, double[][] d) {
@@ -147,16 +145,10 @@ public final class GhostBatchNormKernel implements FastLayer {
             for (int c = from; c < to; c++) {
                 for (int k = 0; k < mean.length; k++) {
                     double m = (double) (end(k, x.n) - first(k)) * s;
-                    double sum = 0;
-                    for (int e = first(k); e < end(k, x.n); e++) {
-                        sum += Gemm.sum(x.data, (e * channels + c) * s, s);
-                    }
-                    mean[k][c] = sum / m;
-                    double sq = 0;
-                    for (int e = first(k); e < end(k, x.n); e++) {
-                        sq += BatchNormKernel.squaredDeviations(x.data, (e * channels + c) * s, s, (float) mean[k][c]);
-                    }
-                    var[k][c] = sq / m;
+                    int at = (first(k) * channels + c) * s;
+                    int count = end(k, x.n) - first(k);
+                    mean[k][c] = SIMD.sum(x.data, at, s, count, channels * s) / m;
+                    var[k][c] = SIMD.sumSquaredDeviations(x.data, at, s, count, channels * s, (float) mean[k][c]) / m;
                 }
             }
         });
@@ -171,7 +163,7 @@ public final class GhostBatchNormKernel implements FastLayer {
             int m = end(k, x.n) - first(k);
             Arrays.fill(acc, 0f);
             for (int e = first(k); e < end(k, x.n); e++) {
-                BatchNormKernel.addRow(acc, x.data, e * c, c, null);
+                SIMD.addColumns(acc, x.data, e * c, c, null, 0);
             }
             for (int j = 0; j < c; j++) {
                 mean[k][j] = (double) acc[j] / m;
@@ -179,7 +171,7 @@ public final class GhostBatchNormKernel implements FastLayer {
             }
             Arrays.fill(acc, 0f);
             for (int e = first(k); e < end(k, x.n); e++) {
-                BatchNormKernel.addRow(acc, x.data, e * c, c, centre);
+                SIMD.addColumns(acc, x.data, e * c, c, centre, 0);
             }
             for (int j = 0; j < c; j++) {
                 var[k][j] = (double) acc[j] / m;
@@ -206,7 +198,7 @@ public final class GhostBatchNormKernel implements FastLayer {
                     float mu = centre(k, c);
                     float sc = scale(k, c);
                     for (int e = first(k); e < end(k, x.n); e++) {
-                        BatchNormKernel.normalize(x.data, xHat.data, y.data, (e * channels + c) * s, s, mu, sc, g[c], b[c]);
+                        SIMD.normalize(x.data, xHat.data, y.data, (e * channels + c) * s, s, mu, sc, g[c], b[c]);
                     }
                 }
             }
@@ -223,23 +215,8 @@ public final class GhostBatchNormKernel implements FastLayer {
                 sc[j] = scale(k, j);
             }
             for (int e = first(k); e < end(k, x.n); e++) {
-                normalizeRow(x.data, e * c, c, mu, sc);
+                SIMD.normalizeColumns(x.data, xHat.data, y.data, e * c, c, mu, sc, g, b, 0);
             }
-        }
-    }
-
-    private void normalizeRow(float[] x, int off, int c, float[] mu, float[] sc) {
-        int j = 0;
-        for (int bound = S.loopBound(c); j < bound; j += S.length()) {
-            FloatVector h = FloatVector.fromArray(S, x, off + j).sub(FloatVector.fromArray(S, mu, j))
-                    .mul(FloatVector.fromArray(S, sc, j));
-            h.intoArray(xHat.data, off + j);
-            h.fma(FloatVector.fromArray(S, g, j), FloatVector.fromArray(S, b, j)).intoArray(y.data, off + j);
-        }
-        for (; j < c; j++) {
-            float h = (x[off + j] - mu[j]) * sc[j];
-            xHat.data[off + j] = h;
-            y.data[off + j] = Math.fma(h, g[j], b[j]);
         }
     }
 
@@ -265,13 +242,10 @@ public final class GhostBatchNormKernel implements FastLayer {
                 double dg = 0;
                 double db = 0;
                 for (int k = 0; k < groups; k++) {
-                    double sumDy = 0;
-                    double sumDyXHat = 0;
-                    for (int e = first(k); e < end(k, dY.n); e++) {
-                        int at = (e * channels + c) * s;
-                        sumDy += Gemm.sum(dY.data, at, s);
-                        sumDyXHat += Gemm.dot(s, dY.data, at, xHat.data, at);
-                    }
+                    int at = (first(k) * channels + c) * s;
+                    int count = end(k, dY.n) - first(k);
+                    double sumDy = SIMD.sum(dY.data, at, s, count, channels * s);
+                    double sumDyXHat = SIMD.dot(dY.data, xHat.data, at, s, count, channels * s);
                     dg += sumDyXHat;
                     db += sumDy;
                     if (dX == null) {
@@ -279,8 +253,8 @@ public final class GhostBatchNormKernel implements FastLayer {
                     }
                     double[] k3 = coefficients(k, c, sumDy, sumDyXHat, (double) (end(k, dY.n) - first(k)) * s);
                     for (int e = first(k); e < end(k, dY.n); e++) {
-                        BatchNormKernel.inputGradient(dY.data, xHat.data, dX.data, (e * channels + c) * s, s,
-                                (float) k3[0], (float) k3[1], (float) k3[2]);
+                        SIMD.inputGradient(dY.data, xHat.data, dX.data, (e * channels + c) * s, s,
+                                (float) k3[0], (float) k3[1], (float) k3[2], 0f, 1f);
                     }
                 }
                 dGamma[c] = (float) dg;
@@ -302,7 +276,7 @@ public final class GhostBatchNormKernel implements FastLayer {
             Arrays.fill(sumDy, 0f);
             Arrays.fill(sumDyXHat, 0f);
             for (int e = first(k); e < end(k, dY.n); e++) {
-                addGradientSums(dY.data, e * c, c, sumDy, sumDyXHat);
+                SIMD.gradientSumColumns(dY.data, xHat.data, e * c, c, sumDy, sumDyXHat, 0);
             }
             for (int j = 0; j < c; j++) {
                 dg[j] += sumDyXHat[j];
@@ -313,40 +287,12 @@ public final class GhostBatchNormKernel implements FastLayer {
                 slope[j] = (float) k3[2];
             }
             for (int e = first(k); dX != null && e < end(k, dY.n); e++) {
-                gradientRow(dY.data, e * c, c, a, shift, slope);
+                SIMD.inputGradientColumns(dY.data, xHat.data, dX.data, e * c, c, a, shift, slope, 0);
             }
         }
         for (int j = 0; j < c; j++) {
             dGamma[j] = (float) dg[j];
             dBeta[j] = (float) db[j];
-        }
-    }
-
-    /** sumDy += dY row, sumDyXHat += dY·x̂ row. */
-    private void addGradientSums(float[] dY, int off, int c, float[] sumDy, float[] sumDyXHat) {
-        int j = 0;
-        for (int bound = S.loopBound(c); j < bound; j += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, dY, off + j);
-            FloatVector.fromArray(S, sumDy, j).add(d).intoArray(sumDy, j);
-            d.fma(FloatVector.fromArray(S, xHat.data, off + j), FloatVector.fromArray(S, sumDyXHat, j)).intoArray(sumDyXHat, j);
-        }
-        for (; j < c; j++) {
-            sumDy[j] += dY[off + j];
-            sumDyXHat[j] = Math.fma(dY[off + j], xHat.data[off + j], sumDyXHat[j]);
-        }
-    }
-
-    /** dX row = a·dY + shift + slope·x̂, per channel. */
-    private void gradientRow(float[] dY, int off, int c, float[] a, float[] shift, float[] slope) {
-        int j = 0;
-        for (int bound = S.loopBound(c); j < bound; j += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, dY, off + j);
-            FloatVector h = FloatVector.fromArray(S, xHat.data, off + j);
-            d.fma(FloatVector.fromArray(S, a, j), h.fma(FloatVector.fromArray(S, slope, j), FloatVector.fromArray(S, shift, j)))
-                    .intoArray(dX.data, off + j);
-        }
-        for (; j < c; j++) {
-            dX.data[off + j] = Math.fma(dY[off + j], a[j], Math.fma(xHat.data[off + j], slope[j], shift[j]));
         }
     }
 
