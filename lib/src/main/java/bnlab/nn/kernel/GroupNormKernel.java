@@ -26,6 +26,7 @@ public final class GroupNormKernel implements FastLayer {
     private final TrainedArray beta;
     private final double eps;
     private final boolean perElement;
+    private final boolean center;
     private final ToIntFunction<long[]> groups;
     private final Checks checks;
     private boolean inputGradientNeeded = true;
@@ -43,12 +44,14 @@ public final class GroupNormKernel implements FastLayer {
     private Tensor y;
     private Tensor dX;
 
-    public GroupNormKernel(TrainedArray gamma, TrainedArray beta, double eps, boolean perElement,
+    /** {@code center}: subtract each group's mean (false: divide by the root mean square only, μ = 0). */
+    public GroupNormKernel(TrainedArray gamma, TrainedArray beta, double eps, boolean perElement, boolean center,
                            ToIntFunction<long[]> groups, Checks checks) {
         this.gamma = gamma;
         this.beta = beta;
         this.eps = eps;
         this.perElement = perElement;
+        this.center = center;
         this.groups = groups;
         this.checks = checks;
     }
@@ -64,7 +67,7 @@ public final class GroupNormKernel implements FastLayer {
         double[] var = new double[rows];
         Parallel.forEach(rows, 2L * m, (part, from, to) -> {
             for (int r = from; r < to; r++) {
-                mean[r] = SIMD.sum(x.data, r * m, m, 1, m) / m;
+                mean[r] = center ? SIMD.sum(x.data, r * m, m, 1, m) / m : 0;
                 var[r] = SIMD.sumSquaredDeviations(x.data, r * m, m, 1, m, (float) mean[r]) / m;
             }
         });
@@ -106,7 +109,8 @@ public final class GroupNormKernel implements FastLayer {
                 double sum = SIMD.sum(d, off, m, 1, m);
                 double sumXHat = SIMD.dot(d, xHat.data, off, m, 1, m);
                 float is = invStd[r];
-                SIMD.inputGradient(d, xHat.data, dX.data, off, m, is, (float) (-is * sum / m), (float) (-is * sumXHat / m), 0f, 1f);
+                float shift = center ? (float) (-is * sum / m) : 0f;
+                SIMD.inputGradient(d, xHat.data, dX.data, off, m, is, shift, (float) (-is * sumXHat / m), 0f, 1f);
             }
         });
         return dX;

@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 class GroupNormKernelTest {
 
     private static void check(int n, int c, int h, int w, int groups, boolean perElement) {
+        check(n, c, h, w, groups, perElement, true);
+    }
+
+    private static void check(int n, int c, int h, int w, int groups, boolean perElement, boolean center) {
         Tensor x = KernelTesting.tensor(1, n, c, h, w);
         Tensor dY = KernelTesting.tensor(2, n, c, h, w);
         int example = c * h * w;
@@ -31,7 +35,7 @@ class GroupNormKernelTest {
             int off = row * m;
             int at = (row % groups) * m;
             double mean = 0;
-            for (int i = 0; i < m; i++) {
+            for (int i = 0; i < m && center; i++) {
                 mean += x.data[off + i] / (double) m;
             }
             double var = 0;
@@ -54,12 +58,13 @@ class GroupNormKernelTest {
                 dBeta[a] += dY.data[off + i];
             }
             for (int i = 0; i < m; i++) {
-                dX[off + i] = (dxh[i] - meanD - xh[i] * meanDX) * is;
+                dX[off + i] = (dxh[i] - (center ? meanD : 0) - xh[i] * meanDX) * is;
             }
         }
-        GroupNormKernel k = new GroupNormKernel(gamma, beta, 1e-5, perElement, shape -> groups, (shape, mean, var) -> { });
-        String what = "groups " + groups + (perElement ? " per element" : " per channel") + " on " + n + "x" + c + "x" + h
-                + "x" + w;
+        GroupNormKernel k = new GroupNormKernel(gamma, beta, 1e-5, perElement, center, shape -> groups,
+                (shape, mean, var) -> { });
+        String what = "groups " + groups + (perElement ? " per element" : " per channel") + (center ? "" : ", no centring")
+                + " on " + n + "x" + c + "x" + h + "x" + w;
         assertClose(y, values(k.forward(x)), what + " y");
         assertClose(dX, values(k.backward(dY)), what + " dX");
         assertClose(dGamma, values(gamma.grad()), what + " dGamma");
@@ -72,6 +77,8 @@ class GroupNormKernelTest {
         check(3, 6, 4, 4, 2, false);
         check(2, 6, 5, 3, 6, false);
         check(5, 150, 1, 1, 5, false);
+        check(3, 6, 4, 4, 1, true, false);
+        check(5, 84, 1, 1, 1, true, false);
         Parallel.splitEverything(3, () -> check(7, 4, 6, 6, 2, false));
     }
 }
