@@ -175,6 +175,9 @@ class HandCheckedTest {
         assertValues(new double[] {-1, 1, -1, 1}, forward(new GroupNorm(1, 2), x), "GroupNorm, one group");
         assertValues(new double[] {-1, 1, -1, 1}, forward(new InstanceNorm(1), array(new double[] {1, 3, 2, 6}, 2, 1, 1, 2)),
                 "InstanceNorm over H·W");
+        // RMSNorm keeps the mean: [3, 4] has root mean square √((9 + 16)/2) = √12.5, so y = [3, 4]/√12.5.
+        double rms = Math.sqrt(12.5 + 1e-5);
+        assertValues(new double[] {3 / rms, 4 / rms}, forward(new RMSNorm(2), array(new double[] {3, 4}, 1, 2)), "RMSNorm");
     }
 
     /** Linear then Sigmoid with W = 0, b = 0: every output is σ(0) = 1/2, in both engines. */
