@@ -53,12 +53,15 @@ public final class FastSequential implements FastLayer {
      */
     public static String describe() {
         Simd simd = Simd.get();
-        String line = "fast engine on (" + simd.describe() + ", " + Parallel.THREADS + " threads)";
-        if (Simd.Choice.plainReason == null) {
+        String why = Simd.Choice.WHY_PLAIN;
+        String line = "fast engine on (" + simd.describe() + ", " + Parallel.THREADS + " threads"
+                + (why == null ? "" : "; " + why) + ")";
+        if (why == null) {
             return line;
         }
-        return line + ": start Java with --add-modules jdk.incubator.vector (the project's kernels do) "
-                + "for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
+        String how = why.startsWith("-D") ? "leave out -Dbnlab.simd=plain"
+                : "start Java with --add-modules jdk.incubator.vector (the project's kernels do)";
+        return line + ": " + how + " for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
     }
 
     /** Training steps with plain loops take this many times as long as with the Vector API ({@code scripts/bench.sh plain}). */

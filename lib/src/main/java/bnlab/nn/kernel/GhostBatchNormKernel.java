@@ -142,13 +142,15 @@ public final class GhostBatchNormKernel implements FastLayer {
         int channels = x.c;
         int s = x.plane();
         Parallel.forEach(channels, 2L * x.n * s, (part, from, to) -> {
+            double[] sums = new double[2];
             for (int c = from; c < to; c++) {
                 for (int k = 0; k < mean.length; k++) {
                     double m = (double) (end(k, x.n) - first(k)) * s;
                     int at = (first(k) * channels + c) * s;
                     int count = end(k, x.n) - first(k);
                     mean[k][c] = SIMD.sum(x.data, at, s, count, channels * s) / m;
-                    var[k][c] = SIMD.sumSquaredDeviations(x.data, at, s, count, channels * s, (float) mean[k][c]) / m;
+                    SIMD.moments(x.data, at, s, count, channels * s, (float) mean[k][c], sums);
+                    var[k][c] = sums[1] / m;
                 }
             }
         });
@@ -238,14 +240,16 @@ public final class GhostBatchNormKernel implements FastLayer {
         int s = dY.plane();
         int groups = norm.mean().length;
         Parallel.forEach(channels, 2L * dY.n * s, (part, from, to) -> {
+            double[] sums = new double[2];
             for (int c = from; c < to; c++) {
                 double dg = 0;
                 double db = 0;
                 for (int k = 0; k < groups; k++) {
                     int at = (first(k) * channels + c) * s;
                     int count = end(k, dY.n) - first(k);
-                    double sumDy = SIMD.sum(dY.data, at, s, count, channels * s);
-                    double sumDyXHat = SIMD.dot(dY.data, xHat.data, at, s, count, channels * s);
+                    SIMD.gradientSums(dY.data, xHat.data, at, s, count, channels * s, 0f, sums);
+                    double sumDy = sums[0];
+                    double sumDyXHat = sums[1];
                     dg += sumDyXHat;
                     db += sumDy;
                     if (dX == null) {
