@@ -117,34 +117,12 @@ final class VectorSimd implements Simd {
      * a double every FLUSH vectors; the last floats of each run go straight into the double.
      */
 
+    /** {@link #moments} around 0 (its squares cost one more multiply-add per float, which memory hides). */
     @Override
     public double sum(float[] x, int off, int len, int count, int stride) {
-        float[] acc = new float[L];
-        double total = 0;
-        int whole = len - len % L;
-        int pending = 0;
-        for (int e = 0; e < count; e++) {
-            int base = off + e * stride;
-            int i = 0;
-            while (i < whole) {
-                FloatVector s = FloatVector.fromArray(S, acc, 0);
-                int end = Math.min(whole, i + (FLUSH - pending) * L);
-                pending += (end - i) / L;
-                for (; i < end; i += L) {
-                    s = s.add(FloatVector.fromArray(S, x, base + i));
-                }
-                if (pending == FLUSH) {
-                    total += sumLanes(s);
-                    s = FloatVector.zero(S);
-                    pending = 0;
-                }
-                s.intoArray(acc, 0);
-            }
-            for (; i < len; i++) {
-                total += x[base + i];
-            }
-        }
-        return total + sumLanes(FloatVector.fromArray(S, acc, 0));
+        double[] out = new double[2];
+        moments(x, off, len, count, stride, 0f, out);
+        return out[0];
     }
 
     @Override
