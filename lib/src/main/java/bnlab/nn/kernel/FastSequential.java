@@ -64,8 +64,12 @@ public final class FastSequential implements FastLayer {
         return line + ": " + how + " for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
     }
 
-    /** Training steps with plain loops take this many times as long as with the Vector API ({@code scripts/bench.sh plain}). */
-    static final String PLAIN_SLOWDOWN = "1.5";
+    /**
+     * Training steps on plain loops take this many times as long as with the Vector API
+     * ({@code scripts/bench.sh plain} on a shared 2-core AVX-512 machine: 1.65 with 512-bit
+     * vectors, 1.59 with 256-bit ones).
+     */
+    static final String PLAIN_SLOWDOWN = "1.6";
 
     /** The network's output for {@code x}, as a new array. */
     public INDArray forward(INDArray x) {
