@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnlab.Tolerances;
 import java.util.SplittableRandom;
+import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The matrix products of both implementations ({@link VectorGemm}, {@link PlainGemm}) against
+ * The matrix products of both implementations ({@link VectorGemm}, {@link PlainGemm}, through
+ * {@link VectorSimd} and {@link PlainSimd}, which hand them the arguments as given) against
  * their definition summed in double: C = A·B (A read plain or transposed) and C = A·Bᵀ, written or
  * added, with offsets and row strides wider than the rows, on shapes that leave every kind of
  * edge of the register blocks (rows not a multiple of six, columns short of a vector, one column,
@@ -20,52 +22,8 @@ class GemmTest {
     private static final int[][] SHAPES = {{1, 1, 1}, {7, 13, 5}, {6, 16, 25}, {13, 8, 3}, {33, 17, 9},
         {16, 150, 64}, {150, 16, 64}, {6, 576, 25}, {5, 300, 31}, {40, 1, 100}, {1, 40, 7}, {64, 120, 256}};
 
-    /** What both implementations are called with: the {@code nn} and {@code nt} signatures of {@link Simd}. */
-    private interface Gemm {
-        void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                float[] c, int cOff, int ldc, boolean add);
-
-        void nt(int m, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                float[] c, int cOff, int ldc, boolean add);
-    }
-
-    private static final Gemm VECTOR = new Gemm() {
-        @Override
-        public void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
-                       int ldb, float[] c, int cOff, int ldc, boolean add) {
-            VectorGemm.nn(m, n, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, add);
-        }
-
-        @Override
-        public void nt(int m, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float[] c, int cOff, int ldc, boolean add) {
-            VectorGemm.nt(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, add);
-        }
-
-        @Override
-        public String toString() {
-            return "VectorGemm";
-        }
-    };
-
-    private static final Gemm PLAIN = new Gemm() {
-        @Override
-        public void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
-                       int ldb, float[] c, int cOff, int ldc, boolean add) {
-            PlainGemm.nn(m, n, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, add);
-        }
-
-        @Override
-        public void nt(int m, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float[] c, int cOff, int ldc, boolean add) {
-            PlainGemm.nt(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, add);
-        }
-
-        @Override
-        public String toString() {
-            return "PlainGemm";
-        }
-    };
+    /** {@link Simd#nn} and {@link Simd#nt} of each implementation are these classes' products, called as they are. */
+    private static final Simd[] BOTH = {new VectorSimd(), new PlainSimd()};
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -100,38 +58,57 @@ class GemmTest {
         }
     }
 
+    /** Where C starts in its array: the product must leave the floats before it alone. */
+    private static final int C_OFF = 4;
+
+    /** The product under test, writing C at {@link #C_OFF} with row stride {@code ldc}. */
+    private interface Product {
+        void into(float[] c, int ldc, boolean add);
+    }
+
+    /**
+     * Checks C[i, j] = Σ_k a[aAt(i, k)]·b[bAt(k, j)], written and added (row stride of C wider
+     * than n), against the definition in double.
+     */
+    private static void check(String what, int m, int n, int depth, float[] a, IntBinaryOperator aAt, float[] b,
+                              IntBinaryOperator bAt, Product product) {
+        double[][] exact = new double[m][n];
+        double[][] size = new double[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < depth; k++) {
+                    double t = (double) a[aAt.applyAsInt(i, k)] * b[bAt.applyAsInt(k, j)];
+                    exact[i][j] += t;
+                    size[i][j] += Math.abs(t);
+                }
+            }
+        }
+        for (boolean add : new boolean[] {false, true}) {
+            int ldc = n + 5;
+            float[] c = random(3, C_OFF + m * ldc + 6);
+            float[] before = c.clone();
+            product.into(c, ldc, add);
+            assertProduct(before, c, C_OFF, ldc, m, n, exact, size, add,
+                    what + " " + m + "x" + n + "x" + depth + (add ? ", added" : ""));
+        }
+    }
+
     /** C = A·B with A plain (row stride depth + 2) or transposed (A stored depth × m), B with row stride n + 3. */
     @Test
     void matrixProductsAreTheProduct() {
-        for (Gemm gemm : new Gemm[] {VECTOR, PLAIN}) {
+        for (Simd gemm : BOTH) {
             for (int[] mnk : SHAPES) {
                 int m = mnk[0];
                 int n = mnk[1];
                 int depth = mnk[2];
+                float[] a = random(1, 3 + m * (depth + 2) + depth * (m + 1));
+                float[] b = random(2, 2 + depth * (n + 3));
                 for (boolean transposed : new boolean[] {false, true}) {
                     int aRow = transposed ? 1 : depth + 2;
                     int aCol = transposed ? m + 1 : 1;
-                    float[] a = random(1, 3 + m * (depth + 2) + depth * (m + 1));
-                    float[] b = random(2, 2 + depth * (n + 3));
-                    double[][] exact = new double[m][n];
-                    double[][] size = new double[m][n];
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            for (int k = 0; k < depth; k++) {
-                                double t = (double) a[3 + i * aRow + k * aCol] * b[2 + k * (n + 3) + j];
-                                exact[i][j] += t;
-                                size[i][j] += Math.abs(t);
-                            }
-                        }
-                    }
-                    for (boolean add : new boolean[] {false, true}) {
-                        int ldc = n + 5;
-                        float[] c = random(3, 4 + m * ldc + 6);
-                        float[] before = c.clone();
-                        gemm.nn(m, n, depth, a, 3, aRow, aCol, b, 2, n + 3, c, 4, ldc, add);
-                        assertProduct(before, c, 4, ldc, m, n, exact, size, add, gemm + " nn " + m + "x" + n + "x"
-                                + depth + (transposed ? ", A transposed" : "") + (add ? ", added" : ""));
-                    }
+                    check(gemm.describe() + " nn" + (transposed ? ", A transposed," : ""), m, n, depth,
+                            a, (i, k) -> 3 + i * aRow + k * aCol, b, (k, j) -> 2 + k * (n + 3) + j,
+                            (c, ldc, add) -> gemm.nn(m, n, depth, a, 3, aRow, aCol, b, 2, n + 3, c, C_OFF, ldc, add));
                 }
             }
         }
@@ -140,32 +117,16 @@ class GemmTest {
     /** C = A·Bᵀ: dot products of the rows of A (stride depth + 1) and of B (stride depth + 4). */
     @Test
     void dotProductsOfRowsAreTheProduct() {
-        for (Gemm gemm : new Gemm[] {VECTOR, PLAIN}) {
+        for (Simd gemm : BOTH) {
             for (int[] mnk : SHAPES) {
                 int m = mnk[0];
                 int n = mnk[1];
                 int depth = mnk[2];
                 float[] a = random(4, 1 + m * (depth + 1));
                 float[] b = random(5, 3 + n * (depth + 4));
-                double[][] exact = new double[m][n];
-                double[][] size = new double[m][n];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        for (int k = 0; k < depth; k++) {
-                            double t = (double) a[1 + i * (depth + 1) + k] * b[3 + j * (depth + 4) + k];
-                            exact[i][j] += t;
-                            size[i][j] += Math.abs(t);
-                        }
-                    }
-                }
-                for (boolean add : new boolean[] {false, true}) {
-                    int ldc = n + 2;
-                    float[] c = random(6, 5 + m * ldc + 3);
-                    float[] before = c.clone();
-                    gemm.nt(m, n, depth, a, 1, depth + 1, b, 3, depth + 4, c, 5, ldc, add);
-                    assertProduct(before, c, 5, ldc, m, n, exact, size, add,
-                            gemm + " nt " + m + "x" + n + "x" + depth + (add ? ", added" : ""));
-                }
+                check(gemm.describe() + " nt", m, n, depth, a, (i, k) -> 1 + i * (depth + 1) + k,
+                        b, (k, j) -> 3 + j * (depth + 4) + k,
+                        (c, ldc, add) -> gemm.nt(m, n, depth, a, 1, depth + 1, b, 3, depth + 4, c, C_OFF, ldc, add));
             }
         }
     }
@@ -175,12 +136,12 @@ class GemmTest {
     void aProductByHand() {
         float[] a = {1, 2, 3, 4};
         float[] b = {5, 6, 7, 8};
-        for (Gemm gemm : new Gemm[] {VECTOR, PLAIN}) {
+        for (Simd gemm : BOTH) {
             float[] c = new float[4];
             gemm.nn(2, 2, 2, a, 0, 2, 1, b, 0, 2, c, 0, 2, false);
-            assertEquals(java.util.List.of(19f, 22f, 43f, 50f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm + " A·B");
+            assertEquals(java.util.List.of(19f, 22f, 43f, 50f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm.describe() + " A·B");
             gemm.nt(2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false);
-            assertEquals(java.util.List.of(17f, 23f, 39f, 53f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm + " A·Bᵀ");
+            assertEquals(java.util.List.of(17f, 23f, 39f, 53f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm.describe() + " A·Bᵀ");
         }
     }
 }
