@@ -415,8 +415,11 @@ def main(argv=None):
     p.add_argument("mode", choices=["speed", "profile"])
     p.add_argument("--rounds", type=positive, default=None)
     p.add_argument("--steps", type=positive, default=None)
-    # Five blocks: on a busy machine the JIT needs that long before our side runs compiled code.
-    p.add_argument("--warmup", type=positive, default=5, help="warm-up blocks per contender (speed)")
+    # Fifteen blocks (300 steps at the default 20 a block): the JVM's JIT keeps compiling our step's code until about
+    # step 300 (compile time per block of 20 steps measured on a shared 2-core machine: 0.1-2 s
+    # up to step 280, under 0.05 s after), and the process CPU per step in steps 100-280 was
+    # 26 ms against 22-23 ms after step 300; with 5 blocks the rounds measured that compilation.
+    p.add_argument("--warmup", type=positive, default=15, help="warm-up blocks per contender (speed)")
     p.add_argument("--cpu", action="store_true", help="profile: one thread each, CPU time instead of wall time")
     p.add_argument("--batches", type=positive, default=234, help="distinct batches to cycle over")
     p.add_argument("--data", default=os.environ.get("BNLAB_DATA_DIR", "/usr/share/datasets/fashion-mnist"))

@@ -61,6 +61,23 @@ class PoolKernelTest {
         }
     }
 
+    /**
+     * The kernel keeps its dX buffer between calls: inputs a window does not cover (the last row
+     * and column of 5×5) must be zero even when the buffer last held a 6×6 plane's gradient.
+     */
+    @Test
+    void uncoveredInputsGetZeroInAReusedBuffer() {
+        PoolKernel reused = PoolKernel.average(2, 2);
+        reused.forward(KernelTesting.tensor(1, 2, 3, 6, 6));
+        reused.backward(KernelTesting.tensor(2, 2, 3, 3, 3));
+        Tensor x = KernelTesting.tensor(3, 2, 3, 5, 5);
+        Tensor dY = KernelTesting.tensor(4, 2, 3, 2, 2);
+        reused.forward(x);
+        PoolKernel fresh = PoolKernel.average(2, 2);
+        fresh.forward(x);
+        assertClose(values(fresh.backward(dY)), values(reused.backward(dY)), "avg pool 2/2 on 5x5 after 6x6, dX");
+    }
+
     @Test
     void aCaseByHand() {
         Tensor x = Tensor.copyOf(Nd4j.createFromArray(new float[] {1, 2, 3, 4}).reshape(1, 1, 2, 2), null);
