@@ -161,6 +161,18 @@ public final class Results {
                 b, rb.stream().mapToLong(Run::seed).toArray(), rb.stream().mapToDouble(perRun).toArray());
     }
 
+    /**
+     * Per seed of one arm, measurement {@code a} minus measurement {@code b} (e.g. the jumps of the
+     * test accuracy with the moving statistics minus those with Precise BN).
+     */
+    public Paired paired(String arm, String nameA, java.util.function.ToDoubleFunction<Run> a, String nameB,
+                         java.util.function.ToDoubleFunction<Run> b) {
+        List<Run> r = runs(arm);
+        long[] seeds = r.stream().mapToLong(Run::seed).toArray();
+        return Paired.of(arm + ": " + nameA, seeds, r.stream().mapToDouble(a).toArray(),
+                nameB, seeds, r.stream().mapToDouble(b).toArray());
+    }
+
     /** Per seed, the last epoch's {@code metric} of arm {@code a} minus that of arm {@code b}. */
     public Paired paired(String a, String b, String metric) {
         return paired(a, b, r -> r.last(metric));
@@ -221,12 +233,23 @@ public final class Results {
                 .mapToDouble(r -> values(r.history(), metric)[epoch - 1]).average().orElse(Double.NaN);
     }
 
-    /** One line saying how much each run trained, e.g. "each run: 2 epochs of 12,000 images, batch 256; 3 seeds". */
+    /** Training steps per run that did not stop early: epochs × batches per epoch. */
+    public int steps() {
+        return epochs * ((trainImages + batchSize - 1) / batchSize);
+    }
+
+    /**
+     * One line saying how much each run trained, e.g. "each run: 8 epochs of 25,600 training
+     * images = 800 steps of batch 256, tested on 2,500 images; 2 arms × 3 seeds = 6 runs in 41 s
+     * (1 diverged and stopped early)".
+     */
     public String describe() {
         long seeds = runs.stream().map(Run::seed).distinct().count();
-        return String.format(Locale.ROOT, "each run: %d epoch%s of %,d training images, batch %d, tested on %,d images; "
-                        + "%d arms × %d seeds = %d runs in %.0f s", epochs, epochs == 1 ? "" : "s", trainImages,
-                batchSize, testImages, arms().size(), seeds, runs.size(), seconds);
+        long stopped = runs.stream().filter(Run::diverged).count();
+        return String.format(Locale.ROOT, "each run: %d epoch%s of %,d training images = %,d steps of batch %d, tested on "
+                        + "%,d images; %d arms × %d seeds = %d runs in %.0f s%s", epochs, epochs == 1 ? "" : "s", trainImages,
+                steps(), batchSize, testImages, arms().size(), seeds, runs.size(), seconds,
+                stopped == 0 ? "" : " (" + stopped + " diverged and stopped early)");
     }
 
     /** One row per arm: runs, diverged runs, and the last epoch's {@code metric} as mean, sd, min and max. */

@@ -53,7 +53,8 @@ class ExperimentTest {
         assertEquals(2, r.summary("BN", Jumps.largestDrop("test acc", 1)).runs());
         assertArrayEquals(r.runs("BN").get(0).values("loss"), new double[] {
             r.runs("BN").get(0).history().epochs().get(0).loss(), r.runs("BN").get(0).last("loss")}, 0.0);
-        assertTrue(r.describe().contains("2 epochs of 1,024 training images"), r.describe());
+        assertTrue(r.describe().contains("2 epochs of 1,024 training images = 8 steps of batch 256"), r.describe());
+        assertEquals(8, r.steps());
         assertTrue(r.html("test acc").contains("<caption>test acc after the last epoch, over seeds</caption>"));
         assertEquals(2, r.curves("test acc", "t").getSeriesMap().size());
         Results again = Experiment.on(data).epochs(2).seeds(2)
