@@ -41,6 +41,7 @@ public final class BatchSizeSweep {
     private long[] seeds = {1, 2, 3};
     private ScaledLearningRate learningRate = ScaledLearningRate.linear(1.0, 256);
     private boolean keepNetworks;
+    private String name;
 
     private BatchSizeSweep(FashionMnist data) {
         this.data = Objects.requireNonNull(data, "data");
@@ -49,6 +50,15 @@ public final class BatchSizeSweep {
     /** A sweep on this training and test data. */
     public static BatchSizeSweep on(FashionMnist data) {
         return new BatchSizeSweep(data);
+    }
+
+    /**
+     * The sweep's name, e.g. "batch-sizes": all its runs, at every batch size, are saved as
+     * {@code build/results/NOTEBOOK/batch-sizes.csv} (see {@link Experiment#named}).
+     */
+    public BatchSizeSweep named(String name) {
+        this.name = Experiment.checkName(name);
+        return this;
     }
 
     /** The batch sizes, each at least 2 (a batch norm needs two values per channel). */
@@ -118,15 +128,20 @@ public final class BatchSizeSweep {
         return (long) epochs * data.train().batchCount(b);
     }
 
-    /** Trains every arm at every batch size it accepts, from every seed; the batch sizes in increasing order. */
+    /**
+     * Trains (or loads, see {@link Experiment}) every arm at every batch size it accepts, from every
+     * seed; saves every run in one CSV file and prints one line with what was trained and loaded
+     * and each run's steps at the smallest and the largest batch size. The batch sizes in
+     * increasing order.
+     */
     public BatchSizeResults run() {
         if (arms.isEmpty()) {
             throw new IllegalStateException("the sweep has no arm: add one with arm(name, LeNet.builder())");
         }
+        String sweep = name != null ? name : "batch-size-sweep";
         Map<Integer, Results> results = new LinkedHashMap<>();
-        long start = System.nanoTime();
         for (int b : batchSizes) {
-            Experiment e = Experiment.on(data).epochs(epochs).batchSize(b).seeds(seeds);
+            Experiment e = Experiment.on(data).named(sweep).epochs(epochs).batchSize(b).seeds(seeds);
             if (keepNetworks) {
                 e.keepNetworks();
             }
@@ -138,10 +153,13 @@ public final class BatchSizeSweep {
                 }
             }
             if (any) {
-                results.put(b, e.run());
+                results.put(b, e.runQuietly());
             }
         }
-        return new BatchSizeResults(results, arms.stream().map(SweepArm::name).toList(), learningRate, epochs,
-                data.train().size(), data.test().size(), seeds.length, (System.nanoTime() - start) / 1e9);
+        BatchSizeResults r = new BatchSizeResults(sweep, results, arms.stream().map(SweepArm::name).toList(),
+                learningRate, seeds.length);
+        r.save();
+        System.out.println(r.budgetLine());
+        return r;
     }
 }

@@ -3,7 +3,7 @@ package bnlab.experiments;
 import bnlab.data.Batch;
 import bnlab.nn.Parameter;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -37,7 +37,7 @@ public final class LossLandscape {
 
     /** Probes the surface of {@code classifier}'s network at its weights, on {@code batch}, for these step sizes. */
     public static Probe probe(Classifier classifier, Batch batch, double... steps) {
-        if (!(classifier instanceof ModuleClassifier c)) {
+        if (!(classifier instanceof ScratchClassifier c)) {
             throw new IllegalArgumentException("the landscape probe needs a network of bnlab.nn layers, got " + classifier.name());
         }
         if (steps.length == 0) {
@@ -81,15 +81,21 @@ public final class LossLandscape {
      * steps of {@code multiples} × the classifier's learning rate.
      */
     public static Function<Classifier, double[]> measurements(Batch batch, double... multiples) {
-        return c -> {
-            double lr = ((ModuleClassifier) c).learningRate();
+        return new Measurements(batch, multiples.clone());
+    }
+
+    /** The probe as a named object, so the run cache can fingerprint it (a lambda it could not). */
+    private record Measurements(Batch batch, double[] multiples) implements Function<Classifier, double[]> {
+        @Override
+        public double[] apply(Classifier c) {
+            double lr = ((ScratchClassifier) c).learningRate();
             double[] steps = new double[multiples.length];
             for (int i = 0; i < steps.length; i++) {
                 steps[i] = multiples[i] * lr;
             }
             Probe p = probe(c, batch, steps);
             return new double[] {p.lossRange(), p.gradientChange(), p.beta()};
-        };
+        }
     }
 
     /** ‖a − b‖ over all arrays (‖a‖ when b is null). */

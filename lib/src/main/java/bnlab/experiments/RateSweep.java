@@ -82,7 +82,7 @@ public final class RateSweep {
                 first.arm(armName(s, lr), s, lr, networks.get(s), lr);
             }
         }
-        results = first.run();
+        results = first.runQuietly();
         Experiment second = experiment.get();
         int added = 0;
         for (String s : prefixes.keySet()) {
@@ -92,8 +92,11 @@ public final class RateSweep {
             }
         }
         if (added > 0) {
-            results = results.with(second.run());
+            results = results.with(second.runQuietly());
         }
+        // one file and one line for both rounds, as Experiment.run() gives one experiment
+        results.save();
+        System.out.println(results.budgetLine());
         return this;
     }
 
@@ -247,55 +250,48 @@ public final class RateSweep {
         XYChart chart = Charts.lines(title, "learning rate (log scale)", "final training loss (log scale)");
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        double top = Math.max(10, results.runs().stream().mapToDouble(r -> r.last("loss")).filter(Double::isFinite)
-                .max().orElse(10) * 1.5);
-        double bottom = Math.min(0.1, results.runs().stream().mapToDouble(r -> r.last("loss")).filter(Double::isFinite)
-                .min().orElse(0.1) / 1.5);
-        chart.getStyler().setYAxisMax(top);
-        chart.getStyler().setYAxisMin(bottom);
-        Color[] colors = chart.getStyler().getSeriesColors();
-        int k = 0;
+        double top = 1.5 * Math.max(10, results.runs().stream().mapToDouble(r -> r.last("loss"))
+                .filter(Double::isFinite).max().orElse(10));
         for (String s : prefixes.keySet()) {
-            Color color = colors[k++ % colors.length];
+            Color color = Charts.colour(s);
             double[] rates = rates(s);
             List<double[]> seeds = new ArrayList<>();
             List<double[]> diverged = new ArrayList<>();
-            double[] median = new double[rates.length];
-            for (int i = 0; i < rates.length; i++) {
-                double[] losses = results.runs(armName(s, rates[i])).stream().mapToDouble(r -> r.last("loss")).toArray();
+            List<double[]> line = new ArrayList<>();
+            for (double rate : rates) {
+                double[] losses = results.runs(armName(s, rate)).stream().mapToDouble(r -> r.last("loss")).toArray();
                 for (double l : losses) {
-                    (Double.isFinite(l) ? seeds : diverged).add(new double[] {rates[i], Double.isFinite(l) ? l : top});
+                    (Double.isFinite(l) ? seeds : diverged).add(new double[] {rate, Double.isFinite(l) ? l : top});
                 }
                 double[] sorted = losses.clone();
                 Arrays.sort(sorted);   // NaN sorts last: a median that needs a diverged run is not drawn
-                median[i] = sorted[(sorted.length - 1) / 2];
-            }
-            List<double[]> line = new ArrayList<>();
-            for (int i = 0; i < rates.length; i++) {
-                if (Double.isFinite(median[i])) {
-                    line.add(new double[] {rates[i], median[i]});
+                double median = sorted[(sorted.length - 1) / 2];
+                if (Double.isFinite(median)) {
+                    line.add(new double[] {rate, median});
                 }
             }
             if (!line.isEmpty()) {
-                XYSeries m = chart.addSeries(s + ", median", column(line, 0), column(line, 1));
+                XYSeries m = chart.addSeries(s + ", median of the seeds", column(line, 0), column(line, 1));
                 m.setMarker(SeriesMarkers.NONE);
                 m.setLineColor(color);
             }
             if (!seeds.isEmpty()) {
                 XYSeries p = chart.addSeries(s + ", each seed", column(seeds, 0), column(seeds, 1));
-                p.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 p.setMarker(SeriesMarkers.CIRCLE);
                 p.setMarkerColor(color);
+                p.setLineColor(color);
             }
             if (!diverged.isEmpty()) {
                 XYSeries d = chart.addSeries(s + ", diverged (drawn at the top)", column(diverged, 0), column(diverged, 1));
-                d.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                d.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 d.setMarker(SeriesMarkers.CROSS);
                 d.setMarkerColor(color);
+                d.setLineColor(color);
             }
         }
         double[] all = results.arms().stream().mapToDouble(Arm::x).filter(Double::isFinite).sorted().toArray();
-        XYSeries t = chart.addSeries("failure: loss ≥ ln 10", new double[] {all[0], all[all.length - 1]},
+        XYSeries t = chart.addSeries("failure: final loss ≥ ln 10", new double[] {all[0], all[all.length - 1]},
                 new double[] {criterion.maxLoss(), criterion.maxLoss()});
         t.setMarker(SeriesMarkers.NONE);
         t.setLineColor(Color.GRAY);

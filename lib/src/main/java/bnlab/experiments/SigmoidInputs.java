@@ -4,7 +4,7 @@ import bnlab.nn.PreciseBatchNorm;
 import bnlab.nn.Sequential;
 import bnlab.nn.Sigmoid;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -122,11 +122,11 @@ public final class SigmoidInputs {
     }
 
     private static Sequential network(Classifier c) {
-        if (c instanceof ModuleClassifier m && m.net() instanceof Sequential s) {
+        if (c instanceof ScratchClassifier m && m.net() instanceof Sequential s) {
             return s;
         }
         throw new IllegalArgumentException("measuring sigmoid inputs needs a network of bnlab.nn layers in a Sequential "
-                + "(a ModuleClassifier), got " + c.name());
+                + "(a ScratchClassifier), got " + c.name());
     }
 
     @Override

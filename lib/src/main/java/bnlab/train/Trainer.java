@@ -42,6 +42,7 @@ public final class Trainer {
 
     private final int batchSize;
     private final long seed;
+    private RunCache cache = RunCache.current();
     private final java.util.Map<String, java.util.function.ToDoubleFunction<Classifier>> measurements =
             new java.util.LinkedHashMap<>();
 
@@ -84,10 +85,75 @@ public final class Trainer {
         return fit(net, data.train(), data.test(), epochs, progress);
     }
 
-    /** Trains {@code net} for {@code epochs} epochs on {@code train}, testing on {@code test}. */
+    /**
+     * Trains {@code net} for {@code epochs} epochs on {@code train}, testing on {@code test}.
+     *
+     * <p>If the {@linkplain #cache(RunCache) run cache} holds this very run (same network as
+     * built, same data, epochs, batch size, seed and measurements, same library build), the
+     * network is set to its trained state and the stored history returned instead, with one
+     * printed line saying so; the progress listener then sees the last epoch only. A network
+     * the cache cannot fingerprint (a module written in a notebook, say) always trains.
+     */
     public History fit(Classifier net, ImageDataset train, ImageDataset test, int epochs,
                        ProgressListener progress) {
         if (epochs < 1) throw new IllegalArgumentException("epochs " + epochs + " < 1");
+        RunKey key = cache.enabled() ? key(net, train, test, epochs, progress) : null;
+        if (key != null && key.cacheable()) {
+            var hit = cache.load(key);
+            if (hit.isPresent() && hit.get().history() != null && hit.get().failure() == null
+                    && hit.get().restoreNetwork(net, test)) {
+                History h = hit.get().history();
+                EpochResult last = h.last();
+                int batches = train.batchCount(batchSize);
+                progress.update(new Progress(epochs, epochs, batches, batches, last.loss(), last.trainAcc(),
+                        last.testAcc(), h));
+                String date = java.time.Instant.ofEpochMilli(hit.get().createdMillis()).toString().substring(0, 10);
+                bnlab.viz.Labels labels = bnlab.viz.Labels.current();
+                String line = "{network}: loaded from the run cache (trained on {date} with this network, data and "
+                        + "settings; BNLAB_CACHE=off trains it again)";
+                System.out.println((labels.language().equals("en") ? line : labels.translate(line))
+                        .replace("{network}", net.name()).replace("{date}", date));
+                return h;
+            }
+        }
+        NetworkState.Layout layout = key != null && key.cacheable() ? NetworkState.layout(net) : null;
+        History history = train(net, train, test, epochs, progress);
+        if (layout != null) {
+            RunRecord record = new RunRecord(history, null);
+            if (record.keepNetwork(layout, net, test)) {
+                cache.save(key, record);
+            }
+        }
+        return history;
+    }
+
+    /**
+     * The run cache this trainer reads and writes ({@link RunCache#current()} unless set);
+     * {@code RunCache.off()} makes every fit train.
+     */
+    public Trainer cache(RunCache cache) {
+        this.cache = java.util.Objects.requireNonNull(cache, "cache");
+        return this;
+    }
+
+    /** What defines a fit of {@code net}: the key it is cached under. */
+    private RunKey key(Classifier net, ImageDataset train, ImageDataset test, int epochs, ProgressListener progress) {
+        return RunKey.builder()
+                .add("network", net)
+                .add("training data", train)
+                .add("test data", test)
+                .add("epochs", epochs)
+                .add("batch size", batchSize)
+                .add("seed", seed)
+                .add("measurements", measurements)
+                .add("curve points per epoch", progress.updatesPerEpoch())
+                .add("native threads", Machine.threads())
+                .threads(bnlab.nn.kernel.Parallel.parts(1 << 20, 1 << 20))
+                .build();
+    }
+
+    private History train(Classifier net, ImageDataset train, ImageDataset test, int epochs,
+                          ProgressListener progress) {
         History history = new History(net.name(), Machine.describe(), epochs);
         int batches = train.batchCount(batchSize);
         int every = Math.max(1, batches / Math.max(1, progress.updatesPerEpoch()));

@@ -11,7 +11,7 @@ import bnlab.data.FashionMnist;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +25,8 @@ class ExperimentTest {
         data = FashionMnist.load(1024, 512);
     }
 
-    private static ModuleClassifier leNet(String name, LeNet.Builder b, long seed, double lr) {
-        return new ModuleClassifier(name, b.build(Init.seeded(seed)), lr);
+    private static ScratchClassifier leNet(String name, LeNet.Builder b, long seed, double lr) {
+        return new ScratchClassifier(name, b.build(Init.seeded(seed)), lr);
     }
 
     @Test
@@ -53,10 +53,10 @@ class ExperimentTest {
         assertEquals(2, r.summary("BN", Jumps.largestDrop("test acc", 1)).runs());
         assertArrayEquals(r.runs("BN").get(0).values("loss"), new double[] {
             r.runs("BN").get(0).history().epochs().get(0).loss(), r.runs("BN").get(0).last("loss")}, 0.0);
-        assertTrue(r.describe().contains("2 epochs of 1,024 training images = 8 steps of batch 256"), r.describe());
-        assertEquals(8, r.steps());
+        assertTrue(r.describe().contains("2 epochs × 4 steps = 8 steps of batch 256 on 1,024 training images"), r.describe());
         assertTrue(r.html("test acc").contains("<caption>test acc after the last epoch, over seeds</caption>"));
-        assertEquals(2, r.curves("test acc", "t").getSeriesMap().size());
+        assertEquals(2, r.curves("test acc", "t").getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(),
+                "a line per arm in the legend");
         Results again = Experiment.on(data).epochs(2).seeds(2)
                 .arm("BN", s -> leNet("BN", LeNet.builder(), s, 1.0)).run();
         assertEquals(r.runs("BN").get(1).last("loss"), again.runs("BN").get(0).last("loss"), 0.0,
@@ -65,13 +65,13 @@ class ExperimentTest {
 
     /** A network whose loss turns NaN, and one whose batch norm meets non-finite statistics. */
     private static Classifier failing(String name, boolean nanLoss) {
-        ModuleClassifier real = leNet(name, LeNet.builder(), 1, 1.0);
+        ScratchClassifier real = leNet(name, LeNet.builder(), 1, 1.0);
         return new Classifier() {
             @Override
             public StepResult trainStep(Batch batch) {
                 StepResult r = real.trainStep(batch);
                 if (!nanLoss) {
-                    throw new IllegalArgumentException("batchNorm: the batch statistics of channel 0 are not usable");
+                    throw new bnlab.nn.DivergenceException("batchNorm: the batch statistics of channel 0 are not usable");
                 }
                 return new StepResult(Double.NaN, r.correct(), r.examples());
             }

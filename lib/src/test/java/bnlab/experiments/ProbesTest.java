@@ -13,7 +13,7 @@ import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.Sequential;
 import bnlab.nn.ShiftingNoise;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class ProbesTest {
         Sequential net = LeNet.withBatchNorm(Init.seeded(1));
         ActivationWatch watch = ActivationWatch.sigmoidInputs(net, 0);
         assertEquals(4, watch.sigmoids().size());
-        ModuleClassifier c = new ModuleClassifier("BN", net, 1.0);
+        ScratchClassifier c = new ScratchClassifier("BN", net, 1.0);
         for (Batch b : data.train().batches(256, 1)) {
             c.trainStep(b);
         }
@@ -54,6 +54,20 @@ class ProbesTest {
         // With batch norm before it, the input of the last sigmoid has median near beta = 0 at the first step.
         assertTrue(Math.abs(watch.steps(3).get(0).p50()) < 0.5, watch.steps(3).get(0).toString());
         assertEquals(2, watch.saturation("t").getSeriesMap().values().iterator().next().getXData().length);
+    }
+
+    @Test
+    void probePassesBetweenTrainingStepsAreNotRecordedAsSteps() {
+        // 512 images in batches of 256: 2 steps per epoch; each epoch's landscape probe makes 3
+        // more training-mode forward passes, which must not count as steps.
+        Results r = Experiment.on(data).epochs(2).seeds(1).watchSigmoids(0)
+                .arm("BN", LeNet.builder(), 1.0)
+                .measureAll(LossLandscape.NAMES, LossLandscape.measurements(batch, 0.5, 1))
+                .run();
+        ActivationWatch watch = r.runs().get(0).watch();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(4, watch.steps(i).size(), "2 epochs × 2 steps; the probes are not steps");
+        }
     }
 
     @Test
@@ -77,7 +91,7 @@ class ProbesTest {
     @Test
     void theLandscapeProbeLeavesTheNetworkAsItFoundIt() {
         Sequential net = LeNet.withBatchNorm(Init.seeded(2));
-        ModuleClassifier c = new ModuleClassifier("BN", net, 1.0);
+        ScratchClassifier c = new ScratchClassifier("BN", net, 1.0);
         c.trainStep(batch);
         List<INDArray> before = net.parameters().stream().map(p -> p.value().dup()).toList();
         INDArray mean = ((BatchNorm) net.get(1)).movingMean().dup();

@@ -48,7 +48,7 @@ class RateSweepTest {
         assertTrue(sweep.results().arms().stream().anyMatch(a -> a.name().equals("BN, lr 3.0")));
         assertTrue(sweep.results().arms().stream().noneMatch(a -> a.name().equals("no BN, lr 3.0")));
         assertEquals(2 * 2, sweep.table().rowCount());
-        assertTrue(sweep.figure("t").getSeriesMap().containsKey("failure: loss ≥ ln 10"));
+        assertTrue(sweep.figure("t").getSeriesMap().containsKey("failure: final loss ≥ ln 10"));
         assertThrows(IllegalArgumentException.class, () -> sweep.rates("other"));
     }
 
@@ -74,7 +74,7 @@ class RateSweepTest {
     @Test
     void preciseBnOfANetworkWithoutBatchNormIsItsInferenceAccuracy() {
         FashionMnist data = FashionMnist.load(512, 256);
-        var plain = new bnlab.train.ModuleClassifier("plain", LeNet.builder().noBatchNorm().build(Init.seeded(5)), 1.0);
+        var plain = new bnlab.train.ScratchClassifier("plain", LeNet.builder().noBatchNorm().build(Init.seeded(5)), 1.0);
         assertEquals(Evaluations.withMovingStatistics(data.test()).applyAsDouble(plain),
                 Evaluations.afterPreciseBn(data.train(), 2, data.test()).applyAsDouble(plain), 0.0);
     }

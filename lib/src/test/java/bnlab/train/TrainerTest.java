@@ -147,7 +147,7 @@ class TrainerTest {
         assertEquals(2.0, h.points().get(9).epoch(), 1e-12);
         BufferedImage fig = h.figure();
         assertEquals(Charts.WIDTH, fig.getWidth());
-        assertEquals(Charts.HEIGHT, fig.getHeight());
+        assertTrue(fig.getHeight() > Charts.HEIGHT, "the plot keeps its height; the legend below adds to it");
         assertEquals(3, TrainingChart.chart(h).getSeriesMap().size());
         assertEquals(Charts.WIDTH, TrainingChart.empty("stub", 10).getWidth());
     }
