@@ -275,20 +275,8 @@ public final class RateSweep {
                 m.setMarker(SeriesMarkers.NONE);
                 m.setLineColor(color);
             }
-            if (!seeds.isEmpty()) {
-                XYSeries p = chart.addSeries(s + ", each seed", column(seeds, 0), column(seeds, 1));
-                p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                p.setMarker(SeriesMarkers.CIRCLE);
-                p.setMarkerColor(color);
-                p.setLineColor(color);
-            }
-            if (!diverged.isEmpty()) {
-                XYSeries d = chart.addSeries(s + ", diverged (drawn at the top)", column(diverged, 0), column(diverged, 1));
-                d.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                d.setMarker(SeriesMarkers.CROSS);
-                d.setMarkerColor(color);
-                d.setLineColor(color);
-            }
+            scatter(chart, s + ", each seed", seeds, SeriesMarkers.CIRCLE, color);
+            scatter(chart, s + ", diverged (drawn at the top)", diverged, SeriesMarkers.CROSS, color);
         }
         double[] all = results.arms().stream().mapToDouble(Arm::x).filter(Double::isFinite).sorted().toArray();
         XYSeries t = chart.addSeries("failure: final loss ≥ ln 10", new double[] {all[0], all[all.length - 1]},
@@ -297,6 +285,19 @@ public final class RateSweep {
         t.setLineColor(Color.GRAY);
         t.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
         return chart;
+    }
+
+    /** Points without a line, in {@code color}; nothing when there are none. */
+    private static void scatter(XYChart chart, String name, List<double[]> points,
+                                org.knowm.xchart.style.markers.Marker marker, Color color) {
+        if (points.isEmpty()) {
+            return;
+        }
+        XYSeries p = chart.addSeries(name, column(points, 0), column(points, 1));
+        p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        p.setMarker(marker);
+        p.setMarkerColor(color);
+        p.setLineColor(color);
     }
 
     private static double[] column(List<double[]> points, int i) {

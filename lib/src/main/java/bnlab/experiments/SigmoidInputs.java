@@ -77,14 +77,8 @@ public final class SigmoidInputs {
             }
         }
         Arrays.sort(v);
-        return new Stats(name, percentile(v, 0.05), percentile(v, 0.5), percentile(v, 0.95), (double) saturated / v.length);
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        double at = p * (sorted.length - 1);
-        int lo = (int) Math.floor(at);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+        return new Stats(name, ActivationWatch.percentile(v, 0.05), ActivationWatch.percentile(v, 0.5),
+                ActivationWatch.percentile(v, 0.95), (double) saturated / v.length);
     }
 
     /** One entry per sigmoid, in the network's order. */
@@ -119,6 +113,51 @@ public final class SigmoidInputs {
         }
         return Table.create(title, StringColumn.create("sigmoid", stats.stream().map(Stats::sigmoid).toList()),
                 p5, p50, p95, sat);
+    }
+
+    /**
+     * One row per arm of {@code results} and sigmoid: the percentiles and saturated share of its
+     * input on {@code x}, each the mean over the arm's seeds (networks kept with
+     * {@link Experiment#keepNetworks}; diverged runs left out).
+     */
+    public static Table table(Results results, INDArray x, String title) {
+        StringColumn arm = StringColumn.create("arm");
+        StringColumn sigmoid = StringColumn.create("sigmoid");
+        DoubleColumn p5 = DoubleColumn.create("5th percentile");
+        DoubleColumn p50 = DoubleColumn.create("median");
+        DoubleColumn p95 = DoubleColumn.create("95th percentile");
+        DoubleColumn sat = DoubleColumn.create("saturated share");
+        for (Arm a : results.arms()) {
+            List<SigmoidInputs> seeds = new ArrayList<>();
+            for (Run r : results.runs(a.name())) {
+                if (r.diverged()) {
+                    continue;
+                }
+                if (r.network() == null) {
+                    throw new IllegalStateException("the networks of arm '" + a.name() + "' were not kept: add "
+                            + "keepNetworks() to the experiment before run()");
+                }
+                Sequential net = network(r.network());
+                seeds.add(measure(net, x));
+                net.releaseEngine();   // a kept network's engine arrays would stay on the heap
+            }
+            if (seeds.isEmpty()) {
+                continue;
+            }
+            for (int k = 0; k < seeds.get(0).stats.size(); k++) {
+                final int i = k;
+                arm.append(a.name());
+                sigmoid.append(seeds.get(0).stats.get(k).sigmoid());
+                p5.append(seeds.stream().mapToDouble(s -> s.stats.get(i).p5()).average().orElse(Double.NaN));
+                p50.append(seeds.stream().mapToDouble(s -> s.stats.get(i).p50()).average().orElse(Double.NaN));
+                p95.append(seeds.stream().mapToDouble(s -> s.stats.get(i).p95()).average().orElse(Double.NaN));
+                sat.append(seeds.stream().mapToDouble(s -> s.stats.get(i).saturated()).average().orElse(Double.NaN));
+            }
+        }
+        for (DoubleColumn c : List.of(p5, p50, p95, sat)) {
+            c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
+        }
+        return Table.create(title, arm, sigmoid, p5, p50, p95, sat);
     }
 
     private static Sequential network(Classifier c) {
