@@ -13,12 +13,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * The masks come from the layer's own seeded generator, drawn in the order of the values, so a
  * run repeats exactly (and the fast engine draws the same masks).
  */
-public class Dropout implements Layer, FastPath {
+public class Dropout extends TwinnedLayer {
 
     private final double p;
     private final SplittableRandom random;
     private boolean training = true;
     private INDArray mask;
+    private long[] shape;
 
     public Dropout(double p) {
         this(p, Init.shared());
@@ -35,7 +36,7 @@ public class Dropout implements Layer, FastPath {
 
     @Override
     public INDArray forward(INDArray x) {
-        LayerChecks.shape(toString(), x);
+        shape = LayerChecks.shape(toString(), x);
         if (!training) {
             mask = null;
             return x.dup();
@@ -48,6 +49,8 @@ public class Dropout implements Layer, FastPath {
 
     @Override
     public INDArray backward(INDArray dY) {
+        LayerChecks.requireForward(toString(), shape);
+        LayerChecks.gradient(toString(), dY, shape);
         return mask == null ? dY.dup() : dY.mul(mask.castTo(dY.dataType()));
     }
 
@@ -60,12 +63,12 @@ public class Dropout implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new DropoutKernel(() -> training, this::drawMask);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override

@@ -5,7 +5,7 @@ import bnlab.nn.kernel.FlattenKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** (N, C, H, W) → (N, C·H·W); backward reshapes the gradient back. */
-public class Flatten implements Layer, FastPath {
+public class Flatten extends TwinnedLayer {
 
     private long[] inputShape;
 
@@ -19,16 +19,18 @@ public class Flatten implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), inputShape);
+        LayerChecks.gradient(toString(), dY, new long[] {inputShape[0], java.util.Arrays.stream(inputShape).skip(1)
+                .reduce(1, (a, b) -> a * b)});
         return dY.dup('c').reshape('c', inputShape);
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new FlattenKernel();
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         if (shape.length < 2) {
             throw new IllegalArgumentException("Flatten expects at least (N, features), got rank " + shape.length);
         }

@@ -10,11 +10,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Max pooling, {@code nn.MaxPool2d(kernel_size, stride)}, for experiments: plain loops that
  * remember where each maximum came from, so the gradient goes back to that one input.
  */
-public class MaxPool2d implements Layer, FastPath {
+public class MaxPool2d extends TwinnedLayer {
 
     private final int kernel;
     private final int stride;
     private long[] inputShape;
+    private long[] outputShape;
     private int[] argmax;
 
     public MaxPool2d(int kernelSize, int stride) {
@@ -53,12 +54,14 @@ public class MaxPool2d implements Layer, FastPath {
                 }
             }
         }
-        return SmallArrays.create(x.dataType(), new long[] {x.size(0), x.size(1), oh, ow}, out);
+        outputShape = new long[] {x.size(0), x.size(1), oh, ow};
+        return SmallArrays.create(x.dataType(), outputShape, out);
     }
 
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), argmax);
+        LayerChecks.gradient(toString(), dY, outputShape);
         double[] g = SmallArrays.read(dY);
         double[] dx = new double[(int) (inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3])];
         for (int o = 0; o < g.length; o++) {
@@ -68,12 +71,12 @@ public class MaxPool2d implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return PoolKernel.max(kernel, stride);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         LayerChecks.requireImage(toString(), shape, -1, kernel);
     }
 

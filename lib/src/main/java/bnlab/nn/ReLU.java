@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** max(0, x), elementwise; the gradient passes where the input was positive. */
-public class ReLU implements Layer, FastPath {
+public class ReLU extends TwinnedLayer {
 
     private INDArray x;
 
@@ -20,16 +20,17 @@ public class ReLU implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), x);
+        LayerChecks.gradient(toString(), dY, x.shape());
         return x.gt(0).castTo(dY.dataType()).muli(dY);
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return ElementwiseKernel.relu();
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override

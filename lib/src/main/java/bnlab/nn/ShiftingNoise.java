@@ -17,13 +17,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * variance 1. Backward passes the gradient through unchanged (the noise does not depend on x).
  * Inference mode adds nothing.
  */
-public class ShiftingNoise implements Layer, FastPath {
+public class ShiftingNoise extends TwinnedLayer {
 
     private final double meanRange;
     private final double stdRange;
     private final SplittableRandom random;
     private boolean training = true;
     private int state;
+    private long[] shape;
 
     public ShiftingNoise(double meanRange, double stdRange, Init init) {
         if (!(meanRange >= 0) || !(stdRange >= 0)) {
@@ -38,7 +39,7 @@ public class ShiftingNoise implements Layer, FastPath {
 
     @Override
     public INDArray forward(INDArray x) {
-        LayerChecks.shape(toString(), x);
+        shape = LayerChecks.shape(toString(), x);
         if (!training) {
             return x.dup();
         }
@@ -52,6 +53,8 @@ public class ShiftingNoise implements Layer, FastPath {
 
     @Override
     public INDArray backward(INDArray dY) {
+        LayerChecks.requireForward(toString(), shape);
+        LayerChecks.gradient(toString(), dY, shape);
         return dY.dup();
     }
 
@@ -79,12 +82,12 @@ public class ShiftingNoise implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new NoiseKernel(() -> training, this::draw);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override

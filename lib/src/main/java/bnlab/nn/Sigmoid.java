@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** σ(x) = 1 / (1 + e^−x), elementwise; its derivative is σ(x)·(1 − σ(x)), computed from the output. */
-public class Sigmoid implements Layer, FastPath {
+public class Sigmoid extends TwinnedLayer {
 
     private INDArray y;
 
@@ -20,17 +20,18 @@ public class Sigmoid implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), y);
+        LayerChecks.gradient(toString(), dY, y.shape());
         // dX = dY · y · (1 − y)
         return y.rsub(1).muli(y).muli(dY);
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return ElementwiseKernel.sigmoid();
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override
