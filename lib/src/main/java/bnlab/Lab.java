@@ -29,7 +29,9 @@ public final class Lab {
     /**
      * Loads ND4J's native backend (the build chosen for this CPU), starts the guard that keeps its
      * native memory flat ({@link NativeMemory}) and returns one line describing the run, for
-     * printing: versions, the native build loaded and why, cores, profile.
+     * printing: versions, the native build loaded and why, cores, and the profile's name only
+     * ({@code BNLAB_PROFILE}): what a notebook trains on differs from notebook to notebook (the
+     * experiments train on slices for a few epochs), so each notebook prints its own budget.
      */
     public static String setup() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
@@ -37,6 +39,6 @@ public final class Lab {
         return String.format("BN Lab %s | ND4J %s %s, %s | Java %s | %d cores | %s | %s",
                 version("bnlab"), version("nd4j"), backend, Nd4jBuild.describe(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                bnlab.nn.kernel.FastSequential.describe(), Profile.current());
+                bnlab.nn.kernel.FastSequential.describe(), "profile " + Profile.current().name());
     }
 }

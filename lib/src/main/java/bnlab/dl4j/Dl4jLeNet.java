@@ -42,12 +42,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * The gradient is that of the batch's mean loss (DL4J's {@code miniBatch(true)}), as PyTorch's
  * {@code CrossEntropyLoss} gives it.
  *
- * <p><b>Initialization</b> is PyTorch's default, the scheme the scratch network uses too: weights
- * and biases of the convolutions and dense layers from {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))}
- * with {@code fanIn = inChannels * 5 * 5} or {@code nIn}. DL4J's {@code WeightInit.UNIFORM} is
- * exactly that for the weights; DL4J can only set biases to a constant, so {@link #network}
- * draws them after {@code init()} ({@link #uniformBiases}). BN starts at gamma 1, beta 0,
- * moving mean 0, moving variance 1.
+ * <p><b>Initialization</b> is d2l's: {@code train_ch6} re-initializes the weights of every
+ * {@code nn.Conv2d} and {@code nn.Linear} with {@code nn.init.xavier_uniform_},
+ * {@code U(-a, a)} with {@code a = sqrt(6 / (fanIn + fanOut))}, {@code fanIn = inChannels * 5 * 5}
+ * and {@code fanOut = outChannels * 5 * 5} for a convolution, {@code nIn} and {@code nOut} for a
+ * dense layer. DL4J's {@code WeightInit.XAVIER_UNIFORM} is exactly that (stride 1), the scheme the
+ * scratch network draws with {@code Init.xavier()}. The biases keep PyTorch's default,
+ * {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))}; DL4J can only set biases to a constant, so
+ * {@link #network} draws them after {@code init()} ({@link #uniformBiases}). BN starts at gamma 1,
+ * beta 0, moving mean 0, moving variance 1.
  *
  * <p><b>Speed settings</b> (measured on 2 cores, see the benches {@code Dl4jLeNetSpeed} and
  * {@code Dl4jLayerProfile}): workspaces enabled for training and inference, float32, DL4J's own
@@ -136,7 +139,7 @@ public final class Dl4jLeNet {
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .updater(new Sgd(LEARNING_RATE))
-                .weightInit(WeightInit.UNIFORM)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .cacheMode(CacheMode.NONE)

@@ -118,7 +118,7 @@ public final class ActivationWatch {
                 (double) saturated / all.length);
     }
 
-    private static double percentile(double[] sorted, double p) {
+    static double percentile(double[] sorted, double p) {
         double at = p * (sorted.length - 1);
         int lo = (int) Math.floor(at);
         int hi = Math.min(sorted.length - 1, lo + 1);

@@ -29,7 +29,9 @@ public final class Evaluations {
     /**
      * Accuracy on {@code data} after Precise BN (Wu &amp; Johnson 2021): the batch-norm statistics
      * recomputed from the first {@code k} batches of {@code train} (always the same batches, in
-     * the same order), each weighing the same; then the moving statistics are put back.
+     * the same order), each weighing the same; then the moving statistics are put back. A network
+     * without batch norm has no statistics to recompute: its plain inference accuracy, so arms with
+     * and without batch norm can share the measurement.
      */
     public static ToDoubleFunction<Classifier> afterPreciseBn(ImageDataset train, int k, ImageDataset data) {
         if (k < 1) {
@@ -43,6 +45,9 @@ public final class Evaluations {
         @Override
         public double applyAsDouble(Classifier c) {
             Sequential net = network(c);
+            if (!hasBatchNorm(net)) {
+                return inferenceAccuracy(c, data);
+            }
             PreciseBatchNorm.Snapshot saved = PreciseBatchNorm.snapshot(net);
             try {
                 List<INDArray> inputs = new ArrayList<>();
@@ -128,6 +133,15 @@ public final class Evaluations {
         if (x.closeable()) {
             x.close();
         }
+    }
+
+    private static boolean hasBatchNorm(Sequential net) {
+        for (int i = 0; i < net.size(); i++) {
+            if (net.get(i) instanceof bnlab.nn.BatchNorm) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Sequential network(Classifier c) {

@@ -95,6 +95,28 @@ public final class Jumps implements ToDoubleFunction<Run> {
         return run -> run.diverged() ? Double.NaN : largestDrop(run.values(metric), from);
     }
 
+    /**
+     * One row per arm of {@code results}: for each of {@code metrics}, the jump around the trend
+     * from epoch {@code from} on, as the mean over the seeds and the lowest and highest seed.
+     */
+    public static tech.tablesaw.api.Table table(Results results, int from, String... metrics) {
+        var table = tech.tablesaw.api.Table.create("Jumps around the trend from epoch " + from + ", over seeds",
+                tech.tablesaw.api.StringColumn.create("arm", results.arms().stream().map(Arm::name).toList()));
+        for (String metric : metrics) {
+            java.util.List<Summary> s = results.arms().stream().map(a -> results.summary(a.name(), of(metric, from))).toList();
+            table.addColumns(column(metric + ": jump", s.stream().mapToDouble(Summary::mean).toArray()),
+                    column(metric + ": lowest seed", s.stream().mapToDouble(Summary::min).toArray()),
+                    column(metric + ": highest seed", s.stream().mapToDouble(Summary::max).toArray()));
+        }
+        return table;
+    }
+
+    private static tech.tablesaw.api.DoubleColumn column(String name, double[] values) {
+        var c = tech.tablesaw.api.DoubleColumn.create(name, values);
+        c.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(3));
+        return c;
+    }
+
     @Override
     public String toString() {
         return "jump of " + metric + " around its trend from epoch " + from;

@@ -11,9 +11,10 @@ import java.util.Locale;
  * arms show <em>no measurable difference</em> at this number of seeds ({@link #verdict}).
  * Seeds where either arm has no value (it diverged) are left out and counted.
  */
-public record Paired(String a, String b, long[] seeds, double[] differences, int leftOut) {
+public record Paired(String a, String b, long[] seeds, double[] differences, int leftOut, String what) {
 
     public Paired {
+        what = what == null ? "" : what;
         if (seeds.length != differences.length) {
             throw new IllegalArgumentException(seeds.length + " seeds but " + differences.length + " differences");
         }
@@ -43,7 +44,12 @@ public record Paired(String a, String b, long[] seeds, double[] differences, int
         if (n + leftOut == 0) {
             throw new IllegalArgumentException("arms '" + a + "' and '" + b + "' share no seed: train both from the same seeds");
         }
-        return new Paired(a, b, Arrays.copyOf(seeds, n), Arrays.copyOf(d, n), leftOut);
+        return new Paired(a, b, Arrays.copyOf(seeds, n), Arrays.copyOf(d, n), leftOut, "");
+    }
+
+    /** The same differences, labelled with what was measured (e.g. "train acc"), which {@link #toString} prints first. */
+    public Paired about(String measured) {
+        return new Paired(a, b, seeds, differences, leftOut, measured);
     }
 
     public double mean() {
@@ -81,13 +87,29 @@ public record Paired(String a, String b, long[] seeds, double[] differences, int
         return aAbove() ? higher : aBelow() ? lower : "no measurable difference";
     }
 
-    /** e.g. "BN − no BN: +0.412 (+0.380 to +0.455 over 3 seeds, same sign on every seed)". */
+    /**
+     * e.g. "BN − no BN: +0.412 (+0.380 to +0.455 over 3 seeds, same sign on every seed)"; in the
+     * Chinese edition in Chinese, the arm names translated as labels ({@link bnlab.viz.Labels}).
+     */
     @Override
     public String toString() {
-        if (differences.length == 0) {
-            return String.format(Locale.ROOT, "%s − %s: no seed where both have a value (%d left out)", a, b, leftOut);
+        bnlab.viz.Labels labels = bnlab.viz.Labels.current();
+        if (labels.language().equals("zh")) {
+            String head = what.isEmpty() ? "" : labels.translate(what) + "：";
+            if (differences.length == 0) {
+                return String.format(Locale.ROOT, "%s%s − %s：没有两者都有数值的种子（%d 个被排除）", head, labels.translate(a),
+                        labels.translate(b), leftOut);
+            }
+            return String.format(Locale.ROOT, "%s%s − %s：%+.3f（%d 个种子，从 %+.3f 到 %+.3f，%s%s）", head, labels.translate(a),
+                    labels.translate(b), mean(), differences.length, min(), max(),
+                    agrees() ? "每个种子的符号都相同" : "符号不一致或种子太少",
+                    leftOut > 0 ? "，" + leftOut + " 个被排除" : "");
         }
-        return String.format(Locale.ROOT, "%s − %s: %+.3f (%+.3f to %+.3f over %d seed%s, %s%s)", a, b, mean(), min(), max(),
+        String head = what.isEmpty() ? "" : what + ": ";
+        if (differences.length == 0) {
+            return String.format(Locale.ROOT, "%s%s − %s: no seed where both have a value (%d left out)", head, a, b, leftOut);
+        }
+        return String.format(Locale.ROOT, "%s%s − %s: %+.3f (%+.3f to %+.3f over %d seed%s, %s%s)", head, a, b, mean(), min(), max(),
                 differences.length, differences.length == 1 ? "" : "s",
                 agrees() ? "same sign on every seed" : "signs differ or too few seeds",
                 leftOut > 0 ? ", " + leftOut + " left out" : "");

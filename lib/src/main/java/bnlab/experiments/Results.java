@@ -197,14 +197,41 @@ public final class Results {
         return Summary.of(arm, measured(arm, measurement));
     }
 
+    /**
+     * Measures every arm's trained networks ({@link Experiment#keepNetworks}) with
+     * {@code measurement} and keeps the values as {@code metric}, as if it were the last epoch's:
+     * {@link #last}, {@link #summary(String, String)}, {@link #paired(String, String, String)}, the
+     * tables read it, and the CSV file is written again with it as a column. E.g. the training
+     * accuracy in inference mode, after training. Returns these results.
+     */
+    public Results addAfterTraining(String metric, ToDoubleFunction<Classifier> measurement) {
+        for (Arm a : arms()) {
+            keepAfterTraining(metric, a.name(), measured(a.name(), measurement));
+        }
+        save();   // the CSV file gets the new column
+        return this;
+    }
+
     /** {@code measurement} of each seed's trained network of {@code arm}, NaN where the run diverged. */
     double[] measured(String arm, ToDoubleFunction<Classifier> measurement) {
         if (runs(arm).stream().anyMatch(r -> r.network() == null && !r.diverged())) {
             throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the "
                     + "experiment (or the sweep) before run()");
         }
-        return runs(arm).stream().mapToDouble(r -> r.diverged() ? Double.NaN : measurement.applyAsDouble(r.network()))
+        return runs(arm).stream().mapToDouble(r -> r.diverged() ? Double.NaN : released(r, measurement.applyAsDouble(r.network())))
                 .toArray();
+    }
+
+    /**
+     * {@code value}, after letting go of the fast engine the measurement built for the kept
+     * network (tens of megabytes of working arrays at batch 256: dozens of kept networks would
+     * fill the heap).
+     */
+    static double released(Run r, double value) {
+        if (r.network() instanceof bnlab.train.ScratchClassifier m && m.net() instanceof bnlab.nn.Sequential s) {
+            s.releaseEngine();
+        }
+        return value;
     }
 
     /**
@@ -250,9 +277,43 @@ public final class Results {
                 b, rb.stream().mapToLong(Run::seed).toArray(), rb.stream().mapToDouble(perRun).toArray());
     }
 
+    /**
+     * Per seed of one arm, measurement {@code a} minus measurement {@code b} (e.g. the jumps of the
+     * test accuracy with the moving statistics minus those with Precise BN).
+     */
+    public Paired paired(String arm, String nameA, java.util.function.ToDoubleFunction<Run> a, String nameB,
+                         java.util.function.ToDoubleFunction<Run> b) {
+        List<Run> r = runs(arm);
+        long[] seeds = r.stream().mapToLong(Run::seed).toArray();
+        return Paired.of(nameA, seeds, r.stream().mapToDouble(a).toArray(),
+                nameB, seeds, r.stream().mapToDouble(b).toArray()).about(arm);
+    }
+
     /** Per seed, the last epoch's {@code metric} of arm {@code a} minus that of arm {@code b}. */
     public Paired paired(String a, String b, String metric) {
-        return paired(a, b, r -> r.last(metric));
+        return Paired.of(a, runs(a).stream().mapToLong(Run::seed).toArray(), last(a, metric),
+                b, runs(b).stream().mapToLong(Run::seed).toArray(), last(b, metric)).about(metric);
+    }
+
+    /**
+     * Per seed, the gap {@code metricA} − {@code metricB} (e.g. train acc − test acc) of arm
+     * {@code a} minus that of arm {@code b}: does one arm's gap differ from the other's?
+     */
+    public Paired pairedGaps(String a, String b, String metricA, String metricB) {
+        double[] ga = gaps(a, metricA, metricB);
+        double[] gb = gaps(b, metricA, metricB);
+        return Paired.of(a, runs(a).stream().mapToLong(Run::seed).toArray(), ga,
+                b, runs(b).stream().mapToLong(Run::seed).toArray(), gb).about(metricA + " − " + metricB);
+    }
+
+    private double[] gaps(String arm, String metricA, String metricB) {
+        double[] x = last(arm, metricA);
+        double[] y = last(arm, metricB);
+        double[] d = new double[x.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = x[i] - y[i];
+        }
+        return d;
     }
 
     /**

@@ -37,6 +37,14 @@ public record Summary(String arm, int runs, int diverged, double mean, double sd
     /** e.g. "0.842 ± 0.012 (0.829–0.855, 3 runs)". */
     @Override
     public String toString() {
+        if (bnlab.viz.Labels.current().language().equals("zh")) {
+            // the Chinese edition prints it in Chinese, numbers as they are
+            if (runs == diverged) {
+                return String.format(Locale.ROOT, "%d 次运行全部发散", runs);
+            }
+            return String.format(Locale.ROOT, "%.3f ± %.3f（%.3f–%.3f，%d 次运行%s）", mean, Double.isNaN(sd) ? 0 : sd,
+                    min, max, runs - diverged, diverged > 0 ? "，" + diverged + " 次发散" : "");
+        }
         if (runs == diverged) {
             return String.format(Locale.ROOT, "diverged in all %d runs", runs);
         }

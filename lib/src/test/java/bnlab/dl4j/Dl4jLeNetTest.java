@@ -84,21 +84,30 @@ class Dl4jLeNetTest {
                 net.getLayer(14).getParam("b").length()));
     }
 
-    /** Weights and biases inside +-1/sqrt(fanIn) and spread over it, PyTorch's default. */
+    /**
+     * Weights Xavier-uniform as d2l's train_ch6 draws them (bound sqrt(6 / (fanIn + fanOut)), variance
+     * bound^2 / 3), biases inside +-1/sqrt(fanIn) (PyTorch's default), each spread over its range.
+     */
     @Test
-    void initIsPyTorchsDefault() {
+    void initIsD2lsXavierUniformWithPyTorchsBiases() {
         MultiLayerNetwork net = Dl4jLeNet.network(SEED);
         int[] layers = {0, 4, 8, 11, 14};
         long[] fanIns = {25, 150, 256, 120, 84};
+        long[] fanOuts = {150, 400, 120, 84, 10};
         for (int k = 0; k < layers.length; k++) {
+            double xavier = Math.sqrt(6.0 / (fanIns[k] + fanOuts[k]));
+            INDArray w = net.getLayer(layers[k]).getParam("W");
+            double max = w.amaxNumber().doubleValue();
+            assertTrue(max <= xavier + 1e-7 && max > 0.9 * xavier, "W of layer " + layers[k] + ": max " + max
+                    + ", Xavier bound " + xavier);
+            double variance = w.mul(w).meanNumber().doubleValue();
+            assertEquals(xavier * xavier / 3, variance, 0.25 * xavier * xavier / 3, "W of layer " + layers[k]);
             double bound = 1 / Math.sqrt(fanIns[k]);
-            for (String p : new String[] {"W", "b"}) {
-                INDArray a = net.getLayer(layers[k]).getParam(p);
-                double max = a.amaxNumber().doubleValue();
-                assertTrue(max <= bound + 1e-7, p + " of layer " + layers[k] + ": " + max + " > " + bound);
-                if (a.length() >= 16) {
-                    assertTrue(max > 0.7 * bound, p + " of layer " + layers[k] + " not spread: " + max);
-                }
+            INDArray b = net.getLayer(layers[k]).getParam("b");
+            double bmax = b.amaxNumber().doubleValue();
+            assertTrue(bmax <= bound + 1e-7, "b of layer " + layers[k] + ": " + bmax + " > " + bound);
+            if (b.length() >= 16) {
+                assertTrue(bmax > 0.7 * bound, "b of layer " + layers[k] + " not spread: " + bmax);
             }
         }
         INDArray gamma = net.getLayer(1).getParam("gamma");
