@@ -15,6 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * percentiles of one unit's input over the batch, and the share of all its inputs that are
  * saturated, |x| &gt; ln 19 ≈ 2.94 (where σ(x) is below 0.05 or above 0.95 and its slope below a
  * fifth of its maximum). Inference-mode forward passes (test evaluations) are not recorded.
+ *
+ * <p>A forward pass in training mode that is not a training step (a {@link LossLandscape} probe,
+ * Precise BN, batch-statistics evaluations) would look like one: run it inside
+ * {@link #notRecording}, as {@link Experiment} does with its per-epoch measurements, so that
+ * record k is training step k. {@link #stop()} ends the watch.
  */
 public final class ActivationWatch {
 
@@ -27,6 +32,9 @@ public final class ActivationWatch {
 
     private final List<String> names = new ArrayList<>();
     private final List<List<Step>> steps = new ArrayList<>();
+    private Sequential net;
+    private final List<Integer> watched = new ArrayList<>();
+    private boolean recording = true;
 
     private ActivationWatch() {
     }
@@ -37,13 +45,15 @@ public final class ActivationWatch {
      */
     public static ActivationWatch sigmoidInputs(Sequential net, int unit) {
         ActivationWatch w = new ActivationWatch();
+        w.net = net;
         for (int i = 1; i < net.size(); i++) {
             if (net.get(i) instanceof Sigmoid) {
                 int index = w.names.size();
                 w.names.add("sigmoid " + (index + 1) + " (after layer " + (i - 1) + ")");
                 w.steps.add(new ArrayList<>());
+                w.watched.add(i - 1);
                 net.observe(i - 1, x -> {
-                    if (net.isTraining()) {
+                    if (w.recording && net.isTraining()) {
                         w.steps.get(index).add(measure(x, unit));
                     }
                 });
@@ -53,6 +63,33 @@ public final class ActivationWatch {
             throw new IllegalArgumentException("the network has no Sigmoid layer to watch");
         }
         return w;
+    }
+
+    /**
+     * Runs {@code body} (e.g. a landscape probe between training steps) without recording its
+     * forward passes, which are not training steps; returns what it returns.
+     */
+    public <T> T notRecording(java.util.function.Supplier<T> body) {
+        boolean was = recording;
+        recording = false;
+        try {
+            return body.get();
+        } finally {
+            recording = was;
+        }
+    }
+
+    /** Stops watching: no more records, and the network no longer copies the watched outputs. */
+    public void stop() {
+        recording = false;
+        for (int layer : watched) {
+            net.observe(layer, null);
+        }
+    }
+
+    /** How many training steps were recorded. */
+    public int recordedSteps() {
+        return steps.get(0).size();
     }
 
     private static Step measure(INDArray x, int unit) {

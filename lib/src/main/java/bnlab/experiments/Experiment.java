@@ -205,10 +205,12 @@ public final class Experiment {
 
     private Run train(Arm arm, long seed) {
         Trainer trainer = new Trainer(batchSize, seed);
-        measurements.forEach(trainer::measureEachEpoch);
         Classifier net = arm.build().apply(seed);
         ActivationWatch watch = watchedUnit >= 0 && net instanceof ModuleClassifier m && m.net() instanceof bnlab.nn.Sequential s
                 ? ActivationWatch.sigmoidInputs(s, watchedUnit) : null;
+        // A measurement's forward passes (a landscape probe, Precise BN) are not training steps.
+        measurements.forEach((name, m) -> trainer.measureEachEpoch(name,
+                watch == null ? m : c -> watch.notRecording(() -> m.applyAsDouble(c))));
         History[] last = new History[1];
         try {
             History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
@@ -218,6 +220,10 @@ public final class Experiment {
                 throw e;
             }
             return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), kept(net), watch);
+        } finally {
+            if (watch != null) {
+                watch.stop();
+            }
         }
     }
 

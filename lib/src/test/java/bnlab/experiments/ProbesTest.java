@@ -57,6 +57,32 @@ class ProbesTest {
     }
 
     @Test
+    void probePassesBetweenTrainingStepsAreNotRecordedAsSteps() {
+        // 512 images in batches of 256: 2 steps per epoch; each epoch's landscape probe makes 3
+        // more training-mode forward passes, which must not count as steps.
+        Results r = Experiment.on(data).epochs(2).seeds(1).watchSigmoids(0)
+                .arm("BN", LeNet.builder(), 1.0)
+                .measureAll(LossLandscape.NAMES, LossLandscape.measurements(batch, 0.5, 1))
+                .run();
+        ActivationWatch watch = r.runs().get(0).watch();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(4, watch.steps(i).size(), "2 epochs × 2 steps; the probes are not steps");
+        }
+        assertEquals(4, watch.recordedSteps());
+
+        Sequential net = LeNet.withBatchNorm(Init.seeded(1));
+        ActivationWatch direct = ActivationWatch.sigmoidInputs(net, 0);
+        ModuleClassifier c = new ModuleClassifier("BN", net, 1.0);
+        c.trainStep(batch);
+        direct.notRecording(() -> LossLandscape.probe(c, batch, 1.0));
+        c.trainStep(batch);
+        assertEquals(2, direct.recordedSteps(), "two training steps, the probe between them not recorded");
+        direct.stop();
+        c.trainStep(batch);
+        assertEquals(2, direct.recordedSteps(), "nothing recorded after stop()");
+    }
+
+    @Test
     void noisyBatchNormShiftsEveryStepDifferentlyAndNotAtInference() {
         ShiftingNoise noise = new ShiftingNoise(1.0, 2.0, Init.seeded(3));
         INDArray x = Nd4j.zeros(DataType.FLOAT, 64, 3, 4, 4);
