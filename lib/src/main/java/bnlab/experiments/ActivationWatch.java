@@ -26,8 +26,12 @@ public final class ActivationWatch {
     /** |x| beyond this: σ(x) &lt; 0.05 or &gt; 0.95. */
     public static final double SATURATED = Math.log(19);
 
-    /** What one step recorded for one sigmoid. */
-    public record Step(double p15, double p50, double p85, double saturated) {
+    /**
+     * What one step recorded for one sigmoid: the percentiles of the watched unit's inputs, and
+     * over all its inputs the saturated share and the root mean square √(mean x²), the scale
+     * that decides how many inputs reach |x| &gt; 2.94.
+     */
+    public record Step(double p15, double p50, double p85, double saturated, double rms) {
     }
 
     private final List<String> names = new ArrayList<>();
@@ -102,9 +106,11 @@ public final class ActivationWatch {
         double[] mine = new double[(int) (n * plane)];
         int k = 0;
         long saturated = 0;
+        double squares = 0;
         for (int e = 0; e < n; e++) {
             for (int j = 0; j < perExample; j++) {
                 float v = all[(int) (e * perExample + j)];
+                squares += (double) v * v;
                 if (Math.abs(v) > SATURATED) {
                     saturated++;
                 }
@@ -115,7 +121,7 @@ public final class ActivationWatch {
         }
         Arrays.sort(mine);
         return new Step(percentile(mine, 0.15), percentile(mine, 0.50), percentile(mine, 0.85),
-                (double) saturated / all.length);
+                (double) saturated / all.length, Math.sqrt(squares / all.length));
     }
 
     private static double percentile(double[] sorted, double p) {
@@ -139,6 +145,13 @@ public final class ActivationWatch {
         List<Step> s = steps.get(i);
         return s.subList(Math.min(from, s.size()), Math.min(to, s.size())).stream()
                 .mapToDouble(Step::saturated).average().orElse(Double.NaN);
+    }
+
+    /** The mean root mean square of sigmoid {@code i}'s inputs over steps [from, to). */
+    public double rms(int i, int from, int to) {
+        List<Step> s = steps.get(i);
+        return s.subList(Math.min(from, s.size()), Math.min(to, s.size())).stream()
+                .mapToDouble(Step::rms).average().orElse(Double.NaN);
     }
 
     /**

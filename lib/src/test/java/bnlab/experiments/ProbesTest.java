@@ -70,6 +70,18 @@ class ProbesTest {
         }
         assertEquals(4, watch.recordedSteps());
 
+        // Matched training loss: the first epoch at or below a loss, and that epoch's steps.
+        Run run = r.runs().get(0);
+        double reached = MatchedLoss.reachedByAll(r, "BN");
+        assertEquals(run.last("loss"), reached);
+        assertTrue(MatchedLoss.metric("loss", reached).applyAsDouble(run) <= reached);
+        assertEquals(1, MatchedLoss.epoch(run, Double.MAX_VALUE));
+        assertEquals(0, MatchedLoss.epoch(run, -1));
+        assertTrue(Double.isNaN(MatchedLoss.metric("test acc", -1).applyAsDouble(run)));
+        assertEquals(watch.saturation(3, 0, 2), MatchedLoss.saturation(3, Double.MAX_VALUE).applyAsDouble(run));
+        assertEquals(watch.rms(3, 0, 2), MatchedLoss.rms(3, Double.MAX_VALUE).applyAsDouble(run));
+        assertTrue(watch.rms(3, 0, 4) > 0.1, "batch-normalized inputs have a scale near 1");
+
         Sequential net = LeNet.withBatchNorm(Init.seeded(1));
         ActivationWatch direct = ActivationWatch.sigmoidInputs(net, 0);
         ModuleClassifier c = new ModuleClassifier("BN", net, 1.0);
