@@ -350,6 +350,19 @@ class Browser:
                 }
                 const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
                     .map(e => e.getAttribute('data-mjx-error') || e.textContent);
+                // Chinese punctuation never starts a line, but the browser may break between
+                // an inline formula (an SVG) and the comma after it: bind the two together.
+                for (const m of document.querySelectorAll('mjx-container:not([display="true"])')) {
+                    const next = m.nextSibling;
+                    if (!next || next.nodeType !== Node.TEXT_NODE) continue;
+                    const mark = /^[，。、；：！？）」』]+/.exec(next.textContent);
+                    if (!mark) continue;
+                    const keep = document.createElement('span');
+                    keep.className = 'bnlab-nobreak';
+                    m.replaceWith(keep);
+                    keep.append(m, mark[0]);
+                    next.textContent = next.textContent.slice(mark[0].length);
+                }
                 document.querySelectorAll('script').forEach(s => s.remove());
                 return {formulas: document.querySelectorAll('mjx-container').length, errors};
             }""")

@@ -10,7 +10,7 @@ import bnlab.train.Classifier;
 import bnlab.train.EpochResult;
 import bnlab.train.History;
 import bnlab.train.Machine;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import bnlab.train.Trainer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -57,7 +57,7 @@ public final class Soak {
         String setup = Lab.setup(); // first: it picks the ND4J build before ND4J loads
         boolean scratch = which.equals("scratch");
         Classifier net = scratch
-                ? new ModuleClassifier("scratch BatchNorm", LeNet.withBatchNorm(Init.seeded(1)), 1.0)
+                ? new ScratchClassifier("scratch BatchNorm", LeNet.withBatchNorm(Init.seeded(1)), 1.0)
                 : Dl4jLeNet.create(42);
         double budgetMiB = scratch ? 2048 : 3072;
         System.out.println(setup);

@@ -4,7 +4,7 @@ import bnlab.Lab;
 import bnlab.data.Batch;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,7 +38,7 @@ public final class StepServer {
         int max = args.length > 0 ? BenchArgs.positive("batches", args[0]) : 234;
         String setup = Lab.setup();
         List<Batch> batches = BenchData.firstEpochBatches(max);
-        ModuleClassifier net = new ModuleClassifier("scratch BatchNorm",
+        ScratchClassifier net = new ScratchClassifier("scratch BatchNorm",
                 LeNet.withBatchNorm(Init.seeded(1)), 1.0);
         out.println("ready " + batches.size() + " " + setup);
         out.flush();

@@ -6,7 +6,7 @@ import bnlab.data.FashionMnist;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import bnlab.dl4j.Dl4jLeNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +35,7 @@ public final class TrainingBench {
             }
         }
         Map<String, Classifier> nets = new LinkedHashMap<>();
-        nets.put("ours", new ModuleClassifier("scratch BatchNorm", LeNet.withBatchNorm(Init.seeded(1)), 1.0));
+        nets.put("ours", new ScratchClassifier("scratch BatchNorm", LeNet.withBatchNorm(Init.seeded(1)), 1.0));
         nets.put("DL4J", Dl4jLeNet.create(1));
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, Integer> cursor = new LinkedHashMap<>();

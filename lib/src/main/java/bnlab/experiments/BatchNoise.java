@@ -2,13 +2,11 @@ package bnlab.experiments;
 
 import bnlab.data.Batch;
 import bnlab.data.ImageDataset;
-import bnlab.nn.BatchNorm;
-import bnlab.nn.BatchStatisticsNorm;
-import bnlab.nn.Module;
-import bnlab.nn.PerExampleNorm;
+import bnlab.nn.Layer;
+import bnlab.nn.NormalizationLayer;
 import bnlab.nn.Sequential;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import bnlab.viz.Charts;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,7 +75,7 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
 
     /** {@link #inputs(Sequential, int, ImageDataset)} of a network an {@link Experiment} trained. */
     public static double[][] inputs(Classifier network, int norm, ImageDataset images) {
-        if (network instanceof ModuleClassifier m && m.net() instanceof Sequential s) {
+        if (network instanceof ScratchClassifier m && m.net() instanceof Sequential s) {
             return inputs(s, norm, images);
         }
         throw new IllegalArgumentException("BatchNoise reads networks of bnlab.nn layers in a Sequential, got "
@@ -87,8 +85,8 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
     private static int normalizationLayer(Sequential net, int norm) {
         int seen = 0;
         for (int i = 0; i < net.size(); i++) {
-            Module m = net.get(i);
-            if (m instanceof BatchNorm || m instanceof BatchStatisticsNorm || m instanceof PerExampleNorm) {
+            Layer m = net.get(i);
+            if (m instanceof NormalizationLayer) {
                 if (seen++ == norm) {
                     if (i == 0) {
                         throw new IllegalArgumentException("normalization layer " + norm + " is the network's first layer");

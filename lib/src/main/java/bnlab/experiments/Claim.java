@@ -1,6 +1,7 @@
 package bnlab.experiments;
 
 import bnlab.Profile;
+import bnlab.viz.Labels;
 
 /**
  * A sentence the notebook's prose relies on, checked against the numbers just measured: when it
@@ -10,6 +11,9 @@ import bnlab.Profile;
  * Claim.check("batch norm trains at lr 1, the plain network does not",
  *         bn > plain + 0.3, String.format("test acc %.3f vs %.3f", bn, plain));
  * }</pre>
+ * In the Chinese edition the claim is printed in Chinese: it is looked up like a figure's label
+ * ({@link Labels}, {@code labels-zh.tsv}); the evidence, numbers and metric names as d2l prints
+ * them, stays as written.
  */
 public final class Claim {
 
@@ -22,6 +26,10 @@ public final class Claim {
             throw new IllegalStateException("The text of this notebook claims that " + claim
                     + ", but this run measured " + evidence + ". Rewrite the conclusion to match the data.");
         }
+        Labels labels = Labels.current();
+        if (labels.language().equals("zh")) {
+            return "✔ " + labels.translate(claim) + "（" + evidence + "）";
+        }
         return "✔ " + claim + " (" + evidence + ")";
     }
 
@@ -31,6 +39,10 @@ public final class Claim {
      */
     public static String checkUnlessQuick(Profile profile, String claim, boolean holds, String evidence) {
         if (profile.isQuick()) {
+            Labels labels = Labels.current();
+            if (labels.language().equals("zh")) {
+                return "… " + labels.translate(claim) + "（快速配置下不检验：" + evidence + "）";
+            }
             return "… " + claim + " (not checked in the quick profile: " + evidence + ")";
         }
         return check(claim, holds, evidence);

@@ -6,7 +6,7 @@ import bnlab.nn.PreciseBatchNorm;
 import bnlab.nn.Sequential;
 import bnlab.nn.SoftmaxCrossEntropy;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Ways to measure an accuracy after an epoch, for {@link Experiment#measure}: each leaves the
  * network exactly as it found it (weights, moving statistics, training mode), so training goes on
- * as if nothing had been measured. They need our engine's networks ({@link ModuleClassifier}).
+ * as if nothing had been measured. They need our engine's networks ({@link ScratchClassifier}).
  */
 public final class Evaluations {
 
@@ -111,10 +111,10 @@ public final class Evaluations {
     }
 
     private static Sequential network(Classifier c) {
-        if (c instanceof ModuleClassifier m && m.net() instanceof Sequential s) {
+        if (c instanceof ScratchClassifier m && m.net() instanceof Sequential s) {
             return s;
         }
         throw new IllegalArgumentException("this measurement needs a network of bnlab.nn layers in a Sequential "
-                + "(a ModuleClassifier), got " + c.name());
+                + "(a ScratchClassifier), got " + c.name());
     }
 }

@@ -1,12 +1,13 @@
 package bnlab.experiments;
 
 import bnlab.data.FashionMnist;
+import bnlab.nn.DivergenceException;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.kernel.Parallel;
 import bnlab.train.Classifier;
 import bnlab.train.History;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import bnlab.train.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,7 +108,7 @@ public final class Experiment {
 
     /** As {@link #arm(String, LeNet.Builder, double)}, in a sweep. */
     public Experiment arm(String name, String series, double x, LeNet.Builder network, double lr) {
-        return arm(name, series, x, seed -> new ModuleClassifier(name,
+        return arm(name, series, x, seed -> new ScratchClassifier(name,
                 network.build(xavier ? Init.seeded(seed).xavier() : Init.seeded(seed)), lr));
     }
 
@@ -206,7 +207,7 @@ public final class Experiment {
     private Run train(Arm arm, long seed) {
         Trainer trainer = new Trainer(batchSize, seed);
         Classifier net = arm.build().apply(seed);
-        ActivationWatch watch = watchedUnit >= 0 && net instanceof ModuleClassifier m && m.net() instanceof bnlab.nn.Sequential s
+        ActivationWatch watch = watchedUnit >= 0 && net instanceof ScratchClassifier m && m.net() instanceof bnlab.nn.Sequential s
                 ? ActivationWatch.sigmoidInputs(s, watchedUnit) : null;
         // A measurement's forward passes (a landscape probe, Precise BN) are not training steps.
         measurements.forEach((name, m) -> trainer.measureEachEpoch(name,
@@ -215,10 +216,7 @@ public final class Experiment {
         try {
             History h = trainer.fit(net, data.train(), data.test(), epochs, p -> last[0] = p.history());
             return new Run(arm, seed, h, divergence(h), kept(net), watch);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            if (e.getMessage() == null || !e.getMessage().contains("not usable")) {
-                throw e;
-            }
+        } catch (DivergenceException e) {
             return new Run(arm, seed, last[0], "diverged: " + e.getMessage(), kept(net), watch);
         } finally {
             if (watch != null) {
@@ -232,7 +230,7 @@ public final class Experiment {
         if (!keepNetworks) {
             return null;
         }
-        if (net instanceof ModuleClassifier m && m.net() instanceof bnlab.nn.Sequential s) {
+        if (net instanceof ScratchClassifier m && m.net() instanceof bnlab.nn.Sequential s) {
             s.releaseEngine();
         }
         return net;

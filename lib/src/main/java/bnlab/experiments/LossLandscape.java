@@ -3,7 +3,7 @@ package bnlab.experiments;
 import bnlab.data.Batch;
 import bnlab.nn.Parameter;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -37,7 +37,7 @@ public final class LossLandscape {
 
     /** Probes the surface of {@code classifier}'s network at its weights, on {@code batch}, for these step sizes. */
     public static Probe probe(Classifier classifier, Batch batch, double... steps) {
-        if (!(classifier instanceof ModuleClassifier c)) {
+        if (!(classifier instanceof ScratchClassifier c)) {
             throw new IllegalArgumentException("the landscape probe needs a network of bnlab.nn layers, got " + classifier.name());
         }
         if (steps.length == 0) {
@@ -82,7 +82,7 @@ public final class LossLandscape {
      */
     public static Function<Classifier, double[]> measurements(Batch batch, double... multiples) {
         return c -> {
-            double lr = ((ModuleClassifier) c).learningRate();
+            double lr = ((ScratchClassifier) c).learningRate();
             double[] steps = new double[multiples.length];
             for (int i = 0; i < steps.length; i++) {
                 steps[i] = multiples[i] * lr;

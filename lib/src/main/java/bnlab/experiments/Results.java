@@ -146,8 +146,31 @@ public final class Results {
     }
 
     /**
+     * A per-run measurement (e.g. {@link Jumps#of}) of each seed of {@code arm}, summarized;
+     * runs where it is NaN (diverged) are counted as diverged.
+     */
+    public Summary summary(String arm, java.util.function.ToDoubleFunction<Run> perRun) {
+        return Summary.of(arm, runs(arm).stream().mapToDouble(perRun).toArray());
+    }
+
+    /** Per seed, {@code perRun} of arm {@code a} minus that of arm {@code b} ({@link Paired}). */
+    public Paired paired(String a, String b, java.util.function.ToDoubleFunction<Run> perRun) {
+        List<Run> ra = runs(a);
+        List<Run> rb = runs(b);
+        return Paired.of(a, ra.stream().mapToLong(Run::seed).toArray(), ra.stream().mapToDouble(perRun).toArray(),
+                b, rb.stream().mapToLong(Run::seed).toArray(), rb.stream().mapToDouble(perRun).toArray());
+    }
+
+    /** Per seed, the last epoch's {@code metric} of arm {@code a} minus that of arm {@code b}. */
+    public Paired paired(String a, String b, String metric) {
+        return paired(a, b, r -> r.last(metric));
+    }
+
+    /**
      * Per seed, how much {@code metric} moves from one epoch to the next: the mean of
      * |value(e) − value(e − 1)| over epochs {@code from}..last, summarized over the seeds.
+     * This counts steady learning progress as jumping: prefer
+     * {@code summary(arm, Jumps.of(metric, from))}, the swing around the trend.
      */
     public Summary jumps(String arm, String metric, int from) {
         double[] perSeed = runs(arm).stream().filter(r -> !r.diverged()).mapToDouble(r -> {

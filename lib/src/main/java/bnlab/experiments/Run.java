@@ -24,4 +24,9 @@ public record Run(Arm arm, long seed, History history, String failure, Classifie
         double[] v = Results.values(history, metric);
         return v[v.length - 1];
     }
+
+    /** The value of a measurement after every epoch that finished (empty if none did). */
+    public double[] values(String metric) {
+        return history == null ? new double[0] : Results.values(history, metric);
+    }
 }

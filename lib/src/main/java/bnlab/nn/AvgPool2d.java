@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * k² whole-tensor ops on strided views (view (ki, kj) holds the window element at offset
  * (ki, kj) of every window). Backward spreads each output gradient evenly over its window.
  */
-public class AvgPool2d implements Module, FastPath {
+public class AvgPool2d implements Layer, FastPath {
 
     private final int kernel;
     private final int stride;

@@ -3,7 +3,6 @@ package bnlab.nn;
 import bnlab.nn.kernel.BatchNormKernel;
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.Normalization;
-import bnlab.nn.kernel.SmallArrays;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * statistics only, {@link #frozenAffine()} keeps γ = 1 and β = 0 out of training, and
  * {@link PreciseBatchNorm} replaces the moving averages by statistics recomputed over many batches.
  */
-public class BatchNorm implements Module, FastPath {
+public class BatchNorm implements NormalizationLayer, FastPath {
 
     private final int numFeatures;
     private final int numDims;
@@ -34,12 +33,10 @@ public class BatchNorm implements Module, FastPath {
     private final boolean affine;
     private final Parameter gamma;
     private final Parameter beta;
-    private final INDArray movingMean;
-    private final INDArray movingVar;
+    private final MovingStatistics moving;
     private boolean training = true;
     private BatchNormResult last;
     private double[] lastBatchMean;
-    private PreciseBatchNorm.Collector collector;
 
     public BatchNorm(int numFeatures, int numDims) {
         this(numFeatures, numDims, BatchNormFunction.EPS, BatchNormFunction.MOMENTUM, DataType.FLOAT);
@@ -87,37 +84,22 @@ public class BatchNorm implements Module, FastPath {
         long[] shape = numDims == 2 ? new long[] {1, numFeatures} : new long[] {1, numFeatures, 1, 1};
         this.gamma = Parameter.of("gamma", Nd4j.ones(type, shape));
         this.beta = Parameter.of("beta", Nd4j.zeros(type, shape));
-        this.movingMean = Nd4j.zeros(type, shape);
-        this.movingVar = Nd4j.ones(type, shape);
+        this.moving = new MovingStatistics(shape, type, momentum);
     }
 
     @Override
     public INDArray forward(INDArray x) {
         checkInput(x == null ? null : x.shape());
         Mode mode = training ? Mode.TRAINING : Mode.INFERENCE;
-        last = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), movingMean, movingVar,
+        last = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), moving.mean(), moving.variance(),
                 eps, mode, kind, this::record);
         return last.y();
     }
 
-    /**
-     * What the layer keeps of a training batch's statistics: the moving averages, updated in
-     * place (the fast engine shares these arrays), or, while {@link PreciseBatchNorm} collects,
-     * nothing but the collector's sums.
-     */
-    void record(double[] mean, double[] var) {
+    /** A training batch's statistics: the mean for the backward pass, both for the moving averages. */
+    private void record(double[] mean, double[] var) {
         lastBatchMean = mean;
-        if (collector != null) {
-            collector.add(mean, var);
-            return;
-        }
-        SmallArrays.write(movingMean, BatchNormFunction.movingAverage(SmallArrays.read(movingMean), mean, momentum));
-        SmallArrays.write(movingVar, BatchNormFunction.movingAverage(SmallArrays.read(movingVar), var, momentum));
-    }
-
-    /** Starts (a collector) or stops (null) collecting batch statistics instead of averaging them. */
-    void collectInto(PreciseBatchNorm.Collector c) {
-        collector = c;
+        moving.record(mean, var);
     }
 
     @Override
@@ -148,7 +130,7 @@ public class BatchNorm implements Module, FastPath {
 
     @Override
     public FastLayer fastLayer() {
-        return new BatchNormKernel(gamma, beta, movingMean, movingVar, eps, kind, () -> training,
+        return new BatchNormKernel(gamma, beta, moving.mean(), moving.variance(), eps, kind, () -> training,
                 new BatchNormKernel.Hooks() {
                     @Override
                     public void enoughValues(long[] shape) {
@@ -178,24 +160,32 @@ public class BatchNorm implements Module, FastPath {
         this.training = training;
     }
 
+    @Override
     public boolean isTraining() {
         return training;
     }
 
+    @Override
     public INDArray gamma() {
         return gamma.value();
     }
 
+    @Override
     public INDArray beta() {
         return beta.value();
     }
 
     public INDArray movingMean() {
-        return movingMean;
+        return moving.mean();
     }
 
     public INDArray movingVar() {
-        return movingVar;
+        return moving.variance();
+    }
+
+    @Override
+    public MovingStatistics movingStatistics() {
+        return moving;
     }
 
     public int numFeatures() {
@@ -206,6 +196,7 @@ public class BatchNorm implements Module, FastPath {
         return numDims;
     }
 
+    @Override
     public double eps() {
         return eps;
     }

@@ -84,8 +84,9 @@ final class BatchNormChecks {
                           + "): the layer before diverged, often a learning rate that is too large"
                         : "the moving statistics passed in are broken: use mean 0 and variance 1 "
                           + "before training, or the values a training run produced";
-                throw new IllegalArgumentException("batchNorm: the " + which + " statistics of channel "
-                        + c + " are not usable (mean " + mean[c] + ", variance " + var[c] + "): " + cause + ".");
+                String message = "batchNorm: the " + which + " statistics of channel " + c
+                        + " are not usable (mean " + mean[c] + ", variance " + var[c] + "): " + cause + ".";
+                throw which.equals("batch") ? new DivergenceException(message) : new IllegalArgumentException(message);
             }
         }
     }

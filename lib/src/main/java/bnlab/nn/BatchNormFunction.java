@@ -138,17 +138,9 @@ public final class BatchNormFunction {
 
     /** momentum · moving + (1 − momentum) · batch, as a new array shaped like {@code moving}. */
     private static INDArray movingAverage(INDArray moving, double[] batch, double momentum) {
-        return like(moving, movingAverage(values(moving), batch, momentum));
+        return like(moving, MovingStatistics.movingAverage(values(moving), batch, momentum));
     }
 
-    /** momentum · old + (1 − momentum) · batch, per channel. */
-    static double[] movingAverage(double[] old, double[] batch, double momentum) {
-        double[] updated = new double[old.length];
-        for (int c = 0; c < old.length; c++) {
-            updated[c] = momentum * old[c] + (1 - momentum) * batch[c];
-        }
-        return updated;
-    }
 
     private static double[] values(INDArray perChannel) {
         return SmallArrays.read(perChannel);

@@ -201,8 +201,10 @@ public class BatchRenorm extends BatchStatisticsNorm {
             r[c] = Math.min(Math.max(sigmaB / sigma, 1 / rMax), rMax);
             d[c] = Math.min(Math.max((mean[c] - movingMean[c]) / sigma, -dMax), dMax);
         }
+        if (!movingStatistics().collecting()) {
+            steps++; // Precise BN's passes are not training steps
+        }
         updateMovingStatistics(mean, var);
-        steps++;
         return new double[][] {invStd, r, d};
     }
 

@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and eps 1e-5 by default. Inference is exactly BatchNorm's: y = γ·(x − μ)/√(σ² + ε) + β with the
  * moving μ, σ², and dX = γ·dY/√(σ² + ε).
  */
-public abstract class BatchStatisticsNorm implements Module, FastPath {
+public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPath {
 
     private final int numFeatures;
     private final int numDims;
@@ -28,8 +28,7 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
     private final double momentum;
     private final Parameter gamma;
     private final Parameter beta;
-    private final INDArray movingMean;
-    private final INDArray movingVar;
+    private final MovingStatistics moving;
     private boolean training = true;
     private boolean lastForwardTraining;
     private BatchNormResult lastInference;
@@ -55,8 +54,7 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
         long[] shape = perChannelShape();
         this.gamma = Parameter.of("gamma", Nd4j.ones(type, shape));
         this.beta = Parameter.of("beta", Nd4j.zeros(type, shape));
-        this.movingMean = Nd4j.zeros(type, shape);
-        this.movingVar = Nd4j.ones(type, shape);
+        this.moving = new MovingStatistics(shape, type, momentum);
     }
 
     /** (1, C) or (1, C, 1, 1): how per-channel arrays broadcast against the input. */
@@ -76,8 +74,8 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
 
     /** The moving statistics as a normalization of one virtual batch (inference mode). */
     final Normalizer inferenceStep(long[] shape) {
-        double[] mean = SmallArrays.read(movingMean);
-        double[] var = SmallArrays.read(movingVar);
+        double[] mean = SmallArrays.read(moving.mean());
+        double[] var = SmallArrays.read(moving.variance());
         BatchNormChecks.finite("moving", shape, mean, var);
         return Normalizer.plain(new double[][] {mean}, new double[][] {var}, eps);
     }
@@ -104,7 +102,7 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
 
     /** Inference mode, as BatchNorm: normalize with the moving statistics. */
     private INDArray forwardInference(INDArray x) {
-        lastInference = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), movingMean, movingVar, eps,
+        lastInference = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), moving.mean(), moving.variance(), eps,
                 Mode.INFERENCE, Normalization.FULL, (mean, var) -> { });
         return lastInference.y();
     }
@@ -118,8 +116,7 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
 
     /** moving = momentum·moving + (1 − momentum)·batch, in place (the fast twin shares these arrays). */
     final void updateMovingStatistics(double[] mean, double[] var) {
-        SmallArrays.write(movingMean, BatchNormFunction.movingAverage(SmallArrays.read(movingMean), mean, momentum));
-        SmallArrays.write(movingVar, BatchNormFunction.movingAverage(SmallArrays.read(movingVar), var, momentum));
+        moving.record(mean, var);
     }
 
     @Override
@@ -171,14 +168,17 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
         this.training = training;
     }
 
+    @Override
     public boolean isTraining() {
         return training;
     }
 
+    @Override
     public INDArray gamma() {
         return gamma.value();
     }
 
+    @Override
     public INDArray beta() {
         return beta.value();
     }
@@ -192,11 +192,16 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
     }
 
     public INDArray movingMean() {
-        return movingMean;
+        return moving.mean();
     }
 
     public INDArray movingVar() {
-        return movingVar;
+        return moving.variance();
+    }
+
+    @Override
+    public MovingStatistics movingStatistics() {
+        return moving;
     }
 
     public int numFeatures() {
@@ -207,6 +212,7 @@ public abstract class BatchStatisticsNorm implements Module, FastPath {
         return numDims;
     }
 
+    @Override
     public double eps() {
         return eps;
     }

@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * scattered back onto the input ("col2im"). The first layer of a network skips dCols and
  * col2im: nobody needs the images' gradient.
  */
-public class Conv2d implements Module, FastPath {
+public class Conv2d implements Layer, FastPath {
 
     private final int in;
     private final int out;

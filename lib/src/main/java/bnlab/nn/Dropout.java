@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The masks come from the layer's own seeded generator, drawn in the order of the values, so a
  * run repeats exactly (and the fast engine draws the same masks).
  */
-public class Dropout implements Module, FastPath {
+public class Dropout implements Layer, FastPath {
 
     private final double p;
     private final SplittableRandom random;

@@ -3,8 +3,8 @@ package bnlab.nn;
 import bnlab.nn.kernel.FastLayer;
 
 /**
- * A module with a twin in the fast engine ({@link bnlab.nn.kernel}): the same mathematics on
- * heap arrays, sharing this module's parameters and state. {@link Sequential} uses the twins
+ * A layer with a twin in the fast engine ({@link bnlab.nn.kernel}): the same mathematics on
+ * heap arrays, sharing this layer's parameters and state. {@link Sequential} uses the twins
  * when it trains; the tests check that both give the same numbers.
  */
 interface FastPath {

@@ -5,7 +5,7 @@ import bnlab.nn.kernel.FlattenKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** (N, C, H, W) → (N, C·H·W); backward reshapes the gradient back. */
-public class Flatten implements Module, FastPath {
+public class Flatten implements Layer, FastPath {
 
     private long[] inputShape;
 

@@ -1,7 +1,9 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.BatchNormRows;
 import bnlab.nn.kernel.GhostBatchNormKernel.Normalizer;
 import bnlab.nn.kernel.Normalization;
+import bnlab.nn.kernel.Rows;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,6 +65,12 @@ public class GhostBatchNorm extends BatchStatisticsNorm {
         int v = virtualBatch(n);
         int k = (n + v - 1) / v;
         checkVirtualBatches(shape);
+        for (int i = 0; i < k; i++) {
+            // the fast twin's check, on the whole input's shape (the function below would name the slice's)
+            INDArray ghost = slice(x, i * v, Math.min(n, (i + 1) * v)).dup('c');
+            double[][] stats = BatchNormRows.batchStatistics(Rows.of(ghost), numFeatures());
+            BatchNormChecks.finite("batch", shape, stats[0], stats[1]);
+        }
         double[][] mean = new double[k][];
         double[][] var = new double[k][];
         BatchNormResult[] ghosts = new BatchNormResult[k];

@@ -33,7 +33,7 @@ public final class LeNet {
 
     /** Makes the normalization layer for a place: its channels, and 4 after a convolution or 2 after a linear layer. */
     public interface Norm {
-        Module make(int channels, int numDims);
+        Layer make(int channels, int numDims);
     }
 
     /** A LeNet variant; every setter returns the builder. */
@@ -129,7 +129,7 @@ public final class LeNet {
         }
 
         public Sequential build(Init init) {
-            List<Module> layers = new ArrayList<>();
+            List<Layer> layers = new ArrayList<>();
             block(layers, new Conv2d(1, 6, 5, init), 6, 4, 0, init);
             layers.add(pool());
             block(layers, new Conv2d(6, 16, 5, init), 16, 4, 1, init);
@@ -138,11 +138,11 @@ public final class LeNet {
             block(layers, new Linear(16 * 4 * 4, 120, true, init), 120, 2, 2, init);
             block(layers, new Linear(120, 84, true, init), 84, 2, 3, init);
             layers.add(new Linear(84, 10, true, init));
-            return new Sequential(layers.toArray(new Module[0]));
+            return new Sequential(layers.toArray(new Layer[0]));
         }
 
         /** layer → [batch norm →] sigmoid [→ batch norm] [→ dropout]. */
-        private void block(List<Module> layers, Module layer, int channels, int dims, int place, Init init) {
+        private void block(List<Layer> layers, Layer layer, int channels, int dims, int place, Init init) {
             layers.add(layer);
             if (batchNorm[place] && !afterSigmoid) {
                 addNorm(layers, channels, dims, init);
@@ -156,14 +156,14 @@ public final class LeNet {
             }
         }
 
-        private void addNorm(List<Module> layers, int channels, int dims, Init init) {
+        private void addNorm(List<Layer> layers, int channels, int dims, Init init) {
             layers.add(norm(channels, dims));
             if (noiseMean > 0 || noiseStd > 0) {
                 layers.add(new ShiftingNoise(noiseMean, noiseStd, init));
             }
         }
 
-        private Module norm(int channels, int dims) {
+        private Layer norm(int channels, int dims) {
             if (norm != null) {
                 return norm.make(channels, dims);
             }
@@ -171,7 +171,7 @@ public final class LeNet {
             return affine ? bn : bn.frozenAffine();
         }
 
-        private Module pool() {
+        private Layer pool() {
             return maxPool ? new MaxPool2d(2, 2) : new AvgPool2d(2, 2);
         }
 

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch norm the bias is redundant (the norm subtracts the mean and adds its own beta), hence
  * {@code new Linear(in, out, false)}. Backward: dW = dYᵀ·x, db = Σ_n dY, dX = dY·W.
  */
-public class Linear implements Module, FastPath {
+public class Linear implements Layer, FastPath {
 
     private final int in;
     private final int out;

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Max pooling, {@code nn.MaxPool2d(kernel_size, stride)}, for experiments: plain loops that
  * remember where each maximum came from, so the gradient goes back to that one input.
  */
-public class MaxPool2d implements Module, FastPath {
+public class MaxPool2d implements Layer, FastPath {
 
     private final int kernel;
     private final int stride;

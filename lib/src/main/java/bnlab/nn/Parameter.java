@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A trained array and the gradient of the loss with respect to it, as an optimizer sees them.
  * {@code backward} writes {@link #grad()} (it overwrites, it does not accumulate); an optimizer
- * updates {@link #value()} in place, so the module that owns it sees the change.
+ * updates {@link #value()} in place, so the layer that owns it sees the change.
  */
 public record Parameter(String name, INDArray value, INDArray grad) {
 

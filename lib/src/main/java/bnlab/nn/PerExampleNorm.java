@@ -32,13 +32,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * It is batch norm's backward with the roles of "batch" and "example" exchanged: the statistics
  * depend on the group's own values, hence the two subtracted means.
  */
-public abstract class PerExampleNorm implements Module, FastPath {
+public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
 
     private final double eps;
     private final Parameter gamma;
     private final Parameter beta;
     private INDArray xHat;
     private INDArray invStd;
+    private boolean training = true;
 
     /** γ = 1 and β = 0 of {@code affineShape} and {@code type} (FLOAT, or DOUBLE for gradient checks). */
     PerExampleNorm(long[] affineShape, double eps, DataType type) {
@@ -133,7 +134,7 @@ public abstract class PerExampleNorm implements Module, FastPath {
         int groups = groups(shape);
         for (int r = 0; r < mean.length; r++) {
             if (!Double.isFinite(mean[r]) || !Double.isFinite(var[r])) {
-                throw new IllegalArgumentException(this + ": the statistics of example " + r / groups
+                throw new DivergenceException(this + ": the statistics of example " + r / groups
                         + (groups > 1 ? ", group " + r % groups : "") + " are not usable (mean " + mean[r]
                         + ", variance " + var[r] + "): the input " + Arrays.toString(shape) + " contains NaN or "
                         + "infinite values; the layer before diverged, often a learning rate that is too large.");
@@ -151,15 +152,35 @@ public abstract class PerExampleNorm implements Module, FastPath {
         return List.of(gamma, beta);
     }
 
+    @Override
     public INDArray gamma() {
         return gamma.value();
     }
 
+    @Override
     public INDArray beta() {
         return beta.value();
     }
 
+    @Override
     public double eps() {
         return eps;
+    }
+
+    /** None: every example is normalized with its own statistics, in training and in inference. */
+    @Override
+    public MovingStatistics movingStatistics() {
+        return null;
+    }
+
+    /** Recorded for {@link #isTraining()} only: both modes compute the same thing. */
+    @Override
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    @Override
+    public boolean isTraining() {
+        return training;
     }
 }

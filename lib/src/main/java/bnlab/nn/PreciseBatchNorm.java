@@ -2,6 +2,7 @@ package bnlab.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,9 +13,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * (each batch weighs the same), instead of the exponential moving average, which mostly reflects
  * the last ~1/(1 − momentum) batches and weights that have changed since.
  *
+ * <p>"Every batch norm" is every {@link NormalizationLayer} of the network (nested
+ * {@link Sequential}s included) that keeps {@link MovingStatistics}: {@link BatchNorm} and its
+ * lite forms, {@link GhostBatchNorm} (whose batch statistics are the size-weighted averages of its
+ * virtual batches', as its moving averages take them) and {@link BatchRenorm}; LayerNorm,
+ * GroupNorm and InstanceNorm keep none and are left alone. All layers are recomputed in one pass
+ * per batch, as fvcore's {@code update_bn_stats} does.
+ *
  * <p>The variance average uses the batch variances the layer normalizes with (biased, divided by
- * m = N·H·W), like the layer's moving variance. Nothing is trained: no backward pass, no update.
- * Afterwards every layer is back in the mode it was in.
+ * m = N·H·W), like the layer's moving variance. Nothing is trained: no backward pass, no update,
+ * no BatchRenorm step counted. Afterwards every layer is back in the mode it was in.
  */
 public final class PreciseBatchNorm {
 
@@ -22,7 +30,7 @@ public final class PreciseBatchNorm {
     }
 
     /** Sums of batch means and variances of one layer. */
-    static final class Collector {
+    private static final class Collector {
         private double[] sumMean;
         private double[] sumVar;
         private int batches;
@@ -41,59 +49,77 @@ public final class PreciseBatchNorm {
     }
 
     /**
-     * Recomputes the statistics of every {@link BatchNorm} among {@code net}'s layers from the
-     * first {@code maxBatches} inputs of {@code inputs}; returns how many batches were used.
+     * Recomputes the statistics of every batch-statistics layer of {@code net} from the first
+     * {@code maxBatches} inputs of {@code inputs}; returns how many batches were used.
      */
     public static int recompute(Sequential net, Iterable<INDArray> inputs, int maxBatches) {
         if (maxBatches < 1) {
             throw new IllegalArgumentException("Precise BN needs at least one batch, got maxBatches = " + maxBatches);
         }
-        List<BatchNorm> norms = norms(net);
+        List<NormalizationLayer> norms = norms(net);
         if (norms.isEmpty()) {
-            throw new IllegalArgumentException("Precise BN: the network has no BatchNorm layer");
+            throw new IllegalArgumentException("Precise BN: the network has no layer with moving statistics "
+                    + "(BatchNorm, GhostBatchNorm, BatchRenorm); LayerNorm, GroupNorm and InstanceNorm keep none");
         }
         List<Collector> collectors = new ArrayList<>();
-        List<Boolean> modes = new ArrayList<>();
-        for (BatchNorm bn : norms) {
-            Collector c = new Collector();
-            collectors.add(c);
-            modes.add(bn.isTraining());
-            bn.collectInto(c);
-            bn.setTraining(true);
+        for (NormalizationLayer layer : norms) {
+            collectors.add(new Collector());
         }
-        int used = 0;
-        try {
+        int[] used = {0};
+        collecting(norms, collectors, () -> {
             for (INDArray x : inputs) {
-                if (used == maxBatches) {
+                if (used[0] == maxBatches) {
                     break;
                 }
                 net.forward(x);
-                used++;
+                used[0]++;
             }
-        } finally {
-            for (int i = 0; i < norms.size(); i++) {
-                norms.get(i).collectInto(null);
-                norms.get(i).setTraining(modes.get(i));
-            }
-        }
-        if (used == 0) {
+            return null;
+        });
+        if (used[0] == 0) {
             throw new IllegalArgumentException("Precise BN: no input batches were given");
         }
         for (int i = 0; i < norms.size(); i++) {
             Collector c = collectors.get(i);
-            BatchNorm bn = norms.get(i);
-            bn.movingMean().assign(average(c.sumMean, c.batches, bn.movingMean()));
-            bn.movingVar().assign(average(c.sumVar, c.batches, bn.movingVar()));
+            MovingStatistics moving = norms.get(i).movingStatistics();
+            moving.mean().assign(average(c.sumMean, c.batches, moving.mean()));
+            moving.variance().assign(average(c.sumVar, c.batches, moving.variance()));
         }
-        return used;
+        return used[0];
     }
 
-    /** Every {@link BatchNorm} among the network's layers, in order. */
-    static List<BatchNorm> norms(Sequential net) {
-        List<BatchNorm> norms = new ArrayList<>();
+    /**
+     * Runs {@code body} with each layer in training mode, its batch statistics going to its
+     * collector instead of its moving averages; then puts the layers back as they were.
+     */
+    private static <T> T collecting(List<NormalizationLayer> norms, List<Collector> collectors, Supplier<T> body) {
+        List<Boolean> modes = new ArrayList<>();
+        for (int i = 0; i < norms.size(); i++) {
+            NormalizationLayer layer = norms.get(i);
+            Collector c = collectors.get(i);
+            modes.add(layer.isTraining());
+            layer.movingStatistics().collectInto(c::add);
+            layer.setTraining(true);
+        }
+        try {
+            return body.get();
+        } finally {
+            for (int i = 0; i < norms.size(); i++) {
+                norms.get(i).movingStatistics().collectInto(null);
+                norms.get(i).setTraining(modes.get(i));
+            }
+        }
+    }
+
+    /** Every normalization layer with moving statistics among the network's layers, nested ones included, in order. */
+    static List<NormalizationLayer> norms(Sequential net) {
+        List<NormalizationLayer> norms = new ArrayList<>();
         for (int i = 0; i < net.size(); i++) {
-            if (net.get(i) instanceof BatchNorm bn) {
-                norms.add(bn);
+            Layer layer = net.get(i);
+            if (layer instanceof Sequential inner) {
+                norms.addAll(norms(inner));
+            } else if (layer instanceof NormalizationLayer n && n.movingStatistics() != null) {
+                norms.add(n);
             }
         }
         return norms;
@@ -101,23 +127,23 @@ public final class PreciseBatchNorm {
 
     /** The moving statistics of every batch norm of a network, saved to be put back. */
     public static final class Snapshot {
-        private final List<BatchNorm> norms;
+        private final List<NormalizationLayer> norms;
         private final List<INDArray> means = new ArrayList<>();
         private final List<INDArray> vars = new ArrayList<>();
 
         private Snapshot(Sequential net) {
             norms = norms(net);
-            for (BatchNorm bn : norms) {
-                means.add(bn.movingMean().dup());
-                vars.add(bn.movingVar().dup());
+            for (NormalizationLayer n : norms) {
+                means.add(n.movingStatistics().mean().dup());
+                vars.add(n.movingStatistics().variance().dup());
             }
         }
 
         /** Puts the saved statistics back. */
         public void restore() {
             for (int i = 0; i < norms.size(); i++) {
-                norms.get(i).movingMean().assign(means.get(i));
-                norms.get(i).movingVar().assign(vars.get(i));
+                norms.get(i).movingStatistics().mean().assign(means.get(i));
+                norms.get(i).movingStatistics().variance().assign(vars.get(i));
             }
         }
     }
@@ -128,26 +154,17 @@ public final class PreciseBatchNorm {
     }
 
     /**
-     * Runs {@code body} with every batch norm normalizing with the statistics of the batch it is
-     * given (training-mode normalization) while the moving statistics stay untouched; then puts
+     * Runs {@code body} with every batch norm normalizing as in training mode, with the
+     * statistics of the batch it is given, while the moving statistics stay untouched; then puts
      * the layers back in their modes. To ask "what if the test batches used their own statistics?".
      */
-    public static <T> T withBatchStatistics(Sequential net, java.util.function.Supplier<T> body) {
-        List<BatchNorm> norms = norms(net);
-        List<Boolean> modes = new ArrayList<>();
-        for (BatchNorm bn : norms) {
-            modes.add(bn.isTraining());
-            bn.collectInto(new Collector());
-            bn.setTraining(true);
+    public static <T> T withBatchStatistics(Sequential net, Supplier<T> body) {
+        List<NormalizationLayer> norms = norms(net);
+        List<Collector> ignored = new ArrayList<>();
+        for (NormalizationLayer layer : norms) {
+            ignored.add(new Collector());
         }
-        try {
-            return body.get();
-        } finally {
-            for (int i = 0; i < norms.size(); i++) {
-                norms.get(i).collectInto(null);
-                norms.get(i).setTraining(modes.get(i));
-            }
-        }
+        return collecting(norms, ignored, body);
     }
 
     private static INDArray average(double[] sum, int count, INDArray like) {

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** max(0, x), elementwise; the gradient passes where the input was positive. */
-public class ReLU implements Module, FastPath {
+public class ReLU implements Layer, FastPath {
 
     private INDArray x;
 

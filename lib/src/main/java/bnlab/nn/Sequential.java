@@ -2,7 +2,7 @@ package bnlab.nn;
 
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.FastSequential;
-import bnlab.nn.kernel.ModuleAdapter;
+import bnlab.nn.kernel.LayerAdapter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,25 +12,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Layers applied in order, {@code nn.Sequential(...)}: forward runs them first to last, backward
  * last to first, {@link #parameters()} collects theirs, train()/eval() reaches every layer.
- * Any {@link Module} fits, including one written in a notebook cell.
+ * Any {@link Layer} fits, including one written in a notebook cell.
  *
  * <p><b>Two engines, one result.</b> On float inputs a Sequential runs its layers' twins in the
  * fast engine ({@link bnlab.nn.kernel}: the same mathematics on heap arrays with SIMD vectors,
- * about ten times faster); a module without a twin (yours, say) runs as written inside it.
+ * about ten times faster); a layer without a twin (yours, say) runs as written inside it.
  * {@code useFastEngine(false)} runs every layer's own {@code forward} and {@code backward}
  * instead; the tests check the two agree. Either way, the array {@link #forward} returns is
  * new: keeping it is safe.
  */
-public class Sequential implements Module {
+public class Sequential implements Layer {
 
-    private final List<Module> layers;
+    private final List<Layer> layers;
     private boolean fastEngine = FastSequential.available();
     private FastSequential engine;
     private boolean lastForwardFast;
     private boolean training = true;
     private final List<Consumer<INDArray>> observers = new ArrayList<>();
 
-    public Sequential(Module... layers) {
+    public Sequential(Layer... layers) {
         if (layers.length == 0) {
             throw new IllegalArgumentException("Sequential needs at least one layer");
         }
@@ -41,7 +41,7 @@ public class Sequential implements Module {
         }
         this.layers = List.of(layers);
         layers[0].inputGradientNotNeeded();
-        for (Module m : layers) {
+        for (Layer m : layers) {
             observers.add(null);
         }
     }
@@ -56,13 +56,23 @@ public class Sequential implements Module {
             try {
                 x = layers.get(i).forward(x);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer " + i + " (" + layers.get(i) + "): " + e.getMessage(), e);
+                throw named(i, layers.get(i).toString(), e);
             }
             if (observers.get(i) != null) {
                 observers.get(i).accept(x.dup());
             }
         }
         return x;
+    }
+
+    /**
+     * Layer i's error with its place in the network in front ("layer 3 (BatchNorm(...)): ..."),
+     * of the same kind: a {@link DivergenceException} stays one.
+     */
+    public static IllegalArgumentException named(int i, String layer, IllegalArgumentException e) {
+        String message = "layer " + i + " (" + layer + "): " + e.getMessage();
+        return e instanceof DivergenceException ? new DivergenceException(message, e)
+                : new IllegalArgumentException(message, e);
     }
 
     /**
@@ -115,7 +125,7 @@ public class Sequential implements Module {
     }
 
     /**
-     * The fast engine that runs this network: the layers' twins, built once (a module without a
+     * The fast engine that runs this network: the layers' twins, built once (a layer without a
      * twin runs as written inside it). Benchmarks read its per-layer timings.
      */
     public FastSequential engine() {
@@ -126,8 +136,8 @@ public class Sequential implements Module {
             List<FastLayer> twins = new ArrayList<>();
             List<Consumer<long[]>> checks = new ArrayList<>();
             List<String> names = new ArrayList<>();
-            for (Module m : layers) {
-                twins.add(m instanceof FastPath f ? f.fastLayer() : new ModuleAdapter(m));
+            for (Layer m : layers) {
+                twins.add(m instanceof FastPath f ? f.fastLayer() : new LayerAdapter(m));
                 checks.add(m instanceof FastPath f ? f::checkInput : null);
                 names.add(m.toString());
             }
@@ -144,7 +154,7 @@ public class Sequential implements Module {
     @Override
     public List<Parameter> parameters() {
         List<Parameter> all = new ArrayList<>();
-        for (Module m : layers) {
+        for (Layer m : layers) {
             all.addAll(m.parameters());
         }
         return all;
@@ -162,7 +172,7 @@ public class Sequential implements Module {
     }
 
     /** The i-th layer, like {@code net[i]} in PyTorch. */
-    public Module get(int i) {
+    public Layer get(int i) {
         return layers.get(i);
     }
 

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * variance 1. Backward passes the gradient through unchanged (the noise does not depend on x).
  * Inference mode adds nothing.
  */
-public class ShiftingNoise implements Module, FastPath {
+public class ShiftingNoise implements Layer, FastPath {
 
     private final double meanRange;
     private final double stdRange;

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** σ(x) = 1 / (1 + e^−x), elementwise; its derivative is σ(x)·(1 − σ(x)), computed from the output. */
-public class Sigmoid implements Module, FastPath {
+public class Sigmoid implements Layer, FastPath {
 
     private INDArray y;
 

@@ -9,7 +9,7 @@ import bnlab.nn.BatchNorm;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.Sequential;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class BatchNoiseTest {
         Sequential net = LeNet.builder().build(Init.seeded(5));
         BatchNorm fc1 = (BatchNorm) net.get(10);
         double[] before = fc1.movingMean().toDoubleVector();
-        double[][] rows = BatchNoise.inputs(new ModuleClassifier("x", net, 1), 2, data.train());
+        double[][] rows = BatchNoise.inputs(new ScratchClassifier("x", net, 1), 2, data.train());
         assertEquals(64, rows.length);
         assertEquals(120, rows[0].length, "fc1 has 120 outputs");
         assertEquals(before[0], fc1.movingMean().toDoubleVector()[0], 0.0, "inference mode: no update");

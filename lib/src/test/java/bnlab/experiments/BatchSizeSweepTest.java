@@ -17,7 +17,7 @@ import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.Linear;
 import bnlab.nn.Sequential;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,7 +149,7 @@ class BatchSizeSweepTest {
     void batchStatisticsAreTakenOverTestBatchesOfTheGivenSize() {
         ImageDataset test = data.test();
         Linear linear = new Linear(784, 10, true, Init.seeded(3));
-        ModuleClassifier c = new ModuleClassifier("linear-bn", new Sequential(new Flatten(), linear, new BatchNorm(10, 2)), 0.1);
+        ScratchClassifier c = new ScratchClassifier("linear-bn", new Sequential(new Flatten(), linear, new BatchNorm(10, 2)), 0.1);
         for (int b : new int[] {4, 16, 64}) {
             long correct = 0;
             for (Batch batch : test.batches(b)) {

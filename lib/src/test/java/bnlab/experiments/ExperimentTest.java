@@ -11,7 +11,7 @@ import bnlab.data.FashionMnist;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.train.Classifier;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +25,8 @@ class ExperimentTest {
         data = FashionMnist.load(1024, 512);
     }
 
-    private static ModuleClassifier leNet(String name, LeNet.Builder b, long seed, double lr) {
-        return new ModuleClassifier(name, b.build(Init.seeded(seed)), lr);
+    private static ScratchClassifier leNet(String name, LeNet.Builder b, long seed, double lr) {
+        return new ScratchClassifier(name, b.build(Init.seeded(seed)), lr);
     }
 
     @Test
@@ -47,6 +47,12 @@ class ExperimentTest {
         Summary trained = r.summary("BN", "train acc");
         assertTrue(trained.mean() > 0.3, "BN LeNet learns in 2 epochs on 1024 images: " + trained);
         assertArrayEquals(new double[] {1.0, 1.0}, r.last("no BN", "one"));
+        Paired p = r.paired("BN", "no BN", "train acc");
+        assertArrayEquals(new long[] {1, 2}, p.seeds());
+        assertEquals(r.last("BN", "train acc")[1] - r.last("no BN", "train acc")[1], p.differences()[1], 0.0);
+        assertEquals(2, r.summary("BN", Jumps.largestDrop("test acc", 1)).runs());
+        assertArrayEquals(r.runs("BN").get(0).values("loss"), new double[] {
+            r.runs("BN").get(0).history().epochs().get(0).loss(), r.runs("BN").get(0).last("loss")}, 0.0);
         assertTrue(r.describe().contains("2 epochs of 1,024 training images"), r.describe());
         assertTrue(r.html("test acc").contains("<caption>test acc after the last epoch, over seeds</caption>"));
         assertEquals(2, r.curves("test acc", "t").getSeriesMap().size());
@@ -58,13 +64,13 @@ class ExperimentTest {
 
     /** A network whose loss turns NaN, and one whose batch norm meets non-finite statistics. */
     private static Classifier failing(String name, boolean nanLoss) {
-        ModuleClassifier real = leNet(name, LeNet.builder(), 1, 1.0);
+        ScratchClassifier real = leNet(name, LeNet.builder(), 1, 1.0);
         return new Classifier() {
             @Override
             public StepResult trainStep(Batch batch) {
                 StepResult r = real.trainStep(batch);
                 if (!nanLoss) {
-                    throw new IllegalArgumentException("batchNorm: the batch statistics of channel 0 are not usable");
+                    throw new bnlab.nn.DivergenceException("batchNorm: the batch statistics of channel 0 are not usable");
                 }
                 return new StepResult(Double.NaN, r.correct(), r.examples());
             }

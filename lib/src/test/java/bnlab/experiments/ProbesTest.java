@@ -13,7 +13,7 @@ import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.Sequential;
 import bnlab.nn.ShiftingNoise;
-import bnlab.train.ModuleClassifier;
+import bnlab.train.ScratchClassifier;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class ProbesTest {
         Sequential net = LeNet.withBatchNorm(Init.seeded(1));
         ActivationWatch watch = ActivationWatch.sigmoidInputs(net, 0);
         assertEquals(4, watch.sigmoids().size());
-        ModuleClassifier c = new ModuleClassifier("BN", net, 1.0);
+        ScratchClassifier c = new ScratchClassifier("BN", net, 1.0);
         for (Batch b : data.train().batches(256, 1)) {
             c.trainStep(b);
         }
@@ -84,7 +84,7 @@ class ProbesTest {
 
         Sequential net = LeNet.withBatchNorm(Init.seeded(1));
         ActivationWatch direct = ActivationWatch.sigmoidInputs(net, 0);
-        ModuleClassifier c = new ModuleClassifier("BN", net, 1.0);
+        ScratchClassifier c = new ScratchClassifier("BN", net, 1.0);
         c.trainStep(batch);
         direct.notRecording(() -> LossLandscape.probe(c, batch, 1.0));
         c.trainStep(batch);
@@ -115,7 +115,7 @@ class ProbesTest {
     @Test
     void theLandscapeProbeLeavesTheNetworkAsItFoundIt() {
         Sequential net = LeNet.withBatchNorm(Init.seeded(2));
-        ModuleClassifier c = new ModuleClassifier("BN", net, 1.0);
+        ScratchClassifier c = new ScratchClassifier("BN", net, 1.0);
         c.trainStep(batch);
         List<INDArray> before = net.parameters().stream().map(p -> p.value().dup()).toList();
         INDArray mean = ((BatchNorm) net.get(1)).movingMean().dup();

@@ -36,12 +36,12 @@ class FastEngineTest {
     }
 
     /**
-     * Runs forward and backward through the module and through its twin; compares everything.
-     * Returns the two modules (the layer, the twin's owner) for further comparisons.
+     * Runs forward and backward through the layer and through its twin; compares everything.
+     * Returns the two layers (the layer, the twin's owner) for further comparisons.
      */
-    static Module[] assertTwinAgrees(Supplier<Module> make, long[] inShape, String what) {
-        Module layer = make.get();
-        Module twinOwner = make.get();
+    static Layer[] assertTwinAgrees(Supplier<Layer> make, long[] inShape, String what) {
+        Layer layer = make.get();
+        Layer twinOwner = make.get();
         copyState(layer, twinOwner);
         FastLayer twin = ((FastPath) twinOwner).fastLayer();
         INDArray x = random(1, inShape);
@@ -62,10 +62,10 @@ class FastEngineTest {
             BatchNormTesting.assertClose(bn.movingMean(), other.movingMean(), TOLERANCE, what + " moving mean");
             BatchNormTesting.assertClose(bn.movingVar(), other.movingVar(), TOLERANCE, what + " moving var");
         }
-        return new Module[] {layer, twinOwner};
+        return new Layer[] {layer, twinOwner};
     }
 
-    private static void copyState(Module from, Module to) {
+    private static void copyState(Layer from, Layer to) {
         for (int i = 0; i < from.parameters().size(); i++) {
             to.parameters().get(i).value().assign(from.parameters().get(i).value());
         }
@@ -194,10 +194,10 @@ class FastEngineTest {
         BatchNormTesting.assertClose(plain.forward(x), fast.forward(x), 1e-4, "inference logits");
     }
 
-    /** A module without a twin (as a student writes one) runs as written inside the fast engine. */
+    /** A layer without a twin (as a student writes one) runs as written inside the fast engine. */
     @Test
     void aModuleWithoutATwinRunsInsideTheFastEngine() {
-        Module doubler = new Module() {
+        Layer doubler = new Layer() {
             @Override
             public INDArray forward(INDArray x) {
                 return x.mul(2);

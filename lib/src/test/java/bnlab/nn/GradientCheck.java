@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Central finite differences in double precision for any {@link Module}: with the loss
+ * Central finite differences in double precision for any {@link Layer}: with the loss
  * L = Σ y·R for a fixed random R, dL/dy = R, so backward(R) must equal the numerical
  * derivatives of L with respect to the input and to every parameter.
  */
@@ -21,8 +21,8 @@ final class GradientCheck {
     private GradientCheck() {
     }
 
-    /** Checks dX (unless the module returns null for it) and every parameter's gradient. */
-    static double check(Module m, INDArray x, long seed) {
+    /** Checks dX (unless the layer returns null for it) and every parameter's gradient. */
+    static double check(Layer m, INDArray x, long seed) {
         Nd4j.getRandom().setSeed(seed);
         INDArray y0 = m.forward(x).dup();
         INDArray r = Nd4j.randn(DataType.DOUBLE, y0.shape());
@@ -39,7 +39,7 @@ final class GradientCheck {
         return worst;
     }
 
-    private static double loss(Module m, INDArray x, INDArray r) {
+    private static double loss(Layer m, INDArray x, INDArray r) {
         return m.forward(x).mul(r).sumNumber().doubleValue();
     }
 

@@ -27,7 +27,7 @@ class NormalizationGradientTest {
     }
 
     /** γ and β away from 1 and 0, so their gradients and their effect on dX are checked. */
-    private static <T extends Module> T randomAffine(T m) {
+    private static <T extends Layer> T randomAffine(T m) {
         Nd4j.getRandom().setSeed(22);
         for (Parameter p : m.parameters()) {
             p.value().assign(Nd4j.rand(D, p.value().shape()).addi(0.5));
@@ -36,7 +36,7 @@ class NormalizationGradientTest {
     }
 
     /** Checks the layer in training mode and again in inference mode. */
-    private static void checkBothModes(Supplier<Module> make, INDArray x, long seed) {
+    private static void checkBothModes(Supplier<Layer> make, INDArray x, long seed) {
         GradientCheck.check(randomAffine(make.get()), x, seed);
         GradientCheck.check(randomAffine(make.get()).eval(), x, seed + 1);
     }
@@ -86,9 +86,9 @@ class NormalizationGradientTest {
      */
     @Test
     void batchRenormWhereRAndDAreClipped() {
-        Supplier<Module> asBatchNorm = () -> moved(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1, 0);
+        Supplier<Layer> asBatchNorm = () -> moved(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1, 0);
         checkBothModes(asBatchNorm, input(4, 3, 2, 3), 60);
-        Supplier<Module> clipped = () -> far(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1.2, 0.1);
+        Supplier<Layer> clipped = () -> far(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1.2, 0.1);
         checkBothModes(clipped, input(4, 3, 2, 3), 62);
         checkBothModes(() -> far(new BatchRenorm(4, 2, EPS, 1.0, D)).setLimits(1.2, 0.1), input(6, 4), 64);
         checkBothModes(() -> far(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1.2, 0.1), input(1, 3, 3, 3), 66);
@@ -97,7 +97,7 @@ class NormalizationGradientTest {
     @Test
     void theBatchFamilyRefusesOneExampleAfterAFullyConnectedLayer() {
         INDArray one = input(1, 4);
-        for (Module m : new Module[] {new GhostBatchNorm(4, 2, 2, EPS, 0.9, D), new BatchRenorm(4, 2, EPS, 0.9, D)}) {
+        for (Layer m : new Layer[] {new GhostBatchNorm(4, 2, 2, EPS, 0.9, D), new BatchRenorm(4, 2, EPS, 0.9, D)}) {
             String e = assertThrows(IllegalArgumentException.class, () -> m.forward(one)).getMessage();
             assertTrue(e.contains("eval()") && e.contains("[1, 4]"), e);
             GradientCheck.check(randomAffine(m).eval(), one, 70);

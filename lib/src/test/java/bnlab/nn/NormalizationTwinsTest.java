@@ -28,7 +28,7 @@ class NormalizationTwinsTest {
     private static final double TOLERANCE = 2e-5;
 
     /** Non-trivial γ and β (the same for both copies a test makes), so the affine step is exercised. */
-    private static <T extends Module> T randomAffine(T m, long seed) {
+    private static <T extends Layer> T randomAffine(T m, long seed) {
         Nd4j.getRandom().setSeed(seed);
         for (Parameter p : m.parameters()) {
             p.value().assign(Nd4j.rand(p.value().dataType(), p.value().shape()).addi(0.5));
@@ -45,18 +45,18 @@ class NormalizationTwinsTest {
         return m;
     }
 
-    private static <T extends Module> Supplier<Module> inference(Supplier<T> make) {
+    private static <T extends Layer> Supplier<Layer> inference(Supplier<T> make) {
         return () -> make.get().eval();
     }
 
-    private static void assertMovingStatisticsAgree(Module[] pair, String what) {
+    private static void assertMovingStatisticsAgree(Layer[] pair, String what) {
         if (pair[0] instanceof BatchStatisticsNorm a && pair[1] instanceof BatchStatisticsNorm b) {
             BatchNormTesting.assertClose(a.movingMean(), b.movingMean(), TOLERANCE, what + " moving mean");
             BatchNormTesting.assertClose(a.movingVar(), b.movingVar(), TOLERANCE, what + " moving var");
         }
     }
 
-    private static void agrees(Supplier<Module> make, long[] shape, String what) {
+    private static void agrees(Supplier<Layer> make, long[] shape, String what) {
         String at = what + " " + Arrays.toString(shape);
         assertMovingStatisticsAgree(assertTwinAgrees(make, shape, at), at);
     }
@@ -129,7 +129,7 @@ class NormalizationTwinsTest {
     }
 
     /** A LeNet with BN replaced by another layer, as notebook 9 builds them. */
-    private static Sequential leNet(long seed, java.util.function.BiFunction<Integer, Integer, Module> norm) {
+    private static Sequential leNet(long seed, java.util.function.BiFunction<Integer, Integer, Layer> norm) {
         Init init = Init.seeded(seed);
         return new Sequential(
                 new Conv2d(1, 6, 5, init), norm.apply(6, 4), new Sigmoid(), new AvgPool2d(2, 2),
@@ -159,7 +159,7 @@ class NormalizationTwinsTest {
 
     @Test
     void leNetsWithTheAlternativesTrainTheSameInBothEnginesAndUseTheTwins() {
-        java.util.Map<String, java.util.function.BiFunction<Integer, Integer, Module>> norms = new java.util.LinkedHashMap<>();
+        java.util.Map<String, java.util.function.BiFunction<Integer, Integer, Layer>> norms = new java.util.LinkedHashMap<>();
         norms.put("GroupNorm G=2", (c, d) -> new GroupNorm(2, c));
         norms.put("LayerNorm (GN G=1)", (c, d) -> new GroupNorm(1, c));
         norms.put("GhostBatchNorm", (c, d) -> new GhostBatchNorm(c, d, 4));

@@ -26,7 +26,7 @@ class ScratchLeNetTrainingTest {
     /** Per-step mean losses, then the train accuracy of the last 8 steps, then the test accuracy. */
     private static double[] run(long seed) {
         Sequential net = LeNet.withBatchNorm(Init.seeded(seed));
-        ModuleClassifier clf = new ModuleClassifier("scratch", net, 1.0);
+        ScratchClassifier clf = new ScratchClassifier("scratch", net, 1.0);
         double[] out = new double[STEPS + 2];
         int step = 0;
         int correct = 0;

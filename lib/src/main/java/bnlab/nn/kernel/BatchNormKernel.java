@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code bnlab.nn.BatchNorm} on an (N, C, S) view of the input (S = H·W, or 1 after a
  * fully-connected layer). Per channel: the batch mean and biased variance over its m = N·S
- * values (two passes, sums in double), handed to the module (which updates its moving
+ * values (two passes, sums in double), handed to the layer (which updates its moving
  * averages), x̂ = (x − μ)/√(σ² + ε) (or one of the {@link Normalization} lite forms) and
  * y = γ·x̂ + β. Inference mode normalizes with the moving statistics. Backward: dβ = Σ dY,
  * dγ = Σ dY·x̂ and dX = γ/√(σ² + ε)·(dY − dβ/m − x̂·dγ/m) (training) or γ/√(σ² + ε)·dY
@@ -20,7 +20,7 @@ public final class BatchNormKernel implements FastLayer {
     private static final VectorSpecies<Float> S = Gemm.S;
 
     /**
-     * What stays with the module: its checks (so both engines fail with the same message) and
+     * What stays with the layer: its checks (so both engines fail with the same message) and
      * what it keeps of a training batch's statistics (moving averages, or sums for Precise BN).
      */
     public interface Hooks {

@@ -3,7 +3,7 @@ package bnlab.nn.kernel;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code bnlab.nn.Dropout}: y = x·mask in training mode, with the mask drawn by the module (so
+ * {@code bnlab.nn.Dropout}: y = x·mask in training mode, with the mask drawn by the layer (so
  * both engines draw the same masks from the same generator), y = x in inference mode.
  */
 public final class DropoutKernel implements FastLayer {

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A chain of {@link FastLayer}s: what {@code bnlab.nn.Sequential} runs when the fast engine is
  * on. The input is copied onto the heap once, every layer works on heap tensors, and the result
  * comes back as a new ND4J array, so what the caller holds is never overwritten. Each layer's
- * input shape is checked by its module's own checks whenever it changes.
+ * input shape is checked by its layer's own checks whenever it changes.
  */
 public final class FastSequential implements FastLayer {
 
@@ -26,7 +26,7 @@ public final class FastSequential implements FastLayer {
     private boolean forwardDone;
 
     /**
-     * {@code checks.get(i)} throws the error layer i's module throws for an input shape (null:
+     * {@code checks.get(i)} throws the error layer i's {@code bnlab.nn} layer throws for an input shape (null:
      * no check); {@code names.get(i)} names the layer in that error.
      */
     public FastSequential(List<FastLayer> layers, List<Consumer<long[]>> checks, List<String> names) {
@@ -122,7 +122,7 @@ public final class FastSequential implements FastLayer {
 
     /** The error of layer i, prefixed with its place in the chain, as {@code Sequential} reports it. */
     private IllegalArgumentException named(int i, IllegalArgumentException e) {
-        return new IllegalArgumentException("layer " + i + " (" + names.get(i) + "): " + e.getMessage(), e);
+        return bnlab.nn.Sequential.named(i, names.get(i), e);
     }
 
     /** Calls {@code observer} with layer i's output after each forward pass (null: stop). */

@@ -20,7 +20,7 @@ public final class GroupNormKernel implements FastLayer {
 
     private static final VectorSpecies<Float> S = Gemm.S;
 
-    /** The module's check of the per-row statistics, so both engines fail with the same message. */
+    /** The layer's check of the per-row statistics, so both engines fail with the same message. */
     public interface Checks {
         void statistics(long[] shape, double[] mean, double[] var);
     }

@@ -4,7 +4,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code bnlab.nn.ShiftingNoise}: y = x + noise in training mode, with the noise drawn by the
- * module (so both engines add the same numbers), y = x in inference mode; dX = dY.
+ * layer (so both engines add the same numbers), y = x in inference mode; dX = dY.
  */
 public final class NoiseKernel implements FastLayer {
 

@@ -6,13 +6,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * One layer of a network: a forward pass, a hand-written backward pass, its trained parameters,
  * and a training/inference switch. Anything implementing this (a class in a notebook cell too)
- * plugs into a network.
+ * plugs into a network; a {@link Sequential} of layers is itself a layer. PyTorch calls this
+ * {@code nn.Module}, Keras {@code Layer}, d2l "layers and blocks" (层和块); the name is
+ * {@code Layer} here so that {@code import bnlab.nn.*;} does not clash with {@code java.lang.Module}.
  *
  * <p>{@code backward(dY)} receives the gradient of the loss with respect to the output of the
  * latest {@code forward}, writes the gradients of the parameters into {@link Parameter#grad()}
  * and returns the gradient with respect to that forward's input.
  */
-public interface Module {
+public interface Layer {
 
     INDArray forward(INDArray x);
 
@@ -35,13 +37,13 @@ public interface Module {
     }
 
     /** Training mode, like PyTorch's {@code module.train()}. */
-    default Module train() {
+    default Layer train() {
         setTraining(true);
         return this;
     }
 
     /** Inference mode, like PyTorch's {@code module.eval()}. */
-    default Module eval() {
+    default Layer eval() {
         setTraining(false);
         return this;
     }

@@ -1,23 +1,24 @@
 package bnlab.train;
 
 import bnlab.data.Batch;
-import bnlab.nn.Module;
+import bnlab.nn.Layer;
 import bnlab.nn.Sgd;
 import bnlab.nn.SoftmaxCrossEntropy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A network of {@link Module}s trained with softmax cross-entropy and plain SGD, d2l's
- * {@code train_ch6} step: forward, loss, backward, update.
+ * Our from-scratch network (a {@link Layer}, usually a {@code Sequential} of {@code bnlab.nn}
+ * layers) trained with softmax cross-entropy and plain SGD, d2l's {@code train_ch6} step:
+ * forward, loss, backward, update. {@link bnlab.dl4j.Dl4jClassifier} is the same for DL4J.
  */
-public class ModuleClassifier implements Classifier {
+public class ScratchClassifier implements Classifier {
 
     private final String name;
-    private final Module net;
+    private final Layer net;
     private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     private final Sgd sgd;
 
-    public ModuleClassifier(String name, Module net, double learningRate) {
+    public ScratchClassifier(String name, Layer net, double learningRate) {
         this.name = name;
         this.net = net;
         this.sgd = new Sgd(net.parameters(), learningRate);
@@ -73,7 +74,7 @@ public class ModuleClassifier implements Classifier {
         return name;
     }
 
-    public Module net() {
+    public Layer net() {
         return net;
     }
 

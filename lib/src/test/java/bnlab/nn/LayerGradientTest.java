@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Every layer's hand-written backward against finite differences, in double precision. */
-class ModuleGradientTest {
+class LayerGradientTest {
 
     private static final Init INIT = Init.seeded(3).dataType(DataType.DOUBLE);
 
@@ -130,7 +130,7 @@ class ModuleGradientTest {
     @Test
     void aModuleWrittenOutsideTheLibraryPlugsIn() {
         // What a notebook cell might define: y = 2x, no parameters.
-        Module twice = new Module() {
+        Layer twice = new Layer() {
             public INDArray forward(INDArray x) {
                 return x.mul(2);
             }
@@ -163,7 +163,7 @@ class ModuleGradientTest {
 
     @Test
     void floatPoolingAndSigmoidLoopsAgreeWithTheDoubleOps() {
-        for (Module[] pair : new Module[][] {{new AvgPool2d(2, 2), new AvgPool2d(2, 2)},
+        for (Layer[] pair : new Layer[][] {{new AvgPool2d(2, 2), new AvgPool2d(2, 2)},
             {new AvgPool2d(3, 2), new AvgPool2d(3, 2)}, {new Sigmoid(), new Sigmoid()}}) {
             INDArray x = input(3, 2, 7, 9);
             INDArray yd = pair[0].forward(x).dup();
