@@ -56,6 +56,43 @@ public final class Evaluations {
         };
     }
 
+    /**
+     * Accuracy on {@code data} after the moving statistics were brought up to date the way
+     * training updates them, but at frozen weights: {@code k} forward passes in training mode over
+     * the first {@code k} batches of {@code train} (the same batches as {@link #afterPreciseBn}),
+     * each moving every batch norm's averages by its momentum, no backward pass, no update. Same
+     * formula as during training, only the weights no longer change between the batches: the
+     * control that tells stale statistics from an averaging rule that is wrong. Afterwards the
+     * moving statistics are put back. For networks whose only state is their batch norms (a
+     * dropout or noise layer would draw random numbers in these passes).
+     */
+    public static ToDoubleFunction<Classifier> afterRefreshingMovingStatistics(ImageDataset train, int k, ImageDataset data) {
+        if (k < 1) {
+            throw new IllegalArgumentException("refreshing the moving statistics needs k >= 1 batches, got " + k);
+        }
+        return c -> {
+            Sequential net = network(c);
+            PreciseBatchNorm.Snapshot saved = PreciseBatchNorm.snapshot(net);
+            boolean training = net.isTraining();
+            try {
+                net.train();
+                int used = 0;
+                for (Batch b : train.batches(BATCH, 0)) {
+                    if (used++ == k) {
+                        free(b.x());
+                        break;
+                    }
+                    net.forward(b.x());
+                    free(b.x());
+                }
+                return inferenceAccuracy(c, data);
+            } finally {
+                saved.restore();
+                net.setTraining(training);
+            }
+        };
+    }
+
     /** Accuracy on {@code data} when every test batch (of 256) is normalized with its own statistics. */
     public static ToDoubleFunction<Classifier> withBatchStatistics(ImageDataset data) {
         return withBatchStatistics(data, BATCH);
