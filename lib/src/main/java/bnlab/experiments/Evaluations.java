@@ -93,6 +93,24 @@ public final class Evaluations {
         };
     }
 
+    /**
+     * A measurement of a run's trained network, as a per-run measurement for
+     * {@link Results#summary(String, ToDoubleFunction)} and {@link Results#paired}: NaN for a run
+     * that diverged; the experiment must keep its networks ({@link Experiment#keepNetworks()}).
+     */
+    public static ToDoubleFunction<Run> ofTrainedNetwork(ToDoubleFunction<Classifier> measurement) {
+        return run -> {
+            if (run.diverged()) {
+                return Double.NaN;
+            }
+            if (run.network() == null) {
+                throw new IllegalStateException("the networks of arm '" + run.arm().name()
+                        + "' were not kept: add keepNetworks() to the experiment");
+            }
+            return measurement.applyAsDouble(run.network());
+        };
+    }
+
     /** Accuracy on {@code data} when every test batch (of 256) is normalized with its own statistics. */
     public static ToDoubleFunction<Classifier> withBatchStatistics(ImageDataset data) {
         return withBatchStatistics(data, BATCH);

@@ -161,6 +161,17 @@ public final class Results {
                 b, rb.stream().mapToLong(Run::seed).toArray(), rb.stream().mapToDouble(perRun).toArray());
     }
 
+    /**
+     * Per seed of one arm, measurement {@code a} minus measurement {@code b} of the same run
+     * (e.g. the jumps of the test accuracy with the moving statistics and with Precise BN).
+     */
+    public Paired paired(String arm, String nameA, java.util.function.ToDoubleFunction<Run> a,
+                         String nameB, java.util.function.ToDoubleFunction<Run> b) {
+        List<Run> r = runs(arm);
+        long[] seeds = r.stream().mapToLong(Run::seed).toArray();
+        return Paired.of(nameA, seeds, r.stream().mapToDouble(a).toArray(), nameB, seeds, r.stream().mapToDouble(b).toArray());
+    }
+
     /** Per seed, the last epoch's {@code metric} of arm {@code a} minus that of arm {@code b}. */
     public Paired paired(String a, String b, String metric) {
         return paired(a, b, r -> r.last(metric));

@@ -41,4 +41,22 @@ class EvaluationsTest {
         assertTrue(first.movingMean().getDouble(0) > 50, "and put back afterwards");
         assertThrows(IllegalArgumentException.class, () -> Evaluations.afterRefreshingMovingStatistics(data.train(), 0, data.test()));
     }
+
+    @Test
+    void aTrainedNetworksMeasurementPairsWithinAnArm() {
+        FashionMnist data = FashionMnist.load(512, 256);
+        Results r = Experiment.on(data).epochs(1).seeds(1, 2).keepNetworks().arm("BN", LeNet.builder(), 1.0).run();
+        var moving = Evaluations.ofTrainedNetwork(Evaluations.withMovingStatistics(data.test()));
+        var precise = Evaluations.ofTrainedNetwork(Evaluations.afterPreciseBn(data.train(), 2, data.test()));
+        Paired d = r.paired("BN", "moving", moving, "precise", precise);
+        assertEquals(2, d.differences().length);
+        for (int i = 0; i < 2; i++) {
+            Run run = r.runs("BN").get(i);
+            assertEquals(run.seed(), d.seeds()[i]);
+            assertEquals(run.last("test acc") - precise.applyAsDouble(run), d.differences()[i], 1e-12,
+                    "the moving statistics' accuracy is the test accuracy the trainer measured");
+        }
+        Results dropped = Experiment.on(data).epochs(1).seeds(1).arm("BN", LeNet.builder(), 1.0).run();
+        assertThrows(IllegalStateException.class, () -> moving.applyAsDouble(dropped.runs().get(0)));
+    }
 }
