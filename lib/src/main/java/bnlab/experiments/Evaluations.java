@@ -97,8 +97,11 @@ public final class Evaluations {
      * A measurement of a run's trained network, as a per-run measurement for
      * {@link Results#summary(String, ToDoubleFunction)} and {@link Results#paired}: NaN for a run
      * that diverged; the experiment must keep its networks ({@link Experiment#keepNetworks()}).
+     * The function remembers its value for each run, so using it in a summary and again in a
+     * comparison measures each network once.
      */
     public static ToDoubleFunction<Run> ofTrainedNetwork(ToDoubleFunction<Classifier> measurement) {
+        java.util.Map<Run, Double> measured = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
         return run -> {
             if (run.diverged()) {
                 return Double.NaN;
@@ -107,7 +110,7 @@ public final class Evaluations {
                 throw new IllegalStateException("the networks of arm '" + run.arm().name()
                         + "' were not kept: add keepNetworks() to the experiment");
             }
-            return measurement.applyAsDouble(run.network());
+            return measured.computeIfAbsent(run, r -> measurement.applyAsDouble(r.network()));
         };
     }
 

@@ -56,6 +56,11 @@ class EvaluationsTest {
             assertEquals(run.last("test acc") - precise.applyAsDouble(run), d.differences()[i], 1e-12,
                     "the moving statistics' accuracy is the test accuracy the trainer measured");
         }
+        int[] calls = {0};
+        var counted = Evaluations.ofTrainedNetwork(c -> ++calls[0]);
+        r.summary("BN", counted);
+        r.paired("BN", "a", counted, "b", counted);
+        assertEquals(2, calls[0], "each network measured once");
         Results dropped = Experiment.on(data).epochs(1).seeds(1).arm("BN", LeNet.builder(), 1.0).run();
         assertThrows(IllegalStateException.class, () -> moving.applyAsDouble(dropped.runs().get(0)));
     }
