@@ -4,7 +4,6 @@ import bnlab.nn.Sequential;
 import bnlab.nn.Sigmoid;
 import bnlab.viz.Charts;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -102,33 +101,87 @@ public final class ActivationWatch {
         long plane = x.rank() == 4 ? x.size(2) * x.size(3) : 1;
         int channels = (int) (perExample / plane);
         int c = Math.min(unit, channels - 1);
-        float[] all = x.dup('c').data().asFloat();
-        double[] mine = new double[(int) (n * plane)];
+        float[] all = (x.ordering() == 'c' && !x.isView() ? x : x.dup('c')).data().asFloat();
+        float[] mine = new float[(int) (n * plane)];
         int k = 0;
         long saturated = 0;
         double squares = 0;
         for (int e = 0; e < n; e++) {
+            int start = (int) (e * perExample);
             for (int j = 0; j < perExample; j++) {
-                float v = all[(int) (e * perExample + j)];
+                float v = all[start + j];
                 squares += (double) v * v;
                 if (Math.abs(v) > SATURATED) {
                     saturated++;
                 }
-                if (j / plane == c) {
-                    mine[k++] = v;
-                }
             }
+            System.arraycopy(all, (int) (start + c * plane), mine, k, (int) plane);
+            k += (int) plane;
         }
-        Arrays.sort(mine);
         return new Step(percentile(mine, 0.15), percentile(mine, 0.50), percentile(mine, 0.85),
                 (double) saturated / all.length, Math.sqrt(squares / all.length));
     }
 
-    private static double percentile(double[] sorted, double p) {
-        double at = p * (sorted.length - 1);
+    /**
+     * The p-quantile of {@code a} with linear interpolation between order statistics (as NumPy's
+     * default), found by selection in O(n) instead of a sort: the first sigmoid's watched channel
+     * has 147 456 values per step. Reorders {@code a}.
+     */
+    static double percentile(float[] a, double p) {
+        double at = p * (a.length - 1);
         int lo = (int) Math.floor(at);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+        float low = select(a, lo);
+        if (lo + 1 >= a.length || at == lo) {
+            return low;
+        }
+        float high = a[lo + 1];
+        for (int i = lo + 2; i < a.length; i++) {
+            high = Math.min(high, a[i]);
+        }
+        return low + (at - lo) * (high - low);
+    }
+
+    /**
+     * Puts the k-th smallest value of {@code a} at a[k], smaller ones before it, larger after;
+     * returns it. Three-way partitions, so that the many equal values of a convolution's output
+     * over a blank background do not make it quadratic.
+     */
+    static float select(float[] a, int k) {
+        int left = 0;
+        int right = a.length - 1;
+        while (right > left) {
+            float pivot = median(a[left], a[(left + right) >>> 1], a[right]);
+            int lt = left;      // a[left, lt) < pivot
+            int i = left;       // a[lt, i) == pivot
+            int gt = right;     // a(gt, right] > pivot
+            while (i <= gt) {
+                if (a[i] < pivot) {
+                    swap(a, lt++, i++);
+                } else if (a[i] > pivot) {
+                    swap(a, i, gt--);
+                } else {
+                    i++;
+                }
+            }
+            if (k < lt) {
+                right = lt - 1;
+            } else if (k > gt) {
+                left = gt + 1;
+            } else {
+                return pivot;
+            }
+        }
+        return a[k];
+    }
+
+    private static float median(float x, float y, float z) {
+        return Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    }
+
+    private static void swap(float[] a, int i, int j) {
+        float t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     public List<String> sigmoids() {

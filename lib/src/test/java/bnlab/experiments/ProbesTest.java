@@ -95,6 +95,26 @@ class ProbesTest {
     }
 
     @Test
+    void percentilesBySelectionEqualThoseOfASortedCopy() {
+        java.util.Random random = new java.util.Random(7);
+        for (int n : new int[] {1, 2, 3, 10, 1000, 147_456}) {
+            float[] values = new float[n];
+            for (int i = 0; i < n; i++) {
+                // half of them one repeated value, as a convolution's output over a blank background
+                values[i] = random.nextBoolean() ? 0.25f : (float) random.nextGaussian();
+            }
+            float[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            for (double p : new double[] {0, 0.15, 0.5, 0.85, 1}) {
+                double at = p * (n - 1);
+                int lo = (int) Math.floor(at);
+                double expected = sorted[lo] + (at - lo) * (sorted[Math.min(n - 1, lo + 1)] - sorted[lo]);
+                assertEquals(expected, ActivationWatch.percentile(values.clone(), p), 1e-6, "n = " + n + ", p = " + p);
+            }
+        }
+    }
+
+    @Test
     void noisyBatchNormShiftsEveryStepDifferentlyAndNotAtInference() {
         ShiftingNoise noise = new ShiftingNoise(1.0, 2.0, Init.seeded(3));
         INDArray x = Nd4j.zeros(DataType.FLOAT, 64, 3, 4, 4);
