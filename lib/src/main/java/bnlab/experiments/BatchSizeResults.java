@@ -27,8 +27,10 @@ public final class BatchSizeResults {
 
     private final Map<Integer, Results> bySize;
     private final List<String> arms;
-    private final ScaledLearningRate learningRate;
-    private final int epochs;
+    /** arm → how its learning rate follows the batch size. */
+    private final Map<String, ScaledLearningRate> rates;
+    /** batch size → passes over the training images (more than one where one pass is too few steps). */
+    private final Map<Integer, Integer> passes;
     private final int trainImages;
     private final int testImages;
     private final int seeds;
@@ -36,12 +38,12 @@ public final class BatchSizeResults {
     /** measurement name → "arm@b" → one value per seed. */
     private final Map<String, Map<String, double[]>> after = new LinkedHashMap<>();
 
-    BatchSizeResults(Map<Integer, Results> bySize, List<String> arms, ScaledLearningRate learningRate, int epochs,
-                     int trainImages, int testImages, int seeds, double seconds) {
+    BatchSizeResults(Map<Integer, Results> bySize, List<String> arms, Map<String, ScaledLearningRate> rates,
+                     Map<Integer, Integer> passes, int trainImages, int testImages, int seeds, double seconds) {
         this.bySize = new LinkedHashMap<>(bySize);
         this.arms = List.copyOf(arms);
-        this.learningRate = learningRate;
-        this.epochs = epochs;
+        this.rates = new LinkedHashMap<>(rates);
+        this.passes = new java.util.TreeMap<>(passes);
         this.trainImages = trainImages;
         this.testImages = testImages;
         this.seeds = seeds;
@@ -50,11 +52,14 @@ public final class BatchSizeResults {
 
     /**
      * These runs and {@code others}' together (e.g. new arms beside a batch norm trained before),
-     * which must come from the same data, passes, learning-rate rule and seeds.
+     * which must come from the same data, seeds and passes at every batch size both trained; each
+     * arm keeps its own learning-rate rule.
      */
     public BatchSizeResults with(BatchSizeResults others) {
-        if (others.epochs != epochs || others.trainImages != trainImages || others.testImages != testImages
-                || others.seeds != seeds || !others.learningRate.equals(learningRate)) {
+        boolean samePasses = passes.keySet().stream().filter(others.passes::containsKey)
+                .allMatch(b -> passes.get(b).equals(others.passes.get(b)));
+        if (!samePasses || others.trainImages != trainImages || others.testImages != testImages
+                || others.seeds != seeds) {
             throw new IllegalArgumentException("cannot combine sweeps of different settings: " + describe() + " vs "
                     + others.describe());
         }
@@ -67,7 +72,11 @@ public final class BatchSizeResults {
         others.bySize.forEach((b, r) -> merged.merge(b, r, Results::with));
         List<String> allArms = new ArrayList<>(arms);
         allArms.addAll(others.arms);
-        BatchSizeResults m = new BatchSizeResults(merged, allArms, learningRate, epochs, trainImages, testImages, seeds,
+        Map<String, ScaledLearningRate> allRates = new LinkedHashMap<>(rates);
+        allRates.putAll(others.rates);
+        Map<Integer, Integer> allPasses = new java.util.TreeMap<>(passes);
+        allPasses.putAll(others.passes);
+        BatchSizeResults m = new BatchSizeResults(merged, allArms, allRates, allPasses, trainImages, testImages, seeds,
                 seconds + others.seconds);
         for (BatchSizeResults r : List.of(this, others)) {
             r.after.forEach((name, values) -> m.after.computeIfAbsent(name, k -> new HashMap<>()).putAll(values));
@@ -102,9 +111,30 @@ public final class BatchSizeResults {
         return r;
     }
 
-    /** The learning rate the runs at batch size b used. */
+    /** The learning rate {@code arm}'s runs at batch size b used. */
+    public double learningRate(String arm, int b) {
+        checkArm(arm);
+        return rates.get(arm).at(b);
+    }
+
+    /** The learning rate the runs at batch size b used, when every arm follows the same rule. */
     public double learningRate(int b) {
-        return learningRate.at(b);
+        if (rates.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("the arms follow different learning-rate rules " + rates
+                    + ": ask learningRate(arm, b)");
+        }
+        return rates.values().iterator().next().at(b);
+    }
+
+    /** How many passes over the training images the runs at batch size b made. */
+    public int passes(int b) {
+        at(b);
+        return passes.get(b);
+    }
+
+    /** How many steps the runs at batch size b took. */
+    public long steps(int b) {
+        return (long) passes(b) * ((trainImages + b - 1) / b);
     }
 
     /**
@@ -274,13 +304,29 @@ public final class BatchSizeResults {
         return seconds;
     }
 
-    /** One line saying what each run did, e.g. "each run: 1 pass over 16,384 training images, ...". */
+    /**
+     * One line saying what each run did, e.g. "each run: 1 pass over the same 12,288 training
+     * images at every batch size (12,288 examples), lr = 1.0 · b/256 (linear scaling), ...";
+     * the passes per batch size where they differ, and each arm's rule where they differ.
+     */
     public String describe() {
         int runs = bySize.values().stream().mapToInt(r -> r.runs().size()).sum();
-        return String.format(Locale.ROOT, "each run: %d pass%s over the same %,d training images at every batch size "
-                        + "(%,d examples), %s, tested on %,d images; batch sizes %s; %d arms × %d seeds, %d runs in %.0f s",
-                epochs, epochs == 1 ? "" : "es", trainImages, (long) epochs * trainImages, learningRate, testImages,
-                Arrays.toString(batchSizes()), arms.size(), seeds, runs, seconds());
+        String budget;
+        if (passes.values().stream().distinct().count() <= 1) {
+            int e = passes.isEmpty() ? 0 : passes.values().iterator().next();
+            budget = String.format(Locale.ROOT, "%d pass%s over the same %,d training images at every batch size "
+                    + "(%,d examples)", e, e == 1 ? "" : "es", trainImages, (long) e * trainImages);
+        } else {
+            budget = String.format(Locale.ROOT, "passes over the same %,d training images by batch size %s",
+                    trainImages, passes.toString().replace("=", ": "));
+        }
+        String lr = rates.values().stream().distinct().count() <= 1 && !rates.isEmpty()
+                ? rates.values().iterator().next().toString()
+                : rates.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().toString().replace(" (linear scaling)", ""))
+                        .collect(java.util.stream.Collectors.joining(", ", "learning rates: ", ""));
+        return String.format(Locale.ROOT, "each run: %s, %s, tested on %,d images; batch sizes %s; %d arms × %d seeds, "
+                        + "%d runs in %.0f s", budget, lr, testImages, Arrays.toString(batchSizes()), arms.size(), seeds,
+                runs, seconds());
     }
 
     private void checkArm(String arm) {
