@@ -240,6 +240,7 @@ public final class ActivationWatch {
         List<Step> s = steps.get(i);
         double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();
         XYChart chart = Charts.lines(title, "training step", "input of the sigmoid");
+        legendBelow(chart);
         chart.addSeries("85th percentile", x, s.stream().mapToDouble(Step::p85).toArray())
                 .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         chart.addSeries("median", x, s.stream().mapToDouble(Step::p50).toArray())
@@ -249,9 +250,16 @@ public final class ActivationWatch {
         return chart;
     }
 
+    /** The legend under the plot, where it hides no line. */
+    private static void legendBelow(XYChart chart) {
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+    }
+
     /** The share of saturated inputs of every sigmoid against the training step. */
     public XYChart saturation(String title) {
         XYChart chart = Charts.lines(title, "training step", "share of inputs with |x| > 2.94");
+        legendBelow(chart);
         for (int i = 0; i < names.size(); i++) {
             List<Step> s = steps.get(i);
             double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();

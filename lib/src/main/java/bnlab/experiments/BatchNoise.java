@@ -220,8 +220,10 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
 
     /**
      * The measured fluctuations of several networks (e.g. one per seed) against the batch size, on
-     * log scales: points at the mean over the networks with bars to the farthest, and the curves
-     * 1/√m and 1/√(2m) dashed.
+     * log scales: points at the mean over the networks with bars to the farthest (the title should
+     * say how many networks), and the curves 1/√m and 1/√(2m) dashed. Both axes carry log₂ m and log₁₀ of the spread on linear scales with
+     * every tick labelled by its value (XChart's own log axis labels only powers of 10, and the
+     * spreads here lie between two of them).
      */
     public static XYChart chart(String title, List<BatchNoise> networks) {
         if (networks.isEmpty()) {
@@ -230,23 +232,31 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         int[] m = networks.get(0).batchSizes();
         XYChart chart = Charts.lines(title, "batch size m (log scale)", "spread across batches ÷ σ (log scale)");
         chart.setCustomXAxisTickLabelsFormatter(BatchSizeResults::powerOfTwo);
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.setCustomYAxisTickLabelsFormatter(BatchNoise::powerOfTen);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         double[] x = Arrays.stream(m).mapToDouble(b -> Math.log(b) / Math.log(2)).toArray();
-        String n = networks.size() == 1 ? "" : " (" + networks.size() + " networks)";
-        series(chart, "batch mean: std(μ_B)/σ" + n, x, networks, BatchNoise::meanNoise);
-        series(chart, "batch std: std(σ_B)/σ" + n, x, networks, BatchNoise::stdNoise);
+        series(chart, "std(μ_B)/σ", x, networks, BatchNoise::meanNoise);
+        series(chart, "std(σ_B)/σ", x, networks, BatchNoise::stdNoise);
         theory(chart, "1/√m", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(b)).toArray());
-        theory(chart, "1/√(2m), Gaussian values", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray());
+        theory(chart, "1/√(2m) (Gaussian)", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray());
         return chart;
+    }
+
+    /** The value whose log₁₀ is {@code log10}, to two significant digits: −1 → "0.1", −0.6 → "0.25". */
+    static String powerOfTen(double log10) {
+        return new java.math.BigDecimal(Math.pow(10, log10)).round(new java.math.MathContext(2)).stripTrailingZeros()
+                .toPlainString();
     }
 
     /** A formula's curve: a dashed line without markers, under the measured points. */
     private static void theory(XYChart chart, String name, double[] x, double[] y) {
-        XYSeries s = chart.addSeries(name, x, y);
+        XYSeries s = chart.addSeries(name, x, Arrays.stream(y).map(Math::log10).toArray());
         s.setMarker(SeriesMarkers.NONE);
         s.setLineStyle(SeriesLines.DASH_DASH);
     }
 
+    /** Points at log₁₀ of the mean over the networks, bars to the farthest network (in log₁₀). */
     private static void series(XYChart chart, String name, double[] x, List<BatchNoise> networks,
                                java.util.function.Function<BatchNoise, double[]> values) {
         double[] mean = new double[x.length];
@@ -254,8 +264,8 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         for (int k = 0; k < x.length; k++) {
             final int at = k;
             double[] v = networks.stream().mapToDouble(b -> values.apply(b)[at]).toArray();
-            mean[k] = Arrays.stream(v).average().orElse(Double.NaN);
-            bar[k] = Arrays.stream(v).map(a -> Math.abs(a - mean[at])).max().orElse(0);
+            mean[k] = Math.log10(Arrays.stream(v).average().orElse(Double.NaN));
+            bar[k] = Arrays.stream(v).map(a -> Math.abs(Math.log10(a) - mean[at])).max().orElse(0);
         }
         XYSeries s = chart.addSeries(name, x, mean, bar);
         s.setMarker(SeriesMarkers.CIRCLE);
