@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds lib and bench, then runs one of them.
-#   scripts/bench.sh batchnorm [rounds]   our BN vs a copy vs ND4J's ops and DL4J's BN layer (issue 4 targets),
+#   scripts/bench.sh batchnorm [rounds]   our BN vs a copy vs ND4J's ops and DL4J's BN layer (and whether the speed targets are met),
 #                                         and vs PyTorch's BN, alternating rounds, if BNLAB_TORCH_PYTHON is set
-#   scripts/bench.sh training [rounds] [steps]   scratch LeNet-BN vs DL4J LeNet-BN on the same batches (issue 5 targets)
+#   scripts/bench.sh training [rounds] [steps]   scratch LeNet-BN vs DL4J LeNet-BN on the same batches (and the speed targets)
 #   scripts/bench.sh dl4j [warmup] [rounds] [steps] [epochs] [all|tuned]   DL4J LeNet-BN examples/s by setting
 #   scripts/bench.sh dl4j-profile [steps]   forward/backward ms of each layer of DL4J's LeNet-BN step
 #   scripts/bench.sh torch [rounds] [steps]   ours vs PyTorch LeNet-BN, alternating blocks (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh profile [rounds] [steps]   per-layer fwd/bwd ms, ours next to PyTorch (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh builds [dl4j|training] [pairs]   generic ND4J build vs the one chosen for this CPU
-#   scripts/bench.sh soak [epochs] [scratch|dl4j|both]   RSS after each epoch of full training (issue 10 item 5)
+#   scripts/bench.sh soak [epochs] [scratch|dl4j|both]   RSS after each epoch of full training (and the memory targets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"

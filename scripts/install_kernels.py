@@ -9,7 +9,7 @@ Both start through ``scripts/kernel_start.py``, which runs a notebook of an edit
 (``notebooks/zh/``) in ``notebooks/`` with ``BNLAB_LANG`` set, so shared code cells find
 ``../lib`` from either folder. Both kernel JVMs get OMP_WAIT_POLICY=PASSIVE (OpenMP threads
 otherwise spin and eat a core) and the JVM options of the parent pom.xml's <bnlab.jvm.options>
-(a fixed heap and the Vector API module, which the fast training engine bnlab.nn.kernel needs).
+(the heap's initial size and limit, and the Vector API module, which the fast training engine bnlab.nn.kernel needs).
 ND4J's native buffers are not counted against the heap or JavaCPP's limits; bnlab.NativeMemory,
 started by every notebook's Lab.setup(), keeps them from piling up.
 Run with the virtualenv's python: ``.venv/bin/python scripts/install_kernels.py``.

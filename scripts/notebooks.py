@@ -11,6 +11,12 @@ Used by the main command (``scripts/run-all.sh``) and by the notebook test
 - with strict labels (``BNLAB_STRICT_LABELS=1``): a figure or table word with no translation in
   the Chinese edition is an error, not an English word in a Chinese handout;
 - with a per-cell timeout (nbclient has none by default);
+- with ``JPY_SESSION_NAME`` set to the notebook's path, as JupyterLab sets it: the experiments name
+  their CSV folder ``build/results/NN-name/`` after it;
+- with the run cache on (``BNLAB_CACHE``, see ``bnlab.train.RunCache``): the Chinese edition, whose
+  code cells are the English ones, loads the English edition's runs instead of training them again;
+- consecutive stream outputs of a cell are merged into one (nbconvert's ``CoalesceStreamsPreprocessor``):
+  IJava sends one ``printf`` as several messages, which the handouts would put on several lines;
 - any error output, or a code cell left unexecuted, is a failure;
 - so is a number the prose quotes from an output that no longer shows it (``quote_problems``).
 
@@ -24,6 +30,10 @@ Chinese notebooks carry the same metadata, so their prose must quote the same nu
 
 The handouts (HTML, PDF, index; see ``scripts/handouts.py``) are made from the executed
 notebooks of the first kernel, into ``build/handouts/`` and ``build/handouts/zh/``.
+
+Each notebook's line says how long it took and the peak resident memory of its kernel (VmHWM,
+Linux); at the end, each edition's total, and the Chinese edition's as a share of the English
+one's. ``build/executed/KERNEL/run-times.tsv`` keeps the figures.
 
 Command line: ``python scripts/notebooks.py [--kernel java] [--kernel jjava] [--no-handouts]``.
 """
@@ -41,6 +51,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -64,6 +75,40 @@ class Result:
     kernel: str
     seconds: float
     executed: Path
+    peak_rss_mib: float | None = None
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux ``/proc``; just ``pid`` elsewhere)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        for children in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in children.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """The largest peak resident memory (VmHWM) of ``pid`` and its descendants, MiB; None if unknown."""
+    peaks = []
+    for p in process_tree(pid):
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        m = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        if m:
+            peaks.append(int(m.group(1)) / 1024)
+    return max(peaks) if peaks else None
+
+
+def coalesce_streams(nb) -> None:
+    """Merges each cell's consecutive stdout (and stderr) outputs into one, as nbconvert does."""
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
 
 
 def notebooks(edition: str | None = None) -> list[Path]:
@@ -182,15 +227,27 @@ def execute(path: Path, kernel: str = "java", out_dir: Path | None = None,
     client = NotebookClient(nb, kernel_name=kernel, timeout=cell_timeout,
                             startup_timeout=STARTUP_TIMEOUT, allow_errors=False,
                             resources={"metadata": {"path": str(path.parent)}})
+    peak = [None]
+
+    def measure_kernel(**_):  # after every cell: the kernel's peak memory so far
+        pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
+        now = peak_rss_mib(pid) if pid else None
+        if now is not None:
+            peak[0] = max(peak[0] or 0, now)
+
+    client.on_cell_executed = measure_kernel
+    # what JupyterLab tells a kernel: the notebook's path (bnlab names the results folder after it)
+    env = {**os.environ, "JPY_SESSION_NAME": str(path)}
     started = time.perf_counter()
     error = None
     try:
-        client.execute()
+        client.execute(env=env)
     except CellExecutionError as e:  # the failing cell's output is in nb as well
         error = e
     except CellTimeoutError as e:  # a failure of this notebook, not the end of the whole run
         error = e
     seconds = time.perf_counter() - started
+    coalesce_streams(nb)
     executed = out_dir / path.name
     nbformat.write(nb, executed)
     found = problems(nb)
@@ -202,7 +259,51 @@ def execute(path: Path, kernel: str = "java", out_dir: Path | None = None,
     if found:
         raise NotebookFailed(f"{path.name} under kernel '{kernel}' failed (executed copy: "
                              f"{executed}):\n  " + "\n  ".join(found))
-    return Result(path, kernel, seconds, executed)
+    return Result(path, kernel, seconds, executed, peak[0])
+
+
+def run_cache() -> str:
+    """Where the kernels keep finished runs, as ``bnlab.train.RunCache`` reads the settings."""
+    if (os.environ.get("BNLAB_CACHE") or "on").strip().lower() in ("off", "false", "no", "0", "none"):
+        return "run cache off (BNLAB_CACHE=off): every run trains"
+    folder = Path(os.environ.get("BNLAB_CACHE_DIR") or BUILD / "cache") / "runs"
+    shared = os.environ.get("BNLAB_SHARED_CACHE_DIR")
+    return (f"run cache in {folder}" + (f", also reading {shared}" if shared else "")
+            + " (BNLAB_CACHE=off trains every run)")
+
+
+def describe(result: Result) -> str:
+    """``executed in 93.1 s, kernel peak 812 MiB``."""
+    memory = "" if result.peak_rss_mib is None else f", kernel peak {result.peak_rss_mib:.0f} MiB"
+    return f"executed in {result.seconds:.1f} s{memory}"
+
+
+def summarize(results: list[Result]) -> list[str]:
+    """Per kernel, each edition's total time, and the other editions' as a share of the English one's."""
+    lines = []
+    for kernel in dict.fromkeys(r.kernel for r in results):
+        total = {e: sum(r.seconds for r in results if r.kernel == kernel and edition_of(r.notebook) == e)
+                 for e in EDITIONS}
+        counts = {e: sum(1 for r in results if r.kernel == kernel and edition_of(r.notebook) == e)
+                  for e in EDITIONS}
+        parts = [f"{e}: {counts[e]} notebooks in {total[e]:.0f} s" for e in EDITIONS if counts[e]]
+        for e in EDITIONS[1:]:
+            if counts[e] and total["en"] > 0:
+                parts.append(f"{e}/en = {100 * total[e] / total['en']:.0f} %")
+        lines.append(f"[{kernel}] " + "; ".join(parts))
+    return lines
+
+
+def write_run_times(results: list[Result]) -> None:
+    """``build/executed/KERNEL/run-times.tsv``: notebook, seconds, kernel peak MiB."""
+    for kernel in dict.fromkeys(r.kernel for r in results):
+        out = BUILD / "executed" / kernel / "run-times.tsv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        rows = ["notebook\tseconds\tpeak_rss_mib"] + [
+            f"{r.notebook.relative_to(NOTEBOOKS)}\t{r.seconds:.1f}\t"
+            f"{'' if r.peak_rss_mib is None else f'{r.peak_rss_mib:.0f}'}"
+            for r in results if r.kernel == kernel]
+        out.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 def warn_if_translations_lag() -> None:
@@ -227,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kernels = args.kernel or ["java"]
     warn_if_translations_lag()
+    print(f"notebooks: {run_cache()}", flush=True)
     failures = []
+    results = []
     executed = {e: [] for e in EDITIONS}  # for the handouts: the first kernel's runs, in order
     for kernel in kernels:
         for path in notebooks():
@@ -238,10 +341,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  FAILED: {e}", flush=True)
                 failures.append(str(e))
                 continue
-            print(f"  executed in {result.seconds:.1f} s -> {result.executed.relative_to(ROOT)}",
-                  flush=True)
+            print(f"  {describe(result)} -> {result.executed.relative_to(ROOT)}", flush=True)
+            results.append(result)
             if kernel == kernels[0]:
                 executed[edition_of(path)].append(result.executed)
+    if results:
+        for line in summarize(results):
+            print(line, flush=True)
+        write_run_times(results)
     if any(executed.values()) and not args.no_handouts:
         import handouts
 

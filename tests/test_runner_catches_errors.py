@@ -82,3 +82,37 @@ def test_a_quote_of_another_profile_is_not_checked():
                              profile="full")
     assert nbrun.problems(nb, "quick") == []
     assert nbrun.problems(nb, "full") != []
+
+
+def test_consecutive_stream_outputs_are_merged_and_nothing_else_moves():
+    nb = nbformat.v4.new_notebook()
+    fragments = ["batch size ", "2", ": ", "6,144", " steps\n"]
+    cell = nbformat.v4.new_code_cell("printf", execution_count=1, outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text=t) for t in fragments] + [
+        nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n")])
+    nb.cells = [cell]
+    nbrun.coalesce_streams(nb)
+    assert [o.output_type for o in nb.cells[0].outputs] == ["stream", "display_data", "stream"]
+    assert nb.cells[0].outputs[0].text == "batch size 2: 6,144 steps\n"
+
+
+@pytest.mark.parametrize("kernel", nbrun.KERNELS)
+def test_a_printf_reaches_the_executed_notebook_as_one_line(tmp_path, kernel):
+    path = make_notebook(tmp_path,
+                         'System.out.printf("batch size %d: %,d steps at lr %.4f%n", 2, 6144, 0.0078125);\n'
+                         'System.out.println("and the next line");',
+                         'System.out.println(System.getenv("JPY_SESSION_NAME"));')
+    result = nbrun.execute(path, kernel, out_dir=tmp_path / "out", cell_timeout=60)
+    nb = nbformat.read(result.executed, as_version=4)
+    outputs = nb.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream"], outputs
+    assert outputs[0].text == "batch size 2: 6,144 steps at lr 0.0078\nand the next line\n"
+    assert str(path) in nb.cells[1].outputs[0].text, "the kernel knows its notebook, as under JupyterLab"
+    assert result.peak_rss_mib is None or result.peak_rss_mib > 50, result.peak_rss_mib
+
+
+def test_the_run_summary_gives_each_edition_and_the_share_of_the_chinese_one():
+    en = nbrun.Result(nbrun.NOTEBOOKS / "06-x.ipynb", "java", 400.0, nbrun.BUILD / "06-x.ipynb")
+    zh = nbrun.Result(nbrun.NOTEBOOKS / "zh" / "06-x.ipynb", "java", 40.0, nbrun.BUILD / "zh" / "06-x.ipynb")
+    assert nbrun.summarize([en, zh]) == ["[java] en: 1 notebooks in 400 s; zh: 1 notebooks in 40 s; zh/en = 10 %"]

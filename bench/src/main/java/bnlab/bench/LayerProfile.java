@@ -39,6 +39,7 @@ public final class LayerProfile {
         System.out.println((tsv ? "# " : "") + Lab.setup());
         List<Batch> batches = BenchData.firstEpochBatches(steps);
         Sequential net = LeNet.withBatchNorm(Init.seeded(1));
+        net.inputGradientNotNeeded(); // as a trainer does: conv1 skips the images' gradient
         Sgd sgd = new Sgd(net.parameters(), 1.0);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         FastSequential engine = net.engine();

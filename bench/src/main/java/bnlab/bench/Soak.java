@@ -25,7 +25,7 @@ import javax.imageio.ImageIO;
 import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 
 /**
- * Memory soak (issue 10, item 5): trains one LeNet-BN on the full Fashion-MNIST through
+ * Memory soak: trains one LeNet-BN on the full Fashion-MNIST through
  * {@link Trainer} for a number of epochs and prints, after each epoch, the process's resident
  * memory (RSS) and what it holds: the Java heap (committed, used) and the bytes of ND4J's native
  * buffers (libnd4j's host memory counter; a buffer is freed when its Java object is collected or

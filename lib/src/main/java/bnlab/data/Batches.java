@@ -7,20 +7,23 @@ import java.util.SplittableRandom;
 /**
  * One epoch of mini-batches over a dataset, in index order or shuffled by a seed.
  *
- * <p>Each call to {@link #iterator()} walks the same order again. The last batch holds what is
- * left when the size does not divide evenly, as PyTorch's DataLoader does by default.
+ * <p>Each call to {@link #iterator()} walks the same order again. What is left when the size does
+ * not divide evenly is a smaller last batch, dropped or merged into the batch before, as
+ * {@link LastBatch} says (PyTorch's DataLoader keeps it by default).
  */
 final class Batches implements Iterable<Batch> {
 
     private final ImageDataset data;
     private final int batchSize;
     private final int[] order;
+    private final LastBatch last;
 
-    Batches(ImageDataset data, int batchSize, int[] order) {
+    Batches(ImageDataset data, int batchSize, int[] order, LastBatch last) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size " + batchSize + " < 1");
         this.data = data;
         this.batchSize = batchSize;
         this.order = order;
+        this.last = java.util.Objects.requireNonNull(last, "last batch");
     }
 
     /** 0..n-1 in index order. */
@@ -54,13 +57,13 @@ final class Batches implements Iterable<Batch> {
 
             @Override
             public boolean hasNext() {
-                return next < order.length;
+                return next < order.length && last.uses(last.end(next, order.length, batchSize) - next, batchSize);
             }
 
             @Override
             public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
-                int end = Math.min(next + batchSize, order.length);
+                int end = last.end(next, order.length, batchSize);
                 int[] indices = java.util.Arrays.copyOfRange(order, next, end);
                 next = end;
                 return new Batch(data.images(indices), data.labels(indices));

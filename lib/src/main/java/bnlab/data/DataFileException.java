@@ -11,6 +11,7 @@ public class DataFileException extends RuntimeException {
     private final transient Path file;
     private final String problem;
     private final String fix;
+    private final boolean unreadable;
 
     /**
      * @param file    the file concerned (full path), or null when the problem is not one file's
@@ -18,10 +19,25 @@ public class DataFileException extends RuntimeException {
      * @param fix     what the user should do
      */
     public DataFileException(Path file, String problem, String fix, Throwable cause) {
+        this(file, problem, fix, cause, false);
+    }
+
+    private DataFileException(Path file, String problem, String fix, Throwable cause, boolean unreadable) {
         super(format(file, problem, fix), cause);
         this.file = file;
         this.problem = problem;
         this.fix = fix;
+        this.unreadable = unreadable;
+    }
+
+    /** The file exists but cannot be read: its content is not the problem, access is. */
+    static DataFileException unreadable(Path file, String problem, String fix, Throwable cause) {
+        return new DataFileException(file, problem, fix, cause, true);
+    }
+
+    /** True when the file could not be read at all (permissions, a folder, a disk error), false when its content is wrong. */
+    public boolean unreadable() {
+        return unreadable;
     }
 
     public DataFileException(Path file, String problem, String fix) {
@@ -41,9 +57,12 @@ public class DataFileException extends RuntimeException {
         return fix;
     }
 
-    /** The same problem with another fix: the caller knows better where the file came from. */
+    /**
+     * The same problem with another fix: the caller knows better where the file came from. A file
+     * that cannot be read keeps its fix (make it readable): replacing it would not help.
+     */
     public DataFileException withFix(String betterFix) {
-        return new DataFileException(file, problem, betterFix, this);
+        return unreadable ? this : new DataFileException(file, problem, betterFix, this);
     }
 
     private static String format(Path file, String problem, String fix) {

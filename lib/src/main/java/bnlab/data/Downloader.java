@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>The bytes go to a temporary {@code name.gz.part-NNN} file in the target folder, which is
  * moved atomically to {@code name.gz} only after the length and MD5 check out. On any failure the
  * temporary file is deleted, so a half-written or wrong file never carries the final name, and an
- * existing file under that name is never replaced.
+ * existing file under that name is never replaced. A download killed with its JVM cannot delete
+ * its {@code .part-} file: the next download of that file deletes those that have not grown for
+ * twice the stall timeout (a live download writes more often than that, or is stopped itself).
  */
 public final class Downloader {
 
@@ -29,6 +31,7 @@ public final class Downloader {
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
 
     private final HttpTransfer http;
+    private final Duration stallTimeout;
 
     public Downloader() {
         this(CONNECT_TIMEOUT, REQUEST_TIMEOUT, STALL_TIMEOUT);
@@ -36,6 +39,7 @@ public final class Downloader {
 
     public Downloader(Duration connectTimeout, Duration requestTimeout, Duration stallTimeout) {
         this.http = new HttpTransfer(connectTimeout, requestTimeout, stallTimeout);
+        this.stallTimeout = stallTimeout;
     }
 
     /** The URL of a file's {@code .gz} on a mirror (base URL with or without final slash). */
@@ -54,6 +58,7 @@ public final class Downloader {
         URI url = urlOf(mirror, spec);
         Path target = dir.resolve(spec.gzName());
         if (Files.exists(target)) return target;
+        deleteAbandonedParts(dir, spec);
         Path part = createPartFile(dir, spec);
         boolean moved = false;
         try {
@@ -83,6 +88,22 @@ public final class Downloader {
             throw failure(url, "the download was interrupted", "run again", e);
         } finally {
             if (!moved) deleteQuietly(part);
+        }
+    }
+
+    /** Deletes {@code name.gz.part-*} files of earlier downloads that were killed (untouched for 2 × the stall timeout). */
+    void deleteAbandonedParts(Path dir, DataFile spec) {
+        if (!Files.isDirectory(dir)) return;
+        long cutoff = System.currentTimeMillis() - 2 * stallTimeout.toMillis();
+        try (var parts = Files.newDirectoryStream(dir, spec.gzName() + ".part-*")) {
+            for (Path p : parts) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                    LOG.info("Deleting {}, left by a download that was stopped", p);
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not look for abandoned downloads in {}: {}", dir, e.toString());
         }
     }
 

@@ -19,7 +19,7 @@ record IdxHeader(IdxKind kind, int[] dims) {
     /** Reads and checks the header at the start of {@code in}; {@code spec} may be null. */
     static IdxHeader read(Path file, InputStream in, IdxKind kind, DataFile spec) throws IOException {
         // The magic number first: a file of the wrong kind is reported as such, not as truncated.
-        int magic = ByteBuffer.wrap(IdxReader.readExactly(file, in, 4, "magic number")).getInt();
+        int magic = ByteBuffer.wrap(IdxReader.readExactly(file, in, 4, "the magic number")).getInt();
         if (magic != kind.magic()) {
             IdxKind other = IdxKind.ofMagic(magic);
             String found = other != null ? "an IDX " + name(other) + " file"
@@ -28,7 +28,7 @@ record IdxHeader(IdxKind kind, int[] dims) {
                     found, name(kind), kind.magic(), kind.magic()));
         }
         int[] dims = new int[kind.dimensions()];
-        ByteBuffer bytes = ByteBuffer.wrap(IdxReader.readExactly(file, in, 4 * dims.length, "header"));
+        ByteBuffer bytes = ByteBuffer.wrap(IdxReader.readExactly(file, in, 4 * dims.length, "the header"));
         for (int i = 0; i < dims.length; i++) {
             dims[i] = bytes.getInt();
             if (dims[i] < (i == 0 ? 0 : 1)) {
@@ -67,11 +67,9 @@ record IdxHeader(IdxKind kind, int[] dims) {
         return product;
     }
 
-    /** What the header promises, in words, for error messages. */
+    /** What the header promises, in words, for error messages: "10000 images of 28x28". */
     String promise() {
-        return kind == IdxKind.IMAGES
-                ? "the header promises " + dims[0] + " images of " + dims[1] + "x" + dims[2]
-                : "the header promises " + dims[0] + " labels";
+        return kind == IdxKind.IMAGES ? dims[0] + " images of " + dims[1] + "x" + dims[2] : dims[0] + " labels";
     }
 
     private static String name(IdxKind kind) {

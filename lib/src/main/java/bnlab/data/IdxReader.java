@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class IdxReader {
                     gzip ? new GZIPInputStream(buffered, BUFFER) : buffered, sha);
             IdxHeader header = IdxHeader.read(file, in, kind, spec);
             Content content = new Content(header.dims(), readExactly(file, in,
-                    (int) header.bodyBytes(), header.promise() + "; the data"));
+                    (int) header.bodyBytes(), "the data (" + header.promise() + " by its header)"));
             long trailing = in.transferTo(OutputStream.nullOutputStream());
             if (trailing > 0) {
                 throw bad(file, trailing + " unexpected bytes follow the " + content.body.length
@@ -86,8 +87,7 @@ public final class IdxReader {
             throw bad(file, "is corrupt: it starts like a gzip file but does not decompress ("
                     + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new DataFileException(file, "cannot be read: " + e, "check that the file is "
-                    + "readable and the disk is healthy, or " + FIX_BAD_FILE, e);
+            throw unreadable(file, e);
         }
     }
 
@@ -106,8 +106,7 @@ public final class IdxReader {
             // GZIPInputStream ends a cut-off stream with EOFException instead of -1.
         }
         if (off < n) {
-            throw bad(file, "is truncated: the " + what + " needs " + n + " bytes, only " + off
-                    + " arrived");
+            throw bad(file, "is truncated: " + what + " needs " + n + " bytes, only " + off + " arrived");
         }
         return bytes;
     }
@@ -118,6 +117,20 @@ public final class IdxReader {
         int b1 = in.read();
         in.reset();
         return b0 == 0x1f && b1 == 0x8b;
+    }
+
+    /**
+     * The file is there but cannot be read (no permission, a folder, a disk error): its content
+     * may be fine, so the fix is about access, not about replacing it.
+     */
+    static DataFileException unreadable(Path file, IOException e) {
+        String fix = e instanceof AccessDeniedException
+                ? "make it readable for this user (e.g. chmod a+r " + file.toAbsolutePath() + "), or copy it to a "
+                  + "folder you can read and set BNLAB_DATA_DIR to that folder"
+                : Files.isDirectory(file) ? "a folder has the file's name: remove or rename the folder, then put the "
+                  + "file there or let BN Lab use its other sources"
+                : "check that the file is readable and the disk healthy (a read error), then run again";
+        return DataFileException.unreadable(file, "cannot be read: " + e, fix, e);
     }
 
     static DataFileException bad(Path file, String problem) {

@@ -96,18 +96,22 @@ public final class ImageDataset {
      * {@code seed + epoch} for a new order each epoch). The last batch may be smaller.
      */
     public Iterable<Batch> batches(int batchSize, long seed) {
-        return new Batches(this, batchSize, Batches.shuffled(size, seed));
+        return batches(batchSize, seed, LastBatch.KEEP);
+    }
+
+    /** As {@link #batches(int, long)}, with the left-over examples kept, dropped or merged as {@code last} says. */
+    public Iterable<Batch> batches(int batchSize, long seed, LastBatch last) {
+        return new Batches(this, batchSize, Batches.shuffled(size, seed), last);
     }
 
     /** One pass in index order, for evaluation. The last batch may be smaller. */
     public Iterable<Batch> batches(int batchSize) {
-        return new Batches(this, batchSize, Batches.inOrder(size));
+        return new Batches(this, batchSize, Batches.inOrder(size), LastBatch.KEEP);
     }
 
-    /** Number of batches per epoch at this batch size. */
+    /** Number of batches per epoch at this batch size (the last one may be smaller). */
     public int batchCount(int batchSize) {
-        if (batchSize < 1) throw new IllegalArgumentException("batch size " + batchSize + " < 1");
-        return (size + batchSize - 1) / batchSize;
+        return LastBatch.KEEP.batchCount(size, batchSize);
     }
 
     @Override

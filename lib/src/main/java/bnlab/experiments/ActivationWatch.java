@@ -184,6 +184,53 @@ public final class ActivationWatch {
         a[j] = t;
     }
 
+    /** Keeps what was recorded with a run the run cache stores ({@link #from} reads it back). */
+    void keepIn(bnlab.train.RunRecord record) {
+        record.extra("watch: sigmoids", names);
+        for (int i = 0; i < names.size(); i++) {
+            List<Step> s = steps.get(i);
+            double[] v = new double[FIELDS * s.size()];
+            for (int k = 0; k < s.size(); k++) {
+                Step st = s.get(k);
+                v[FIELDS * k] = st.p15();
+                v[FIELDS * k + 1] = st.p50();
+                v[FIELDS * k + 2] = st.p85();
+                v[FIELDS * k + 3] = st.saturated();
+                v[FIELDS * k + 4] = st.rms();
+            }
+            record.extra(stepsKey(i), v);
+        }
+    }
+
+    /** Numbers kept per step; the key names them, so that a record of an older layout is not misread. */
+    private static final int FIELDS = 5;
+
+    private static String stepsKey(int sigmoid) {
+        return "watch: p15 p50 p85 saturated rms of sigmoid " + sigmoid;
+    }
+
+    /** The watch a stored run recorded, or null if it has none (or an older layout). */
+    static ActivationWatch from(bnlab.train.RunRecord record) {
+        List<String> names = record.texts("watch: sigmoids");
+        if (names == null) {
+            return null;
+        }
+        ActivationWatch w = new ActivationWatch();
+        for (int i = 0; i < names.size(); i++) {
+            double[] v = record.numbers(stepsKey(i));
+            if (v == null) {
+                return null;
+            }
+            List<Step> s = new ArrayList<>();
+            for (int k = 0; k + FIELDS - 1 < v.length; k += FIELDS) {
+                s.add(new Step(v[k], v[k + 1], v[k + 2], v[k + 3], v[k + 4]));
+            }
+            w.names.add(names.get(i));
+            w.steps.add(s);
+        }
+        return w;
+    }
+
     public List<String> sigmoids() {
         return List.copyOf(names);
     }
@@ -240,7 +287,6 @@ public final class ActivationWatch {
         List<Step> s = steps.get(i);
         double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();
         XYChart chart = Charts.lines(title, "training step", "input of the sigmoid");
-        legendBelow(chart);
         chart.addSeries("85th percentile", x, s.stream().mapToDouble(Step::p85).toArray())
                 .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         chart.addSeries("median", x, s.stream().mapToDouble(Step::p50).toArray())
@@ -250,16 +296,9 @@ public final class ActivationWatch {
         return chart;
     }
 
-    /** The legend under the plot, where it hides no line. */
-    private static void legendBelow(XYChart chart) {
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
-    }
-
     /** The share of saturated inputs of every sigmoid against the training step. */
     public XYChart saturation(String title) {
         XYChart chart = Charts.lines(title, "training step", "share of inputs with |x| > 2.94");
-        legendBelow(chart);
         for (int i = 0; i < names.size(); i++) {
             List<Step> s = steps.get(i);
             double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();

@@ -17,7 +17,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * How much a batch norm's statistics move from batch to batch, against the batch size m
@@ -220,10 +219,8 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
 
     /**
      * The measured fluctuations of several networks (e.g. one per seed) against the batch size, on
-     * log scales: points at the mean over the networks with bars to the farthest (the title should
-     * say how many networks), and the curves 1/√m and 1/√(2m) dashed. Both axes carry log₂ m and log₁₀ of the spread on linear scales with
-     * every tick labelled by its value (XChart's own log axis labels only powers of 10, and the
-     * spreads here lie between two of them).
+     * log scales: points at the mean over the networks with bars from the lowest to the highest
+     * (the title should say how many networks), and the curves 1/√m and 1/√(2m) dashed.
      */
     public static XYChart chart(String title, List<BatchNoise> networks) {
         if (networks.isEmpty()) {
@@ -231,11 +228,9 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         }
         int[] m = networks.get(0).batchSizes();
         XYChart chart = Charts.lines(title, "batch size m (log scale)", "spread across batches ÷ σ (log scale)");
-        chart.setCustomXAxisTickLabelsFormatter(BatchSizeResults::powerOfTwo);
-        chart.setCustomYAxisTickLabelsFormatter(BatchNoise::powerOfTen);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
-        double[] x = Arrays.stream(m).mapToDouble(b -> Math.log(b) / Math.log(2)).toArray();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        double[] x = Arrays.stream(m).asDoubleStream().toArray();
         series(chart, "std(μ_B)/σ", x, networks, BatchNoise::meanNoise);
         series(chart, "std(σ_B)/σ", x, networks, BatchNoise::stdNoise);
         theory(chart, "1/√m", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(b)).toArray());
@@ -243,32 +238,28 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         return chart;
     }
 
-    /** The value whose log₁₀ is {@code log10}, to two significant digits: −1 → "0.1", −0.6 → "0.25". */
-    static String powerOfTen(double log10) {
-        return new java.math.BigDecimal(Math.pow(10, log10)).round(new java.math.MathContext(2)).stripTrailingZeros()
-                .toPlainString();
-    }
-
-    /** A formula's curve: a dashed line without markers, under the measured points. */
+    /** A formula's curve: a dashed line without markers. */
     private static void theory(XYChart chart, String name, double[] x, double[] y) {
-        XYSeries s = chart.addSeries(name, x, Arrays.stream(y).map(Math::log10).toArray());
+        XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineStyle(SeriesLines.DASH_DASH);
+        s.setLineColor(Charts.colour(name));
     }
 
-    /** Points at log₁₀ of the mean over the networks, bars to the farthest network (in log₁₀). */
+    /** Points at the mean over the networks, bars from the lowest to the highest network. */
     private static void series(XYChart chart, String name, double[] x, List<BatchNoise> networks,
                                java.util.function.Function<BatchNoise, double[]> values) {
         double[] mean = new double[x.length];
-        double[] bar = new double[x.length];
+        double[] low = new double[x.length];
+        double[] high = new double[x.length];
         for (int k = 0; k < x.length; k++) {
             final int at = k;
             double[] v = networks.stream().mapToDouble(b -> values.apply(b)[at]).toArray();
-            mean[k] = Math.log10(Arrays.stream(v).average().orElse(Double.NaN));
-            bar[k] = Arrays.stream(v).map(a -> Math.abs(Math.log10(a) - mean[at])).max().orElse(0);
+            mean[k] = Arrays.stream(v).average().orElse(Double.NaN);
+            low[k] = Arrays.stream(v).min().orElse(Double.NaN);
+            high[k] = Arrays.stream(v).max().orElse(Double.NaN);
         }
-        XYSeries s = chart.addSeries(name, x, mean, bar);
-        s.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries s = Charts.addRange(chart, name, name, x, mean, low, high);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     }
 

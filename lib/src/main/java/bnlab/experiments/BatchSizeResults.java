@@ -3,63 +3,59 @@ package bnlab.experiments;
 import bnlab.train.Classifier;
 import bnlab.viz.Charts;
 import bnlab.viz.Tables;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
  * What a {@link BatchSizeSweep} measured: for every batch size, the {@link Results} of its
  * experiment, plus measurements taken after training (e.g. the test accuracy with each test
- * batch normalized by its own statistics). A metric is "loss", "train acc", "test acc" (the last
- * epoch's, as in {@link Results}) or the name of an after-training measurement.
+ * batch normalized by its own statistics), which those results keep beside their runs. A metric is
+ * "loss", "train acc", "test acc" (the last epoch's, as in {@link Results}) or the name of an
+ * after-training measurement. Statistics come from {@link Results}, tables from
+ * {@link ResultTables}, figures from {@link ResultCharts}: this class only arranges them by batch size.
  */
 public final class BatchSizeResults {
 
+    private final String name;
     private final Map<Integer, Results> bySize;
     private final List<String> arms;
     /** arm → how its learning rate follows the batch size. */
     private final Map<String, ScaledLearningRate> rates;
-    /** batch size → passes over the training images (more than one where one pass is too few steps). */
-    private final Map<Integer, Integer> passes;
-    private final int trainImages;
-    private final int testImages;
     private final int seeds;
-    private final double seconds;
-    /** measurement name → "arm@b" → one value per seed. */
-    private final Map<String, Map<String, double[]>> after = new LinkedHashMap<>();
+    private final Set<String> afterTraining = new LinkedHashSet<>();
 
-    BatchSizeResults(Map<Integer, Results> bySize, List<String> arms, Map<String, ScaledLearningRate> rates,
-                     Map<Integer, Integer> passes, int trainImages, int testImages, int seeds, double seconds) {
-        this.bySize = new LinkedHashMap<>(bySize);
+    BatchSizeResults(String name, Map<Integer, Results> bySize, List<String> arms, Map<String, ScaledLearningRate> rates,
+                     int seeds) {
+        this.name = name;
+        this.bySize = new TreeMap<>(bySize);
         this.arms = List.copyOf(arms);
-        this.rates = new LinkedHashMap<>(rates);
-        this.passes = new java.util.TreeMap<>(passes);
-        this.trainImages = trainImages;
-        this.testImages = testImages;
+        this.rates = new java.util.LinkedHashMap<>(rates);
         this.seeds = seeds;
-        this.seconds = seconds;
     }
 
     /**
      * These runs and {@code others}' together (e.g. new arms beside a batch norm trained before),
-     * which must come from the same data, seeds and passes at every batch size both trained; each
-     * arm keeps its own learning-rate rule.
+     * which must come from the same data and seeds, with the same passes at every batch size both
+     * trained; each arm keeps its own learning-rate rule.
      */
     public BatchSizeResults with(BatchSizeResults others) {
-        boolean samePasses = passes.keySet().stream().filter(others.passes::containsKey)
-                .allMatch(b -> passes.get(b).equals(others.passes.get(b)));
-        if (!samePasses || others.trainImages != trainImages || others.testImages != testImages
-                || others.seeds != seeds) {
+        Budget mine = anyBudget();
+        Budget theirs = others.anyBudget();
+        boolean samePasses = bySize.keySet().stream().filter(others.bySize::containsKey)
+                .allMatch(b -> passes(b) == others.passes(b));
+        if (!samePasses || mine.trainImages() != theirs.trainImages()
+                || mine.testImages() != theirs.testImages() || others.seeds != seeds) {
             throw new IllegalArgumentException("cannot combine sweeps of different settings: " + describe() + " vs "
                     + others.describe());
         }
@@ -68,20 +64,20 @@ public final class BatchSizeResults {
                 throw new IllegalArgumentException("both sweeps have an arm named '" + a + "'");
             }
         }
-        Map<Integer, Results> merged = new java.util.TreeMap<>(bySize);
+        Map<Integer, Results> merged = new TreeMap<>(bySize);
         others.bySize.forEach((b, r) -> merged.merge(b, r, Results::with));
         List<String> allArms = new ArrayList<>(arms);
         allArms.addAll(others.arms);
-        Map<String, ScaledLearningRate> allRates = new LinkedHashMap<>(rates);
+        Map<String, ScaledLearningRate> allRates = new java.util.LinkedHashMap<>(rates);
         allRates.putAll(others.rates);
-        Map<Integer, Integer> allPasses = new java.util.TreeMap<>(passes);
-        allPasses.putAll(others.passes);
-        BatchSizeResults m = new BatchSizeResults(merged, allArms, allRates, allPasses, trainImages, testImages, seeds,
-                seconds + others.seconds);
-        for (BatchSizeResults r : List.of(this, others)) {
-            r.after.forEach((name, values) -> m.after.computeIfAbsent(name, k -> new HashMap<>()).putAll(values));
-        }
+        BatchSizeResults m = new BatchSizeResults(name, merged, allArms, allRates, seeds);
+        m.afterTraining.addAll(afterTraining);
+        m.afterTraining.addAll(others.afterTraining);
         return m;
+    }
+
+    private Budget anyBudget() {
+        return bySize.values().iterator().next().budget();
     }
 
     /** The batch sizes trained, in increasing order. */
@@ -119,56 +115,46 @@ public final class BatchSizeResults {
 
     /** The learning rate the runs at batch size b used, when every arm follows the same rule. */
     public double learningRate(int b) {
+        return sharedRate().at(b);
+    }
+
+    private ScaledLearningRate sharedRate() {
         if (rates.values().stream().distinct().count() > 1) {
             throw new IllegalStateException("the arms follow different learning-rate rules " + rates
                     + ": ask learningRate(arm, b)");
         }
-        return rates.values().iterator().next().at(b);
+        return rates.values().iterator().next();
     }
 
     /** How many passes over the training images the runs at batch size b made. */
     public int passes(int b) {
-        at(b);
-        return passes.get(b);
+        return at(b).budget().epochs();
     }
 
-    /** How many steps the runs at batch size b took. */
+    /** How many steps each run at batch size b took. */
     public long steps(int b) {
-        return (long) passes(b) * ((trainImages + b - 1) / b);
+        return at(b).budget().steps();
     }
 
     /**
      * Measures every trained network of {@code arm} at every batch size with {@code measurement.apply(b)}
-     * (e.g. {@code b -> withBatchStatistics(test, b)}), and keeps the values under {@code name}.
+     * (e.g. {@code b -> withBatchStatistics(test, b)}), and keeps the values under {@code name}
+     * (the sweep's CSV file gets a column for it).
      */
     public BatchSizeResults measureAfterTraining(String name, String arm, IntFunction<ToDoubleFunction<Classifier>> measurement) {
         checkArm(arm);
-        Map<String, double[]> values = after.computeIfAbsent(name, k -> new HashMap<>());
         for (int b : batchSizes(arm)) {
-            values.put(key(arm, b), at(b).runs(arm).stream()
-                    .mapToDouble(r -> r.diverged() ? Double.NaN : measurement.apply(b).applyAsDouble(trained(r)))
-                    .toArray());
+            at(b).keepAfterTraining(name, arm, at(b).measured(arm, measurement.apply(b)));
         }
+        afterTraining.add(name);
+        save();
         return this;
-    }
-
-    private static Classifier trained(Run r) {
-        if (r.network() == null) {
-            throw new IllegalStateException("the sweep did not keep its networks: call keepNetworks() on the "
-                    + "BatchSizeSweep before run() to measure them after training");
-        }
-        return r.network();
     }
 
     /** {@code metric} of each seed's run of {@code arm} at batch size b (NaN where it diverged). */
     public double[] values(String arm, int b, String metric) {
-        Map<String, double[]> measured = after.get(metric);
-        if (measured != null) {
-            double[] v = measured.get(key(arm, b));
-            if (v == null) {
-                throw new IllegalArgumentException("'" + metric + "' was not measured for " + arm + " at batch size " + b);
-            }
-            return v.clone();
+        if (afterTraining.contains(metric) && !at(b).measuredAfterTraining(metric, arm)) {
+            throw new IllegalArgumentException("'" + metric + "' was not measured for " + arm + " at batch size " + b);
         }
         return at(b).last(arm, metric);
     }
@@ -178,8 +164,7 @@ public final class BatchSizeResults {
         if (!bySize.containsKey(b) || Arrays.stream(batchSizes(arm)).noneMatch(x -> x == b)) {
             return false;
         }
-        Map<String, double[]> measured = after.get(metric);
-        return measured == null || measured.containsKey(key(arm, b));
+        return !afterTraining.contains(metric) || at(b).measuredAfterTraining(metric, arm);
     }
 
     /** {@code metric} of {@code arm} at batch size b over the seeds. */
@@ -218,80 +203,61 @@ public final class BatchSizeResults {
 
     /**
      * {@code metric} against the batch size (log scale), one line per arm (all, or those named): the
-     * mean over the seeds with bars to the farthest seed.
+     * mean over the seeds with bars from the lowest to the highest seed.
      */
     public XYChart chart(String metric, String title, String... arms) {
         XYChart chart = axes(title, metric + ", mean of " + seeds + " seeds");
         for (String arm : arms.length == 0 ? this.arms : List.of(arms)) {
-            addSeries(chart, arm, arm, metric);
+            addSeries(chart, arm, arm, arm, metric);
         }
         return chart;
     }
 
-    /** Several measurements of one arm against the batch size (log scale), mean over seeds with bars to the farthest. */
+    /** Several measurements of one arm against the batch size (log scale), mean over seeds with bars from lowest to highest. */
     public XYChart measurements(String arm, String title, String yTitle, String... metrics) {
         XYChart chart = axes(title, yTitle);
         for (String metric : metrics) {
-            addSeries(chart, metric, arm, metric);
+            addSeries(chart, metric, metric, arm, metric);
         }
         return chart;
     }
 
     private XYChart axes(String title, String yTitle) {
         XYChart chart = Charts.lines(title, "batch size (log scale)", yTitle);
-        chart.setCustomXAxisTickLabelsFormatter(BatchSizeResults::powerOfTwo);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+        chart.getStyler().setXAxisLogarithmic(true);
         return chart;
     }
 
-    /** x is log₂ of the batch size: label whole powers of two with the batch size, nothing in between. */
+    /**
+     * For an axis of log₂ of the batch size: whole powers of two labelled with the batch size,
+     * nothing in between. (Charts with {@code setXAxisLogarithmic(true)} need none of this:
+     * {@link Charts#image} labels every tick.)
+     */
     static String powerOfTwo(double log2) {
         double r = Math.rint(log2);
         return Math.abs(log2 - r) < 1e-9 ? Long.toString(Math.round(Math.pow(2, r))) : "";
     }
 
-    private void addSeries(XYChart chart, String label, String arm, String metric) {
-        List<double[]> points = new ArrayList<>();
-        for (int b : batchSizes(arm)) {
-            if (!has(arm, b, metric)) {
-                continue;
-            }
-            Summary s = summary(arm, b, metric);
-            if (!Double.isNaN(s.mean())) {
-                points.add(new double[] {Math.log(b) / Math.log(2), s.mean(), Math.max(s.max() - s.mean(), s.mean() - s.min())});
-            }
-        }
-        if (points.isEmpty()) {
-            return;
-        }
-        chart.addSeries(label, points.stream().mapToDouble(p -> p[0]).toArray(),
-                points.stream().mapToDouble(p -> p[1]).toArray(), points.stream().mapToDouble(p -> p[2]).toArray())
-                .setMarker(SeriesMarkers.CIRCLE);
+    private void addSeries(XYChart chart, String label, String colourKey, String arm, String metric) {
+        int[] sizes = Arrays.stream(batchSizes(arm)).filter(b -> has(arm, b, metric)).toArray();
+        ResultCharts.spread(chart, label, colourKey, Arrays.stream(sizes).asDoubleStream().toArray(),
+                Arrays.stream(sizes).mapToObj(b -> summary(arm, b, metric)).toList());
     }
 
     /** One row per arm, one column per batch size: "mean ± sd" of {@code metric} over the seeds ("–" where not trained). */
     public Table table(String metric) {
         List<String> measuredArms = arms.stream()
                 .filter(a -> Arrays.stream(batchSizes()).anyMatch(b -> has(a, b, metric))).toList();
-        Table t = Table.create(metric + " by batch size, mean ± sd over " + seeds + " seeds",
-                StringColumn.create("arm", measuredArms));
-        for (int b : batchSizes()) {
-            List<String> cells = new ArrayList<>();
-            for (String arm : measuredArms) {
-                cells.add(has(arm, b, metric) ? cell(summary(arm, b, metric)) : "–");
+        int[] sizes = batchSizes();
+        Summary[][] cells = new Summary[measuredArms.size()][sizes.length];
+        for (int i = 0; i < measuredArms.size(); i++) {
+            for (int j = 0; j < sizes.length; j++) {
+                String arm = measuredArms.get(i);
+                cells[i][j] = has(arm, sizes[j], metric) ? summary(arm, sizes[j], metric) : null;
             }
-            t.addColumns(StringColumn.create("b = " + b, cells));
         }
-        return t;
-    }
-
-    private static String cell(Summary s) {
-        if (s.runs() == s.diverged()) {
-            return "diverged";
-        }
-        return String.format(Locale.ROOT, "%.3f ± %.3f%s", s.mean(), Double.isNaN(s.sd()) ? 0 : s.sd(),
-                s.diverged() > 0 ? " (" + s.diverged() + " diverged)" : "");
+        return ResultTables.grid(metric + " by batch size, mean ± sd over " + seeds + " seeds", "arm", measuredArms,
+                Arrays.stream(sizes).mapToObj(b -> "b = " + b).toList(), cells);
     }
 
     /** {@link #table} as HTML with its title, for {@code render(..., "text/html")}. */
@@ -301,42 +267,65 @@ public final class BatchSizeResults {
 
     /** How long the sweep took to train, in seconds (wall clock). */
     public double seconds() {
-        return seconds;
+        return bySize.values().stream().mapToDouble(r -> r.budget().seconds()).sum();
+    }
+
+    private int runs() {
+        return bySize.values().stream().mapToInt(r -> r.runs().size()).sum();
+    }
+
+    private int loaded() {
+        return bySize.values().stream().mapToInt(Results::loaded).sum();
     }
 
     /**
-     * One line saying what each run did, e.g. "each run: 1 pass over the same 12,288 training
-     * images at every batch size (12,288 examples), lr = 1.0 · b/256 (linear scaling), ...";
-     * the passes per batch size where they differ, and each arm's rule where they differ.
+     * One line saying what each run did, e.g. "each run: 1 pass over the same 16,384 training
+     * images, ..."; the passes by batch size where they differ, each arm's rule where they differ.
      */
     public String describe() {
-        int runs = bySize.values().stream().mapToInt(r -> r.runs().size()).sum();
+        Budget b = anyBudget();
         String budget;
-        if (passes.values().stream().distinct().count() <= 1) {
-            int e = passes.isEmpty() ? 0 : passes.values().iterator().next();
+        if (Arrays.stream(batchSizes()).map(this::passes).distinct().count() <= 1) {
             budget = String.format(Locale.ROOT, "%d pass%s over the same %,d training images at every batch size "
-                    + "(%,d examples)", e, e == 1 ? "" : "es", trainImages, (long) e * trainImages);
+                    + "(%,d examples)", b.epochs(), b.epochs() == 1 ? "" : "es", b.trainImages(),
+                    (long) b.epochs() * b.trainImages());
         } else {
             budget = String.format(Locale.ROOT, "passes over the same %,d training images by batch size %s",
-                    trainImages, passes.toString().replace("=", ": "));
+                    b.trainImages(), Arrays.stream(batchSizes()).mapToObj(x -> x + ": " + passes(x))
+                            .collect(java.util.stream.Collectors.joining(", ", "{", "}")));
         }
-        String lr = rates.values().stream().distinct().count() <= 1 && !rates.isEmpty()
-                ? rates.values().iterator().next().toString()
+        String lr = rates.values().stream().distinct().count() <= 1
+                ? sharedRate().toString()
                 : rates.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().toString().replace(" (linear scaling)", ""))
                         .collect(java.util.stream.Collectors.joining(", ", "learning rates: ", ""));
         return String.format(Locale.ROOT, "each run: %s, %s, tested on %,d images; batch sizes %s; %d arms × %d seeds, "
-                        + "%d runs in %.0f s", budget, lr, testImages, Arrays.toString(batchSizes()), arms.size(), seeds,
-                runs, seconds());
+                        + "%d runs: trained %d, loaded %d from the run cache, in %.0f s", budget, lr, b.testImages(),
+                Arrays.toString(batchSizes()), arms.size(), seeds, runs(), runs() - loaded(), loaded(), seconds());
+    }
+
+    /** The line {@link BatchSizeSweep#run()} prints: what was trained and loaded, the steps per batch size, the file. */
+    String budgetLine() {
+        int[] sizes = batchSizes();
+        Budget small = at(sizes[0]).budget();
+        Budget large = at(sizes[sizes.length - 1]).budget();
+        String each = sizes.length == 1 ? small.each() : Budget.eachAcross(small, large);
+        return Budget.line(name, runs() - loaded(), loaded(), each, ResultsFolder.shown(csvFile()));
+    }
+
+    /** Where {@link #save()} writes: {@code build/results/NOTEBOOK/NAME.csv}. */
+    public Path csvFile() {
+        return ResultsFolder.csv(name);
+    }
+
+    /** Writes every run at every batch size to {@link #csvFile()}, one file (see {@link Results#save()}). */
+    public Path save() {
+        return ResultsCsv.write(new ArrayList<>(bySize.values()), csvFile());
     }
 
     private void checkArm(String arm) {
         if (!arms.contains(arm)) {
             throw new IllegalArgumentException("no arm named '" + arm + "'; the arms are " + arms);
         }
-    }
-
-    private static String key(String arm, int b) {
-        return arm + "@" + b;
     }
 
     @Override

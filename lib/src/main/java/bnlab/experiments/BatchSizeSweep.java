@@ -44,10 +44,11 @@ public final class BatchSizeSweep {
     private final List<SweepArm> arms = new ArrayList<>();
     private int[] batchSizes = {2, 4, 8, 16, 32, 64, 128, 256};
     private int epochs = 1;
-    private int minimumSteps = 0;
+    private int minimumSteps;
     private long[] seeds = {1, 2, 3};
     private ScaledLearningRate learningRate = ScaledLearningRate.linear(1.0, 256);
     private boolean keepNetworks;
+    private String name;
 
     private BatchSizeSweep(FashionMnist data) {
         this.data = Objects.requireNonNull(data, "data");
@@ -56,6 +57,15 @@ public final class BatchSizeSweep {
     /** A sweep on this training and test data. */
     public static BatchSizeSweep on(FashionMnist data) {
         return new BatchSizeSweep(data);
+    }
+
+    /**
+     * The sweep's name, e.g. "batch-sizes": all its runs, at every batch size, are saved as
+     * {@code build/results/NOTEBOOK/batch-sizes.csv} (see {@link Experiment#named}).
+     */
+    public BatchSizeSweep named(String name) {
+        this.name = Experiment.checkName(name);
+        return this;
     }
 
     /** The batch sizes, each at least 2 (a batch norm needs two values per channel). */
@@ -124,6 +134,17 @@ public final class BatchSizeSweep {
         return arm(name, b -> true, (b, steps) -> network);
     }
 
+    /** An arm whose network depends on the batch size or the run's steps (e.g. a schedule). */
+    public BatchSizeSweep arm(String name, Network network) {
+        return arm(name, b -> true, network);
+    }
+
+    /** An arm trained only at the batch sizes {@code sizes} accepts (e.g. Ghost BN above its virtual batch). */
+    public BatchSizeSweep arm(String name, IntPredicate sizes, Network network) {
+        return add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"),
+                null));
+    }
+
     /** An arm with the same network at every batch size and its own learning-rate rule. */
     public BatchSizeSweep arm(String name, LeNet.Builder network, ScaledLearningRate rate) {
         Objects.requireNonNull(network, "network");
@@ -134,16 +155,6 @@ public final class BatchSizeSweep {
     public BatchSizeSweep arm(String name, IntPredicate sizes, ScaledLearningRate rate, Network network) {
         return add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"),
                 Objects.requireNonNull(rate, "rate")));
-    }
-
-    /** An arm whose network depends on the batch size or the run's steps (e.g. a schedule). */
-    public BatchSizeSweep arm(String name, Network network) {
-        return arm(name, b -> true, network);
-    }
-
-    /** An arm trained only at the batch sizes {@code sizes} accepts (e.g. Ghost BN above its virtual batch). */
-    public BatchSizeSweep arm(String name, IntPredicate sizes, Network network) {
-        return add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"), null));
     }
 
     private BatchSizeSweep add(SweepArm arm) {
@@ -163,16 +174,20 @@ public final class BatchSizeSweep {
         return a.rate() == null ? learningRate : a.rate();
     }
 
-    /** Trains every arm at every batch size it accepts, from every seed; the batch sizes in increasing order. */
+    /**
+     * Trains (or loads, see {@link Experiment}) every arm at every batch size it accepts, from every
+     * seed; saves every run in one CSV file and prints one line with what was trained and loaded
+     * and each run's steps at the smallest and the largest batch size. The batch sizes in
+     * increasing order.
+     */
     public BatchSizeResults run() {
         if (arms.isEmpty()) {
             throw new IllegalStateException("the sweep has no arm: add one with arm(name, LeNet.builder())");
         }
+        String sweep = name != null ? name : "batch-size-sweep";
         Map<Integer, Results> results = new LinkedHashMap<>();
-        Map<Integer, Integer> passes = new LinkedHashMap<>();
-        long start = System.nanoTime();
         for (int b : batchSizes) {
-            Experiment e = Experiment.on(data).epochs(passes(b)).batchSize(b).seeds(seeds);
+            Experiment e = Experiment.on(data).named(sweep).epochs(passes(b)).batchSize(b).seeds(seeds);
             if (keepNetworks) {
                 e.keepNetworks();
             }
@@ -184,13 +199,15 @@ public final class BatchSizeSweep {
                 }
             }
             if (any) {
-                results.put(b, e.run());
-                passes.put(b, passes(b));
+                results.put(b, e.runQuietly());
             }
         }
-        Map<String, ScaledLearningRate> rates = new LinkedHashMap<>();
+        Map<String, ScaledLearningRate> rates = new java.util.LinkedHashMap<>();
         arms.forEach(a -> rates.put(a.name(), rate(a)));
-        return new BatchSizeResults(results, arms.stream().map(SweepArm::name).toList(), rates, passes,
-                data.train().size(), data.test().size(), seeds.length, (System.nanoTime() - start) / 1e9);
+        BatchSizeResults r = new BatchSizeResults(sweep, results, arms.stream().map(SweepArm::name).toList(),
+                rates, seeds.length);
+        r.save();
+        System.out.println(r.budgetLine());
+        return r;
     }
 }

@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Ways to measure an accuracy after an epoch, for {@link Experiment#measure}: each leaves the
  * network exactly as it found it (weights, moving statistics, training mode), so training goes on
  * as if nothing had been measured. They need our engine's networks ({@link ScratchClassifier}).
+ * Each is a small named object holding its data, so the run cache can fingerprint it and load
+ * the runs that use it.
  */
 public final class Evaluations {
 
@@ -33,7 +35,13 @@ public final class Evaluations {
         if (k < 1) {
             throw new IllegalArgumentException("Precise BN needs k >= 1 batches, got " + k);
         }
-        return c -> {
+        return new AfterPreciseBn(train, k, data);
+    }
+
+    /** The measurements are records, not lambdas: the run cache fingerprints what they hold. */
+    private record AfterPreciseBn(ImageDataset train, int k, ImageDataset data) implements ToDoubleFunction<Classifier> {
+        @Override
+        public double applyAsDouble(Classifier c) {
             Sequential net = network(c);
             PreciseBatchNorm.Snapshot saved = PreciseBatchNorm.snapshot(net);
             try {
@@ -53,7 +61,7 @@ public final class Evaluations {
             } finally {
                 saved.restore();
             }
-        };
+        }
     }
 
     /**
@@ -131,7 +139,12 @@ public final class Evaluations {
             throw new IllegalArgumentException(data.size() + " images in batches of " + batchSize + " leave a last batch of "
                     + "one image, which has no batch variance: use " + (data.size() - 1) + " images (data.take(n))");
         }
-        return c -> {
+        return new WithBatchStatistics(data, batchSize);
+    }
+
+    private record WithBatchStatistics(ImageDataset data, int batchSize) implements ToDoubleFunction<Classifier> {
+        @Override
+        public double applyAsDouble(Classifier c) {
             Sequential net = network(c);
             return PreciseBatchNorm.withBatchStatistics(net, () -> {
                 long correct = 0;
@@ -144,12 +157,19 @@ public final class Evaluations {
                 }
                 return (double) correct / data.size();
             });
-        };
+        }
     }
 
     /** Accuracy on {@code data} in inference mode, with the moving statistics (as the test accuracy is measured). */
     public static ToDoubleFunction<Classifier> withMovingStatistics(ImageDataset data) {
-        return c -> inferenceAccuracy(c, data);
+        return new WithMovingStatistics(data);
+    }
+
+    private record WithMovingStatistics(ImageDataset data) implements ToDoubleFunction<Classifier> {
+        @Override
+        public double applyAsDouble(Classifier c) {
+            return inferenceAccuracy(c, data);
+        }
     }
 
     private static double inferenceAccuracy(Classifier c, ImageDataset data) {

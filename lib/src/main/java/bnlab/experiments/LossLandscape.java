@@ -81,7 +81,13 @@ public final class LossLandscape {
      * steps of {@code multiples} × the classifier's learning rate.
      */
     public static Function<Classifier, double[]> measurements(Batch batch, double... multiples) {
-        return c -> {
+        return new Measurements(batch, multiples.clone());
+    }
+
+    /** The probe as a named object, so the run cache can fingerprint it (a lambda it could not). */
+    private record Measurements(Batch batch, double[] multiples) implements Function<Classifier, double[]> {
+        @Override
+        public double[] apply(Classifier c) {
             double lr = ((ScratchClassifier) c).learningRate();
             double[] steps = new double[multiples.length];
             for (int i = 0; i < steps.length; i++) {
@@ -89,7 +95,7 @@ public final class LossLandscape {
             }
             Probe p = probe(c, batch, steps);
             return new double[] {p.lossRange(), p.gradientChange(), p.beta()};
-        };
+        }
     }
 
     /** ‖a − b‖ over all arrays (‖a‖ when b is null). */

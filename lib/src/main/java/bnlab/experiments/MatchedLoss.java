@@ -34,7 +34,7 @@ public final class MatchedLoss {
         if (run.diverged() || run.history() == null) {
             return 0;
         }
-        double[] l = Results.values(run.history(), "loss");
+        double[] l = run.values("loss");
         for (int e = 0; e < l.length; e++) {
             if (l[e] <= loss) {
                 return e + 1;
@@ -47,7 +47,7 @@ public final class MatchedLoss {
     public static ToDoubleFunction<Run> metric(String metric, double loss) {
         return run -> {
             int e = epoch(run, loss);
-            return e == 0 ? Double.NaN : Results.values(run.history(), metric)[e - 1];
+            return e == 0 ? Double.NaN : run.values(metric)[e - 1];
         };
     }
 

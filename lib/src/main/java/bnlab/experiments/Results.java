@@ -1,49 +1,64 @@
 package bnlab.experiments;
 
-import bnlab.train.EpochResult;
-import bnlab.train.History;
+import bnlab.train.Classifier;
 import bnlab.viz.Charts;
 import bnlab.viz.Tables;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * Every run of an {@link Experiment}, and the arms summarized over their seeds. Measurements are
  * named as in the trainer's tables: "loss", "train acc", "test acc", plus any extra per-epoch
  * measurement the experiment added.
+ *
+ * <p>This class holds the runs and computes their statistics; {@link ResultTables} makes its
+ * tables and {@link ResultCharts} its figures (the methods here that return a table or a chart
+ * hand over to them), {@link ResultsCsv} writes its file.
  */
 public final class Results {
 
+    private final String name;
     private final List<Run> runs;
-    private final int epochs;
-    private final int trainImages;
-    private final int testImages;
-    private final int batchSize;
-    private final double seconds;
+    private final Budget budget;
+    /** Measurements taken after training, e.g. by a batch-size sweep: name → run → value. */
+    private final Map<String, Map<Run, Double>> afterTraining = new LinkedHashMap<>();
 
-    Results(List<Run> runs, int epochs, int trainImages, int testImages, int batchSize, double seconds) {
+    Results(String name, List<Run> runs, Budget budget) {
+        this.name = name;
         this.runs = List.copyOf(runs);
-        this.epochs = epochs;
-        this.trainImages = trainImages;
-        this.testImages = testImages;
-        this.batchSize = batchSize;
-        this.seconds = seconds;
+        this.budget = budget;
+    }
+
+    /** The experiment's name (its CSV file's name). */
+    public String name() {
+        return name;
     }
 
     public List<Run> runs() {
         return runs;
+    }
+
+    Budget budget() {
+        return budget;
+    }
+
+    /** How many of the runs were trained just now. */
+    public int trained() {
+        return (int) runs.stream().filter(r -> !r.loaded()).count();
+    }
+
+    /** How many of the runs were loaded from the run cache. */
+    public int loaded() {
+        return (int) runs.stream().filter(Run::loaded).count();
     }
 
     /**
@@ -51,8 +66,7 @@ public final class Results {
      * experiment already trained on the same data with the same seeds and epochs.
      */
     public Results with(Results others) {
-        if (others.epochs != epochs || others.trainImages != trainImages || others.testImages != testImages
-                || others.batchSize != batchSize) {
+        if (!budget.sameRuns(others.budget)) {
             throw new IllegalArgumentException("cannot combine runs of different experiments: " + describe()
                     + " vs " + others.describe() + "; train them with the same data, epochs and batch size");
         }
@@ -63,7 +77,21 @@ public final class Results {
             }
             all.add(r);
         }
-        return new Results(all, epochs, trainImages, testImages, batchSize, seconds + others.seconds);
+        Results r = new Results(name, all, budget.plus(others.budget));
+        r.keepAfterTrainingOf(this);
+        r.keepAfterTrainingOf(others);
+        return r;
+    }
+
+    private void keepAfterTrainingOf(Results other) {
+        other.afterTraining.forEach((metric, values) -> {
+            Map<Run, Double> m = afterTraining.computeIfAbsent(metric, k -> new IdentityHashMap<>());
+            values.forEach((run, v) -> {
+                if (runs.contains(run)) {
+                    m.put(run, v);
+                }
+            });
+        });
     }
 
     /** Only the named arms, in the order given (for a table or figure of one question). */
@@ -72,7 +100,9 @@ public final class Results {
         for (String a : arms) {
             picked.addAll(runs(a));
         }
-        return new Results(picked, epochs, trainImages, testImages, batchSize, seconds);
+        Results r = new Results(name, picked, budget);
+        r.keepAfterTrainingOf(this);
+        return r;
     }
 
     /** Per seed, {@code a} − {@code b} of the last epoch (e.g. train acc − test acc, the generalization gap), summarized. */
@@ -103,8 +133,17 @@ public final class Results {
         return list;
     }
 
+    /** The runs of one arm that did not diverge. */
+    List<Run> finished(String arm) {
+        return runs(arm).stream().filter(r -> !r.diverged()).toList();
+    }
+
     /** The last epoch's value of {@code metric} for each seed of {@code arm} (NaN where it diverged). */
     public double[] last(String arm, String metric) {
+        Map<Run, Double> after = afterTraining.get(metric);
+        if (after != null) {
+            return runs(arm).stream().mapToDouble(r -> after.getOrDefault(r, Double.NaN)).toArray();
+        }
         return runs(arm).stream().mapToDouble(r -> r.last(metric)).toArray();
     }
 
@@ -119,30 +158,80 @@ public final class Results {
     }
 
     /**
+     * {@code metric} after each epoch over the seeds of {@code arm} that did not diverge, as many
+     * epochs as every one of them finished: one summary per epoch.
+     */
+    List<Summary> epochSummaries(String arm, String metric) {
+        List<Run> ok = finished(arm);
+        int n = ok.stream().mapToInt(r -> r.history().epochs().size()).min().orElse(0);
+        List<Summary> s = new ArrayList<>();
+        for (int e = 0; e < n; e++) {
+            final int ep = e;
+            s.add(Summary.of(arm, ok.stream().mapToDouble(r -> Metrics.values(r.history(), metric)[ep]).toArray()));
+        }
+        return s;
+    }
+
+    /**
      * The share of saturated inputs of sigmoid {@code sigmoid} (0-based) over training steps
      * [from, to) of each seed of {@code arm} ({@link Experiment#watchSigmoids}), summarized.
      */
     public Summary saturation(String arm, int sigmoid, int from, int to) {
-        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> {
-            if (r.watch() == null) {
-                throw new IllegalStateException("arm '" + arm + "' was not watched: add watchSigmoids(unit) to the experiment");
-            }
-            return r.watch().saturation(sigmoid, from, to);
-        }).toArray());
+        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> watch(r, arm).saturation(sigmoid, from, to)).toArray());
     }
 
     /** {@link ActivationWatch#drift} of sigmoid {@code sigmoid} for each seed of {@code arm}, summarized. */
     public Summary drift(String arm, int sigmoid, int from, int to, int window) {
-        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> r.watch().drift(sigmoid, from, to, window)).toArray());
+        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> watch(r, arm).drift(sigmoid, from, to, window)).toArray());
+    }
+
+    private static ActivationWatch watch(Run r, String arm) {
+        if (r.watch() == null) {
+            throw new IllegalStateException("arm '" + arm + "' was not watched: add watchSigmoids(unit) to the experiment");
+        }
+        return r.watch();
     }
 
     /** A measurement of each seed's trained network of {@code arm} (as training left it), summarized. */
-    public Summary measureAfterTraining(String arm, java.util.function.ToDoubleFunction<bnlab.train.Classifier> measurement) {
+    public Summary measureAfterTraining(String arm, ToDoubleFunction<Classifier> measurement) {
+        return Summary.of(arm, measured(arm, measurement));
+    }
+
+    /** {@code measurement} of each seed's trained network of {@code arm}, NaN where the run diverged. */
+    double[] measured(String arm, ToDoubleFunction<Classifier> measurement) {
         if (runs(arm).stream().anyMatch(r -> r.network() == null && !r.diverged())) {
-            throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the experiment");
+            throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the "
+                    + "experiment (or the sweep) before run()");
         }
-        return Summary.of(arm, runs(arm).stream()
-                .mapToDouble(r -> r.diverged() ? Double.NaN : measurement.applyAsDouble(r.network())).toArray());
+        return runs(arm).stream().mapToDouble(r -> r.diverged() ? Double.NaN : measurement.applyAsDouble(r.network()))
+                .toArray();
+    }
+
+    /**
+     * Keeps {@code values} (one per seed of {@code arm}, in order) as the after-training
+     * measurement {@code metric}: {@link #last} and the tables read it, the CSV file gets a column.
+     */
+    void keepAfterTraining(String metric, String arm, double[] values) {
+        List<Run> rs = runs(arm);
+        Map<Run, Double> m = afterTraining.computeIfAbsent(metric, k -> new IdentityHashMap<>());
+        for (int i = 0; i < rs.size(); i++) {
+            m.put(rs.get(i), values[i]);
+        }
+    }
+
+    Map<String, Map<Run, Double>> afterTraining() {
+        return afterTraining;
+    }
+
+    /** Whether {@code metric} was measured after training for {@code arm} (false for per-epoch metrics). */
+    boolean measuredAfterTraining(String metric, String arm) {
+        Map<Run, Double> m = afterTraining.get(metric);
+        return m != null && runs(arm).stream().allMatch(m::containsKey);
+    }
+
+    /** Whether {@code metric} is an after-training measurement of these runs. */
+    boolean isAfterTraining(String metric) {
+        return afterTraining.containsKey(metric);
     }
 
     /**
@@ -184,8 +273,8 @@ public final class Results {
      * {@code summary(arm, Jumps.of(metric, from))}, the swing around the trend.
      */
     public Summary jumps(String arm, String metric, int from) {
-        double[] perSeed = runs(arm).stream().filter(r -> !r.diverged()).mapToDouble(r -> {
-            double[] v = values(r.history(), metric);
+        double[] perSeed = finished(arm).stream().mapToDouble(r -> {
+            double[] v = Metrics.values(r.history(), metric);
             double sum = 0;
             int n = 0;
             for (int e = Math.max(1, from - 1); e < v.length; e++) {
@@ -203,12 +292,9 @@ public final class Results {
      */
     public double correlationOfChanges(String arm, String a, String b, int from) {
         List<double[]> pairs = new ArrayList<>();
-        for (Run r : runs(arm)) {
-            if (r.diverged()) {
-                continue;
-            }
-            double[] x = values(r.history(), a);
-            double[] y = values(r.history(), b);
+        for (Run r : finished(arm)) {
+            double[] x = Metrics.values(r.history(), a);
+            double[] y = Metrics.values(r.history(), b);
             for (int e = Math.max(1, from - 1); e < x.length; e++) {
                 pairs.add(new double[] {x[e] - x[e - 1], y[e] - y[e - 1]});
             }
@@ -229,28 +315,44 @@ public final class Results {
     /** The mean over the seeds of {@code metric} after epoch {@code epoch} (1-based), runs that got there only. */
     public double mean(String arm, String metric, int epoch) {
         return runs(arm).stream().filter(r -> r.history() != null && r.history().epochs().size() >= epoch)
-                .mapToDouble(r -> values(r.history(), metric)[epoch - 1]).average().orElse(Double.NaN);
+                .mapToDouble(r -> Metrics.values(r.history(), metric)[epoch - 1]).average().orElse(Double.NaN);
     }
 
-    /** One line saying how much each run trained, e.g. "each run: 2 epochs of 12,000 images, batch 256; 3 seeds". */
+    /**
+     * The budget and where the runs came from, e.g. "each run: 2 epochs × 4 steps = 8 steps of
+     * batch 256 on 1,024 training images (tested on 512); 2 arms × 3 seeds = 6 runs: trained 6,
+     * loaded 0 from the run cache, in 12 s".
+     */
     public String describe() {
         long seeds = runs.stream().map(Run::seed).distinct().count();
-        return String.format(Locale.ROOT, "each run: %d epoch%s of %,d training images, batch %d, tested on %,d images; "
-                        + "%d arms × %d seeds = %d runs in %.0f s", epochs, epochs == 1 ? "" : "s", trainImages,
-                batchSize, testImages, arms().size(), seeds, runs.size(), seconds);
+        return String.format(Locale.ROOT, "each run: %s; %d arms × %d seeds = %d runs: trained %d, loaded %d from the "
+                        + "run cache, in %.0f s", budget.each(), arms().size(), seeds, runs.size(), trained(), loaded(),
+                budget.seconds());
+    }
+
+    /** The line {@link Experiment#run()} prints: what was trained and loaded, each run's budget, the file. */
+    String budgetLine() {
+        return Budget.line(name, trained(), loaded(), budget.each(), ResultsFolder.shown(csvFile()));
+    }
+
+    /** Where {@link #save()} writes: {@code build/results/NOTEBOOK/NAME.csv}. */
+    public Path csvFile() {
+        return ResultsFolder.csv(name);
+    }
+
+    /**
+     * Writes every run to {@link #csvFile()} (replacing it): one row per arm, seed and epoch with
+     * the experiment, the arm and its network, the seed, the epoch and the training steps so far,
+     * the learning rate, batch size, training loss and accuracy, test accuracy, every extra
+     * measurement, and why a run stopped if it did; see {@link ResultsCsv}.
+     */
+    public Path save() {
+        return ResultsCsv.write(this, csvFile());
     }
 
     /** One row per arm: runs, diverged runs, and the last epoch's {@code metric} as mean, sd, min and max. */
     public Table table(String metric) {
-        List<Summary> s = arms().stream().map(a -> summary(a.name(), metric)).toList();
-        return Table.create(metric + " after the last epoch, over seeds",
-                StringColumn.create("arm", s.stream().map(Summary::arm).toList()),
-                IntColumn.create("runs", s.stream().mapToInt(Summary::runs).toArray()),
-                IntColumn.create("diverged", s.stream().mapToInt(Summary::diverged).toArray()),
-                column("mean", s.stream().mapToDouble(Summary::mean).toArray()),
-                column("sd", s.stream().mapToDouble(Summary::sd).toArray()),
-                column("min", s.stream().mapToDouble(Summary::min).toArray()),
-                column("max", s.stream().mapToDouble(Summary::max).toArray()));
+        return ResultTables.summaries(this, metric);
     }
 
     /**
@@ -258,14 +360,7 @@ public final class Results {
      * per seed (e.g. train acc − test acc, the generalization gap) as mean and sd.
      */
     public Table gaps(String a, String b) {
-        List<Arm> arms = arms();
-        List<Summary> d = arms.stream().map(x -> difference(x.name(), a, b)).toList();
-        return Table.create(a + " − " + b + " after the last epoch, over seeds",
-                StringColumn.create("arm", arms.stream().map(Arm::name).toList()),
-                column(a, arms.stream().mapToDouble(x -> mean(x.name(), a)).toArray()),
-                column(b, arms.stream().mapToDouble(x -> mean(x.name(), b)).toArray()),
-                column("gap mean", d.stream().mapToDouble(Summary::mean).toArray()),
-                column("gap sd", d.stream().mapToDouble(Summary::sd).toArray()));
+        return ResultTables.gaps(this, a, b);
     }
 
     /** {@link #table} as HTML with its title, for {@code render(..., "text/html")}. */
@@ -278,138 +373,40 @@ public final class Results {
      * lowest to the highest seed.
      */
     public XYChart curves(String metric, String title) {
-        XYChart chart = Charts.lines(title, "epoch", metric);
-        for (Arm arm : arms()) {
-            List<Run> ok = runs(arm.name()).stream().filter(r -> !r.diverged()).toList();
-            if (ok.isEmpty()) {
-                continue;
-            }
-            int n = ok.stream().mapToInt(r -> r.history().epochs().size()).min().orElse(0);
-            double[] x = new double[n];
-            double[] mean = new double[n];
-            double[] halfRange = new double[n];
-            double[] centre = new double[n];
-            for (int e = 0; e < n; e++) {
-                final int ep = e;
-                double[] v = ok.stream().mapToDouble(r -> values(r.history(), metric)[ep]).toArray();
-                double lo = java.util.Arrays.stream(v).min().orElse(Double.NaN);
-                double hi = java.util.Arrays.stream(v).max().orElse(Double.NaN);
-                x[e] = e + 1;
-                mean[e] = java.util.Arrays.stream(v).average().orElse(Double.NaN);
-                centre[e] = mean[e];
-                halfRange[e] = Math.max(hi - mean[e], mean[e] - lo);
-            }
-            XYSeries s = chart.addSeries(arm.name() + " (" + ok.size() + " seeds)", x, centre, halfRange);
-            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-        }
-        return chart;
+        return ResultCharts.curves(this, metric, title);
     }
 
     /**
      * Several measurements of one arm against the epoch: one line per measurement, the mean over
-     * the seeds with bars to the farthest seed (e.g. the test accuracy measured in three ways).
+     * the seeds with bars from the lowest to the highest seed (e.g. the test accuracy measured in
+     * three ways).
      */
     public XYChart measurements(String arm, String title, String yTitle, String... metrics) {
-        XYChart chart = Charts.lines(title, "epoch", yTitle);
-        List<Run> ok = runs(arm).stream().filter(r -> !r.diverged()).toList();
-        int n = ok.stream().mapToInt(r -> r.history().epochs().size()).min().orElse(0);
-        for (String metric : metrics) {
-            double[] x = new double[n];
-            double[] mean = new double[n];
-            double[] bar = new double[n];
-            for (int e = 0; e < n; e++) {
-                final int ep = e;
-                double[] v = ok.stream().mapToDouble(r -> values(r.history(), metric)[ep]).toArray();
-                x[e] = e + 1;
-                mean[e] = java.util.Arrays.stream(v).average().orElse(Double.NaN);
-                bar[e] = java.util.Arrays.stream(v).map(a -> Math.abs(a - mean[ep])).max().orElse(0);
-            }
-            chart.addSeries(metric, x, mean, bar).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-        }
-        return chart;
+        return ResultCharts.measurements(this, arm, title, yTitle, metrics);
     }
 
     /** Several measurements of one run (one seed) against the epoch, one line each. */
     public XYChart measurements(String arm, long seed, String title, String yTitle, String... metrics) {
-        Run run = runs(arm).stream().filter(r -> r.seed() == seed).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("arm '" + arm + "' has no run with seed " + seed));
-        XYChart chart = Charts.lines(title, "epoch", yTitle);
-        int n = run.history() == null ? 0 : run.history().epochs().size();
-        double[] x = java.util.stream.IntStream.rangeClosed(1, n).asDoubleStream().toArray();
-        for (String metric : metrics) {
-            chart.addSeries(metric, x, java.util.Arrays.copyOf(values(run.history(), metric), n))
-                    .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-        }
-        return chart;
+        return ResultCharts.measurements(this, arm, seed, title, yTitle, metrics);
     }
 
     /** Per epoch, over the seeds of {@code arm}: the mean of each measurement (a table for notebook 7). */
     public Table perEpoch(String arm, String... metrics) {
-        List<Run> ok = runs(arm).stream().filter(r -> !r.diverged()).toList();
-        int n = ok.stream().mapToInt(r -> r.history().epochs().size()).min().orElse(0);
-        Table t = Table.create(arm + ": means over " + ok.size() + " seeds",
-                IntColumn.create("epoch", java.util.stream.IntStream.rangeClosed(1, n).toArray()));
-        for (String metric : metrics) {
-            double[] mean = new double[n];
-            for (int e = 0; e < n; e++) {
-                final int ep = e;
-                mean[e] = ok.stream().mapToDouble(r -> values(r.history(), metric)[ep]).average().orElse(Double.NaN);
-            }
-            t.addColumns(column(metric, mean));
-        }
-        return t;
+        return ResultTables.perEpoch(this, arm, metrics);
     }
 
     /**
      * A sweep: the last epoch's {@code metric} against each arm's x (e.g. the learning rate), one
-     * line per series, mean over seeds with bars to the farthest seed; an x where every run of a
-     * series diverged has no point.
+     * line per series, mean over seeds with bars from the lowest to the highest seed; an x where
+     * every run of a series diverged has no point.
      */
     public XYChart sweep(String metric, String title, String xTitle, boolean logX) {
-        XYChart chart = Charts.lines(title, xTitle, metric);
-        chart.getStyler().setXAxisLogarithmic(logX);
-        Map<String, List<Arm>> bySeries = arms().stream()
-                .collect(Collectors.groupingBy(Arm::series, LinkedHashMap::new, Collectors.toList()));
-        for (var e : bySeries.entrySet()) {
-            List<double[]> points = new ArrayList<>();
-            for (Arm a : e.getValue()) {
-                if (!Double.isFinite(a.x())) {
-                    continue;
-                }
-                Summary s = summary(a.name(), metric);
-                if (!Double.isNaN(s.mean())) {
-                    points.add(new double[] {a.x(), s.mean(), Math.max(s.max() - s.mean(), s.mean() - s.min())});
-                }
-            }
-            if (points.isEmpty()) {
-                continue;
-            }
-            XYSeries s = chart.addSeries(e.getKey(), points.stream().mapToDouble(p -> p[0]).toArray(),
-                    points.stream().mapToDouble(p -> p[1]).toArray(), points.stream().mapToDouble(p -> p[2]).toArray());
-            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-        }
-        return chart;
+        return ResultCharts.sweep(this, metric, title, xTitle, logX);
     }
 
     /** A chart as the PNG image a notebook shows. */
     public static BufferedImage image(XYChart chart) {
         return Charts.image(chart);
-    }
-
-    /** Per-epoch values of a measurement of one run's history. */
-    static double[] values(History h, String metric) {
-        return switch (metric) {
-            case "loss" -> h.epochs().stream().mapToDouble(EpochResult::loss).toArray();
-            case "train acc" -> h.epochs().stream().mapToDouble(EpochResult::trainAcc).toArray();
-            case "test acc" -> h.epochs().stream().mapToDouble(EpochResult::testAcc).toArray();
-            default -> h.metric(metric);
-        };
-    }
-
-    private static DoubleColumn column(String name, double[] values) {
-        DoubleColumn c = DoubleColumn.create(name, values);
-        c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
-        return c;
     }
 
     @Override

@@ -16,6 +16,7 @@ public class AvgPool2d implements Layer, FastPath {
     private final int kernel;
     private final int stride;
     private long[] inputShape;
+    private long[] outputShape;
 
     public AvgPool2d(int kernelSize, int stride) {
         LayerChecks.requirePoolingArguments("AvgPool2d", kernelSize, stride);
@@ -31,6 +32,7 @@ public class AvgPool2d implements Layer, FastPath {
         long oh = Windows.outputSize(x.size(2), kernel, stride);
         long ow = Windows.outputSize(x.size(3), kernel, stride);
         INDArray y = Nd4j.zeros(x.dataType(), x.size(0), x.size(1), oh, ow);
+        outputShape = y.shape();
         for (int ki = 0; ki < kernel; ki++) {
             for (int kj = 0; kj < kernel; kj++) {
                 y.addi(Windows.view(x, -1, ki, kj, stride, oh, ow));
@@ -42,6 +44,7 @@ public class AvgPool2d implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), inputShape);
+        LayerChecks.gradient(toString(), dY, outputShape);
         INDArray share = dY.mul(1.0 / (kernel * kernel));
         INDArray dX = Nd4j.zeros(dY.dataType(), inputShape);
         for (int ki = 0; ki < kernel; ki++) {

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The seed's {@code BatchNorm} layer: it keeps gamma and beta (trained parameters, initialized
+ * d2l's {@code BatchNorm} layer: it keeps gamma and beta (trained parameters, initialized
  * to 1 and 0) and the moving mean and variance (state, initialized to 0 and 1), and calls
  * {@link BatchNormFunction#batchNorm} with eps 1e-5 and momentum 0.9 (notebook 3):
  * moving = momentum·moving + (1 − momentum)·batch, with the biased batch variance.
@@ -75,6 +75,11 @@ public class BatchNorm implements NormalizationLayer, FastPath {
                     + "layer) or 4 (after a convolution), got " + numDims);
         }
         BatchNormChecks.hyperparameters(eps, momentum);
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("BatchNorm: parameters and moving statistics are FLOAT (training) or "
+                    + "DOUBLE (gradient checks), got " + type + ": a whole-number type would round every update of "
+                    + "the moving statistics away. Use DataType.FLOAT.");
+        }
         this.numFeatures = numFeatures;
         this.numDims = numDims;
         this.eps = eps;
@@ -89,7 +94,7 @@ public class BatchNorm implements NormalizationLayer, FastPath {
 
     @Override
     public INDArray forward(INDArray x) {
-        checkInput(x == null ? null : x.shape());
+        checkInput(LayerChecks.shape(toString(), x));
         Mode mode = training ? Mode.TRAINING : Mode.INFERENCE;
         last = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), moving.mean(), moving.variance(),
                 eps, mode, kind, this::record);
@@ -104,9 +109,8 @@ public class BatchNorm implements NormalizationLayer, FastPath {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        if (last == null) {
-            throw new IllegalStateException("BatchNorm.backward called before forward");
-        }
+        LayerChecks.requireForward(toString(), last);
+        LayerChecks.gradient(toString(), gradOutput, last.y().shape());
         return BatchNormFunction.batchNormBackward(gradOutput, last, gamma.value(), kind, lastBatchMean,
                 gamma.grad(), beta.grad()).dX();
     }

@@ -30,6 +30,14 @@ final class BatchNormChecks {
         return (int) x.size(1);
     }
 
+    /** TRAINING or INFERENCE: a null mode must not quietly mean one of them. */
+    static void mode(Mode mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException("batchNorm: mode is null; pass Mode.TRAINING (batch statistics, "
+                    + "moving statistics updated) or Mode.INFERENCE (moving statistics)");
+        }
+    }
+
     static void perChannel(String name, INDArray a, int channels) {
         if (a == null) {
             throw new IllegalArgumentException("batchNorm: " + name + " is null; pass an array of "

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Batch normalization as a function, the seed's {@code batch_norm} in Java, with its backward
- * pass (notebooks 2 and 3).
+ * Batch normalization as a function, the {@code batch_norm} of d2l's chapter (its PyTorch code) in
+ * Java, with its backward pass (notebooks 2 and 3).
  *
  * <p>Training mode normalizes each channel with the batch mean μ and biased variance σ² (over
  * axis 0 for (N, C), over axes 0, 2, 3 for (N, C, H, W)):
@@ -39,7 +39,7 @@ public final class BatchNormFunction {
     private BatchNormFunction() {
     }
 
-    /** The seed's {@code batch_norm(X, gamma, beta, moving_mean, moving_var, eps, momentum)}. */
+    /** d2l's {@code batch_norm(X, gamma, beta, moving_mean, moving_var, eps, momentum)}. */
     public static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta,
                                             INDArray movingMean, INDArray movingVar,
                                             double eps, double momentum, Mode mode) {
@@ -67,6 +67,7 @@ public final class BatchNormFunction {
                                      INDArray movingVar, double eps, Mode mode, Normalization kind,
                                      Statistics statistics) {
         int channels = BatchNormChecks.input(x);
+        BatchNormChecks.mode(mode);
         BatchNormChecks.perChannel("gamma", gamma, channels);
         BatchNormChecks.perChannel("beta", beta, channels);
         BatchNormChecks.perChannel("movingMean", movingMean, channels);

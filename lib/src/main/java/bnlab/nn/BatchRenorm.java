@@ -4,7 +4,6 @@ import bnlab.nn.kernel.GhostBatchNormKernel.Normalizer;
 import bnlab.nn.kernel.SmallArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Batch renormalization (Ioffe 2017, "Batch Renormalization: Towards Reducing Minibatch

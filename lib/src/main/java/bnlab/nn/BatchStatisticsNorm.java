@@ -31,6 +31,7 @@ public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPat
     private final MovingStatistics moving;
     private boolean training = true;
     private boolean lastForwardTraining;
+    private long[] lastShape;
     private BatchNormResult lastInference;
 
     BatchStatisticsNorm(int numFeatures, int numDims, double eps, double momentum, DataType type) {
@@ -86,11 +87,14 @@ public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPat
         long[] shape = LayerChecks.shape(toString(), x);
         checkInput(shape);
         lastForwardTraining = training;
+        lastShape = shape;
         return training ? forwardTraining(x, shape) : forwardInference(x);
     }
 
     @Override
     public final INDArray backward(INDArray dY) {
+        LayerChecks.requireForward(toString(), lastShape);
+        LayerChecks.gradient(toString(), dY, lastShape);
         return lastForwardTraining ? backwardTraining(dY) : backwardInference(dY);
     }
 

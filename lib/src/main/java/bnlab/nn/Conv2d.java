@@ -29,6 +29,7 @@ public class Conv2d implements Layer, FastPath {
     private final Parameter bias;
     private boolean inputGradient = true;
     private long[] inputShape;
+    private long[] outputShape;
     private INDArray cols;
 
     public Conv2d(int inChannels, int outChannels, int kernelSize) {
@@ -70,12 +71,14 @@ public class Conv2d implements Layer, FastPath {
         INDArray product = Nd4j.createUninitialized(type, out, n * oh * ow);
         Nd4j.gemm(weight.value().reshape(out, (long) in * k * k), cols, product, false, false, 1.0, 0.0);
         product.addiColumnVector(bias.value());
+        outputShape = new long[] {n, out, oh, ow};
         return product.reshape('c', out, n, oh, ow).permute(1, 0, 2, 3).dup('c');
     }
 
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), inputShape);
+        LayerChecks.gradient(toString(), dY, outputShape);
         long n = inputShape[0];
         long oh = dY.size(2);
         long ow = dY.size(3);

@@ -19,6 +19,7 @@ public class Dropout implements Layer, FastPath {
     private final SplittableRandom random;
     private boolean training = true;
     private INDArray mask;
+    private long[] shape;
 
     public Dropout(double p) {
         this(p, Init.shared());
@@ -35,7 +36,7 @@ public class Dropout implements Layer, FastPath {
 
     @Override
     public INDArray forward(INDArray x) {
-        LayerChecks.shape(toString(), x);
+        shape = LayerChecks.shape(toString(), x);
         if (!training) {
             mask = null;
             return x.dup();
@@ -48,6 +49,8 @@ public class Dropout implements Layer, FastPath {
 
     @Override
     public INDArray backward(INDArray dY) {
+        LayerChecks.requireForward(toString(), shape);
+        LayerChecks.gradient(toString(), dY, shape);
         return mask == null ? dY.dup() : dY.mul(mask.castTo(dY.dataType()));
     }
 

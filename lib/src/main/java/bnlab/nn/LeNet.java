@@ -21,7 +21,7 @@ public final class LeNet {
     private LeNet() {
     }
 
-    /** The seed's network, with our {@link BatchNorm} after every convolution and hidden linear layer. */
+    /** d2l's LeNet, with our {@link BatchNorm} after every convolution and hidden linear layer. */
     public static Sequential withBatchNorm(Init init) {
         return builder().build(init);
     }

@@ -52,6 +52,7 @@ public class Linear implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), x);
+        LayerChecks.gradient(toString(), dY, new long[] {x.size(0), out});
         dY = dY.castTo(x.dataType());
         Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 0.0);
         if (bias != null) {
@@ -69,7 +70,9 @@ public class Linear implements Layer, FastPath {
 
     @Override
     public void checkInput(long[] shape) {
-        LayerChecks.requireRank(toString(), shape, 2, "(N, " + in + ")");
+        LayerChecks.requireRank(toString(), shape, 2, "(N, " + in + ")", shape.length == 4
+                ? "put a Flatten() before a Linear layer that follows a convolution or pooling layer"
+                : "reshape the input to (N, " + in + ")");
         LayerChecks.requireSize(toString(), shape, 1, in, "put a Flatten() before a Linear layer that follows a "
                 + "convolution, and make 'in' equal the number of features of the layer before");
     }

@@ -15,6 +15,7 @@ public class MaxPool2d implements Layer, FastPath {
     private final int kernel;
     private final int stride;
     private long[] inputShape;
+    private long[] outputShape;
     private int[] argmax;
 
     public MaxPool2d(int kernelSize, int stride) {
@@ -53,12 +54,14 @@ public class MaxPool2d implements Layer, FastPath {
                 }
             }
         }
-        return SmallArrays.create(x.dataType(), new long[] {x.size(0), x.size(1), oh, ow}, out);
+        outputShape = new long[] {x.size(0), x.size(1), oh, ow};
+        return SmallArrays.create(x.dataType(), outputShape, out);
     }
 
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), argmax);
+        LayerChecks.gradient(toString(), dY, outputShape);
         double[] g = SmallArrays.read(dY);
         double[] dx = new double[(int) (inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3])];
         for (int o = 0; o < g.length; o++) {

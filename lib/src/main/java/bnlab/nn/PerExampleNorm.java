@@ -82,10 +82,7 @@ public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), xHat);
         long[] shape = xHat.shape();
-        if (dY == null || !Arrays.equals(dY.shape(), shape)) {
-            throw new IllegalArgumentException(this + ".backward: dY must have the output's shape "
-                    + Arrays.toString(shape) + ", got " + (dY == null ? "null" : Arrays.toString(dY.shape())));
-        }
+        LayerChecks.gradient(toString(), dY, shape);
         dY = dY.castTo(xHat.dataType());
         int rows = (int) invStd.length();
         long m = xHat.length() / rows;

@@ -61,10 +61,7 @@ public final class PreciseBatchNorm {
             throw new IllegalArgumentException("Precise BN: the network has no layer with moving statistics "
                     + "(BatchNorm, GhostBatchNorm, BatchRenorm); LayerNorm, GroupNorm and InstanceNorm keep none");
         }
-        List<Collector> collectors = new ArrayList<>();
-        for (NormalizationLayer layer : norms) {
-            collectors.add(new Collector());
-        }
+        List<Collector> collectors = collectors(norms.size());
         int[] used = {0};
         collecting(norms, collectors, () -> {
             for (INDArray x : inputs) {
@@ -160,11 +157,15 @@ public final class PreciseBatchNorm {
      */
     public static <T> T withBatchStatistics(Sequential net, Supplier<T> body) {
         List<NormalizationLayer> norms = norms(net);
-        List<Collector> ignored = new ArrayList<>();
-        for (NormalizationLayer layer : norms) {
-            ignored.add(new Collector());
+        return collecting(norms, collectors(norms.size()), body);
+    }
+
+    private static List<Collector> collectors(int count) {
+        List<Collector> collectors = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            collectors.add(new Collector());
         }
-        return collecting(norms, ignored, body);
+        return collectors;
     }
 
     private static INDArray average(double[] sum, int count, INDArray like) {

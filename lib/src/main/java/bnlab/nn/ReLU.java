@@ -20,6 +20,7 @@ public class ReLU implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), x);
+        LayerChecks.gradient(toString(), dY, x.shape());
         return x.gt(0).castTo(dY.dataType()).muli(dY);
     }
 

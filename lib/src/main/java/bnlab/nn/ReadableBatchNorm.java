@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Batch norm written line for line like the seed's {@code batch_norm}, with ND4J ops on whole
+ * Batch norm written line for line like d2l's {@code batch_norm}, with ND4J ops on whole
  * tensors: the version notebook 2 reads. {@link BatchNormFunction} computes the same thing with
  * fused loops (about ten times faster); the tests check that the two agree.
  */
@@ -18,6 +18,7 @@ public final class ReadableBatchNorm {
                                             INDArray movingMean, INDArray movingVar,
                                             double eps, double momentum, Mode mode) {
         int channels = BatchNormChecks.input(X);
+        BatchNormChecks.mode(mode);
         // Per-channel arrays as (1, C) or (1, C, 1, 1), so they broadcast against X.
         long[] shape = X.rank() == 2 ? new long[] {1, channels} : new long[] {1, channels, 1, 1};
         gamma = gamma.reshape(shape);

@@ -24,6 +24,7 @@ public class ShiftingNoise implements Layer, FastPath {
     private final SplittableRandom random;
     private boolean training = true;
     private int state;
+    private long[] shape;
 
     public ShiftingNoise(double meanRange, double stdRange, Init init) {
         if (!(meanRange >= 0) || !(stdRange >= 0)) {
@@ -38,7 +39,7 @@ public class ShiftingNoise implements Layer, FastPath {
 
     @Override
     public INDArray forward(INDArray x) {
-        LayerChecks.shape(toString(), x);
+        shape = LayerChecks.shape(toString(), x);
         if (!training) {
             return x.dup();
         }
@@ -52,6 +53,8 @@ public class ShiftingNoise implements Layer, FastPath {
 
     @Override
     public INDArray backward(INDArray dY) {
+        LayerChecks.requireForward(toString(), shape);
+        LayerChecks.gradient(toString(), dY, shape);
         return dY.dup();
     }
 

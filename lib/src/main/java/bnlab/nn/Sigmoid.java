@@ -20,6 +20,7 @@ public class Sigmoid implements Layer, FastPath {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), y);
+        LayerChecks.gradient(toString(), dY, y.shape());
         // dX = dY · y · (1 − y)
         return y.rsub(1).muli(y).muli(dY);
     }

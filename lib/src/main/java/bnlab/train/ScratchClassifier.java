@@ -5,6 +5,7 @@ import bnlab.nn.Layer;
 import bnlab.nn.Sgd;
 import bnlab.nn.SoftmaxCrossEntropy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Our from-scratch network (a {@link Layer}, usually a {@code Sequential} of {@code bnlab.nn}
@@ -18,9 +19,13 @@ public class ScratchClassifier implements Classifier {
     private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     private final Sgd sgd;
 
+    /** The most examples {@link #countCorrect} sends through the network at once. */
+    public static final int EVALUATION_CHUNK = 1024;
+
     public ScratchClassifier(String name, Layer net, double learningRate) {
         this.name = name;
         this.net = net;
+        net.inputGradientNotNeeded(); // nobody uses the gradient with respect to the images
         this.sgd = new Sgd(net.parameters(), learningRate);
     }
 
@@ -55,11 +60,27 @@ public class ScratchClassifier implements Classifier {
         return sgd.learningRate();
     }
 
+    /**
+     * Correct predictions in inference mode. A batch larger than {@link #EVALUATION_CHUNK}
+     * examples goes through the network in chunks of that size (the same predictions: in
+     * inference mode no example depends on another), so evaluating all 10 000 test images at
+     * once does not need ten thousand images' worth of working memory.
+     */
     @Override
     public int countCorrect(Batch batch) {
+        long n = batch.x().size(0);
+        int[] predicted = new int[(int) n];
         net.eval();
-        int[] predicted = SoftmaxCrossEntropy.argmax(net.forward(batch.x()));
-        net.train();
+        try {
+            for (long from = 0; from < n; from += EVALUATION_CHUNK) {
+                long to = Math.min(n, from + EVALUATION_CHUNK);
+                INDArray x = n <= EVALUATION_CHUNK ? batch.x() : batch.x().get(NDArrayIndex.interval(from, to));
+                int[] part = SoftmaxCrossEntropy.argmax(net.forward(x));
+                System.arraycopy(part, 0, predicted, (int) from, part.length);
+            }
+        } finally {
+            net.train();
+        }
         int correct = 0;
         for (int i = 0; i < predicted.length; i++) {
             if (predicted[i] == batch.y()[i]) {

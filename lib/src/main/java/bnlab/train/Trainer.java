@@ -4,6 +4,7 @@ import bnlab.NativeMemory;
 import bnlab.data.Batch;
 import bnlab.data.FashionMnist;
 import bnlab.data.ImageDataset;
+import bnlab.data.LastBatch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -42,6 +43,8 @@ public final class Trainer {
 
     private final int batchSize;
     private final long seed;
+    private RunCache cache = RunCache.current();
+    private LastBatch lastBatch = LastBatch.KEEP;
     private final java.util.Map<String, java.util.function.ToDoubleFunction<Classifier>> measurements =
             new java.util.LinkedHashMap<>();
 
@@ -70,6 +73,21 @@ public final class Trainer {
         return batchSize;
     }
 
+    /**
+     * What happens to the training examples left over when the batch size does not divide the
+     * training set: a smaller last batch (KEEP, the default, as PyTorch's DataLoader), left out
+     * (DROP, {@code drop_last=True}) or added to the batch before (MERGE). A last batch of one
+     * example cannot train batch norm; this is the fix the error then names.
+     */
+    public Trainer lastBatch(LastBatch last) {
+        this.lastBatch = java.util.Objects.requireNonNull(last, "lastBatch");
+        return this;
+    }
+
+    public LastBatch lastBatch() {
+        return lastBatch;
+    }
+
     public long seed() {
         return seed;
     }
@@ -84,12 +102,85 @@ public final class Trainer {
         return fit(net, data.train(), data.test(), epochs, progress);
     }
 
-    /** Trains {@code net} for {@code epochs} epochs on {@code train}, testing on {@code test}. */
+    /**
+     * Trains {@code net} for {@code epochs} epochs on {@code train}, testing on {@code test}.
+     *
+     * <p>If the {@linkplain #cache(RunCache) run cache} holds this very run (same network as
+     * built, same data, epochs, batch size, seed and measurements, same library build), the
+     * network is set to its trained state and the stored history returned instead, with one
+     * printed line saying so; the progress listener then sees the last epoch only. A network
+     * the cache cannot fingerprint (a module written in a notebook, say) always trains.
+     */
     public History fit(Classifier net, ImageDataset train, ImageDataset test, int epochs,
                        ProgressListener progress) {
         if (epochs < 1) throw new IllegalArgumentException("epochs " + epochs + " < 1");
+        requireExamples("training", train);
+        requireExamples("test", test);
+        RunKey key = cache.enabled() ? key(net, train, test, epochs, progress) : null;
+        if (key != null && key.cacheable()) {
+            var hit = cache.load(key);
+            if (hit.isPresent() && hit.get().history() != null && hit.get().failure() == null
+                    && hit.get().restoreNetwork(net, test)) {
+                History h = hit.get().history();
+                EpochResult last = h.last();
+                int batches = lastBatch.batchCount(train.size(), batchSize);
+                progress.update(new Progress(epochs, epochs, batches, batches, last.loss(), last.trainAcc(),
+                        last.testAcc(), h));
+                String date = java.time.Instant.ofEpochMilli(hit.get().createdMillis()).toString().substring(0, 10);
+                bnlab.viz.Labels labels = bnlab.viz.Labels.current();
+                String line = "{network}: loaded from the run cache (trained on {date} with this network, data and "
+                        + "settings; BNLAB_CACHE=off trains it again)";
+                System.out.println((labels.language().equals("en") ? line : labels.translate(line))
+                        .replace("{network}", net.name()).replace("{date}", date));
+                return h;
+            }
+        }
+        NetworkState.Layout layout = key != null && key.cacheable() ? NetworkState.layout(net) : null;
+        History history = train(net, train, test, epochs, progress);
+        if (layout != null) {
+            RunRecord record = new RunRecord(history, null);
+            if (record.keepNetwork(layout, net, test)) {
+                cache.save(key, record);
+            }
+        }
+        return history;
+    }
+
+    /**
+     * The run cache this trainer reads and writes ({@link RunCache#current()} unless set);
+     * {@code RunCache.off()} makes every fit train.
+     */
+    public Trainer cache(RunCache cache) {
+        this.cache = java.util.Objects.requireNonNull(cache, "cache");
+        return this;
+    }
+
+    /** What defines a fit of {@code net}: the key it is cached under. */
+    private RunKey key(Classifier net, ImageDataset train, ImageDataset test, int epochs, ProgressListener progress) {
+        return RunKey.builder()
+                .add("network", net)
+                .add("training data", train)
+                .add("test data", test)
+                .add("epochs", epochs)
+                .add("batch size", batchSize)
+                .add("last batch", lastBatch.name())
+                .add("seed", seed)
+                .add("measurements", measurements)
+                .add("curve points per epoch", progress.updatesPerEpoch())
+                .add("native threads", Machine.threads())
+                .threads(bnlab.nn.kernel.Parallel.parts(1 << 20, 1 << 20))
+                .build();
+    }
+
+    private History train(Classifier net, ImageDataset train, ImageDataset test, int epochs,
+                          ProgressListener progress) {
+        int batches = lastBatch.batchCount(train.size(), batchSize);
+        if (batches == 0) {
+            throw new IllegalArgumentException("the training set has " + train.size() + " examples, fewer than one "
+                    + "batch of " + batchSize + ", and LastBatch.DROP leaves them all out: use a smaller batch size or "
+                    + "LastBatch.KEEP / MERGE");
+        }
         History history = new History(net.name(), Machine.describe(), epochs);
-        int batches = train.batchCount(batchSize);
         int every = Math.max(1, batches / Math.max(1, progress.updatesPerEpoch()));
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long wallStart = System.nanoTime();
@@ -98,9 +189,9 @@ public final class Trainer {
             long correct = 0;
             long examples = 0;
             int b = 0;
-            for (Batch batch : train.batches(batchSize, epochSeed(epoch))) {
+            for (Batch batch : train.batches(batchSize, epochSeed(epoch), lastBatch)) {
                 long t0 = System.nanoTime();
-                Classifier.StepResult step = net.trainStep(batch);
+                Classifier.StepResult step = trainStep(net, batch, train.size(), epoch);
                 trainNanos += System.nanoTime() - t0;
                 free(batch);
                 check(step, batch, net);
@@ -131,8 +222,39 @@ public final class Trainer {
         return history;
     }
 
+    /**
+     * One step; a failure on the short last batch of an epoch (batch norm cannot train on one
+     * example) is explained with the left-over examples and the choice of what to do with them.
+     */
+    private Classifier.StepResult trainStep(Classifier net, Batch batch, int trainSize, int epoch) {
+        try {
+            return net.trainStep(batch);
+        } catch (IllegalArgumentException e) {
+            if (batch.size() >= batchSize || e instanceof bnlab.nn.DivergenceException) {
+                throw e;
+            }
+            throw new IllegalArgumentException("the last batch of epoch " + epoch + " holds the " + batch.size()
+                    + " example" + (batch.size() == 1 ? "" : "s") + " left over (" + trainSize + " training examples = "
+                    + trainSize / batchSize + " batches of " + batchSize + " + " + trainSize % batchSize + ") and "
+                    + net.name() + " cannot train on " + (batch.size() == 1 ? "it" : "them") + ": " + e.getMessage()
+                    + "\nChoose what happens to the left-over examples, as PyTorch's DataLoader(drop_last=...) lets "
+                    + "one: trainer.lastBatch(LastBatch.DROP) leaves them out of each epoch, "
+                    + "trainer.lastBatch(LastBatch.MERGE) adds them to the batch before; or pick a batch size that "
+                    + "leaves at least 2.", e);
+        }
+    }
+
+    private static void requireExamples(String which, ImageDataset data) {
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("the " + which + " set is empty (0 images), so its loss and accuracy "
+                    + "would be 0/0 (NaN): pass a data set with at least one image, and check how this one was made "
+                    + "(e.g. take(0), or a filter that kept nothing)");
+        }
+    }
+
     /** Accuracy of {@code net} on {@code data} in inference mode, in batches of the batch size. */
     public double accuracy(Classifier net, ImageDataset data) {
+        requireExamples("evaluation", data);
         long correct = 0;
         for (Batch batch : data.batches(batchSize)) {
             correct += net.countCorrect(batch);

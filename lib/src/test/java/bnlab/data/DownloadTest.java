@@ -184,6 +184,34 @@ class DownloadTest {
         assertMentions(e, damaged, "truncated", "delete it and run again");
     }
 
+    /** A folder in the cache where a file should be: the error says so, and not "delete it and run again". */
+    @Test
+    void anUnreadableCachedFileKeepsItsOwnFix() throws IOException {
+        Path cache = fixture.writeGz(tmp.resolve("cache"));
+        Path labels = cache.resolve(fixture.files.testLabels().gzName());
+        Files.delete(labels);
+        Files.createDirectories(labels);
+        var e = assertThrows(DataFileException.class, () -> FashionMnist.load(locator(cache), 100, 100));
+        assertMentions(e, labels, "cannot be read", "a folder has the file's name");
+        assertFalse(e.getMessage().contains("delete it and run again"), e.getMessage());
+    }
+
+    /** A download killed with its JVM leaves a .part- file; the next download deletes it, not a live one. */
+    @Test
+    void partFilesOfKilledDownloadsAreDeletedByTheNextDownload() throws IOException {
+        Path cache = Files.createDirectories(tmp.resolve("cache"));
+        DataFile labels = fixture.files.testLabels();
+        Path abandoned = Files.write(cache.resolve(labels.gzName() + ".part-123"), new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 3 * STALL.toMillis()));
+        Path live = Files.write(cache.resolve(labels.gzName() + ".part-456"), new byte[] {4});
+        Path other = Files.write(cache.resolve("unrelated.part-789"), new byte[] {5});
+        Files.setLastModifiedTime(other, Files.getLastModifiedTime(abandoned));
+        downloader.download(mirror.url(), labels, cache);
+        assertEquals(List.of(labels.gzName(), labels.gzName() + ".part-456", "unrelated.part-789"), names(cache));
+        assertTrue(Files.exists(live), "a download still writing is left alone");
+    }
+
     static List<String> names(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {

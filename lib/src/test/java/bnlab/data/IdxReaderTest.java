@@ -3,8 +3,11 @@ package bnlab.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -70,7 +73,23 @@ class IdxReaderTest {
         byte[] gz = IdxFixture.gzip(noise);
         Path file = IdxFixture.write(dir.resolve("noise.gz"), Arrays.copyOf(gz, gz.length / 2));
         var e = assertThrows(DataFileException.class, () -> IdxReader.readImages(file, null));
-        assertMentions(e, file, "truncated", "200 images of 28x28", "needs 156800 bytes, only", "arrived");
+        assertMentions(e, file, "is truncated: the data (200 images of 28x28 by its header) needs 156800 bytes, only",
+                "arrived");
+        assertFalse(e.getMessage().contains("the the"), e.getMessage());
+    }
+
+    /** A file that cannot be read is not damaged: the fix is about access, not "replace this file". */
+    @Test
+    void anUnreadableFileIsToldToBeMadeReadable() throws IOException {
+        Path file = dir.resolve("locked.gz");
+        var denied = IdxReader.unreadable(file, new java.nio.file.AccessDeniedException(file.toString()));
+        assertTrue(denied.unreadable());
+        assertMentions(denied, file, "cannot be read", "make it readable for this user", "chmod a+r");
+        assertSame(denied, denied.withFix("replace this file with a good copy"), "the reader's fix is kept");
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("folder.gz"));
+        var e = assertThrows(DataFileException.class, () -> IdxReader.readLabels(folder, null));
+        assertMentions(e, folder, "cannot be read", "a folder has the file's name");
+        assertFalse(e.fix().contains("replace") || e.fix().contains("delete"), e.fix());
     }
 
     @ParameterizedTest(name = "cut to {0}% of the gzip bytes")

@@ -61,6 +61,34 @@ class ImageDatasetTest {
         assertEquals(sizes.size(), DATA.batchCount(10));
     }
 
+    /** The left-over 3 examples of 103 in batches of 10: kept as a batch of 3, dropped, or merged into a batch of 13. */
+    @Test
+    void theLeftOverExamplesAreKeptDroppedOrMerged() {
+        List<Integer> sizes = new ArrayList<>();
+        List<Integer> kept = epoch(DATA.batches(10, 42L, LastBatch.KEEP), sizes);
+        assertEquals(List.of(10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 3), sizes);
+        sizes.clear();
+        List<Integer> dropped = epoch(DATA.batches(10, 42L, LastBatch.DROP), sizes);
+        assertEquals(List.of(10, 10, 10, 10, 10, 10, 10, 10, 10, 10), sizes);
+        assertEquals(kept.subList(0, 100), dropped, "the same order, without the last 3");
+        sizes.clear();
+        List<Integer> merged = epoch(DATA.batches(10, 42L, LastBatch.MERGE), sizes);
+        assertEquals(List.of(10, 10, 10, 10, 10, 10, 10, 10, 10, 13), sizes);
+        assertEquals(kept, merged, "the same order, every example once");
+        for (LastBatch last : LastBatch.values()) {
+            assertEquals(sizesOf(DATA.batches(10, 1L, last)).size(), last.batchCount(N, 10), last.name());
+        }
+        assertEquals(0, LastBatch.DROP.batchCount(7, 10), "fewer examples than one batch: nothing left");
+        assertEquals(1, LastBatch.MERGE.batchCount(7, 10), "merged: one batch of 7");
+        assertEquals(List.of(10), sizesOf(DATA.take(10).batches(10, 1L, LastBatch.MERGE)), "nothing left over");
+    }
+
+    private static List<Integer> sizesOf(Iterable<Batch> batches) {
+        List<Integer> sizes = new ArrayList<>();
+        epoch(batches, sizes);
+        return sizes;
+    }
+
     @Test
     void differentSeedsGiveDifferentShuffledOrders() {
         List<Integer> a = epoch(DATA.batches(16, 1L), new ArrayList<>());

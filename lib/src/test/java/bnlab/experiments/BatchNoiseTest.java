@@ -78,13 +78,8 @@ class BatchNoiseTest {
         assertThrows(IllegalArgumentException.class, () -> BatchNoise.inputs(net, 0, data.train()), "after a convolution");
         assertThrows(IllegalArgumentException.class, () -> BatchNoise.inputs(net, 4, data.train()), "there are 4");
         var chart = BatchNoise.chart("t", List.of(BatchNoise.measure(rows, new int[] {2, 4}, 20, 1)));
-        assertEquals(4, chart.getSeriesMap().size());
-        // Log scales drawn as logs on linear axes, every tick labelled with its value.
-        assertEquals(-0.5 * Math.log10(2), chart.getSeriesMap().get("1/√m").getYData()[0], 1e-12);
-        assertEquals("0.1", BatchNoise.powerOfTen(-1));
-        assertEquals("0.25", BatchNoise.powerOfTen(Math.log10(0.25)));
-        assertEquals("0.16", BatchNoise.powerOfTen(-0.8));
-        assertEquals("1", BatchNoise.powerOfTen(0));
+        assertEquals(4, chart.getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(),
+                "two measured series (their bars hidden from the legend) and two formulas");
         bnlab.viz.Charts.image(chart);
     }
 }

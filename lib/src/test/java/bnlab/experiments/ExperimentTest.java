@@ -53,9 +53,10 @@ class ExperimentTest {
         assertEquals(2, r.summary("BN", Jumps.largestDrop("test acc", 1)).runs());
         assertArrayEquals(r.runs("BN").get(0).values("loss"), new double[] {
             r.runs("BN").get(0).history().epochs().get(0).loss(), r.runs("BN").get(0).last("loss")}, 0.0);
-        assertTrue(r.describe().contains("2 epochs of 1,024 training images"), r.describe());
+        assertTrue(r.describe().contains("2 epochs × 4 steps = 8 steps of batch 256 on 1,024 training images"), r.describe());
         assertTrue(r.html("test acc").contains("<caption>test acc after the last epoch, over seeds</caption>"));
-        assertEquals(2, r.curves("test acc", "t").getSeriesMap().size());
+        assertEquals(2, r.curves("test acc", "t").getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(),
+                "a line per arm in the legend");
         Results again = Experiment.on(data).epochs(2).seeds(2)
                 .arm("BN", s -> leNet("BN", LeNet.builder(), s, 1.0)).run();
         assertEquals(r.runs("BN").get(1).last("loss"), again.runs("BN").get(0).last("loss"), 0.0,

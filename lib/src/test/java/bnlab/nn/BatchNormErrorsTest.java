@@ -144,4 +144,24 @@ class BatchNormErrorsTest {
         expect(IllegalStateException.class, () -> new BatchNorm(3, 2).backward(Nd4j.rand(F, 4, 3)),
                 "backward", "before forward");
     }
+
+    /** Whole-number parameters would round every update of the moving statistics away (they stayed at 0). */
+    @Test
+    void wholeNumberParameters() {
+        expect(IllegalArgumentException.class, () -> new BatchNorm(3, 2, 1e-5, 0.9, DataType.INT32),
+                "got INT", "would round every update", "Use DataType.FLOAT");
+    }
+
+    /** A null mode used to mean inference: say which two modes there are. */
+    @Test
+    void nullMode() {
+        INDArray x = Nd4j.rand(F, 4, 3);
+        for (Executable call : new Executable[] {
+            () -> BatchNormFunction.batchNorm(x, ones(3, 2, F), zeros(3, 2, F), zeros(3, 2, F), ones(3, 2, F), 1e-5,
+                    0.9, null),
+            () -> ReadableBatchNorm.batchNorm(x, ones(3, 2, F), zeros(3, 2, F), zeros(3, 2, F), ones(3, 2, F), 1e-5,
+                    0.9, null)}) {
+            expect(IllegalArgumentException.class, call, "mode is null", "Mode.TRAINING", "Mode.INFERENCE");
+        }
+    }
 }

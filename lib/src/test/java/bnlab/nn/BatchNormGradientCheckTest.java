@@ -130,7 +130,7 @@ class BatchNormGradientCheckTest {
         WORST.merge(what.substring(0, what.indexOf(' ')), rel, Math::max);
     }
 
-    /** Largest relative error per gradient over all cases, printed for the note. */
+    /** Largest relative error per gradient over all cases, printed in the test log (the figure quoted in the README and the notebooks). */
     static final java.util.Map<String, Double> WORST = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     @AfterAll

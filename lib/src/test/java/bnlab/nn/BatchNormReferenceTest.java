@@ -85,7 +85,7 @@ class BatchNormReferenceTest {
         }
     }
 
-    /** Largest deviation per reference and quantity, over all cases, printed for the note. */
+    /** Largest deviation per reference and quantity, over all cases, printed in the test log (the figure quoted in the README and the notebooks). */
     static final Map<String, Double> WORST = new ConcurrentSkipListMap<>();
 
     static void compare(String ref, Out ours, Out theirs, String what) {

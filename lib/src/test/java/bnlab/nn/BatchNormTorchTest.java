@@ -117,7 +117,7 @@ class BatchNormTorchTest {
         compare("dBeta", doubles(step.get("dbeta")), flat(layer.parameters().get(1).grad()), what);
     }
 
-    /** Largest deviation per quantity over all cases, printed for the note. */
+    /** Largest deviation per quantity over all cases, printed in the test log (the figure quoted in the README and the notebooks). */
     static final Map<String, Double> WORST = new ConcurrentSkipListMap<>();
 
     static void compare(String quantity, double[] torch, double[] ours, String what) {

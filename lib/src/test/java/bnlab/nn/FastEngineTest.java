@@ -156,6 +156,8 @@ class FastEngineTest {
     void leNetTrainsTheSameInBothEngines() {
         Sequential fast = leNet(9);
         Sequential plain = leNet(9).useFastEngine(false);
+        fast.inputGradientNotNeeded();
+        plain.inputGradientNotNeeded();
         Sgd sgdFast = new Sgd(fast.parameters(), 0.5);
         Sgd sgdPlain = new Sgd(plain.parameters(), 0.5);
         SoftmaxCrossEntropy lossFast = new SoftmaxCrossEntropy();

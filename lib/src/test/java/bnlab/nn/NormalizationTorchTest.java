@@ -86,7 +86,7 @@ class NormalizationTorchTest {
         compare(kind, "dBeta (fast engine)", c.get("dbeta"), owner.parameters().get(1).grad(), name);
     }
 
-    /** Largest deviation per layer and quantity over all cases, printed for the note. */
+    /** Largest deviation per layer and quantity over all cases, printed in the test log (the figure quoted in the README and the notebooks). */
     static final Map<String, Double> WORST = new ConcurrentSkipListMap<>();
 
     private static void compare(String layer, String quantity, JsonNode torch, INDArray ours, String what) {

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code bnlab.nn.BatchNorm} on an (N, C, S) view of the input (S = H·W, or 1 after a
  * fully-connected layer). Per channel: the batch mean and biased variance over its m = N·S
- * values (two passes, sums in double), handed to the layer (which updates its moving
+ * values (two passes; float vector sums over short runs, added up in double), handed to the layer (which updates its moving
  * averages), x̂ = (x − μ)/√(σ² + ε) (or one of the {@link Normalization} lite forms) and
  * y = γ·x̂ + β. Inference mode normalizes with the moving statistics. Backward: dβ = Σ dY,
  * dγ = Σ dY·x̂ and dX = γ/√(σ² + ε)·(dY − dβ/m − x̂·dγ/m) (training) or γ/√(σ² + ε)·dY

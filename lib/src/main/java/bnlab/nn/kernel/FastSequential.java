@@ -49,13 +49,16 @@ public final class FastSequential implements FastLayer {
     /** One line for the notebooks' setup cell: on (and with which vectors), or off and how to turn it on. */
     public static String describe() {
         return available()
-                ? "fast engine on (" + Gemm.S.vectorBitSize() + "-bit vectors, " + Parallel.THREADS + " threads)"
+                ? "fast engine on (" + Gemm.S.vectorBitSize() + "-bit vectors, " + Parallel.threads() + " threads)"
                 : "fast engine off: start Java with --add-modules jdk.incubator.vector (the project's kernels do) to train ~10x faster";
     }
 
     /** The network's output for {@code x}, as a new array. */
     public INDArray forward(INDArray x) {
-        input = Tensor.copyOf(Objects.requireNonNull(x, "input"), input);
+        Objects.requireNonNull(x, "input");
+        Parallel.threads(); // a bad -Dbnlab.threads is the network's problem, not its first layer's
+        check(0, x.shape());
+        input = Tensor.copyOf(x, input);
         return forward(input).toINDArray();
     }
 
@@ -63,12 +66,12 @@ public final class FastSequential implements FastLayer {
     public Tensor forward(Tensor x) {
         Tensor t = x;
         for (int i = 0; i < layers.length; i++) {
-            check(i, t);
+            check(i, t.shape());
             long t0 = System.nanoTime();
             try {
                 t = layers[i].forward(t);
-            } catch (IllegalArgumentException e) {
-                throw named(i, e);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw bnlab.nn.Sequential.named(i, names.get(i), e);
             }
             forwardNanos[i] += System.nanoTime() - t0;
             if (observers[i] != null) {
@@ -94,7 +97,11 @@ public final class FastSequential implements FastLayer {
         Tensor g = dY;
         for (int i = layers.length - 1; i >= 0 && g != null; i--) {
             long t0 = System.nanoTime();
-            g = layers[i].backward(g);
+            try {
+                g = layers[i].backward(g);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw bnlab.nn.Sequential.named(i, names.get(i), e);
+            }
             backwardNanos[i] += System.nanoTime() - t0;
         }
         return g;
@@ -107,22 +114,16 @@ public final class FastSequential implements FastLayer {
         }
     }
 
-    private void check(int i, Tensor t) {
-        long[] shape = t.shape();
+    private void check(int i, long[] shape) {
         if (checks.get(i) == null || Arrays.equals(shape, checkedShapes[i])) {
             return;
         }
         try {
             checks.get(i).accept(shape);
         } catch (IllegalArgumentException e) {
-            throw named(i, e);
+            throw bnlab.nn.Sequential.named(i, names.get(i), e);
         }
         checkedShapes[i] = shape;
-    }
-
-    /** The error of layer i, prefixed with its place in the chain, as {@code Sequential} reports it. */
-    private IllegalArgumentException named(int i, IllegalArgumentException e) {
-        return bnlab.nn.Sequential.named(i, names.get(i), e);
     }
 
     /** Calls {@code observer} with layer i's output after each forward pass (null: stop). */

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the twin of {@code bnlab.nn.GhostBatchNorm} (virtual batches of v examples, no correction) and
  * of {@code bnlab.nn.BatchRenorm} (one virtual batch = the whole batch, correction r, d). The
  * input is (N, C, S), S = H·W or 1. In training mode, per virtual batch k and channel c: the
- * mean μ and biased variance σ² over its values (sums in double) go to the layer, which keeps
+ * mean μ and biased variance σ² over its values (float vector sums over short runs, added up in double) go to the layer, which keeps
  * what it needs (moving averages) and answers with the normalization x̂ = (x − μ)·s·r + d,
  * s = 1/√(σ² + ε); y = γ·x̂ + β. Inference mode uses the layer's moving statistics (one
  * virtual batch, r = 1, d = 0).

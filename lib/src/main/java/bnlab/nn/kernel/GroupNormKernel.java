@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code bnlab.nn.GroupNorm}, {@code InstanceNorm} and {@code LayerNorm} ({@code PerExampleNorm})
  * on heap tensors. An example's C·S values are G runs of m = C·S/G consecutive floats, one per
- * group; per run (a "row"): μ and the biased σ² (sums in double), x̂ = (x − μ)/√(σ² + ε) and
+ * group; per run (a "row"): μ and the biased σ² (float vector sums over short runs, added up in double), x̂ = (x − μ)/√(σ² + ε) and
  * y = γ·x̂ + β, with γ and β expanded to one value per position of an example (per channel:
  * repeated S times; per element: as they are). Backward per row, with dx̂ = γ·dY:
  * dX = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε); dγ, dβ are summed per position over the

@@ -13,8 +13,19 @@ public final class Parallel {
     /** Below this many floats of work a second thread costs more than it saves. */
     public static final long THRESHOLD = 1 << 15;
 
-    /** How many threads share the work: the cores, or the system property {@code bnlab.threads}. */
-    public static final int THREADS = Integer.getInteger("bnlab.threads", Runtime.getRuntime().availableProcessors());
+    /** The system property that sets how many threads share the work. */
+    public static final String THREADS_PROPERTY = "bnlab.threads";
+
+    /** Why {@code -Dbnlab.threads} cannot be used, or null when it can (or is not set). */
+    private static final String BAD_THREADS = problem(System.getProperty(THREADS_PROPERTY));
+
+    /**
+     * How many threads share the work: the cores, or {@code -Dbnlab.threads=N}. A value that is
+     * not a whole number of at least 1 is refused by the first kernel that runs (and by
+     * {@link #threads()}), with the fix.
+     */
+    public static final int THREADS = BAD_THREADS == null && System.getProperty(THREADS_PROPERTY) != null
+            ? Integer.parseInt(System.getProperty(THREADS_PROPERTY).trim()) : Runtime.getRuntime().availableProcessors();
 
     private static volatile int threads = THREADS;
     private static volatile long threshold = THRESHOLD;
@@ -28,8 +39,37 @@ public final class Parallel {
     private Parallel() {
     }
 
+    /** What is wrong with {@code value} as a thread count, or null if nothing (null: not set). */
+    static String problem(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (Integer.parseInt(value.trim()) >= 1) {
+                return null;
+            }
+        } catch (NumberFormatException e) {
+            // not a number: explained below
+        }
+        return "-D" + THREADS_PROPERTY + "=" + value + " is not a usable number of threads for the fast engine: "
+                + "it must be a whole number of at least 1 (the default is the number of cores, "
+                + Runtime.getRuntime().availableProcessors() + " here). Remove the option or set e.g. -D"
+                + THREADS_PROPERTY + "=" + Runtime.getRuntime().availableProcessors() + ", and restart Java.";
+    }
+
+    /** {@link #THREADS}, after checking that {@code -Dbnlab.threads} was usable. */
+    public static int threads() {
+        if (BAD_THREADS != null) {
+            throw new IllegalArgumentException(BAD_THREADS);
+        }
+        return THREADS;
+    }
+
     /** How many parts {@code count} items of {@code costPerItem} floats of work each are split into. */
     public static int parts(int count, long costPerItem) {
+        if (BAD_THREADS != null) {
+            threads();
+        }
         if (ALONE.get()) {
             return 1;
         }

@@ -1,0 +1,183 @@
+package bnlab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bnlab.data.FashionMnist;
+import bnlab.nn.Flatten;
+import bnlab.nn.Init;
+import bnlab.nn.LeNet;
+import bnlab.nn.Linear;
+import bnlab.nn.Layer;
+import bnlab.nn.Sequential;
+import bnlab.train.ScratchClassifier;
+import bnlab.train.RunCache;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Experiments on the run cache: a second run of the same experiment loads every run and
+ * reproduces every number (histories, watched sigmoids, trained networks); the CSV file holds
+ * every run whether trained or loaded; a network shared between runs is refused.
+ */
+class ExperimentCacheTest {
+
+    private static FashionMnist data;
+
+    @TempDir
+    Path dir;
+
+    private RunCache before;
+
+    @BeforeAll
+    static void load() {
+        data = FashionMnist.load(512, 256);
+    }
+
+    @BeforeEach
+    void useTemporaryCache() {
+        before = RunCache.setCurrent(RunCache.in(dir));
+    }
+
+    @AfterEach
+    void restore() {
+        RunCache.setCurrent(before);
+    }
+
+    private Experiment experiment() {
+        return Experiment.on(data).named("cache-test").epochs(2).seeds(1, 2).keepNetworks().watchSigmoids(0)
+                .arm("BN", LeNet.builder(), 1.0)
+                .arm("no BN", "plain", 0.5, LeNet.builder().noBatchNorm().dropout(0.3), 0.5)
+                .measure("test acc, batch statistics", Evaluations.withBatchStatistics(data.test()));
+    }
+
+    @Test
+    void aSecondRunLoadsEveryRunAndReproducesEveryNumber() throws IOException {
+        Results trained = experiment().run();
+        assertEquals(4, trained.trained());
+        assertEquals(0, trained.loaded());
+        Path csv = trained.csvFile();
+        String first = Files.readString(csv);
+
+        Results loaded = experiment().run();
+        assertEquals(0, loaded.trained(), "every run of the same definition is loaded");
+        assertEquals(4, loaded.loaded());
+        assertTrue(loaded.budgetLine().startsWith("cache-test: trained 0 runs, loaded 4 from the run cache; each run "
+                + "2 epochs × 2 steps = 4 steps of batch 256 on 512 training images (tested on 256); saved to "),
+                loaded.budgetLine());
+        for (int i = 0; i < 4; i++) {
+            Run a = trained.runs().get(i);
+            Run b = loaded.runs().get(i);
+            assertEquals(a.history().epochs(), b.history().epochs(), "every figure of every epoch");
+            assertEquals(a.history().points(), b.history().points());
+            assertArrayEquals(a.history().metric("test acc, batch statistics"),
+                    b.history().metric("test acc, batch statistics"));
+            assertEquals(a.watch().steps(0), b.watch().steps(0), "every watched step");
+            assertEquals(a.learningRate(), b.learningRate());
+        }
+        var measure = Evaluations.withMovingStatistics(data.test());
+        assertArrayEquals(trained.measured("BN", measure), loaded.measured("BN", measure),
+                "the kept networks are the trained ones");
+        assertEquals(first, Files.readString(csv), "the CSV file is the same whether the runs were trained or loaded");
+    }
+
+    @Test
+    void theCsvFileHasOneRowPerArmSeedAndEpoch() throws IOException {
+        Results r = Experiment.on(data).named("csv-test").epochs(2).seeds(1, 2)
+                .arm("no BN", "plain", 0.5, LeNet.builder().noBatchNorm(), 0.5)
+                .measure("test acc, batch statistics", Evaluations.withBatchStatistics(data.test()))
+                .run();
+        List<String> lines = Files.readAllLines(r.csvFile());
+        assertEquals("experiment,arm,series,x,network,seed,epoch,step,lr,batch_size,train_images,train_loss,train_acc,"
+                + "test_acc,test_acc_batch_statistics,failure", lines.get(0));
+        assertEquals(1 + 2 * 2, lines.size());
+        String[] row = cells(lines.get(4));
+        assertEquals("csv-test", row[0]);
+        assertEquals("no BN", row[1]);
+        assertEquals("0.5", row[3]);
+        assertEquals("LeNet, no BN", row[4]);
+        assertEquals("2", row[5], "seed");
+        assertEquals("2", row[6], "epoch");
+        assertEquals("4", row[7], "steps after 2 epochs of 2 steps");
+        assertEquals("0.5", row[8], "learning rate");
+        Run run = r.runs("no BN").get(1);
+        assertEquals(run.history().last().testAcc(), Double.parseDouble(row[13]), 0.0);
+        assertEquals(run.history().metric("test acc, batch statistics")[1], Double.parseDouble(row[14]), 0.0);
+        assertEquals("", row[15]);
+        assertTrue(r.csvFile().startsWith(Path.of(System.getProperty("bnlab.results.dir", "build/results")).toAbsolutePath()),
+                r.csvFile().toString());
+    }
+
+    /** The cells of one CSV line (quoted cells may hold commas and doubled quotes). */
+    static String[] cells(String line) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                cell.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                out.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(c);
+            }
+        }
+        out.add(cell.toString());
+        return out.toArray(new String[0]);
+    }
+
+    @Test
+    void anArmThatSharesOneNetworkBetweenSeedsIsRefused() {
+        ScratchClassifier shared = new ScratchClassifier("shared", LeNet.builder().build(Init.seeded(1)), 1.0);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Experiment.on(data).seeds(1, 2).arm("shared", s -> shared).run());
+        assertTrue(e.getMessage().contains("shared, seed 1") && e.getMessage().contains("shared, seed 2")
+                && e.getMessage().contains("Build a new network for every seed"), e.getMessage());
+        Sequential layers = LeNet.builder().build(Init.seeded(1));
+        var e2 = assertThrows(IllegalArgumentException.class, () -> Experiment.on(data).seeds(1)
+                .arm("a", s -> new ScratchClassifier("a", layers, 1.0))
+                .arm("b", s -> new ScratchClassifier("b", layers, 0.5)).run());
+        assertTrue(e2.getMessage().contains("share"), e2.getMessage());
+    }
+
+    /** A module written outside the library, as a notebook cell would. */
+    static final class Halve implements Layer {
+        @Override
+        public INDArray forward(INDArray x) {
+            return x.mul(0.5);
+        }
+
+        @Override
+        public INDArray backward(INDArray gradOutput) {
+            return gradOutput.mul(0.5);
+        }
+    }
+
+    @Test
+    void runsOfANetworkWithAModuleFromOutsideTheLibraryAlwaysTrain() {
+        Experiment e = Experiment.on(data).named("outside").seeds(1)
+                .arm("mine", s -> new ScratchClassifier("mine", new Sequential(new Flatten(),
+                        new Linear(784, 10, true, Init.seeded(s)), new Halve()), 0.5));
+        assertEquals(1, e.run().trained());
+        Results again = e.run();
+        assertEquals(1, again.trained(), "never loaded: its code is not the library's");
+        assertEquals(0, again.loaded());
+        assertNull(again.runs().get(0).network());
+    }
+}
