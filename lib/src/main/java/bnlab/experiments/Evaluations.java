@@ -71,14 +71,19 @@ public final class Evaluations {
      * each moving every batch norm's averages by its momentum, no backward pass, no update. Same
      * formula as during training, only the weights no longer change between the batches: the
      * control that tells stale statistics from an averaging rule that is wrong. Afterwards the
-     * moving statistics are put back. For networks whose only state is their batch norms (a
-     * dropout or noise layer would draw random numbers in these passes).
+     * moving statistics are put back. At most one pass over {@code train}. For networks whose only
+     * state is their batch norms (a dropout or noise layer would draw random numbers in these passes).
      */
     public static ToDoubleFunction<Classifier> afterRefreshingMovingStatistics(ImageDataset train, int k, ImageDataset data) {
         if (k < 1) {
             throw new IllegalArgumentException("refreshing the moving statistics needs k >= 1 batches, got " + k);
         }
-        return c -> {
+        return new AfterRefreshing(train, k, data);
+    }
+
+    private record AfterRefreshing(ImageDataset train, int k, ImageDataset data) implements ToDoubleFunction<Classifier> {
+        @Override
+        public double applyAsDouble(Classifier c) {
             Sequential net = network(c);
             PreciseBatchNorm.Snapshot saved = PreciseBatchNorm.snapshot(net);
             boolean training = net.isTraining();
@@ -98,7 +103,7 @@ public final class Evaluations {
                 saved.restore();
                 net.setTraining(training);
             }
-        };
+        }
     }
 
     /**
