@@ -219,6 +219,19 @@ public final class Results {
         }
     }
 
+    /**
+     * Keeps a per-run value computed after training (e.g. {@code Evaluations.ofTrainedNetwork(...)}
+     * or the gap between two of them) for every run of every arm, under {@code metric}: the CSV file
+     * gets a column for it, filled on each run's last row, and is written again. Returns this.
+     */
+    public Results keep(String metric, ToDoubleFunction<Run> perRun) {
+        for (Arm a : arms()) {
+            keepAfterTraining(metric, a.name(), runs(a.name()).stream().mapToDouble(perRun).toArray());
+        }
+        save();
+        return this;
+    }
+
     Map<String, Map<Run, Double>> afterTraining() {
         return afterTraining;
     }
