@@ -68,6 +68,7 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         } finally {
             net.observe(layer - 1, null);
             net.train();
+            net.releaseEngine(); // a network kept after training: give its working arrays back
         }
         return rows.toArray(new double[0][]);
     }

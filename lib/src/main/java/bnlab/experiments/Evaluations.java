@@ -123,8 +123,23 @@ public final class Evaluations {
                 throw new IllegalStateException("the networks of arm '" + run.arm().name()
                         + "' were not kept: add keepNetworks() to the experiment");
             }
-            return measured.computeIfAbsent(run, r -> measurement.applyAsDouble(r.network()));
+            return measured.computeIfAbsent(run, r -> afterTraining(measurement, r.network()));
         };
+    }
+
+    /**
+     * {@code measurement} of a network kept after training, which then lets go of its engine's
+     * working arrays again: dozens of kept networks, each holding tens of megabytes once measured,
+     * would fill the kernel's heap.
+     */
+    static double afterTraining(ToDoubleFunction<Classifier> measurement, Classifier network) {
+        try {
+            return measurement.applyAsDouble(network);
+        } finally {
+            if (network instanceof ScratchClassifier m && m.net() instanceof Sequential s) {
+                s.releaseEngine();
+            }
+        }
     }
 
     /** Accuracy on {@code data} when every test batch (of 256) is normalized with its own statistics. */

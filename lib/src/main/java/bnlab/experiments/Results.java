@@ -203,7 +203,8 @@ public final class Results {
             throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the "
                     + "experiment (or the sweep) before run()");
         }
-        return runs(arm).stream().mapToDouble(r -> r.diverged() ? Double.NaN : measurement.applyAsDouble(r.network()))
+        return runs(arm).stream()
+                .mapToDouble(r -> r.diverged() ? Double.NaN : Evaluations.afterTraining(measurement, r.network()))
                 .toArray();
     }
 

@@ -56,6 +56,11 @@ class EvaluationsTest {
             assertEquals(run.last("test acc") - precise.applyAsDouble(run), d.differences()[i], 1e-12,
                     "the moving statistics' accuracy is the test accuracy the trainer measured");
         }
+        // A kept network gives its engine's working arrays back after each measurement.
+        Sequential kept = (Sequential) ((ScratchClassifier) r.runs("BN").get(0).network()).net();
+        var engine = kept.engine();
+        Evaluations.ofTrainedNetwork(Evaluations.withMovingStatistics(data.test())).applyAsDouble(r.runs("BN").get(0));
+        assertTrue(kept.engine() != engine, "the engine was released (a new one is built on demand)");
         int[] calls = {0};
         var counted = Evaluations.ofTrainedNetwork(c -> ++calls[0]);
         r.summary("BN", counted);
