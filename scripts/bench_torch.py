@@ -11,7 +11,9 @@ speed:   one JVM runs bnlab.bench.StepServer (our network); PyTorch runs in this
 profile: forward and backward milliseconds of each of the 16 layers of the PyTorch nn LeNet-BN
          step (each layer timed alone on the inputs and output gradients of a real step),
          printed next to ours from ``bnlab.bench.LayerProfile --tsv``; Java and PyTorch take
-         turns, one measurement each per round.
+         turns, one measurement each per round. With ``--cpu`` both sides run one thread and
+         count CPU time instead of wall time (``scripts/bench.sh cpu-profile``): on a machine
+         other processes keep busy, wall time measures the queue for the cores, CPU time the work.
 
 Both sides: batch 256, lr 1.0, 2 threads, OMP_WAIT_POLICY=PASSIVE, the first epoch's full
 batches of the Trainer's seed-42 order, same IDX files (checked by a label checksum).
@@ -299,6 +301,9 @@ def parse_layer_profile(text: str):
     return layers, step
 
 
+CLOCK = time.perf_counter  # time.process_time with --cpu (one thread: the process's CPU time is the layer's)
+
+
 def torch_layer_profile(batches, steps: int):
     """Per-layer forward/backward ms of the nn LeNet-BN, and the whole-step ms, as medians.
 
@@ -314,9 +319,9 @@ def torch_layer_profile(batches, steps: int):
     whole = []
     for s in range(steps):
         X, y = batches[s % len(batches)]
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         ref.train_step(net, loss_fn, trainer, X, y)
-        whole.append((time.perf_counter() - t0) * 1e3)
+        whole.append((CLOCK() - t0) * 1e3)
         # inputs of each layer and gradients of the loss w.r.t. each layer's output
         acts = [X]
         for m in layers:
@@ -329,11 +334,11 @@ def torch_layer_profile(batches, steps: int):
             x = acts[i].detach().requires_grad_(i > 0)
             for p in m.parameters():
                 p.grad = None  # a real step starts from zero_grad(set_to_none=True)
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             out = m(x)
-            t1 = time.perf_counter()
+            t1 = CLOCK()
             out.backward(grads[i])
-            t2 = time.perf_counter()
+            t2 = CLOCK()
             fwd[i].append((t1 - t0) * 1e3)
             bwd[i].append((t2 - t1) * 1e3)
     skip = steps // 3
@@ -346,8 +351,8 @@ def profile(args, java_cmd):
     ours_runs, torch_runs = [], []
     setup = ""
     for r in range(args.rounds):
-        run = subprocess.run(java_cmd + ["bnlab.bench.LayerProfile", str(args.steps), "--tsv"],
-                             stdout=subprocess.PIPE, text=True)
+        run = subprocess.run(java_cmd + ["bnlab.bench.LayerProfile", str(args.steps), "--tsv"]
+                             + (["--cpu"] if args.cpu else []), stdout=subprocess.PIPE, text=True)
         if run.returncode != 0:
             raise BenchError(f"LayerProfile exited with {run.returncode}; see its stderr above.")
         setup = next((l[2:] for l in run.stdout.splitlines() if l.startswith("# ")), setup)
@@ -360,9 +365,9 @@ def profile(args, java_cmd):
         return median(run[0][i][k] for run in runs)
 
     print(setup)
-    print(f"PyTorch {torch.__version__}, {THREADS} threads each; batch {BATCH}; per layer the "
+    print(f"PyTorch {torch.__version__}, {THREADS} thread(s) each; batch {BATCH}; per layer the "
           f"median over {args.rounds} rounds of per-round medians ({args.steps} steps, first third "
-          "skipped)")
+          "skipped); " + ("CPU time of one thread" if args.cpu else "wall time"))
     for i in range(LAYERS):
         ours_type, torch_type = ours_runs[0][0][i][0].split("(")[0], torch_runs[0][0][i][0]
         if not torch_type.startswith(ours_type):
@@ -409,6 +414,7 @@ def main(argv=None):
     p.add_argument("--rounds", type=positive, default=None)
     p.add_argument("--steps", type=positive, default=None)
     p.add_argument("--warmup", type=positive, default=2, help="warm-up blocks per contender (speed)")
+    p.add_argument("--cpu", action="store_true", help="profile: one thread each, CPU time instead of wall time")
     p.add_argument("--batches", type=positive, default=234, help="distinct batches to cycle over")
     p.add_argument("--data", default=os.environ.get("BNLAB_DATA_DIR", "/usr/share/datasets/fashion-mnist"))
     args = p.parse_args(argv[:cut])
@@ -416,13 +422,20 @@ def main(argv=None):
         sys.exit(f"bench_torch.py: no gzipped Fashion-MNIST IDX files in {args.data}: set "
                  "BNLAB_DATA_DIR to the folder that holds them (Debian: apt-get install "
                  "dataset-fashion-mnist).")
+    if args.cpu:
+        if args.mode != "profile":
+            sys.exit("bench_torch.py: --cpu is for the profile only")
+        global THREADS, CLOCK
+        THREADS, CLOCK = 1, time.process_time
+        java_cmd = java_cmd[:1] + ["-Dbnlab.threads=1"] + java_cmd[1:]
     import_torch()
     try:
         if args.mode == "speed":
             args.rounds, args.steps = args.rounds or 9, args.steps or 20
             speed(args, java_cmd)
         else:
-            args.rounds, args.steps = args.rounds or 3, args.steps or 60
+            # CPU-time profiles run on busy machines, where the JIT needs longer to warm up
+            args.rounds, args.steps = args.rounds or 3, args.steps or (120 if args.cpu else 60)
             profile(args, java_cmd)
     except BenchError as e:
         sys.exit(f"bench_torch.py: {e}")

@@ -9,7 +9,16 @@ For every executed notebook (e.g. ``build/executed/java/01-bn-formula.ipynb``) t
 - ``01-bn-formula.pdf``: that HTML printed by headless Chromium (Debian's ``/usr/bin/chromium``,
   or ``BNLAB_CHROMIUM``), A4, with a running header and page numbers.
 - ``index.html``: the chapters in order (file names start with their number), each with its title,
-  opening paragraph, links, and headline results.
+  opening paragraph, links, and headline results; then the teacher's page (``teachers_html``: what
+  each notebook teaches, prerequisites, run time, slides, the assignment, the chapter's exercises
+  with where their experiments are; its text is ``scripts/handout/teachers.yaml``).
+- ``slides/NN-name.slides.html``: lecture slides (reveal.js, ``nbconvert --to slides`` with the
+  template ``scripts/slides/``) of the notebooks whose cells have slide types, with reveal.js and
+  MathJax copied into ``slides/`` from node_modules: no CDN, they open offline.
+
+Accessibility: a figure's ``alt`` text is its ``text/plain`` (for ``bnlab.viz`` figures the text
+alternative written from the chart's data), the PDFs are tagged and carry the headings as their
+outline, and the colours meet WCAG 2.1 AA contrast (tests/test_browser.py runs axe-core).
 
 **Headline results** of a notebook are the printed output lines of its cells tagged ``headline``
 (cell metadata ``tags``, editable in JupyterLab's property inspector). When no cell is tagged, they
@@ -32,6 +41,7 @@ import argparse
 import html
 import os
 import re
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -44,6 +54,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "scripts"  # holds the nbconvert template folder "handout"
 HANDOUTS = ROOT / "build" / "handouts"
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5" / "tex-svg-full.js"
+REVEAL = ROOT / "node_modules" / "reveal.js"
+SLIDES = "slides"  # the lecture slides' folder inside a handouts folder
 CHROMIUM = Path(os.environ.get("BNLAB_CHROMIUM", "/usr/bin/chromium"))
 MAX_HEADLINES = 4
 PAGE_TIMEOUT_MS = 120_000
@@ -64,16 +76,49 @@ TEXT = {
            "kernel": "kernel {k}", "pages": "{n} pages, {kib} KiB",
            "figures": lambda n: f"{n} figure{'s' * (n != 1)}",
            "tables": lambda n: f"{n} table{'s' * (n != 1)}",
-           "edition": "English"},
+           "edition": "English", "slides": "slides",
+           "teachers": "For teachers",
+           "teachers_intro": "What each notebook teaches, what a student should know first, how long "
+                             "it ran in this build (every cell, on the machine that built it), and "
+                             "its lecture slides (reveal.js, offline: arrow keys to move).",
+           "columns": ("Notebook", "Teaches", "Prerequisites", "Runs", "Slides"),
+           "assignment": "<h3>The graded assignment</h3><p>“Batch normalization from scratch” "
+                         "(nbgrader): students write the batch statistics, the forward pass in "
+                         "training and inference mode for 2-D and 4-D inputs, the moving averages, "
+                         "the backward pass and the layer, then train LeNet with their layer. 19 "
+                         "points come from autograded tests (6 of them hidden until grading, "
+                         "against PyTorch's outputs) and 6 from three written answers. The "
+                         "students' version: <a href=\"{href}\">{name}</a>. Make it with "
+                         "<code>scripts/assignment.sh release</code>; grade a folder of submissions "
+                         "with <code>scripts/assignment.sh grade FOLDER</code> (scores as CSV, each "
+                         "student's feedback as HTML; see the README, “For teachers”).</p>",
+           "exercises": "The chapter's exercises: answers and the experiments that settle them",
+           "where": "Where"},
     "zh": {"html_lang": "zh-CN", "title": "BN Lab 讲义",
            "heading": "BN Lab：用 Java 学批量规范化",
            "built": "课程讲义，每本笔记本一份，按章节顺序排列；构建于 {built}。",
            "nav": "BN Lab 讲义", "executed": "运行于 {at}", "in": "，用时 {s:.0f} 秒",
            "kernel": "内核 {k}", "pages": "{n} 页，{kib} KiB",
            "figures": lambda n: f"{n} 幅图", "tables": lambda n: f"{n} 个表格",
-           "edition": "中文版"},
+           "edition": "中文版", "slides": "幻灯片",
+           "teachers": "教师页面",
+           "teachers_intro": "每本笔记本讲什么、学生需要先掌握什么、在本次构建中运行了多久（执行全部单元格，"
+                             "在构建它的机器上），以及对应的讲课幻灯片（reveal.js，可离线使用：用方向键翻页）。",
+           "columns": ("笔记本", "内容", "预备知识", "运行时间", "幻灯片"),
+           "assignment": "<h3>计分作业</h3><p>“从零实现批量规范化”（nbgrader）：学生编写小批量统计量、"
+                         "二维和四维输入在训练模式与预测模式下的前向传播、移动平均、反向传播和层，"
+                         "再用自己的层训练 LeNet。19 分来自自动评分的测试（其中 6 分的测试在评分时才出现，"
+                         "与 PyTorch 的输出比较），6 分来自三道简答题。学生版："
+                         "<a href=\"{href}\">{name}</a>。用 <code>scripts/assignment.sh release</code> "
+                         "生成；用 <code>scripts/assignment.sh grade 文件夹</code> 为一个文件夹中的提交评分"
+                         "（分数为 CSV，每个学生的反馈为 HTML；见 README 的 “For teachers” 一节）。</p>",
+           "exercises": "本章练习：答案以及解答它们的实验",
+           "where": "见"},
 }
 LANGUAGES = tuple(TEXT)
+TEACHERS = TEMPLATES / "handout" / "teachers.yaml"
+# The students' version of the assignment, copied beside the handouts by scripts/assignment.py.
+ASSIGNMENT = {"en": "batchnorm", "zh": "batchnorm-zh"}
 
 
 def edition_href(language: str, other: str) -> str:
@@ -117,6 +162,7 @@ class Handout:
     formulas: int = 0
     seconds_html: float = 0.0
     seconds_pdf: float = 0.0
+    slides: Path | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,6 +275,12 @@ pre.results { background: #f5f6f7; border-left: 3px solid #1a5fb4; padding: 0.5r
 .warning { background: #fff3cd; padding: 0.5rem 0.8rem; }
 nav.editions { float: right; font-size: 0.95rem; margin-top: 0.6rem; }
 nav.editions a { color: #1a5fb4; margin-left: 0.8rem; }
+#teachers { border-top: 2px solid #1a5fb4; margin-top: 2rem; }
+table.teachers { border-collapse: collapse; font-size: 0.88rem; }
+table.teachers th, table.teachers td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem;
+  text-align: left; vertical-align: top; }
+ol.exercises p { margin: 0.2rem 0; }
+p.where { color: #555; }
 """
 
 
@@ -237,6 +289,45 @@ def _markdown(text: str, inline: bool = False) -> str:
     rendered = markdown2html(text).strip()
     match = re.fullmatch(r"<p>(.*)</p>", rendered, re.S) if inline else None
     return match.group(1) if match else rendered
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def teachers_html(handouts: list[Handout], language: str = "en") -> str:
+    """The teacher's page: per notebook what it teaches, prerequisites, run time and slides; the
+    assignment; the chapter's exercises with answers and where the experiments are
+    (scripts/handout/teachers.yaml)."""
+    import yaml
+
+    text = TEXT[language]
+    data = yaml.safe_load(TEACHERS.read_text(encoding="utf-8"))
+    head = "".join(f"<th scope=\"col\">{html.escape(c)}</th>" for c in text["columns"])
+    rows = []
+    for h in handouts:
+        info = data["notebooks"].get(h.chapter.notebook.stem.split("-")[0], {}).get(language, {})
+        slides = (f'<a href="{html.escape(h.slides.relative_to(h.html.parent).as_posix())}">'
+                  f'{text["slides"]}</a>' if h.slides is not None else "—")
+        rows.append(f'<tr><th scope="row"><a href="{html.escape(h.html.name)}">'
+                    f'{html.escape(h.chapter.notebook.stem)}</a></th>'
+                    f'<td>{html.escape(info.get("teaches", ""))}</td>'
+                    f'<td>{html.escape(info.get("needs", ""))}</td>'
+                    f'<td>{duration(h.chapter.seconds)}</td><td>{slides}</td></tr>')
+    name = ASSIGNMENT[language]
+    href = f"assignment/{name}.ipynb" if language == "en" else f"../assignment/{name}.ipynb"
+    exercises = "".join(
+        f'<li><p><strong>{html.escape(e[language]["question"])}</strong></p>'
+        f'<p>{html.escape(e[language]["answer"])}</p>'
+        f'<p class="where">{text["where"]}: {html.escape(e[language]["where"])}</p></li>'
+        for e in data["exercises"])
+    return (f'<section id="teachers" aria-labelledby="teachers-heading">'
+            f'<h2 id="teachers-heading">{text["teachers"]}</h2><p>{text["teachers_intro"]}</p>'
+            f'<table class="teachers"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'</table>{text["assignment"].format(href=href, name=html.escape(name + ".ipynb"))}'
+            f'<h3>{text["exercises"]}</h3><ol class="exercises">{exercises}</ol></section>')
 
 
 def index_html(handouts: list[Handout], notes: list[str], inline_mathjax: bool,
@@ -249,6 +340,9 @@ def index_html(handouts: list[Handout], notes: list[str], inline_mathjax: bool,
         if h.pdf is not None:
             pages = text["pages"].format(n=h.pages, kib=h.pdf.stat().st_size // 1024)
             links.append(f'<a href="{html.escape(h.pdf.name)}">PDF</a> ({pages})')
+        if h.slides is not None:
+            links.append(f'<a href="{html.escape(h.slides.relative_to(h.html.parent).as_posix())}">'
+                         f'{text["slides"]}</a>')
         facts = [text["figures"](c.figures), text["tables"](c.tables)]
         if c.executed_at:
             facts.append(text["executed"].format(at=c.executed_at)
@@ -281,7 +375,8 @@ def index_html(handouts: list[Handout], notes: list[str], inline_mathjax: bool,
 <title>{text['title']}</title><style>{INDEX_CSS}</style>{config}{script}</head>
 <body>{others}<h1>{text['heading']}</h1>
 <p class="built">{text['built'].format(built=built)}</p>
-{warnings}<ol class="chapters">{''.join(items)}</ol></body></html>
+{warnings}<main><ol class="chapters">{''.join(items)}</ol>{teachers_html(handouts, language)}</main>
+</body></html>
 """
 
 
@@ -384,8 +479,11 @@ class Browser:
             page.goto(source.as_uri(), wait_until="load")
             small = ("font: 8px 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif; color: #777; "
                      "width: 100%; margin: 0 14mm;")
+            # tagged (a structure tree that screen readers follow) and with an outline (the
+            # headings as bookmarks): Chromium's generateTaggedPDF / generateDocumentOutline
             page.pdf(path=str(target), format="A4", print_background=True,
-                     prefer_css_page_size=True, display_header_footer=True,
+                     prefer_css_page_size=True, display_header_footer=True, tagged=True,
+                     outline=True,
                      header_template=(f'<div style="{small} display: flex; justify-content: '
                                       f'space-between;"><span>{html.escape(header)}</span><span>'
                                       f'{html.escape(title)}</span></div>'),
@@ -402,6 +500,51 @@ class Browser:
 def pdf_pages(pdf: Path) -> int:
     """Page count of a PDF written by Chromium (its page objects are not compressed)."""
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lecture slides
+
+def has_slides(nb) -> bool:
+    """A notebook is a lecture when its cells say which slide they belong to (cell metadata
+    ``slideshow.slide_type``, JupyterLab: property inspector, "Slide Type")."""
+    return any(c.get("metadata", {}).get("slideshow", {}).get("slide_type") for c in nb.cells)
+
+
+def slides(executed: list[Path], out_dir: Path, language: str = "en") -> list[Path]:
+    """reveal.js slides (``nbconvert --to slides``) of every executed notebook that has slide
+    types, into ``out_dir`` with local copies of reveal.js and MathJax beside them: they open from
+    the folder or any local web server, with no network. Returns the slide files."""
+    from nbconvert import SlidesExporter
+
+    chosen = [(p, nbformat.read(p, as_version=4)) for p in executed]
+    chosen = [(p, nb) for p, nb in chosen if has_slides(nb)]
+    if not chosen:
+        return []
+    if not REVEAL.exists() or not MATHJAX.exists():
+        raise HandoutError(f"no reveal.js or MathJax in {REVEAL.parent}: run scripts/setup.sh "
+                           "(npm ci installs both from package-lock.json)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for part in ("dist", "plugin/notes"):
+        shutil.copytree(REVEAL / part, out_dir / "reveal.js" / part, dirs_exist_ok=True)
+    (out_dir / "mathjax").mkdir(exist_ok=True)
+    shutil.copy2(MATHJAX, out_dir / "mathjax" / MATHJAX.name)
+    made = []
+    for path, nb in chosen:
+        exporter = SlidesExporter(template_name="slides", extra_template_basedirs=[str(TEMPLATES)],
+                                  reveal_url_prefix="reveal.js", reveal_number="c/t",
+                                  # "white" loads its font from dist/theme/fonts; nbconvert's
+                                  # default "simple" asks Google Fonts for two
+                                  reveal_theme="white",
+                                  exclude_input_prompt=True, exclude_output_prompt=True,
+                                  language_code=language)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        body = body.replace(f'<html lang="{language}">',
+                            f'<html lang="{TEXT[language]["html_lang"]}">', 1)
+        target = out_dir / f"{path.stem}.slides.html"
+        target.write_text(body, encoding="utf-8")
+        made.append(target)
+    return made
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,6 +578,18 @@ def build(executed: list[Path], out_dir: Path = HANDOUTS, browser=None,
     for old in [*out_dir.glob("*.html"), *out_dir.glob("*.pdf")]:
         if old.name not in keep:
             old.unlink()
+    # lecture slides of the chapters that have slide types, in slides/ (the same folder rule)
+    for old in (out_dir / SLIDES).glob("*.slides.html"):
+        old.unlink()
+    try:
+        made = {p.name.removesuffix(".slides.html"): p
+                for p in slides(executed, out_dir / SLIDES, language)}
+    except HandoutError as e:
+        made = {}
+        notes.append(str(e))
+        warn(str(e))
+    for h in handouts:
+        h.slides = made.get(h.chapter.notebook.stem)
     if not have_browser:
         for h in handouts:
             nb = nbformat.read(h.chapter.notebook, as_version=4)

@@ -13,4 +13,5 @@ scripts/setup.sh
 export OMP_WAIT_POLICY=PASSIVE
 started=$(date +%s)
 .venv/bin/python scripts/notebooks.py "$@"
+.venv/bin/python scripts/assignment.py release   # the assignment's students' version, beside the handouts
 echo "run-all: done in $(( $(date +%s) - started )) s; open build/handouts/ for the handouts."

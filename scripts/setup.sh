@@ -58,7 +58,7 @@ fi
 # 4. MathJax for the handouts, exactly as pinned in package-lock.json; rerun when it changes.
 if command -v npm >/dev/null; then
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.bnlab-package-lock.json; then
-    echo "setup: installing MathJax from package-lock.json (npm ci)"
+    echo "setup: installing MathJax, reveal.js and axe-core from package-lock.json (npm ci)"
     npm ci --silent --no-audit --no-fund
     cp package-lock.json node_modules/.bnlab-package-lock.json
   fi

@@ -25,6 +25,11 @@ Commands (run with the virtualenv's python, from anywhere)::
                                        # drop blocks of deleted cells
     scripts/translations.py generate   # write notebooks/zh/*.ipynb (only from complete translations)
 
+The graded assignment goes the same way: its source ``notebooks/assignments/source/NAME/NAME.ipynb``
+has the translation file ``notebooks/assignments/translations/NAME.md`` and the generated Chinese
+assignment ``notebooks/assignments/source/NAME-zh/NAME.ipynb`` (nbgrader's cell metadata, solutions
+and hidden tests included, since code cells are copied as they are).
+
 ``update`` and ``generate`` take notebook paths to work on some notebooks only. A translator
 replaces the text of a ``TODO`` block and deletes ``· TODO translate`` (or the change note and
 ``· TODO update``) from its marker. tests/test_translations.py runs ``check``.
@@ -36,6 +41,7 @@ import copy
 import difflib
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -46,6 +52,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+COURSE = "assignments"  # nbgrader's course folder in notebooks/ (scripts/assignment.py)
 LANGUAGE = "zh"  # the edition this script makes; scripts/kernel_start.py knows its folder too
 COMMAND = ".venv/bin/python scripts/translations.py"
 
@@ -86,11 +93,21 @@ class Edition:
     notebooks: Path = NOTEBOOKS
 
     @property
+    def assignment(self) -> bool:
+        """An assignment's source, notebooks/assignments/source/NAME/NAME.ipynb."""
+        folder = self.english.parent
+        return folder.parent.name == "source" and folder.parent.parent == self.notebooks / COURSE
+
+    @property
     def translation(self) -> Path:
+        if self.assignment:
+            return self.notebooks / COURSE / "translations" / (self.english.parent.name + ".md")
         return self.notebooks / LANGUAGE / "translations" / (self.english.stem + ".md")
 
     @property
     def generated(self) -> Path:
+        if self.assignment:
+            return self.english.parent.parent / f"{self.english.parent.name}-{LANGUAGE}" / self.english.name
         return self.notebooks / LANGUAGE / self.english.name
 
     def rel(self, path: Path) -> str:
@@ -157,6 +174,12 @@ def english_notebooks(notebooks: Path = NOTEBOOKS) -> list[Path]:
     return sorted(p for p in notebooks.glob("*.ipynb") if not p.name.startswith("."))
 
 
+def assignment_notebooks(notebooks: Path = NOTEBOOKS) -> list[Path]:
+    """The English sources of the graded assignments (not their generated editions)."""
+    return sorted(p for p in (notebooks / COURSE / "source").glob("*/*.ipynb")
+                  if not p.parent.name.endswith(f"-{LANGUAGE}"))
+
+
 def read_english(path: Path):
     raw = path.read_text(encoding="utf-8")
     ids = [c.get("id") for c in json.loads(raw).get("cells", [])]  # before nbformat "corrects" them
@@ -215,7 +238,8 @@ def build(edition: Edition, nb=None, blocks: list[Block] | None = None):
         elif cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-    nb.metadata["bnlab"] = {"edition": LANGUAGE, "english": f"../{edition.english.name}",
+    english = Path(os.path.relpath(edition.english, edition.generated.parent)).as_posix()
+    nb.metadata["bnlab"] = {"edition": LANGUAGE, "english": english,
                             "generated": "from the English notebook and translations/; "
                                          "edit those, not this file"}
     return nb
@@ -328,10 +352,13 @@ def update(edition: Edition) -> Report:
 
 def editions_for(paths: list[str], notebooks: Path = NOTEBOOKS) -> list[Edition]:
     if not paths:
-        return [Edition(p, notebooks) for p in english_notebooks(notebooks)]
+        return [Edition(p, notebooks) for p in english_notebooks(notebooks) + assignment_notebooks(notebooks)]
     chosen = []
     for p in paths:
         path = Path(p).resolve()
+        if path in assignment_notebooks(notebooks.resolve()):
+            chosen.append(Edition(path, notebooks.resolve()))
+            continue
         if path.parent != notebooks.resolve() or path.suffix != ".ipynb" or not path.exists():
             raise TranslationError(f"{p} is not an English notebook in {notebooks}: give paths like "
                                    "notebooks/01-bn-formula.ipynb.")

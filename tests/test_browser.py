@@ -9,6 +9,14 @@
    heading, a table with Chinese column names, the figure; its handout PDF has Chinese text,
    set in a CJK font (no missing-glyph boxes), and a page of it is rendered to PNG.
 
+4. Accessibility (WCAG 2.1 A and AA, checked by axe-core from node_modules): the notebook's
+   content in JupyterLab, the handout page and the handouts index have no violation; every figure
+   has a text alternative written from its data (its text/plain and the handout's alt text), and
+   the PDF is tagged, with the headings as its outline.
+5. The lecture slides (reveal.js from node_modules, served by a local web server with every
+   other request refused): the first slide shows the title, the right arrow key moves to the next
+   slide, the math is typeset, and the slide with the figure shows it.
+
 JupyterLab serves a copy of notebooks/ in a temporary folder (with ``lib`` linked beside it, so
 the notebook's ``../lib/target`` class path resolves) and autosave is off: the committed notebook
 cannot gain outputs, and the last test checks that it did not. Screenshots, the JupyterLab log,
@@ -50,6 +58,36 @@ LAB_START_TIMEOUT = 300      # s, scripts/lab.sh: set-up check, then JupyterLab 
 RUN_ALL_TIMEOUT = 600        # s, every cell of notebook 1 executed (kernel start included)
 UI_TIMEOUT_MS = 90_000       # one UI step (page load, menu, kernel ready)
 STDERR = "application/vnd.jupyter.stderr"  # JupyterLab renders error outputs and stderr with it
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"   # package.json pins it
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]       # axe-core's tags for WCAG 2.1 A and AA
+PLACEHOLDER = "No description has been provided for this image"  # nbconvert's alt without one
+
+
+# The notebook's content in JupyterLab: every cell, without what JupyterLab draws itself there (the
+# code editors, which have no accessible name; the prompts' heading-collapse buttons, which have
+# no text; the image renderer, which shows a PNG without its text/plain as alt). axe-core reports
+# those on the whole page (printed by the test); they are JupyterLab's to fix, not the notebook's.
+NOTEBOOK_CONTENT = {"include": [[".jp-Notebook .jp-Cell"]],
+                    "exclude": [[".jp-InputArea-editor"], [".jp-InputPrompt"], [".jp-RenderedImage"]]}
+
+
+def axe(page, context: str | dict | None = None) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, inside the element ``context`` (a selector)
+    or in an axe-core context (``{"include": [...], "exclude": [...]}``)."""
+    assert AXE.exists(), f"{AXE} is missing: run scripts/setup.sh (npm ci)"
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async ([context, tags]) => {
+        const target = typeof context === 'string' ? document.querySelector(context)
+            : (context || document);
+        const result = await axe.run(target, {runOnly: {type: 'tag', values: tags}});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""", [context, WCAG])
+
+
+def describe_violations(violations: list[dict]) -> str:
+    return "; ".join(f"{v['id']} ({v['impact']}, {v['nodes']} element(s), e.g. {v['targets']}): "
+                     f"{v['help']}" for v in violations)
 
 
 def sha256(path: Path) -> str:
@@ -89,6 +127,9 @@ class LabRun:
     saved: Path                      # the notebook as JupyterLab saved it (in the temp copy)
     seconds: float
     screenshots: list[Path] = field(default_factory=list)
+    axe_notebook: list[dict] = field(default_factory=list)   # violations in the notebook's content
+    axe_page: list[dict] = field(default_factory=list)       # ... anywhere on JupyterLab's page
+    image_alts: list[str] = field(default_factory=list)      # alt of each figure on the page
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +275,10 @@ def run_in_lab(chromium, lab, notebook: Path, shots: str) -> LabRun:
                 '.jp-Notebook .jp-OutputArea-output img')].map(i => ({
             png: i.src.startsWith('data:image/png'), width: i.naturalWidth, height: i.naturalHeight}))""")
         stderr = page.locator(f".jp-Notebook [data-mime-type='{STDERR}']").all_inner_texts()
+        alts = page.evaluate("""() => [...document.querySelectorAll(
+                '.jp-Notebook .jp-OutputArea-output img')].map(i => i.alt)""")
+        axe_notebook = axe(page, NOTEBOOK_CONTENT)
+        axe_page = axe(page)
 
         # Screenshots: the first table and the figure, in view.
         OUT.mkdir(parents=True, exist_ok=True)
@@ -253,7 +298,7 @@ def run_in_lab(chromium, lab, notebook: Path, shots: str) -> LabRun:
         context.close()
     saved = lab["work"] / "notebooks" / rel
     return LabRun(display, heading, sessions, code_cells, prompts, tables, headers, images, stderr,
-                  saved, seconds, taken)
+                  saved, seconds, taken, axe_notebook, axe_page, alts)
 
 
 @pytest.fixture(scope="module")
@@ -546,3 +591,148 @@ def test_zh_handout_pdf_has_chinese_text_in_a_cjk_font(chromium, zh_handout):
     index = (zh_handout.html.parent / "index.html").read_text(encoding="utf-8")
     assert 'href="../index.html"' in index and "English" in index
     print(f"zh handout page 1 rendered to {png}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Accessibility: text alternatives, a tagged PDF, and axe-core's WCAG 2.1 A/AA rules.
+
+def figure_texts(nb) -> list[str]:
+    """The text/plain of every PNG output: the figure's text alternative."""
+    return [o["data"].get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+
+
+def test_figures_carry_a_text_alternative_from_their_data(lab_run, zh_lab_run, handout_view):
+    english = figure_texts(nbformat.read(lab_run.saved, as_version=4))
+    chinese = figure_texts(nbformat.read(zh_lab_run.saved, as_version=4))
+    assert english and len(english) == len(chinese)
+    for text in english:
+        assert not text.startswith("BufferedImage") and re.match(r"(Histogram|Diagram|Line chart) \"", text), text
+    assert any("One feature before and after batch normalization" in t and "x-axis: value" in t
+               and "\"after: x_hat\"" in t for t in english), english
+    for text in chinese:
+        assert re.match(r"(直方图|示意图|折线图)“", text) and len(CJK.findall(text)) > 10, text
+    # the handout uses them as the figures' alt text, never nbconvert's placeholder
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', handout_view.file_text)
+    assert len(alts) == len(english) and PLACEHOLDER not in handout_view.file_text
+    assert [html_unescape(a) for a in alts] == english
+    print("figure alt texts:", *english, sep="\n  ")
+
+
+def html_unescape(text: str) -> str:
+    import html
+    return html.unescape(text)
+
+
+def test_handout_pdf_is_tagged_and_has_an_outline(handout):
+    info = run_tool("pdfinfo", str(handout.pdf))
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
+    data = handout.pdf.read_bytes()
+    assert b"/StructTreeRoot" in data and b"/Outlines" in data
+    nb = nbformat.read(handout.chapter.notebook, as_version=4)
+    headings = [line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
+                for line in c.source.splitlines() if line.startswith("## ")]
+    titles = [t.decode("latin-1") for t in re.findall(rb"/Title \(([^)]*)", data)]
+    assert headings and headings[0] in titles, f"outline {titles} lacks the heading {headings[0]!r}"
+
+
+def test_axe_finds_no_wcag_violation_in_the_handouts(chromium, handout):
+    context = chromium.new_context()
+    found = {}
+    try:
+        page = context.new_page()
+        for target in (handout.html, handout.html.parent / "index.html"):
+            page.goto(target.as_uri(), wait_until="load")
+            found[target.name] = axe(page)
+    finally:
+        context.close()
+    print("axe-core, WCAG 2.1 A/AA:", {k: len(v) for k, v in found.items()}, "violations")
+    for name, violations in found.items():
+        assert not violations, f"{name}: {describe_violations(violations)}"
+
+
+def test_axe_finds_no_wcag_violation_in_the_notebook_in_jupyterlab(lab_run):
+    # The notebook's content is checked (NOTEBOOK_CONTENT); JupyterLab's own menus, panels,
+    # editors and image renderer are not ours to fix, so what axe finds there is reported.
+    print(f"axe-core on JupyterLab's whole page: {len(lab_run.axe_page)} violation(s): "
+          f"{describe_violations(lab_run.axe_page) or 'none'}")
+    assert not lab_run.axe_notebook, describe_violations(lab_run.axe_notebook)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lecture slides: reveal.js, served locally, nothing from the network.
+
+@pytest.fixture(scope="module")
+def slides_site(handout):
+    """The slides' folder served by a local web server on 127.0.0.1."""
+    import functools
+    import http.server
+    import threading
+
+    assert handout.slides is not None and handout.slides.exists(), \
+        "no slides for notebook 1 (are its cells' slide types set? is reveal.js in node_modules?)"
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no line per request in the test's output
+            pass
+
+    handler = functools.partial(Quiet, directory=str(handout.slides.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{handout.slides.name}"
+    finally:
+        server.shutdown()
+
+
+def test_slides_render_move_typeset_math_and_show_a_figure(chromium, slides_site):
+    origin = slides_site.rsplit("/", 1)[0]
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    outside = []
+
+    def route(r):
+        if r.request.url.startswith((origin, "data:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(slides_site, wait_until="load")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+        first = page.locator(".reveal .slides section.present").first
+        assert first.is_visible()
+        title = nbformat.read(NOTEBOOK, as_version=4).cells[0].source.splitlines()[0].lstrip("# ").strip()
+        # (the theme sets headings in capitals)
+        assert title.upper() in first.inner_text().upper(), first.inner_text()[:300]
+        page.screenshot(path=str(OUT / "slides-1.png"))
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => Reveal.getIndices().h === 1")
+        page.wait_for_function("() => MathJax.startup && MathJax.startup.promise")
+        typeset = page.evaluate("""async () => { await MathJax.startup.promise;
+            return document.querySelectorAll('mjx-container svg').length; }""")
+        raw = page.evaluate("() => document.querySelector('.reveal .slides').innerText.includes('$$')")
+        # the first figure: go to its slide and look at it
+        shown = page.evaluate("""() => {
+            const img = document.querySelector('.reveal .slides img');
+            const section = img.closest('section');
+            const at = Reveal.getIndices(section);
+            Reveal.slide(at.h, at.v);
+            return {alt: img.alt, width: img.naturalWidth};
+        }""")
+        page.wait_for_timeout(800)  # the slide transition
+        figure = page.locator(".reveal .slides section.present img").first
+        assert figure.is_visible()
+        box = figure.bounding_box()
+        page.screenshot(path=str(OUT / "slides-figure.png"))
+    finally:
+        context.close()
+    assert not outside, f"the slides asked for {outside}"
+    assert not errors, f"script errors on the slides: {errors}"
+    assert typeset > 10 and not raw, f"{typeset} formulas typeset; raw TeX left: {raw}"
+    assert shown["width"] > 0 and box["width"] > 200 and shown["alt"] and PLACEHOLDER not in shown["alt"]
+    print(f"slides: {typeset} formulas typeset, figure {box['width']:.0f} px wide on its slide; "
+          f"screenshots {OUT / 'slides-1.png'}, {OUT / 'slides-figure.png'}")

@@ -223,3 +223,24 @@ def test_long_output_lines_wrap_between_numbers(tmp_path):
     assert printed[:len(numbers)] == numbers, f"numbers cut at a line break: {printed}"
     wrapped = [ln for ln in text.splitlines() if any(n in ln for n in numbers)]
     assert len(wrapped) > 1, "the test line did not wrap: make it longer"
+
+
+@pytest.mark.parametrize("language", handouts.LANGUAGES)
+def test_the_teachers_page_lists_each_notebook_its_run_time_slides_and_the_exercises(
+        tmp_path, language):
+    path = chapter_notebook(tmp_path / "04-lenet.ipynb", "4 · LeNet", D2L)
+    made = handouts.Handout(handouts.chapter(path), tmp_path / "04-lenet.html")
+    made.chapter.seconds = 754.0
+    made.slides = tmp_path / handouts.SLIDES / "04-lenet.slides.html"
+    page = handouts.teachers_html([made], language)
+    data = __import__("yaml").safe_load(handouts.TEACHERS.read_text(encoding="utf-8"))
+    info = data["notebooks"]["04"][language]
+    escape = __import__("html").escape
+    assert escape(info["teaches"]) in page and escape(info["needs"]) in page
+    assert "12.6 min" in page and 'href="slides/04-lenet.slides.html"' in page
+    assignment = "assignment/batchnorm.ipynb" if language == "en" else "../assignment/batchnorm-zh.ipynb"
+    assert f'href="{assignment}"' in page and "scripts/assignment.sh grade" in page
+    assert page.count("<li>") == len(data["exercises"]) >= 7
+    assert all(escape(e[language]["where"]) in page for e in data["exercises"])
+    # the answers point at sections of the experiment notebooks and quote none of their results
+    assert not any(__import__("re").search(r"\d\.\d", e[language]["answer"]) for e in data["exercises"])

@@ -16,6 +16,7 @@ import translations as tr
 ROOT = Path(__file__).resolve().parent.parent
 TERMS = ROOT / "notebooks" / "zh" / "terms.tsv"
 LABELS = ROOT / "lib" / "src" / "main" / "resources" / "bnlab" / "viz" / "labels-zh.tsv"
+TEACHERS = ROOT / "scripts" / "handout" / "teachers.yaml"  # the handouts' teacher's page
 ENGLISH = tr.english_notebooks()
 
 
@@ -38,14 +39,22 @@ def glossary() -> str:
 
 
 def chinese_texts():
-    """(where, text) of every Chinese text but the glossary: translation blocks, then labels."""
-    for english in ENGLISH:
+    """(where, text) of every Chinese text but the glossary: translation blocks (the chapters' and
+    the graded assignment's), the teacher's page, then labels."""
+    for english in ENGLISH + tr.assignment_notebooks():
         edition = tr.Edition(english)
         for block in tr.read_blocks(edition.translation):
             text = block.text
             if "术语对照" in text:  # the glossary table may name the variants; its prose may not
                 text = "\n".join(l for l in text.splitlines() if not l.startswith("|"))
             yield f"{edition.rel(edition.translation)}, cell {block.cell_id}", text
+    import yaml
+
+    teachers = yaml.safe_load(TEACHERS.read_text(encoding="utf-8"))
+    for key, item in teachers["notebooks"].items():
+        yield f"{TEACHERS.relative_to(ROOT)}, notebook {key}", " ".join(item["zh"].values())
+    for n, item in enumerate(teachers["exercises"], 1):
+        yield f"{TEACHERS.relative_to(ROOT)}, exercise {n}", " ".join(item["zh"].values())
     for n, line in enumerate(LABELS.read_text(encoding="utf-8").splitlines(), 1):
         if "\t" in line and not line.startswith("#"):
             yield f"{LABELS.relative_to(ROOT)}:{n}", line.split("\t", 1)[1]

@@ -18,6 +18,7 @@ import notebooks as nbrun
 import translations as tr
 
 ENGLISH = tr.english_notebooks()
+ASSIGNMENTS = tr.assignment_notebooks()  # the graded assignment's source, same mechanism
 
 
 def test_the_editions_agree():
@@ -25,13 +26,13 @@ def test_the_editions_agree():
     assert kernel_start.EDITIONS == (tr.LANGUAGE,) == tuple(e for e in nbrun.EDITIONS if e != "en")
 
 
-@pytest.mark.parametrize("english", ENGLISH, ids=lambda p: p.name)
+@pytest.mark.parametrize("english", ENGLISH + ASSIGNMENTS, ids=lambda p: p.name)
 def test_chinese_edition_is_translated_and_generated(english):
     report = tr.report(tr.Edition(english))
     assert report.ok, "\n" + report.describe()
 
 
-@pytest.mark.parametrize("english", ENGLISH, ids=lambda p: p.name)
+@pytest.mark.parametrize("english", ENGLISH + ASSIGNMENTS, ids=lambda p: p.name)
 def test_code_cells_are_the_same_in_both_editions(english):
     zh = tr.Edition(english).generated
     assert zh.exists(), f"no {zh}: run {tr.COMMAND} generate"
@@ -54,7 +55,7 @@ def test_no_chinese_notebook_without_an_english_one():
 
 def test_chinese_text_is_chinese():
     """A block is a translation, not the English copied over: it has Chinese characters."""
-    for english in ENGLISH:
+    for english in ENGLISH + ASSIGNMENTS:
         for block in tr.read_blocks(tr.Edition(english).translation):
             assert any("\u4e00" <= ch <= "\u9fff" for ch in block.text), \
                 f"{english.name}, cell {block.cell_id}: no Chinese in the translation"

@@ -27,7 +27,7 @@ import pathlib
 
 import torch
 
-OUT = pathlib.Path(__file__).resolve().parents[2] / "lib/src/test/resources/bnlab/nn/torch-batchnorm-cases.json"
+OUT = pathlib.Path(__file__).resolve().parents[2] / "lib/src/main/resources/bnlab/nn/torch-batchnorm-cases.json"
 MOMENTUM = 0.1  # PyTorch's: weight of the batch = 1 - 0.9
 EPS = 1e-5
 TRAIN_STEPS = 3

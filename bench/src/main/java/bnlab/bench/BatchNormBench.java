@@ -2,13 +2,13 @@ package bnlab.bench;
 
 import bnlab.nn.BatchNorm;
 import bnlab.nn.BatchNormFunction;
-import bnlab.nn.Mode;
-import bnlab.nn.ReadableBatchNorm;
+import bnlab.nn.Sequential;
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Our batch norm against a plain copy of the same array and against the framework — ND4J's
@@ -81,7 +81,7 @@ public final class BatchNormBench {
         INDArray x = Nd4j.randn(DataType.FLOAT, shape).muli(2).addi(0.5);
         INDArray dY = Nd4j.randn(DataType.FLOAT, shape);
         BatchNorm asWritten = new BatchNorm(c, shape.length);
-        FastLayer ours = new BatchNorm(c, shape.length).fastLayer();
+        FastLayer ours = new Sequential(new BatchNorm(c, shape.length)).engine().get(0);
         Tensor xt = Tensor.copyOf(x, null);
         Tensor dYt = Tensor.copyOf(dY, null);
         float[] heapCopy = new float[xt.size()];
@@ -109,9 +109,8 @@ public final class BatchNormBench {
                     dl4j.forward(x, true);
                     dl4j.backward(dY);
                 })
-                .add("d2l-style ND4J ops forward", () -> ReadableBatchNorm.batchNorm(x, readable.gamma(),
-                        readable.beta(), readable.movingMean(), readable.movingVar(),
-                        BatchNormFunction.EPS, BatchNormFunction.MOMENTUM, Mode.TRAINING));
+                .add("d2l-style ND4J ops forward", () -> d2lStyle(x, readable.gamma(), readable.beta(),
+                        readable.movingMean(), readable.movingVar()));
         if (torch != null) {
             torch.shape(shape);
             t.addTimed(TORCH_FWD, n -> torch.msPerCall("forward", n))
@@ -153,5 +152,21 @@ public final class BatchNormBench {
         System.out.printf("  against the floor (copy into an existing array): forward %.2f x, forward+backward %.2f x%n",
                 t.median("ours forward") / floor, t.median("ours forward+backward") / floor);
         return ok;
+    }
+
+    /**
+     * Notebook 2's {@code batchNorm} in training mode, d2l's code line for line with ND4J ops on
+     * whole tensors (new arrays at every step): the naive contender.
+     */
+    static INDArray[] d2lStyle(INDArray x, INDArray gamma, INDArray beta, INDArray movingMean, INDArray movingVar) {
+        int[] axes = x.rank() == 2 ? new int[] {0} : new int[] {0, 2, 3};
+        long[] perChannel = x.rank() == 2 ? new long[] {1, x.size(1)} : new long[] {1, x.size(1), 1, 1};
+        INDArray mean = x.mean(true, axes);
+        INDArray var = Transforms.pow(x.sub(mean), 2).mean(true, axes);
+        INDArray xHat = x.sub(mean).div(Transforms.sqrt(var.add(BatchNormFunction.EPS)));
+        INDArray y = xHat.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+        double m = BatchNormFunction.MOMENTUM;
+        return new INDArray[] {y, movingMean.mul(m).add(mean.reshape(movingMean.shape()).mul(1 - m)),
+            movingVar.mul(m).add(var.reshape(movingVar.shape()).mul(1 - m))};
     }
 }

@@ -27,14 +27,25 @@ import java.util.Locale;
  * step  &lt;median ms of a whole step&gt;  &lt;examples/s&gt;
  * </pre>
  * Names have no tabs; milliseconds are medians with a dot as the decimal separator.
+ *
+ * <p>With {@code --cpu} (and {@code -Dbnlab.threads=1}) the times are the CPU time of the one
+ * thread that does all the work instead of wall time: on a machine other processes keep busy,
+ * CPU time barely moves while wall time doubles ({@code scripts/bench.sh cpu-profile}).
  */
 public final class LayerProfile {
 
     public static void main(String[] args) {
         boolean tsv = List.of(args).contains("--tsv");
+        boolean cpu = List.of(args).contains("--cpu");
         List<String> rest = new ArrayList<>(List.of(args));
         rest.remove("--tsv");
-        if (rest.size() > 1) throw new IllegalArgumentException("usage: LayerProfile [steps] [--tsv]");
+        rest.remove("--cpu");
+        if (rest.size() > 1) throw new IllegalArgumentException("usage: LayerProfile [steps] [--tsv] [--cpu]");
+        if (cpu && bnlab.nn.kernel.Parallel.THREADS != 1) {
+            throw new IllegalArgumentException("LayerProfile --cpu times one thread: run it with -Dbnlab.threads=1");
+        }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.function.LongSupplier clock = cpu ? threads::getCurrentThreadCpuTime : System::nanoTime;
         int steps = rest.isEmpty() ? 60 : BenchArgs.positive("steps", rest.get(0));
         System.out.println((tsv ? "# " : "") + Lab.setup());
         List<Batch> batches = BenchData.firstEpochBatches(steps);
@@ -46,6 +57,7 @@ public final class LayerProfile {
         if (engine == null) {
             throw new IllegalStateException("the fast engine is off: " + FastSequential.describe());
         }
+        engine.timeWith(clock);
         int layers = net.size();
         double[][] fwd = new double[layers][steps];
         double[][] bwd = new double[layers][steps];
@@ -53,11 +65,11 @@ public final class LayerProfile {
         for (int s = 0; s < steps; s++) {
             Batch b = batches.get(s % batches.size());
             engine.resetTimes();
-            long t = System.nanoTime();
+            long t = clock.getAsLong();
             loss.forward(net.forward(b.x()), b.y());
             net.backward(loss.backward());
             sgd.step();
-            total[s] = (System.nanoTime() - t) / 1e6;
+            total[s] = (clock.getAsLong() - t) / 1e6;
             for (int i = 0; i < layers; i++) {
                 fwd[i][s] = engine.forwardNanos(i) / 1e6;
                 bwd[i][s] = engine.backwardNanos(i) / 1e6;
@@ -82,6 +94,7 @@ public final class LayerProfile {
             return;
         }
         System.out.printf("%-40s %8.3f %8.3f%n", "sum of layers", sf, sb);
-        System.out.printf("whole step median %.3f ms -> %.0f examples/s%n", step, 256 / step * 1000);
+        System.out.printf("whole step median %.3f ms -> %.0f examples/s%s%n", step, 256 / step * 1000,
+                cpu ? " per CPU-second (one thread, CPU time)" : "");
     }
 }

@@ -11,9 +11,10 @@ import java.util.Properties;
  * environment variables.
  *
  * @param dataDir   a folder the user names ({@code bnlab.data.dir} / {@code BNLAB_DATA_DIR}), or null
- * @param cacheDir  BN Lab's download cache ({@code bnlab.cache.dir} / {@code BNLAB_CACHE_DIR},
- *                  else {@code $XDG_CACHE_HOME/bnlab/fashion-mnist}, else
- *                  {@code ~/.cache/bnlab/fashion-mnist})
+ * @param cacheDir  BN Lab's download cache: {@code fashion-mnist/} in BN Lab's cache folder
+ *                  ({@code bnlab.cache.dir} / {@code BNLAB_CACHE_DIR}, which also keeps finished
+ *                  training runs in {@code runs/}, see {@code bnlab.train.RunCache}), else
+ *                  {@code $XDG_CACHE_HOME/bnlab/fashion-mnist}, else {@code ~/.cache/bnlab/fashion-mnist}
  * @param systemDir where the Debian package {@code dataset-fashion-mnist} installs the files
  * @param mirror    base URL to download from ({@code bnlab.data.mirror} / {@code BNLAB_DATA_MIRROR});
  *                  null when set to {@code off}, which disables downloading
@@ -23,6 +24,8 @@ public record LocatorConfig(Path dataDir, Path cacheDir, Path systemDir, URI mir
     public static final URI OFFICIAL_MIRROR =
             URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** The folder of BN Lab's cache folder that keeps the downloaded files. */
+    public static final String DOWNLOADS = "fashion-mnist";
 
     /** The configuration of this JVM: its system properties and environment. */
     public static LocatorConfig fromEnvironment() {
@@ -36,7 +39,7 @@ public record LocatorConfig(Path dataDir, Path cacheDir, Path systemDir, URI mir
         String mirror = setting("bnlab.data.mirror", "BNLAB_DATA_MIRROR", env, props);
         return new LocatorConfig(
                 dataDir == null ? null : Path.of(dataDir),
-                cacheDir != null ? Path.of(cacheDir) : defaultCache(env, props),
+                cacheDir != null ? Path.of(cacheDir).resolve(DOWNLOADS) : defaultCache(env, props),
                 DEBIAN_DIR,
                 mirror == null ? OFFICIAL_MIRROR : isOff(mirror) ? null : URI.create(mirror));
     }
@@ -46,7 +49,7 @@ public record LocatorConfig(Path dataDir, Path cacheDir, Path systemDir, URI mir
         // The XDG spec says a relative value is invalid and must be ignored.
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
                 ? Path.of(xdg) : Path.of(props.getProperty("user.home"), ".cache");
-        return base.resolve("bnlab").resolve("fashion-mnist");
+        return base.resolve("bnlab").resolve(DOWNLOADS);
     }
 
     private static boolean isOff(String value) {

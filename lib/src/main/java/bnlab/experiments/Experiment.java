@@ -335,7 +335,11 @@ public final class Experiment {
             if (loaded.isPresent()) {
                 return loaded.get();
             }
-            layout = keepNetworks ? NetworkState.layout(net) : null;
+            try {
+                layout = keepNetworks ? NetworkState.layout(net) : null;
+            } catch (RuntimeException e) {
+                key = null; // trained, not kept
+            }
         }
         ActivationWatch watch = watchedUnit >= 0 && net instanceof ScratchClassifier m && m.net() instanceof Sequential s
                 ? ActivationWatch.sigmoidInputs(s, watchedUnit) : null;

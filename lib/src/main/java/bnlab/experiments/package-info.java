@@ -9,6 +9,7 @@
  * A {@link bnlab.experiments.BatchSizeSweep} repeats an experiment at several batch sizes with the
  * same examples per run and a {@link bnlab.experiments.ScaledLearningRate}; {@link
  * bnlab.experiments.BatchNoise} measures how much batch statistics move with the batch size
- * (notebook 9).
+ * (notebook 9). Every experiment saves its runs as a CSV file ({@link bnlab.experiments.Results#save})
+ * and loads the runs the {@link bnlab.train.RunCache} already holds.
  */
 package bnlab.experiments;

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * k² whole-tensor ops on strided views (view (ki, kj) holds the window element at offset
  * (ki, kj) of every window). Backward spreads each output gradient evenly over its window.
  */
-public class AvgPool2d implements Layer, FastPath {
+public class AvgPool2d extends TwinnedLayer {
 
     private final int kernel;
     private final int stride;
@@ -56,12 +56,12 @@ public class AvgPool2d implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return PoolKernel.average(kernel, stride);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         LayerChecks.requireImage(toString(), shape, -1, kernel);
     }
 

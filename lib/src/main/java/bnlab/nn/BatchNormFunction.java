@@ -1,10 +1,12 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.BatchNormKernel;
 import bnlab.nn.kernel.BatchNormRows;
-import bnlab.nn.kernel.Normalization;
+import bnlab.nn.kernel.BatchNormalizer;
 import bnlab.nn.kernel.Rows;
 import bnlab.nn.kernel.SmallArrays;
 import bnlab.nn.kernel.Tensor;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,8 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * (m = 147 456), 1.004 for a fully-connected layer at batch 256. The PyTorch agreement test
  * converts between the two.
  *
- * <p>Float and double tensors are accepted; all sums run in double precision, so a float result
- * is the exact result rounded once.
+ * <p>Every batch norm layer ({@link BatchNorm}, {@link GhostBatchNorm}, {@link BatchRenorm}) runs
+ * this same function when it runs as written, with its own choice of virtual batches and
+ * normalization; the fast engine's twin of all of them is {@link BatchNormKernel}. Float and double
+ * tensors are accepted; all sums run in double precision, so a float result is the exact result
+ * rounded once.
  */
 public final class BatchNormFunction {
 
@@ -44,104 +49,136 @@ public final class BatchNormFunction {
                                             INDArray movingMean, INDArray movingVar,
                                             double eps, double momentum, Mode mode) {
         BatchNormChecks.hyperparameters(eps, momentum);
-        INDArray[] moving = {movingMean, movingVar};
-        BatchNormResult r = batchNorm(x, gamma, beta, movingMean, movingVar, eps, mode, Normalization.FULL,
-                (mean, var) -> {
-                    moving[0] = movingAverage(movingMean, mean, momentum);
-                    moving[1] = movingAverage(movingVar, var, momentum);
-                });
-        return new BatchNormResult(r.y(), moving[0], moving[1], r.xHat(), r.invStd(), mode);
-    }
-
-    /** Receives each training batch's per-channel mean and biased variance. */
-    interface Statistics {
-        void batch(double[] mean, double[] var);
-    }
-
-    /**
-     * The forward pass of {@code kind}, handing the batch statistics (training mode) to
-     * {@code statistics} instead of updating moving averages: the layer decides what to keep.
-     * The result carries the moving statistics that were passed in.
-     */
-    static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta, INDArray movingMean,
-                                     INDArray movingVar, double eps, Mode mode, Normalization kind,
-                                     Statistics statistics) {
         int channels = BatchNormChecks.input(x);
         BatchNormChecks.mode(mode);
         BatchNormChecks.perChannel("gamma", gamma, channels);
         BatchNormChecks.perChannel("beta", beta, channels);
         BatchNormChecks.perChannel("movingMean", movingMean, channels);
         BatchNormChecks.perChannel("movingVar", movingVar, channels);
-        BatchNormChecks.hyperparameters(eps, 0.5);
-        x = contiguous(x);
-        double[] mean;
-        double[] var;
-        if (mode == Mode.TRAINING) {
-            BatchNormChecks.enoughValues(x);
-            double[][] stats = BatchNormRows.batchStatistics(Rows.of(x), channels);
-            mean = stats[0];
-            var = stats[1];
-            BatchNormChecks.finite("batch", x, mean, var);
-            statistics.batch(mean, var);
-        } else {
-            mean = values(movingMean);
-            var = values(movingVar);
-            BatchNormChecks.finite("moving", x, mean, var);
-        }
-        double[] invStd = new double[channels];
-        double[] centre = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            invStd[c] = kind.scale() ? 1.0 / Math.sqrt(var[c] + eps) : 1.0;
-            centre[c] = kind.center() ? mean[c] : 0.0;
-        }
-        INDArray y = Nd4j.createUninitialized(x.dataType(), x.shape());
-        INDArray xHat = Nd4j.createUninitialized(x.dataType(), x.shape());
-        BatchNormRows.normalize(Rows.of(x), centre, invStd, values(gamma), values(beta), Rows.of(xHat), Rows.of(y));
-        return new BatchNormResult(y, movingMean, movingVar, xHat, like(gamma, invStd), mode);
+        INDArray[] moving = {movingMean, movingVar};
+        Normalized n = normalize(x, gamma, beta, new BatchNormKernel.Hooks() {
+            @Override
+            public boolean training() {
+                return mode == Mode.TRAINING;
+            }
+
+            @Override
+            public int virtualBatch(int examples) {
+                return examples;
+            }
+
+            @Override
+            public BatchNormalizer training(long[] shape, double[][] mean, double[][] var) {
+                BatchNormChecks.enoughValues(shape);
+                BatchNormChecks.finite("batch", shape, mean[0], var[0]);
+                moving[0] = like(movingMean, MovingStatistics.movingAverage(values(movingMean), mean[0], momentum));
+                moving[1] = like(movingVar, MovingStatistics.movingAverage(values(movingVar), var[0], momentum));
+                return BatchNormalizer.of(mean, var, eps, true, true);
+            }
+
+            @Override
+            public BatchNormalizer inference(long[] shape) {
+                return movingNormalizer(shape, values(movingMean), values(movingVar), eps, true, true);
+            }
+        });
+        return new BatchNormResult(n.y(), moving[0], moving[1], n.xHat(), like(gamma, n.normalizer().invStd()[0]), mode);
     }
 
     /**
      * The backward pass: given dY = ∂loss/∂y for the output of {@code forward}, returns dX, dGamma
-     * and dBeta (derivation in notebook 3).
+     * and dBeta (derivation in notebook 3b).
      */
     public static BatchNormGradients batchNormBackward(INDArray dY, BatchNormResult forward, INDArray gamma) {
-        return batchNormBackward(dY, forward, gamma, Normalization.FULL, null, null, null);
-    }
-
-    /**
-     * As above for {@code kind} ({@code batchMean}: the training batch's mean, which only
-     * VARIANCE_ONLY needs); with {@code dGammaOut}/{@code dBetaOut} given, writes into them.
-     */
-    static BatchNormGradients batchNormBackward(INDArray dY, BatchNormResult forward, INDArray gamma,
-                                                Normalization kind, double[] batchMean,
-                                                INDArray dGammaOut, INDArray dBetaOut) {
         BatchNormChecks.gradientShape(dY, forward.y());
         int channels = (int) forward.y().size(1);
         BatchNormChecks.perChannel("gamma", gamma, channels);
+        double[] invStd = values(forward.invStd());
+        BatchNormalizer norm = new BatchNormalizer(true, true, new double[][] {new double[channels]},
+                new double[][] {invStd}, new double[][] {filled(channels, 1)}, new double[][] {new double[channels]});
+        Normalized n = new Normalized(forward.y(), forward.xHat(), norm, (int) forward.y().size(0),
+                forward.mode() == Mode.TRAINING);
+        INDArray dGamma = Nd4j.createUninitialized(gamma.dataType(), gamma.shape());
+        INDArray dBeta = Nd4j.createUninitialized(gamma.dataType(), gamma.shape());
+        INDArray dX = backward(dY, n, gamma, dGamma, dBeta);
+        return new BatchNormGradients(dX, dGamma, dBeta);
+    }
+
+    /** A forward pass as the backward pass needs it: output, x̂, what normalized, how the batch was cut. */
+    record Normalized(INDArray y, INDArray xHat, BatchNormalizer normalizer, int virtualBatch, boolean training) {
+    }
+
+    /**
+     * The forward pass every batch norm layer runs as written: per-channel statistics of each
+     * virtual batch (training) handed to {@code hooks}, which checks them, keeps what it needs and
+     * says how to normalize; or the hooks' inference normalization. x must be checked already.
+     */
+    static Normalized normalize(INDArray x, INDArray gamma, INDArray beta, BatchNormKernel.Hooks hooks) {
+        x = contiguous(x);
+        int channels = (int) x.size(1);
+        long[] shape = x.shape();
+        boolean training = hooks.training();
+        int virtualBatch = training ? hooks.virtualBatch((int) shape[0]) : (int) shape[0];
+        BatchNormalizer norm;
+        if (training) {
+            double[][][] stats = BatchNormRows.statistics(Rows.of(x), channels, virtualBatch);
+            norm = hooks.training(shape, stats[0], stats[1]);
+        } else {
+            norm = hooks.inference(shape);
+        }
+        INDArray y = Nd4j.createUninitialized(x.dataType(), shape);
+        INDArray xHat = Nd4j.createUninitialized(x.dataType(), shape);
+        BatchNormRows.normalize(Rows.of(x), norm, virtualBatch, values(gamma), values(beta), Rows.of(xHat), Rows.of(y));
+        return new Normalized(y, xHat, norm, virtualBatch, training);
+    }
+
+    /** The backward pass of {@link #normalize}: dX returned, dγ and dβ written into the two arrays given. */
+    static INDArray backward(INDArray dY, Normalized forward, INDArray gamma, INDArray dGammaOut, INDArray dBetaOut) {
         dY = contiguous(dY);
         if (dY.dataType() != forward.y().dataType()) {
             dY = dY.castTo(forward.y().dataType());
         }
+        int channels = (int) forward.y().size(1);
         INDArray dX = Nd4j.createUninitialized(forward.y().dataType(), forward.y().shape());
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
-        boolean training = forward.mode() == Mode.TRAINING;
-        double[] invStd = values(forward.invStd());
-        BatchNormRows.backward(Rows.of(dY), Rows.of(forward.xHat()), values(gamma), invStd, training,
-                Rows.of(dX), dGamma, dBeta, kind, batchMean);
-        if (dGammaOut != null && dBetaOut != null) {
-            SmallArrays.write(dGammaOut, dGamma);
-            SmallArrays.write(dBetaOut, dBeta);
-            return new BatchNormGradients(dX, dGammaOut, dBetaOut);
+        BatchNormRows.backward(Rows.of(dY), Rows.of(forward.xHat()), values(gamma), inType(forward.normalizer(), gamma),
+                forward.virtualBatch(), forward.training(), Rows.of(dX), dGamma, dBeta);
+        SmallArrays.write(dGammaOut, dGamma);
+        SmallArrays.write(dBetaOut, dBeta);
+        return dX;
+    }
+
+    /**
+     * {@code norm} with 1/√(σ² + ε) rounded to γ's type, as a {@link BatchNormResult} of float
+     * parameters records it: a layer's backward then gives exactly what
+     * {@link #batchNormBackward} gives for the same forward (notebook 3 checks "exactly").
+     */
+    private static BatchNormalizer inType(BatchNormalizer norm, INDArray gamma) {
+        if (gamma.dataType() == DataType.DOUBLE) {
+            return norm;
         }
-        return new BatchNormGradients(dX, like(gamma, dGamma), like(gamma, dBeta));
+        double[][] invStd = new double[norm.groups()][];
+        for (int k = 0; k < invStd.length; k++) {
+            invStd[k] = new double[norm.invStd()[k].length];
+            for (int c = 0; c < invStd[k].length; c++) {
+                invStd[k][c] = (float) norm.invStd()[k][c];
+            }
+        }
+        return new BatchNormalizer(norm.center(), norm.scale(), norm.mean(), invStd, norm.r(), norm.d());
     }
 
-    /** momentum · moving + (1 − momentum) · batch, as a new array shaped like {@code moving}. */
-    private static INDArray movingAverage(INDArray moving, double[] batch, double momentum) {
-        return like(moving, MovingStatistics.movingAverage(values(moving), batch, momentum));
+    /** The normalization by moving statistics (inference mode), after checking them. */
+    static BatchNormalizer movingNormalizer(long[] shape, double[] mean, double[] var, double eps, boolean center,
+                                            boolean scale) {
+        BatchNormChecks.finite("moving", shape, mean, var);
+        return BatchNormalizer.of(new double[][] {mean}, new double[][] {var}, eps, center, scale);
     }
 
+    private static double[] filled(int n, double value) {
+        double[] a = new double[n];
+        Arrays.fill(a, value);
+        return a;
+    }
 
     private static double[] values(INDArray perChannel) {
         return SmallArrays.read(perChannel);

@@ -1,9 +1,8 @@
 package bnlab.nn;
 
-import bnlab.nn.kernel.GhostBatchNormKernel.Normalizer;
+import bnlab.nn.kernel.BatchNormalizer;
 import bnlab.nn.kernel.SmallArrays;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Batch renormalization (Ioffe 2017, "Batch Renormalization: Towards Reducing Minibatch
@@ -39,10 +38,6 @@ public class BatchRenorm extends BatchStatisticsNorm {
     private double dMax = D_MAX;
     private Schedule schedule;
     private long steps;
-    private INDArray lastU;
-    private INDArray lastXHat;
-    private INDArray lastInvStd;
-    private INDArray lastR;
 
     /** eps 1e-5, momentum 0.9, float, limits r_max = 3, d_max = 5. */
     public BatchRenorm(int numFeatures, int numDims) {
@@ -50,7 +45,7 @@ public class BatchRenorm extends BatchStatisticsNorm {
     }
 
     public BatchRenorm(int numFeatures, int numDims, double eps, double momentum, DataType type) {
-        super(numFeatures, numDims, eps, momentum, type);
+        super(numFeatures, numDims, eps, momentum, type, true);
     }
 
     /**
@@ -128,53 +123,12 @@ public class BatchRenorm extends BatchStatisticsNorm {
         return this;
     }
 
+    /** Batch statistics corrected towards the moving ones by r and d (computed before the moving ones move). */
     @Override
-    int virtualBatch(int n) {
-        return n;
-    }
-
-    @Override
-    INDArray forwardTraining(INDArray x, long[] shape) {
-        BatchNormChecks.input(x);
-        BatchNormChecks.enoughValues(shape);
-        int[] axes = shape.length == 2 ? new int[] {0} : new int[] {0, 2, 3};
-        INDArray mean = x.mean(true, axes);
-        INDArray centred = x.sub(mean);
-        INDArray var = centred.mul(centred).mean(true, axes);
-        double[] mu = SmallArrays.read(mean);
-        double[] sigma2 = SmallArrays.read(var);
-        BatchNormChecks.finite("batch", shape, mu, sigma2);
-        double[][] c = renormalize(mu, sigma2);
-        lastInvStd = perChannel(c[0], x.dataType());
-        lastR = perChannel(c[1], x.dataType());
-        lastU = centred.muli(lastInvStd);
-        lastXHat = lastU.mul(lastR).addi(perChannel(c[2], x.dataType()));
-        return lastXHat.mul(gammaParameter().value().castTo(x.dataType()))
-                .addi(betaParameter().value().castTo(x.dataType()));
-    }
-
-    @Override
-    INDArray backwardTraining(INDArray dY) {
-        LayerChecks.requireForward(toString(), lastU);
-        long[] shape = lastU.shape();
-        BatchNormChecks.gradientShape(dY, lastU);
-        dY = dY.castTo(lastU.dataType());
-        int[] axes = shape.length == 2 ? new int[] {0} : new int[] {0, 2, 3};
-        INDArray g = dY.mul(gammaParameter().value().castTo(lastU.dataType())).muli(lastR);
-        INDArray meanG = g.mean(true, axes);
-        INDArray meanGU = g.mul(lastU).mean(true, axes);
-        INDArray dX = g.subi(meanG).subi(lastU.mul(meanGU)).muli(lastInvStd);
-        gammaParameter().grad().assign(dY.mul(lastXHat).sum(true, axes).reshape(perChannelShape()));
-        betaParameter().grad().assign(dY.sum(true, axes).reshape(perChannelShape()));
-        return dX;
-    }
-
-    @Override
-    Normalizer trainingStep(long[] shape, double[][] mean, double[][] var) {
-        BatchNormChecks.enoughValues(shape);
-        BatchNormChecks.finite("batch", shape, mean[0], var[0]);
+    BatchNormalizer trainingStep(long[] shape, double[][] mean, double[][] var) {
+        checkBatch(shape, mean, var);
         double[][] c = renormalize(mean[0], var[0]);
-        return new Normalizer(mean, new double[][] {c[0]}, new double[][] {c[1]}, new double[][] {c[2]});
+        return new BatchNormalizer(true, true, mean, new double[][] {c[0]}, new double[][] {c[1]}, new double[][] {c[2]});
     }
 
     /**
@@ -203,12 +157,8 @@ public class BatchRenorm extends BatchStatisticsNorm {
         if (!movingStatistics().collecting()) {
             steps++; // Precise BN's passes are not training steps
         }
-        updateMovingStatistics(mean, var);
+        movingStatistics().record(mean, var);
         return new double[][] {invStd, r, d};
-    }
-
-    private INDArray perChannel(double[] values, DataType type) {
-        return SmallArrays.create(type, perChannelShape(), values);
     }
 
     public double rMax() {

@@ -1,9 +1,8 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.BatchNormKernel;
+import bnlab.nn.kernel.BatchNormalizer;
 import bnlab.nn.kernel.FastLayer;
-import bnlab.nn.kernel.GhostBatchNormKernel;
-import bnlab.nn.kernel.GhostBatchNormKernel.Normalizer;
-import bnlab.nn.kernel.Normalization;
 import bnlab.nn.kernel.SmallArrays;
 import java.util.Arrays;
 import java.util.List;
@@ -12,29 +11,52 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What {@link GhostBatchNorm} and {@link BatchRenorm} share with {@link BatchNorm}: per-channel
- * γ, β (initialized to 1 and 0) and moving mean and variance (0 and 1), shaped (1, C) for
- * {@code numDims} 2 and (1, C, 1, 1) for 4; statistics of the batch in training mode, moving
- * averages of them in inference mode, updated like our BatchNorm's:
- * moving = momentum·moving + (1 − momentum)·batch, with the biased batch variance, momentum 0.9
- * and eps 1e-5 by default. Inference is exactly BatchNorm's: y = γ·(x − μ)/√(σ² + ε) + β with the
- * moving μ, σ², and dX = γ·dY/√(σ² + ε).
+ * What every batch norm shares — {@link BatchNorm}, {@link GhostBatchNorm} and {@link BatchRenorm}:
+ * per-channel γ, β (initialized to 1 and 0) and {@link MovingStatistics} (mean 0, variance 1),
+ * shaped (1, C) for {@code numDims} 2 and (1, C, 1, 1) for 4; statistics of the batch in training
+ * mode, moving averages of them in inference mode, with eps 1e-5 and momentum 0.9 by default;
+ * the input checks; and the computation, {@link BatchNormFunction}'s (as written) or the fast
+ * engine's {@link BatchNormKernel} (in a {@link Sequential}), which both ask the layer the same
+ * two questions: how many examples make a virtual batch, and, given the statistics of each,
+ * what to normalize with ({@link #trainingStep}). Inference normalizes with the moving statistics:
+ * y = γ·(x − μ)/√(σ² + ε) + β, and dX = γ·dY/√(σ² + ε).
  */
-public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPath {
+public abstract class BatchStatisticsNorm extends TwinnedLayer implements NormalizationLayer {
 
     private final int numFeatures;
     private final int numDims;
     private final double eps;
-    private final double momentum;
+    private final boolean affine;
     private final Parameter gamma;
     private final Parameter beta;
     private final MovingStatistics moving;
-    private boolean training = true;
-    private boolean lastForwardTraining;
-    private long[] lastShape;
-    private BatchNormResult lastInference;
+    private final BatchNormKernel.Hooks hooks = new BatchNormKernel.Hooks() {
+        @Override
+        public boolean training() {
+            return training;
+        }
 
-    BatchStatisticsNorm(int numFeatures, int numDims, double eps, double momentum, DataType type) {
+        @Override
+        public int virtualBatch(int n) {
+            return BatchStatisticsNorm.this.virtualBatch(n);
+        }
+
+        @Override
+        public BatchNormalizer training(long[] shape, double[][] mean, double[][] var) {
+            return trainingStep(shape, mean, var);
+        }
+
+        @Override
+        public BatchNormalizer inference(long[] shape) {
+            return BatchNormFunction.movingNormalizer(shape, SmallArrays.read(moving.mean()),
+                    SmallArrays.read(moving.variance()), eps, center(), scale());
+        }
+    };
+    private boolean training = true;
+    private BatchNormFunction.Normalized last;
+
+    /** γ and β trained when {@code affine}, else fixed at 1 and 0. */
+    BatchStatisticsNorm(int numFeatures, int numDims, double eps, double momentum, DataType type, boolean affine) {
         String layer = getClass().getSimpleName();
         if (numFeatures < 1) {
             throw new IllegalArgumentException(layer + ": numFeatures must be the number of channels (>= 1) of "
@@ -45,13 +67,15 @@ public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPat
                     + "(after a convolution), got " + numDims);
         }
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            throw new IllegalArgumentException(layer + ": parameters are FLOAT or DOUBLE, got " + type);
+            throw new IllegalArgumentException(layer + ": parameters and moving statistics are FLOAT (training) or "
+                    + "DOUBLE (gradient checks), got " + type + ": a whole-number type would round every update of "
+                    + "the moving statistics away. Use DataType.FLOAT.");
         }
         BatchNormChecks.hyperparameters(eps, momentum);
         this.numFeatures = numFeatures;
         this.numDims = numDims;
         this.eps = eps;
-        this.momentum = momentum;
+        this.affine = affine;
         long[] shape = perChannelShape();
         this.gamma = Parameter.of("gamma", Nd4j.ones(type, shape));
         this.beta = Parameter.of("beta", Nd4j.zeros(type, shape));
@@ -63,22 +87,26 @@ public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPat
         return numDims == 2 ? new long[] {1, numFeatures} : new long[] {1, numFeatures, 1, 1};
     }
 
-    /** Examples per virtual batch for a training batch of n (n itself when the whole batch is one). */
-    abstract int virtualBatch(int n);
+    /** Examples per virtual batch for a training batch of n: n, the whole batch is one (Ghost BN cuts it). */
+    int virtualBatch(int n) {
+        return n;
+    }
 
     /**
      * One training step's bookkeeping from the statistics of each virtual batch, [k][channel]:
      * checks them, updates the moving averages, and says what normalizes. Both engines call it,
-     * so they keep the same state.
+     * so they keep the same state and fail with the same messages.
      */
-    abstract Normalizer trainingStep(long[] shape, double[][] mean, double[][] var);
+    abstract BatchNormalizer trainingStep(long[] shape, double[][] mean, double[][] var);
 
-    /** The moving statistics as a normalization of one virtual batch (inference mode). */
-    final Normalizer inferenceStep(long[] shape) {
-        double[] mean = SmallArrays.read(moving.mean());
-        double[] var = SmallArrays.read(moving.variance());
-        BatchNormChecks.finite("moving", shape, mean, var);
-        return Normalizer.plain(new double[][] {mean}, new double[][] {var}, eps);
+    /** Whether the mean is subtracted (false for batch norm's "variance only" lite form). */
+    public boolean center() {
+        return true;
+    }
+
+    /** Whether the result is divided by √(σ² + ε) (false for the "mean only" lite form). */
+    public boolean scale() {
+        return true;
     }
 
     /** Checks the input, then normalizes with batch statistics (training) or moving ones (inference). */
@@ -86,85 +114,52 @@ public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPat
     public final INDArray forward(INDArray x) {
         long[] shape = LayerChecks.shape(toString(), x);
         checkInput(shape);
-        lastForwardTraining = training;
-        lastShape = shape;
-        return training ? forwardTraining(x, shape) : forwardInference(x);
+        BatchNormChecks.input(x);
+        last = BatchNormFunction.normalize(x, gamma.value(), beta.value(), hooks);
+        return last.y();
     }
 
     @Override
     public final INDArray backward(INDArray dY) {
-        LayerChecks.requireForward(toString(), lastShape);
-        LayerChecks.gradient(toString(), dY, lastShape);
-        return lastForwardTraining ? backwardTraining(dY) : backwardInference(dY);
+        LayerChecks.requireForward(toString(), last);
+        LayerChecks.gradient(toString(), dY, last.y().shape());
+        return BatchNormFunction.backward(dY, last, gamma.value(), gamma.grad(), beta.grad());
     }
 
-    /** Training mode on a checked input: the layer's own normalization, which updates the moving statistics. */
-    abstract INDArray forwardTraining(INDArray x, long[] shape);
-
-    /** The backward pass of the latest {@link #forwardTraining}. */
-    abstract INDArray backwardTraining(INDArray dY);
-
-    /** Inference mode, as BatchNorm: normalize with the moving statistics. */
-    private INDArray forwardInference(INDArray x) {
-        lastInference = BatchNormFunction.batchNorm(x, gamma.value(), beta.value(), moving.mean(), moving.variance(), eps,
-                Mode.INFERENCE, Normalization.FULL, (mean, var) -> { });
-        return lastInference.y();
-    }
-
-    /** The backward pass of {@link #forwardInference}: the moving statistics are constants. */
-    private INDArray backwardInference(INDArray dY) {
-        LayerChecks.requireForward(toString(), lastInference);
-        return BatchNormFunction.batchNormBackward(dY, lastInference, gamma.value(), Normalization.FULL, null,
-                gamma.grad(), beta.grad()).dX();
-    }
-
-    /** moving = momentum·moving + (1 − momentum)·batch, in place (the fast twin shares these arrays). */
-    final void updateMovingStatistics(double[] mean, double[] var) {
-        moving.record(mean, var);
+    /** Training batches need two values per channel in every virtual batch (one value has no variance). */
+    final void checkBatch(long[] shape, double[][] mean, double[][] var) {
+        BatchNormChecks.enoughValues(shape);
+        for (int k = 0; k < mean.length; k++) {
+            BatchNormChecks.finite("batch", shape, mean[k], var[k]);
+        }
     }
 
     @Override
-    public void checkInput(long[] shape) {
-        String expected = numDims == 2 ? "(N, " + numFeatures + ")" : "(N, " + numFeatures + ", H, W)";
+    void checkInput(long[] shape) {
         if (shape == null || shape.length != numDims) {
-            throw new IllegalArgumentException(this + " expects input " + expected + " but got "
-                    + (shape == null ? "null" : Arrays.toString(shape)) + ": use numDims=2 after a fully-connected "
-                    + "layer and numDims=4 after a convolution, or reshape the input.");
+            String got = shape == null ? "null" : "rank " + shape.length + " " + Arrays.toString(shape);
+            throw new IllegalArgumentException(this + " expects input of rank " + numDims
+                    + (numDims == 2 ? " (N, " + numFeatures + ")" : " (N, " + numFeatures + ", H, W)")
+                    + " but got " + got + ". " + (shape != null && (shape.length == 2 || shape.length == 4)
+                    ? "Use numDims=" + shape.length + " for that input, or reshape it."
+                    : "Reshape it, e.g. x.reshape(N, " + numFeatures + (numDims == 2 ? ")." : ", H, W).")));
         }
         if (shape[1] != numFeatures) {
-            throw new IllegalArgumentException(this + " expects " + numFeatures + " channels on axis 1 but got shape "
-                    + Arrays.toString(shape) + ": numFeatures must equal the outputs/channels of the layer before.");
+            throw new IllegalArgumentException(this + " expects " + numFeatures
+                    + " channels on axis 1 but got " + shape[1] + " in shape " + Arrays.toString(shape)
+                    + ": numFeatures must equal the number of outputs/channels of the layer before.");
         }
     }
 
     @Override
-    public FastLayer fastLayer() {
-        return new GhostBatchNormKernel(gamma, beta, new GhostBatchNormKernel.Hooks() {
-            @Override
-            public boolean training() {
-                return training;
-            }
-
-            @Override
-            public int virtualBatch(int n) {
-                return BatchStatisticsNorm.this.virtualBatch(n);
-            }
-
-            @Override
-            public Normalizer training(long[] shape, double[][] mean, double[][] var) {
-                return trainingStep(shape, mean, var);
-            }
-
-            @Override
-            public Normalizer inference(long[] shape) {
-                return inferenceStep(shape);
-            }
-        });
+    final FastLayer fastLayer() {
+        return new BatchNormKernel(gamma, beta, hooks);
     }
 
+    /** γ and β; none when they are fixed. */
     @Override
     public List<Parameter> parameters() {
-        return List.of(gamma, beta);
+        return affine ? List.of(gamma, beta) : List.of();
     }
 
     @Override
@@ -185,14 +180,6 @@ public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPat
     @Override
     public INDArray beta() {
         return beta.value();
-    }
-
-    Parameter gammaParameter() {
-        return gamma;
-    }
-
-    Parameter betaParameter() {
-        return beta;
     }
 
     public INDArray movingMean() {
@@ -222,12 +209,17 @@ public abstract class BatchStatisticsNorm implements NormalizationLayer, FastPat
     }
 
     public double momentum() {
-        return momentum;
+        return moving.momentum();
+    }
+
+    /** Whether γ and β are trained. */
+    public boolean affine() {
+        return affine;
     }
 
     /** "numFeatures, numDims=…, eps=…, momentum=…" for the subclasses' toString. */
     final String describe() {
-        return numFeatures + ", numDims=" + numDims + ", eps=" + eps + ", momentum=" + momentum;
+        return numFeatures + ", numDims=" + numDims + ", eps=" + eps + ", momentum=" + momentum();
     }
 
     final String mode() {

@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * scattered back onto the input ("col2im"). The first layer of a network skips dCols and
  * col2im: nobody needs the images' gradient.
  */
-public class Conv2d implements Layer, FastPath {
+public class Conv2d extends TwinnedLayer {
 
     private final int in;
     private final int out;
@@ -114,12 +114,12 @@ public class Conv2d implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new ConvKernel(in, out, k, weight, bias);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         LayerChecks.requireImage(toString(), shape, in, k);
     }
 

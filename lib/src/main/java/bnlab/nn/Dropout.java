@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The masks come from the layer's own seeded generator, drawn in the order of the values, so a
  * run repeats exactly (and the fast engine draws the same masks).
  */
-public class Dropout implements Layer, FastPath {
+public class Dropout extends TwinnedLayer {
 
     private final double p;
     private final SplittableRandom random;
@@ -63,12 +63,12 @@ public class Dropout implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new DropoutKernel(() -> training, this::drawMask);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override

@@ -5,7 +5,7 @@ import bnlab.nn.kernel.FlattenKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** (N, C, H, W) → (N, C·H·W); backward reshapes the gradient back. */
-public class Flatten implements Layer, FastPath {
+public class Flatten extends TwinnedLayer {
 
     private long[] inputShape;
 
@@ -25,12 +25,12 @@ public class Flatten implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new FlattenKernel();
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         if (shape.length < 2) {
             throw new IllegalArgumentException("Flatten expects at least (N, features), got rank " + shape.length);
         }

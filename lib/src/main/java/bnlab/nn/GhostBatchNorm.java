@@ -1,15 +1,8 @@
 package bnlab.nn;
 
-import bnlab.nn.kernel.BatchNormRows;
-import bnlab.nn.kernel.GhostBatchNormKernel.Normalizer;
-import bnlab.nn.kernel.Normalization;
-import bnlab.nn.kernel.Rows;
+import bnlab.nn.kernel.BatchNormalizer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Ghost batch normalization (Hoffer, Hubara &amp; Soudry 2017, "Train longer, generalize better"):
@@ -38,7 +31,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public class GhostBatchNorm extends BatchStatisticsNorm {
 
     private final int virtualBatch;
-    private BatchNormResult[] lastGhosts;
 
     /** eps 1e-5, momentum 0.9, float, as {@link BatchNorm}. */
     public GhostBatchNorm(int numFeatures, int numDims, int virtualBatch) {
@@ -46,7 +38,7 @@ public class GhostBatchNorm extends BatchStatisticsNorm {
     }
 
     public GhostBatchNorm(int numFeatures, int numDims, int virtualBatch, double eps, double momentum, DataType type) {
-        super(numFeatures, numDims, eps, momentum, type);
+        super(numFeatures, numDims, eps, momentum, type, true);
         if (virtualBatch < 1) {
             throw new IllegalArgumentException("GhostBatchNorm: virtualBatch is the number of examples per ghost "
                     + "batch and must be >= 1 (>= 2 after a fully-connected layer), got " + virtualBatch);
@@ -59,65 +51,13 @@ public class GhostBatchNorm extends BatchStatisticsNorm {
         return Math.min(virtualBatch, n);
     }
 
+    /** Each virtual batch normalizes with its own statistics; the moving averages take their weighted average. */
     @Override
-    INDArray forwardTraining(INDArray x, long[] shape) {
-        int n = (int) shape[0];
-        int v = virtualBatch(n);
-        int k = (n + v - 1) / v;
+    BatchNormalizer trainingStep(long[] shape, double[][] mean, double[][] var) {
         checkVirtualBatches(shape);
-        for (int i = 0; i < k; i++) {
-            // the fast twin's check, on the whole input's shape (the function below would name the slice's)
-            INDArray ghost = slice(x, i * v, Math.min(n, (i + 1) * v)).dup('c');
-            double[][] stats = BatchNormRows.batchStatistics(Rows.of(ghost), numFeatures());
-            BatchNormChecks.finite("batch", shape, stats[0], stats[1]);
-        }
-        double[][] mean = new double[k][];
-        double[][] var = new double[k][];
-        BatchNormResult[] ghosts = new BatchNormResult[k];
-        INDArray[] ys = new INDArray[k];
-        for (int i = 0; i < k; i++) {
-            int at = i;
-            ghosts[i] = BatchNormFunction.batchNorm(slice(x, i * v, Math.min(n, (i + 1) * v)), gammaParameter().value(),
-                    betaParameter().value(), movingMean(), movingVar(), eps(), Mode.TRAINING, Normalization.FULL,
-                    (mu, sigma2) -> {
-                        mean[at] = mu;
-                        var[at] = sigma2;
-                    });
-            ys[i] = ghosts[i].y();
-        }
-        recordAverage(n, mean, var);
-        lastGhosts = ghosts;
-        return k == 1 ? ys[0] : Nd4j.concat(0, ys);
-    }
-
-    @Override
-    INDArray backwardTraining(INDArray dY) {
-        LayerChecks.requireForward(toString(), lastGhosts);
-        int n = (int) dY.size(0);
-        int v = virtualBatch(n);
-        INDArray[] dXs = new INDArray[lastGhosts.length];
-        INDArray dGamma = null;
-        INDArray dBeta = null;
-        for (int i = 0; i < lastGhosts.length; i++) {
-            BatchNormGradients grads = BatchNormFunction.batchNormBackward(slice(dY, i * v, Math.min(n, (i + 1) * v)),
-                    lastGhosts[i], gammaParameter().value());
-            dXs[i] = grads.dX();
-            dGamma = dGamma == null ? grads.dGamma() : dGamma.addi(grads.dGamma());
-            dBeta = dBeta == null ? grads.dBeta() : dBeta.addi(grads.dBeta());
-        }
-        gammaParameter().grad().assign(dGamma);
-        betaParameter().grad().assign(dBeta);
-        return dXs.length == 1 ? dXs[0] : Nd4j.concat(0, dXs);
-    }
-
-    @Override
-    Normalizer trainingStep(long[] shape, double[][] mean, double[][] var) {
-        checkVirtualBatches(shape);
-        for (int i = 0; i < mean.length; i++) {
-            BatchNormChecks.finite("batch", shape, mean[i], var[i]);
-        }
+        checkBatch(shape, mean, var);
         recordAverage((int) shape[0], mean, var);
-        return Normalizer.plain(mean, var, eps());
+        return BatchNormalizer.of(mean, var, eps(), true, true);
     }
 
     /** The moving averages take the size-weighted average of the virtual batches' statistics. */
@@ -126,13 +66,13 @@ public class GhostBatchNorm extends BatchStatisticsNorm {
         double[] avgMean = new double[numFeatures()];
         double[] avgVar = new double[numFeatures()];
         for (int i = 0; i < mean.length; i++) {
-            double weight = (double) (Math.min(n, (i + 1) * v) - i * v) / n;
+            double weight = (double) (BatchNormalizer.end(i, v, n) - BatchNormalizer.first(i, v)) / n;
             for (int c = 0; c < avgMean.length; c++) {
                 avgMean[c] += weight * mean[i][c];
                 avgVar[c] += weight * var[i][c];
             }
         }
-        updateMovingStatistics(avgMean, avgVar);
+        movingStatistics().record(avgMean, avgVar);
     }
 
     /** Every virtual batch needs two values per channel, or its variance is 0 and says nothing. */
@@ -147,16 +87,6 @@ public class GhostBatchNorm extends BatchStatisticsNorm {
                     + "no variance. Use a batch size that is a multiple of " + virtualBatch + ", a virtualBatch of at "
                     + "least 2, or inference mode (eval()) for single examples.");
         }
-    }
-
-    /** Examples [from, to) along axis 0 (a view). */
-    private static INDArray slice(INDArray a, int from, int to) {
-        INDArrayIndex[] index = new INDArrayIndex[a.rank()];
-        index[0] = NDArrayIndex.interval(from, to);
-        for (int d = 1; d < index.length; d++) {
-            index[d] = NDArrayIndex.all();
-        }
-        return a.get(index);
     }
 
     public int virtualBatchSize() {

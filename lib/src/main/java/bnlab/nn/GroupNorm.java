@@ -64,7 +64,7 @@ public class GroupNorm extends PerExampleNorm {
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         if (shape == null || (shape.length != 2 && shape.length != 4)) {
             throw new IllegalArgumentException(this + " expects input (N, " + channels + ") or (N, " + channels
                     + ", H, W) but got " + (shape == null ? "null" : "rank " + shape.length + " " + Arrays.toString(shape))

@@ -25,7 +25,7 @@ public class InstanceNorm extends GroupNorm {
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         if (shape == null || shape.length != 4) {
             throw new IllegalArgumentException(this + " expects input (N, " + numChannels() + ", H, W) but got "
                     + (shape == null ? "null" : Arrays.toString(shape)) + ": instance norm normalizes each channel "

@@ -53,7 +53,7 @@ public class LayerNorm extends PerExampleNorm {
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         long[] example = shape == null || shape.length < 2 ? null : Arrays.copyOfRange(shape, 1, shape.length);
         if (!Arrays.equals(example, normalizedShape)) {
             throw new IllegalArgumentException(this + " expects input (N, " + Arrays.toString(normalizedShape)

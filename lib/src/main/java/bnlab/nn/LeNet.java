@@ -1,9 +1,7 @@
 package bnlab.nn;
 
-import bnlab.nn.kernel.Normalization;
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * d2l's LeNet for (N, 1, 28, 28) Fashion-MNIST images: two 5×5 convolutions (6 and 16
@@ -41,7 +39,8 @@ public final class LeNet {
         private Norm norm;
         private String normName;
         private final boolean[] batchNorm = {true, true, true, true};
-        private Normalization kind = Normalization.FULL;
+        private boolean center = true;
+        private boolean scale = true;
         private boolean affine = true;
         private double momentum = BatchNormFunction.MOMENTUM;
         private boolean afterSigmoid;
@@ -64,9 +63,17 @@ public final class LeNet {
             return batchNorm(false, false, false, false);
         }
 
-        /** Every batch norm uses this normalization (default: the full one). */
-        public Builder normalization(Normalization normalization) {
-            this.kind = normalization;
+        /** Every batch norm only subtracts the batch mean ({@link BatchNorm#meanOnly}). */
+        public Builder meanOnly() {
+            this.center = true;
+            this.scale = false;
+            return this;
+        }
+
+        /** Every batch norm only divides by the batch standard deviation ({@link BatchNorm#varianceOnly}). */
+        public Builder varianceOnly() {
+            this.center = false;
+            this.scale = true;
             return this;
         }
 
@@ -167,8 +174,8 @@ public final class LeNet {
             if (norm != null) {
                 return norm.make(channels, dims);
             }
-            BatchNorm bn = new BatchNorm(channels, dims, BatchNormFunction.EPS, momentum, DataType.FLOAT, kind, true);
-            return affine ? bn : bn.frozenAffine();
+            return BatchNorm.builder(channels, dims).momentum(momentum).center(center).scale(scale).affine(affine)
+                    .build();
         }
 
         private Layer pool() {
@@ -194,8 +201,8 @@ public final class LeNet {
             if (on > 0 && norm != null) {
                 s.replace(0, 2, normName);
             }
-            if (on > 0 && kind != Normalization.FULL) {
-                s.append(", ").append(kind.name().toLowerCase().replace('_', '-'));
+            if (on > 0 && !(center && scale)) {
+                s.append(center ? ", mean-only" : ", variance-only");
             }
             if (on > 0 && !affine) {
                 s.append(", γ=1 β=0 frozen");

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch norm the bias is redundant (the norm subtracts the mean and adds its own beta), hence
  * {@code new Linear(in, out, false)}. Backward: dW = dYᵀ·x, db = Σ_n dY, dX = dY·W.
  */
-public class Linear implements Layer, FastPath {
+public class Linear extends TwinnedLayer {
 
     private final int in;
     private final int out;
@@ -64,12 +64,12 @@ public class Linear implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new LinearKernel(in, out, weight, bias);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         LayerChecks.requireRank(toString(), shape, 2, "(N, " + in + ")", shape.length == 4
                 ? "put a Flatten() before a Linear layer that follows a convolution or pooling layer"
                 : "reshape the input to (N, " + in + ")");

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Max pooling, {@code nn.MaxPool2d(kernel_size, stride)}, for experiments: plain loops that
  * remember where each maximum came from, so the gradient goes back to that one input.
  */
-public class MaxPool2d implements Layer, FastPath {
+public class MaxPool2d extends TwinnedLayer {
 
     private final int kernel;
     private final int stride;
@@ -71,12 +71,12 @@ public class MaxPool2d implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return PoolKernel.max(kernel, stride);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
         LayerChecks.requireImage(toString(), shape, -1, kernel);
     }
 

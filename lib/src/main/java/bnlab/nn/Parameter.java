@@ -1,5 +1,6 @@
 package bnlab.nn;
 
+import bnlab.nn.kernel.TrainedArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -7,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code backward} writes {@link #grad()} (it overwrites, it does not accumulate); an optimizer
  * updates {@link #value()} in place, so the layer that owns it sees the change.
  */
-public record Parameter(String name, INDArray value, INDArray grad) {
+public record Parameter(String name, INDArray value, INDArray grad) implements TrainedArray {
 
     /** A parameter with a zero gradient of the same shape and type as {@code value}. */
     public static Parameter of(String name, INDArray value) {

@@ -32,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * It is batch norm's backward with the roles of "batch" and "example" exchanged: the statistics
  * depend on the group's own values, hence the two subtracted means.
  */
-public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
+public abstract class PerExampleNorm extends TwinnedLayer implements NormalizationLayer {
 
     private final double eps;
     private final Parameter gamma;
@@ -61,6 +61,14 @@ public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
     /** True when γ and β hold one value per element of an example, false when one per channel. */
     abstract boolean perElement();
 
+    /**
+     * Whether each group's mean is subtracted (true); false normalizes by the root mean square,
+     * μ = 0 and σ² = (1/m) Σ x², and the backward pass loses its mean(dx̂) term.
+     */
+    boolean center() {
+        return true;
+    }
+
     @Override
     public INDArray forward(INDArray x) {
         long[] shape = LayerChecks.shape(toString(), x);
@@ -69,7 +77,7 @@ public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
         int rows = Math.toIntExact(shape[0] * groups(shape));
         long m = x.length() / rows;
         INDArray values = x.reshape('c', rows, m);
-        INDArray mean = values.mean(true, 1);
+        INDArray mean = center() ? values.mean(true, 1) : Nd4j.zeros(values.dataType(), rows, 1);
         INDArray centred = values.subColumnVector(mean);
         INDArray var = centred.mul(centred).mean(true, 1);
         checkStatistics(shape, SmallArrays.read(mean), SmallArrays.read(var));
@@ -88,7 +96,7 @@ public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
         long m = xHat.length() / rows;
         INDArray dXHat = dY.mul(broadcast(gamma.value(), shape, xHat.dataType())).reshape('c', rows, m);
         INDArray h = xHat.reshape('c', rows, m);
-        INDArray meanDXHat = dXHat.mean(true, 1);
+        INDArray meanDXHat = center() ? dXHat.mean(true, 1) : Nd4j.zeros(dXHat.dataType(), rows, 1);
         INDArray meanDXHatXHat = dXHat.mul(h).mean(true, 1);
         INDArray dX = dXHat.subColumnVector(meanDXHat).subi(h.mulColumnVector(meanDXHatXHat)).muliColumnVector(invStd);
         int[] axes = affineAxes(shape);
@@ -140,8 +148,8 @@ public abstract class PerExampleNorm implements NormalizationLayer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
-        return new GroupNormKernel(gamma, beta, eps, perElement(), this::groups, this::checkStatistics);
+    FastLayer fastLayer() {
+        return new GroupNormKernel(gamma, beta, eps, perElement(), center(), this::groups, this::checkStatistics);
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** max(0, x), elementwise; the gradient passes where the input was positive. */
-public class ReLU implements Layer, FastPath {
+public class ReLU extends TwinnedLayer {
 
     private INDArray x;
 
@@ -25,12 +25,12 @@ public class ReLU implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return ElementwiseKernel.relu();
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override

@@ -83,7 +83,7 @@ public class Sequential implements Layer {
 
     /** A layer of ours (not yours): it never edits its input or dY and returns new arrays. */
     private static boolean trusted(Layer layer) {
-        return layer instanceof FastPath || layer instanceof Sequential;
+        return layer instanceof TwinnedLayer || layer instanceof Sequential;
     }
 
     @Override
@@ -274,13 +274,11 @@ public class Sequential implements Layer {
         if (engine == null) {
             List<FastLayer> twins = new ArrayList<>();
             List<Consumer<long[]>> checks = new ArrayList<>();
-            List<String> names = new ArrayList<>();
             for (Layer m : layers) {
-                twins.add(m instanceof FastPath f ? f.fastLayer() : new LayerAdapter(m));
-                checks.add(m instanceof FastPath f ? f::checkInput : null);
-                names.add(m.toString());
+                twins.add(m instanceof TwinnedLayer t ? t.fastLayer() : new LayerAdapter(m));
+                checks.add(m instanceof TwinnedLayer t ? t::checkInput : null);
             }
-            engine = new FastSequential(twins, checks, names);
+            engine = new FastSequential(twins, checks, (i, e) -> named(i, layers.get(i).toString(), e));
             if (!inputGradient) {
                 engine.inputGradientNotNeeded();
             }

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * variance 1. Backward passes the gradient through unchanged (the noise does not depend on x).
  * Inference mode adds nothing.
  */
-public class ShiftingNoise implements Layer, FastPath {
+public class ShiftingNoise extends TwinnedLayer {
 
     private final double meanRange;
     private final double stdRange;
@@ -82,12 +82,12 @@ public class ShiftingNoise implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return new NoiseKernel(() -> training, this::draw);
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** σ(x) = 1 / (1 + e^−x), elementwise; its derivative is σ(x)·(1 − σ(x)), computed from the output. */
-public class Sigmoid implements Layer, FastPath {
+public class Sigmoid extends TwinnedLayer {
 
     private INDArray y;
 
@@ -26,12 +26,12 @@ public class Sigmoid implements Layer, FastPath {
     }
 
     @Override
-    public FastLayer fastLayer() {
+    FastLayer fastLayer() {
         return ElementwiseKernel.sigmoid();
     }
 
     @Override
-    public void checkInput(long[] shape) {
+    void checkInput(long[] shape) {
     }
 
     @Override

@@ -67,9 +67,6 @@ public final class NetworkState {
         Map<String, ObjectWalk.Place> places = new LinkedHashMap<>();
         try {
             ObjectWalk.walk("classifier", net, new ObjectWalk.Visitor() {
-                @Override
-                public void enter(String path, Class<?> type, int length) {
-                }
 
                 @Override
                 public void value(String path, Object value, ObjectWalk.Place place) {
@@ -89,9 +86,6 @@ public final class NetworkState {
                     places.put(path, place);
                 }
 
-                @Override
-                public void dataset(String path, ImageDataset d) {
-                }
 
                 @Override
                 public void random(String path, Object generator, List<Field> state, ObjectWalk.Place place) {
@@ -103,13 +97,7 @@ public final class NetworkState {
                     places.put(path, place);
                 }
 
-                @Override
-                public void reference(String path, int id, Object target) {
-                }
 
-                @Override
-                public void nothing(String path) {
-                }
             });
         } catch (ObjectWalk.Unreadable e) {
             throw new IllegalArgumentException("the network's state cannot be read: it holds " + e.getMessage(), e);
@@ -263,16 +251,19 @@ public final class NetworkState {
         return c;
     }
 
+    /** How many test images the probe runs: enough to pin every weight, few enough to cost milliseconds in a cold JVM. */
+    static final int PROBE_IMAGES = 8;
+
     /**
-     * The network's outputs (logits) for the first test images (up to 256) in inference mode, as
-     * doubles; null for a network this cannot run (neither our modules nor one DL4J network).
-     * Leaves a network of modules in training mode, as the trainer's test evaluation does.
+     * The network's outputs (logits) for the first {@value #PROBE_IMAGES} test images in inference
+     * mode, as doubles; null for a network this cannot run (neither our modules nor one DL4J
+     * network). Leaves a network of modules in training mode, as the trainer's test evaluation does.
      */
     static double[] probe(Classifier net, ImageDataset test) {
         if (test.size() == 0) {
             return null;
         }
-        Batch b = test.batches(Math.min(256, test.size())).iterator().next();
+        Batch b = test.batches(Math.min(PROBE_IMAGES, test.size())).iterator().next();
         INDArray out;
         if (net instanceof ScratchClassifier m) {
             Layer module = m.net();
@@ -303,34 +294,12 @@ public final class NetworkState {
 
     /** Finds the DL4J networks a classifier holds. */
     private record Finder(List<MultiLayerNetwork> found) implements ObjectWalk.Visitor {
-        public void enter(String path, Class<?> type, int length) {
-        }
-
-        public void value(String path, Object value, ObjectWalk.Place place) {
-        }
-
-        public void array(String path, INDArray a, ObjectWalk.Place place) {
-        }
-
-        public void primitives(String path, Object array, ObjectWalk.Place place) {
-        }
-
-        public void dataset(String path, ImageDataset d) {
-        }
-
-        public void random(String path, Object generator, List<Field> state, ObjectWalk.Place place) {
-        }
-
+        @Override
         public void network(String path, MultiLayerNetwork net, ObjectWalk.Place place) {
             found.add(net);
         }
 
-        public void reference(String path, int id, Object target) {
-        }
-
-        public void nothing(String path) {
-        }
-
+        @Override
         public void unreadable(String path, ObjectWalk.Unreadable why) {
         }
     }

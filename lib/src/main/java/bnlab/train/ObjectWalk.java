@@ -67,27 +67,35 @@ final class ObjectWalk {
         }
     }
 
-    /** What the walk reports, in order. */
+    /** What the walk reports, in order; a visitor overrides what it needs (an unreadable object ends the walk). */
     interface Visitor {
-        void enter(String path, Class<?> type, int length);
+        default void enter(String path, Class<?> type, int length) {
+        }
 
-        void value(String path, Object value, Place place);
+        default void value(String path, Object value, Place place) {
+        }
 
-        void array(String path, INDArray a, Place place);
+        default void array(String path, INDArray a, Place place) {
+        }
 
-        void primitives(String path, Object array, Place place);
+        default void primitives(String path, Object array, Place place) {
+        }
 
-        void dataset(String path, ImageDataset d);
+        default void dataset(String path, ImageDataset d) {
+        }
 
-        void random(String path, Object generator, List<Field> state, Place place) throws Unreadable;
+        default void random(String path, Object generator, List<Field> state, Place place) throws Unreadable {
+        }
 
-        void network(String path, MultiLayerNetwork net, Place place);
+        default void network(String path, MultiLayerNetwork net, Place place) {
+        }
 
-        void reference(String path, int id, Object target);
+        default void reference(String path, int id, Object target) {
+        }
 
-        void nothing(String path);
+        default void nothing(String path) {
+        }
 
-        /** An object the walk cannot read; by default that ends the walk. */
         default void unreadable(String path, Unreadable why) throws Unreadable {
             throw why;
         }

@@ -53,7 +53,17 @@ public final class RunKey {
 
     /** Starts a key; add every part of the run's definition, then {@link Builder#build()}. */
     public static Builder builder() {
-        return new Builder(LibraryBuild.hash());
+        String library;
+        try {
+            library = LibraryBuild.hash();
+        } catch (RuntimeException e) {
+            library = null;
+        }
+        Builder b = new Builder(library == null ? "unknown" : library);
+        if (library == null) {
+            b.reason = "the library's class files could not be read to fingerprint its build";
+        }
+        return b;
     }
 
     /** Whether the run can be stored and loaded. */
@@ -154,13 +164,20 @@ public final class RunKey {
                 ObjectWalk.walk(name, value, new Hasher(out));
             } catch (ObjectWalk.Unreadable e) {
                 reason = name + " holds " + e.getMessage();
+            } catch (RuntimeException e) {
+                // whatever goes wrong here costs a training run, never the run itself
+                reason = name + " could not be fingerprinted (" + e + ")";
             }
             return this;
         }
 
         /** How many threads split the work of one training step (1 for runs trained side by side). */
         public Builder threads(int threads) {
-            text("machine " + numerics(threads));
+            try {
+                text("machine " + numerics(threads));
+            } catch (RuntimeException e) {
+                reason = reason != null ? reason : "the machine's numerics could not be read (" + e + ")";
+            }
             threadsSet = true;
             return this;
         }

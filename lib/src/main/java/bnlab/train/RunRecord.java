@@ -81,8 +81,14 @@ public final class RunRecord {
      * from the network before it trained. False (nothing kept) when its outputs cannot be probed.
      */
     public boolean keepNetwork(NetworkState.Layout layout, Classifier trained, ImageDataset test) {
-        NetworkState s = NetworkState.capture(layout);
-        double[] p = NetworkState.probe(trained, test);
+        NetworkState s;
+        double[] p;
+        try {
+            s = NetworkState.capture(layout);
+            p = NetworkState.probe(trained, test);
+        } catch (RuntimeException e) {
+            return false; // the run stands; it is just not kept
+        }
         if (p == null) {
             return false;
         }
@@ -108,8 +114,12 @@ public final class RunRecord {
         }
         NetworkState.Layout layout = NetworkState.layout(fresh);
         NetworkState before = NetworkState.capture(layout);
-        if (state.restoreInto(layout) && Arrays.equals(probe, NetworkState.probe(fresh, test))) {
-            return true;
+        try {
+            if (state.restoreInto(layout) && Arrays.equals(probe, NetworkState.probe(fresh, test))) {
+                return true;
+            }
+        } catch (RuntimeException e) {
+            // a state that does not fit this network: put it back as built, below
         }
         if (!before.restoreInto(layout)) {
             throw new IllegalStateException("the run cache could not put " + fresh.name()

@@ -135,7 +135,14 @@ public final class Trainer {
                 return h;
             }
         }
-        NetworkState.Layout layout = key != null && key.cacheable() ? NetworkState.layout(net) : null;
+        NetworkState.Layout layout = null;
+        if (key != null && key.cacheable()) {
+            try {
+                layout = NetworkState.layout(net);
+            } catch (RuntimeException e) {
+                layout = null; // trained, not kept
+            }
+        }
         History history = train(net, train, test, epochs, progress);
         if (layout != null) {
             RunRecord record = new RunRecord(history, null);

@@ -9,5 +9,10 @@
  * ({@link bnlab.train.TrainingChart}). A {@link bnlab.train.ProgressListener} sees the run while
  * it trains: a notebook lambda that calls {@code updateDisplay}, or a terminal progress bar.
  * Notebooks 4 and 5 use it.
+ *
+ * <p>Finished runs are kept by the {@link bnlab.train.RunCache} under a {@link bnlab.train.RunKey}
+ * (a hash of the network as built, the data, the settings and the library build) and loaded
+ * instead of trained again, with the trained network's state ({@link bnlab.train.NetworkState});
+ * A walk over the fields of the objects a network is made of finds what both need.
  */
 package bnlab.train;

@@ -141,8 +141,12 @@ public final class Charts {
      * The chart rendered as an image; the notebook kernels display it as PNG. Title, axis titles
      * and legend entries are shown in the edition's language ({@link Labels}), in a font that has
      * their glyphs ({@link Fonts}); colours, legend and logarithmic axes as the class doc says.
+     * The image is a {@link Figure}: it carries a text alternative written from the chart's data
+     * ({@link Descriptions}), which the kernels show as its text.
      */
-    public static BufferedImage image(Chart<?, ?> chart) {
+    public static Figure image(Chart<?, ?> chart) {
+        // from the data and labels as given: before translation and before log axes are redrawn
+        Map<String, String> alternatives = Descriptions.of(chart);
         if (chart instanceof XYChart xy) {
             colourSeries(xy);
             labelLogAxes(xy);
@@ -179,7 +183,7 @@ public final class Charts {
         Graphics2D g = image.createGraphics();
         chart.paint(g, chart.getWidth(), height);
         g.dispose();
-        return image;
+        return new Figure(image, alternatives);
     }
 
     /** Series without a colour of their own get their name's colour ({@link #colour}). */

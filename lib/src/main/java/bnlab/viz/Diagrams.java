@@ -24,7 +24,7 @@ public final class Diagrams {
      * batch norm averages into the statistics of one channel highlighted: the same channel of
      * every example, every position. Its words are in the edition's language ({@link Labels}).
      */
-    public static BufferedImage reductionAxes(int n, int c, int h, int w, int channel) {
+    public static Figure reductionAxes(int n, int c, int h, int w, int channel) {
         if (n < 1 || c < 1 || h < 1 || w < 1 || channel < 0 || channel >= c) {
             throw new IllegalArgumentException("reductionAxes needs positive sizes and 0 <= channel < C, got ("
                     + n + ", " + c + ", " + h + ", " + w + ") and channel " + channel);
@@ -105,6 +105,17 @@ public final class Diagrams {
         g.setColor(Color.BLACK);
         g.drawString(others, 30, legendY + 20);
         g.dispose();
-        return image;
+        String english = String.format(java.util.Locale.ROOT, "Diagram \"%s\": a batch of N = %d examples"
+                + " (rows), each with C = %d channels of %d × %d values. Channel %d is highlighted in every"
+                + " example and at every position: these N·H·W = %d values are averaged together into the"
+                + " mean and the variance of channel %d; each other channel has its own statistics.",
+                "The values batch norm averages for channel " + channel + " of an (N, C, H, W) batch",
+                n, c, h, w, channel, n * h * w, channel);
+        String chinese = String.format(java.util.Locale.ROOT, "示意图“%s”：一个小批量有 N = %d 个样本（每行一个），"
+                + "每个样本有 C = %d 个通道，每个通道 %d × %d 个数值。每个样本中、每个位置上的通道 %d 都被高亮："
+                + "这 N·H·W = %d 个数值一起求出通道 %d 的均值和方差；其他通道各有自己的统计量。",
+                Labels.of("zh", false).translate("The values batch norm averages for channel " + channel
+                        + " of an (N, C, H, W) batch"), n, c, h, w, channel, n * h * w, channel);
+        return new Figure(image, Descriptions.of(english, chinese));
     }
 }

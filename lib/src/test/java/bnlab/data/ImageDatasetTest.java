@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ImageDatasetTest {
 
     /** Pixels are k/255 for small integers k: float32 holds them far closer than this. */
-    private static final double TOLERANCE = 1e-6;
     private static final int N = 103;
     private static final int SIDE = 28;
 
@@ -110,7 +110,7 @@ class ImageDatasetTest {
         for (int k = 0; k < indices.length; k++)
             for (int r = 0; r < SIDE; r += 9)
                 for (int c = 0; c < SIDE; c += 5)
-                    assertEquals(DATA.pixel(indices[k], r, c) / 255.0, x.getDouble(k, 0, r, c), TOLERANCE);
+                    assertEquals(DATA.pixel(indices[k], r, c) / 255.0, x.getDouble(k, 0, r, c), Tolerances.FLOAT_ROUNDED_ONCE);
         assertArrayEquals(new int[] {0, 7, 2, 5}, DATA.labels(indices));
     }
 
@@ -129,10 +129,10 @@ class ImageDatasetTest {
     void oneHotHasASingleOneInTheLabelsColumn() {
         INDArray y = Batch.oneHot(new int[] {3, 0, 9}, 10);
         assertArrayEquals(new long[] {3, 10}, y.shape());
-        assertEquals(3.0, y.sumNumber().doubleValue(), TOLERANCE);
-        assertEquals(1.0, y.getDouble(0, 3), TOLERANCE);
-        assertEquals(1.0, y.getDouble(2, 9), TOLERANCE);
-        assertEquals(0.0, y.getDouble(1, 1), TOLERANCE);
+        assertEquals(3.0, y.sumNumber().doubleValue(), Tolerances.FLOAT_ROUNDED_ONCE);
+        assertEquals(1.0, y.getDouble(0, 3), Tolerances.FLOAT_ROUNDED_ONCE);
+        assertEquals(1.0, y.getDouble(2, 9), Tolerances.FLOAT_ROUNDED_ONCE);
+        assertEquals(0.0, y.getDouble(1, 1), Tolerances.FLOAT_ROUNDED_ONCE);
     }
 
     @Test

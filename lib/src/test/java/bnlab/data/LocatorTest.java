@@ -111,13 +111,14 @@ class LocatorTest {
         assertEquals(URI.create("http://127.0.0.1:1/m/"), fromEnv.mirror());
 
         var withCacheEnv = LocatorConfig.from(Map.of("BNLAB_CACHE_DIR", "/env/cache", "XDG_CACHE_HOME", "/xdg"), props);
-        assertEquals(Path.of("/env/cache"), withCacheEnv.cacheDir());
+        assertEquals(Path.of("/env/cache/fashion-mnist"), withCacheEnv.cacheDir(),
+                "BNLAB_CACHE_DIR is BN Lab's cache folder: downloads in fashion-mnist/, runs in runs/");
 
         props.setProperty("bnlab.data.dir", "/prop/data");
         props.setProperty("bnlab.cache.dir", "/prop/cache");
         var fromProps = LocatorConfig.from(env, props);
         assertEquals(Path.of("/prop/data"), fromProps.dataDir());
-        assertEquals(Path.of("/prop/cache"), fromProps.cacheDir());
+        assertEquals(Path.of("/prop/cache/fashion-mnist"), fromProps.cacheDir());
     }
 
     @Test

@@ -11,8 +11,8 @@ import bnlab.nn.Flatten;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.Linear;
-import bnlab.nn.Layer;
 import bnlab.nn.Sequential;
+import bnlab.train.Halve;
 import bnlab.train.ScratchClassifier;
 import bnlab.train.RunCache;
 import java.io.IOException;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Experiments on the run cache: a second run of the same experiment loads every run and
@@ -166,19 +165,6 @@ class ExperimentCacheTest {
                 .arm("a", s -> new ScratchClassifier("a", layers, 1.0))
                 .arm("b", s -> new ScratchClassifier("b", layers, 0.5)).run());
         assertTrue(e2.getMessage().contains("share"), e2.getMessage());
-    }
-
-    /** A module written outside the library, as a notebook cell would. */
-    static final class Halve implements Layer {
-        @Override
-        public INDArray forward(INDArray x) {
-            return x.mul(0.5);
-        }
-
-        @Override
-        public INDArray backward(INDArray gradOutput) {
-            return gradOutput.mul(0.5);
-        }
     }
 
     @Test

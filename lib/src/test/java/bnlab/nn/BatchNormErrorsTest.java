@@ -158,8 +158,6 @@ class BatchNormErrorsTest {
         INDArray x = Nd4j.rand(F, 4, 3);
         for (Executable call : new Executable[] {
             () -> BatchNormFunction.batchNorm(x, ones(3, 2, F), zeros(3, 2, F), zeros(3, 2, F), ones(3, 2, F), 1e-5,
-                    0.9, null),
-            () -> ReadableBatchNorm.batchNorm(x, ones(3, 2, F), zeros(3, 2, F), zeros(3, 2, F), ones(3, 2, F), 1e-5,
                     0.9, null)}) {
             expect(IllegalArgumentException.class, call, "mode is null", "Mode.TRAINING", "Mode.INFERENCE");
         }

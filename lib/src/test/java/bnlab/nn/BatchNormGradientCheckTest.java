@@ -1,10 +1,11 @@
 package bnlab.nn;
 
-import static bnlab.nn.BatchNormTesting.flat;
 import static bnlab.nn.BatchNormTesting.perChannelShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.FiniteDifferences;
+import bnlab.Tolerances;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -18,14 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The hand-written backward pass against central finite differences, in double precision.
  *
  * <p>The loss is linear in Y, L = Σ Y·R with a fixed random R, so ∂L/∂Y = R is the upstream
- * gradient, and every ∂L/∂θ is a plain derivative of the forward pass. With h = 1e-5 the central
- * difference has truncation error ~h²·L''' and rounding error ~1e-16·|L|/h, both around 1e-10.
+ * gradient, and every ∂L/∂θ is a plain derivative of the forward pass ({@link FiniteDifferences};
+ * measured relative errors ≤ ~1e-9).
  */
 class BatchNormGradientCheckTest {
-
-    static final double H = 1e-5;
-    /** max |analytic − numeric| / max |numeric|, per gradient; measured ≤ ~1e-9. */
-    static final double GRADIENT_TOLERANCE = 1e-8;
 
     static List<long[]> shapes() {
         return List.of(new long[] {5, 3}, new long[] {7, 1}, new long[] {3, 2, 3, 5},
@@ -98,35 +95,15 @@ class BatchNormGradientCheckTest {
         }
     }
 
-    /** ∂L/∂a by central differences, perturbing {@code a} in place (restored afterwards). */
     static INDArray numeric(INDArray a, DoubleSupplier loss) {
-        INDArray flatView = a.reshape(a.length());
-        double[] grad = new double[(int) a.length()];
-        for (int i = 0; i < grad.length; i++) {
-            double v = flatView.getDouble(i);
-            flatView.putScalar(i, v + H);
-            double plus = loss.getAsDouble();
-            flatView.putScalar(i, v - H);
-            double minus = loss.getAsDouble();
-            flatView.putScalar(i, v);
-            grad[i] = (plus - minus) / (2 * H);
-        }
-        return Nd4j.create(grad, a.shape(), 'c');
+        return FiniteDifferences.derivative(a, loss);
     }
 
     static void check(INDArray analytic, INDArray numeric, String what) {
-        double[] a = flat(analytic);
-        double[] n = flat(numeric);
-        assertEquals(n.length, a.length, what + " length");
-        double worst = 0;
-        double scale = 0;
-        for (int i = 0; i < n.length; i++) {
-            worst = Math.max(worst, Math.abs(a[i] - n[i]));
-            scale = Math.max(scale, Math.abs(n[i]));
-        }
-        double rel = worst / scale;
-        assertTrue(scale > 1e-3, what + ": numeric gradient is ~0, the check would prove nothing");
-        assertTrue(rel <= GRADIENT_TOLERANCE, what + ": relative error " + rel + " > " + GRADIENT_TOLERANCE);
+        assertTrue(numeric.amaxNumber().doubleValue() > 1e-3, what + ": the numeric gradient is ~0, the check would prove nothing");
+        double rel = FiniteDifferences.relativeError(analytic, numeric, what);
+        assertTrue(rel <= Tolerances.FINITE_DIFFERENCES, what + ": relative error " + rel + " > "
+                + Tolerances.FINITE_DIFFERENCES);
         WORST.merge(what.substring(0, what.indexOf(' ')), rel, Math::max);
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 class BatchNormLayerTest {
 
     /** The layer is the function plus bookkeeping, so both give the same numbers in double. */
-    static final double EXACT = 1e-12;
 
     static INDArray input(int rank, int c, long seed) {
         Nd4j.getRandom().setSeed(seed);
@@ -76,7 +76,7 @@ class BatchNormLayerTest {
         INDArray y = bn.forward(x).dup();
         BatchNormResult expected = BatchNormFunction.batchNorm(x, Nd4j.valueArrayOf(bn.gamma().shape(), 2.0),
                 bn.beta(), Nd4j.zeros(bn.gamma().shape()), Nd4j.ones(bn.gamma().shape()), 1e-5, 0.9, Mode.TRAINING);
-        assertClose(expected.y(), y, EXACT, "y with gamma set through parameters()");
+        assertClose(expected.y(), y, Tolerances.DOUBLE, "y with gamma set through parameters()");
     }
 
     @ParameterizedTest
@@ -93,7 +93,7 @@ class BatchNormLayerTest {
         INDArray y = bn.forward(x).dup();
         // Written out: (x − moving mean) / sqrt(moving var + eps), gamma 1, beta 0.
         INDArray expected = x.sub(mean).div(Nd4j.math().sqrt(var.add(1e-5)));
-        assertClose(expected, y, EXACT, "inference output");
+        assertClose(expected, y, Tolerances.DOUBLE, "inference output");
         assertClose(mean, bn.movingMean(), 0, "moving mean after eval forward");
         assertClose(var, bn.movingVar(), 0, "moving var after eval forward");
         // One example is fine in inference mode: nothing is estimated from the batch.
@@ -115,8 +115,8 @@ class BatchNormLayerTest {
         INDArray batchMean = x.mean(axes);
         INDArray batchVar = x.var(false, axes);
         bn.forward(x);
-        assertClose(batchMean.mul(0.1), bn.movingMean().reshape(3), EXACT, "moving mean = 0.9·0 + 0.1·batch");
-        assertClose(batchVar.mul(0.1).add(0.9), bn.movingVar().reshape(3), EXACT, "moving var = 0.9·1 + 0.1·batch");
+        assertClose(batchMean.mul(0.1), bn.movingMean().reshape(3), Tolerances.DOUBLE, "moving mean = 0.9·0 + 0.1·batch");
+        assertClose(batchVar.mul(0.1).add(0.9), bn.movingVar().reshape(3), Tolerances.DOUBLE, "moving var = 0.9·1 + 0.1·batch");
     }
 
     @ParameterizedTest
@@ -138,9 +138,9 @@ class BatchNormLayerTest {
             // Same arrays as before (an optimizer may hold them), new values (overwritten, not added).
             assertSame(gradGamma, bn.parameters().get(0).grad());
             assertSame(gradBeta, bn.parameters().get(1).grad());
-            assertClose(expected.dGamma(), gradGamma, EXACT, "dGamma in parameters()");
-            assertClose(expected.dBeta(), gradBeta, EXACT, "dBeta in parameters()");
-            assertClose(expected.dX(), dX, EXACT, "dX");
+            assertClose(expected.dGamma(), gradGamma, Tolerances.DOUBLE, "dGamma in parameters()");
+            assertClose(expected.dBeta(), gradBeta, Tolerances.DOUBLE, "dBeta in parameters()");
+            assertClose(expected.dX(), dX, Tolerances.DOUBLE, "dX");
         }
     }
 
@@ -152,10 +152,10 @@ class BatchNormLayerTest {
                 NDArrayIndex.interval(1, 4));
         BatchNorm a = layer(3, 4);
         BatchNorm b = layer(3, 4);
-        assertClose(b.forward(view.dup()), a.forward(view), EXACT, "forward of a strided view");
+        assertClose(b.forward(view.dup()), a.forward(view), Tolerances.DOUBLE, "forward of a strided view");
         INDArray dY = Nd4j.randn(DataType.DOUBLE, 4, 3, 4, 6).get(NDArrayIndex.interval(0, 2, 4), NDArrayIndex.all(),
                 NDArrayIndex.all(), NDArrayIndex.interval(2, 5));
-        assertClose(b.backward(dY.dup()), a.backward(dY), EXACT, "backward of a strided view");
-        assertClose(b.movingVar(), a.movingVar(), EXACT, "moving var");
+        assertClose(b.backward(dY.dup()), a.backward(dY), Tolerances.DOUBLE, "backward of a strided view");
+        assertClose(b.movingVar(), a.movingVar(), Tolerances.DOUBLE, "moving var");
     }
 }

@@ -4,6 +4,7 @@ import static bnlab.nn.BatchNormTesting.assertClose;
 import static bnlab.nn.BatchNormTesting.flat;
 import static bnlab.nn.BatchNormTesting.perChannelShape;
 
+import bnlab.Tolerances;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,9 +25,7 @@ class BatchNormMovingStatisticsTest {
     static final int STEPS = 6;
     static final double MOMENTUM = 0.9;
     /** Double: the recursion and the closed form differ only by rounding. */
-    static final double DOUBLE_TOLERANCE = 1e-12;
     /** Float: the layer stores its moving statistics in float, rounding once per step. */
-    static final double FLOAT_TOLERANCE = 1e-6;
 
     static List<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
@@ -52,7 +51,7 @@ class BatchNormMovingStatisticsTest {
             stats.add(batchStatistics(x));
             layer.forward(x);
         }
-        double tol = type == DataType.DOUBLE ? DOUBLE_TOLERANCE : FLOAT_TOLERANCE;
+        double tol = type == DataType.DOUBLE ? Tolerances.DOUBLE : Tolerances.FLOAT_ROUNDED_ONCE;
         assertClose(closedForm(new double[c], stats, 0), flat(layer.movingMean()), tol, "moving mean " + type);
         assertClose(closedForm(ones(c), stats, 1), flat(layer.movingVar()), tol, "moving var " + type);
     }
@@ -78,7 +77,7 @@ class BatchNormMovingStatisticsTest {
             mean = r.movingMean();
             var = r.movingVar();
         }
-        double tol = type == DataType.DOUBLE ? DOUBLE_TOLERANCE : FLOAT_TOLERANCE;
+        double tol = type == DataType.DOUBLE ? Tolerances.DOUBLE : Tolerances.FLOAT_ROUNDED_ONCE;
         assertClose(closedForm(mean0, stats, 0), flat(mean), tol, "moving mean " + type);
         assertClose(closedForm(var0, stats, 1), flat(var), tol, "moving var " + type);
     }

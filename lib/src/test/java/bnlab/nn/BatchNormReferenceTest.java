@@ -4,6 +4,7 @@ import static bnlab.nn.BatchNormTesting.assertClose;
 import static bnlab.nn.BatchNormTesting.perChannelShape;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import bnlab.Tolerances;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,6 @@ import org.nd4j.linalg.factory.Nd4j;
 class BatchNormReferenceTest {
 
     /** max |ours − reference| / (1 + max |reference|): float arithmetic on both sides. */
-    static final double FLOAT_TOLERANCE = 1e-5;
     static final double EPS = 1e-5;
     static final double MOMENTUM = 0.9;
     static final DataType F = DataType.FLOAT;
@@ -101,14 +101,14 @@ class BatchNormReferenceTest {
         if (theirs == null) {
             return;
         }
-        double dev = assertClose(theirs.reshape(ours.shape()), ours, FLOAT_TOLERANCE, ref + " " + quantity + " " + what);
+        double dev = assertClose(theirs.reshape(ours.shape()), ours, Tolerances.FLOAT_LIBRARY, ref + " " + quantity + " " + what);
         WORST.merge(ref + " " + quantity, dev, Math::max);
     }
 
     @AfterAll
     static void report() {
         WORST.forEach((k, v) -> System.out.printf("largest deviation vs %-20s %.2e  (tolerance %.0e)%n", k, v,
-                FLOAT_TOLERANCE));
+                Tolerances.FLOAT_LIBRARY));
     }
 
     /** DL4J's BatchNormalization layer on its own, as bench/Dl4jBatchNorm drives it. */

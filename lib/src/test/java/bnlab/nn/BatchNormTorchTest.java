@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -43,9 +44,9 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  */
 class BatchNormTorchTest {
 
+    /** In the lib's main resources: the assignment's hidden tests replay it too (bnlab.grading.TorchCases). */
     static final String RESOURCE = "torch-batchnorm-cases.json";
     /** max |ours − torch| / (1 + max |torch|): float32 arithmetic against a float64 reference. */
-    static final double FLOAT_TOLERANCE = 1e-5;
     static final double MOMENTUM = 0.9;
 
     static JsonNode data() throws IOException {
@@ -121,7 +122,7 @@ class BatchNormTorchTest {
     static final Map<String, Double> WORST = new ConcurrentSkipListMap<>();
 
     static void compare(String quantity, double[] torch, double[] ours, String what) {
-        double dev = assertClose(torch, ours, FLOAT_TOLERANCE, quantity + ", " + what);
+        double dev = assertClose(torch, ours, Tolerances.FLOAT_LIBRARY, quantity + ", " + what);
         WORST.merge(quantity, dev, Math::max);
     }
 
@@ -129,7 +130,7 @@ class BatchNormTorchTest {
     static void report() throws IOException {
         String version = data().get("torch_version").asText();
         WORST.forEach((q, v) -> System.out.printf("largest deviation vs PyTorch %s, %-34s %.2e  (tolerance %.0e)%n",
-                version, q, v, FLOAT_TOLERANCE));
+                version, q, v, Tolerances.FLOAT_LIBRARY));
     }
 
     /** A float array of the given shape; the JSON holds float32 values, so the cast is exact. */

@@ -2,6 +2,7 @@ package bnlab.nn;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import bnlab.Tolerances;
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.Tensor;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class Conv2dTest {
             }
             double[][] ref = naive(x, conv.weight().castTo(DataType.DOUBLE),
                     conv.parameters().get(1).value().castTo(DataType.DOUBLE), dY, 3);
-            double tol = type == DataType.DOUBLE ? 1e-12 : 2e-6;
+            double tol = type == DataType.DOUBLE ? Tolerances.DOUBLE : 2 * Tolerances.FLOAT_ROUNDED_ONCE;
             BatchNormFunctionTest.assertClose(Nd4j.create(ref[0], y.shape(), 'c'), y, tol, engine + " y");
             BatchNormFunctionTest.assertClose(Nd4j.create(ref[1], dX.shape(), 'c'), dX, tol, engine + " dX");
             INDArray dW = conv.parameters().get(0).grad();

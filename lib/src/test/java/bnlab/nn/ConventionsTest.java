@@ -5,6 +5,7 @@ import static bnlab.nn.BatchNormTorchTest.longs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import bnlab.nn.Conventions.Convention;
 import bnlab.nn.Conventions.RunningVariance;
 import bnlab.nn.Conventions.Weighs;
@@ -36,7 +37,6 @@ import tech.tablesaw.api.Table;
  */
 class ConventionsTest {
 
-    private static final double TIGHT = 1e-12;
 
     private static INDArray batch(long seed, long... shape) {
         Nd4j.getRandom().setSeed(seed);
@@ -55,9 +55,9 @@ class ConventionsTest {
         for (int c = 0; c < 3; c++) {
             double mean = x.mean(0, 2, 3).getDouble(c);
             double biased = x.var(false, 0, 2, 3).getDouble(c);
-            assertEquals(row.movingAverage(0, mean), bn.movingMean().getDouble(c), TIGHT, "moving mean, channel " + c);
+            assertEquals(row.movingAverage(0, mean), bn.movingMean().getDouble(c), Tolerances.DOUBLE, "moving mean, channel " + c);
             assertEquals(row.movingAverage(row.initialVariance(), row.averagedVariance(biased, m)),
-                    bn.movingVar().getDouble(c), TIGHT, "moving variance, channel " + c);
+                    bn.movingVar().getDouble(c), Tolerances.DOUBLE, "moving variance, channel " + c);
         }
     }
 
@@ -81,7 +81,7 @@ class ConventionsTest {
         assertTrue(layer.isUseLogStd(), "useLogStd is the default");
         var state = net.getLayer(0).paramTable();
         assertTrue(state.containsKey("log10stdev") && !state.containsKey("var"), "stores " + state.keySet());
-        assertEquals(row.initialVariance(), Math.pow(10, 2 * state.get("log10stdev").getDouble(0)), TIGHT);
+        assertEquals(row.initialVariance(), Math.pow(10, 2 * state.get("log10stdev").getDouble(0)), Tolerances.DOUBLE);
 
         INDArray x = batch(2, 5, 3);
         net.fit(x, Nd4j.zeros(DataType.DOUBLE, 5, 3));
@@ -90,13 +90,13 @@ class ConventionsTest {
             double mean = x.mean(0).getDouble(c);
             double biased = x.var(false, 0).getDouble(c);
             double movingVar = row.movingAverage(row.initialVariance(), row.averagedVariance(biased, 5));
-            assertEquals(row.movingAverage(0, mean), state.get("mean").getDouble(c), TIGHT, "mean, channel " + c);
-            assertEquals(Math.log10(Math.sqrt(movingVar)), state.get("log10stdev").getDouble(c), TIGHT,
+            assertEquals(row.movingAverage(0, mean), state.get("mean").getDouble(c), Tolerances.DOUBLE, "mean, channel " + c);
+            assertEquals(Math.log10(Math.sqrt(movingVar)), state.get("log10stdev").getDouble(c), Tolerances.DOUBLE,
                     "log10stdev, channel " + c);
         }
         double std = Math.pow(10, state.get("log10stdev").getDouble(0));
         INDArray y = net.feedForwardToLayer(0, Nd4j.valueArrayOf(new long[] {1, 3}, 2.0), false).get(1);
-        assertEquals((2 - state.get("mean").getDouble(0)) / Math.sqrt(std * std + row.eps()), y.getDouble(0), TIGHT,
+        assertEquals((2 - state.get("mean").getDouble(0)) / Math.sqrt(std * std + row.eps()), y.getDouble(0), Tolerances.DOUBLE,
                 "inference normalizes with √(std² + ε)");
     }
 
@@ -131,7 +131,7 @@ class ConventionsTest {
     private static void assertFollowsSource(Convention row, DoubleBinaryOperator quotedUpdate, double quotedEps,
                                             double quotedInitialVariance) {
         for (double[] v : new double[][] {{0, 1}, {2, 5}, {1, 0.25}}) {
-            assertEquals(quotedUpdate.applyAsDouble(v[0], v[1]), row.movingAverage(v[0], v[1]), TIGHT, row.source());
+            assertEquals(quotedUpdate.applyAsDouble(v[0], v[1]), row.movingAverage(v[0], v[1]), Tolerances.DOUBLE, row.source());
         }
         assertEquals(RunningVariance.BIASED, row.runningVariance(), row.source());
         assertEquals(quotedEps, row.eps(), row.source());
@@ -200,7 +200,7 @@ class ConventionsTest {
         assertEquals(7, t.rowCount());
         assertEquals(9, t.columnCount());
         assertEquals("PyTorch nn.BatchNorm2d", t.stringColumn("source").get(3));
-        assertEquals(0.9, t.doubleColumn("weight of old value").get(3), TIGHT, "PyTorch's 0.1 weighs the batch");
+        assertEquals(0.9, t.doubleColumn("weight of old value").get(3), Tolerances.DOUBLE, "PyTorch's 0.1 weighs the batch");
         assertEquals("unbiased", t.stringColumn("running variance").get(3));
         assertTrue(t.print().contains("log10"), t.print());
     }

@@ -48,6 +48,7 @@ final class LayerCatalog {
                 new Entry("GhostBatchNorm", () -> new GhostBatchNorm(2, 4, 2), 4, 2, 3, 3),
                 new Entry("BatchRenorm", () -> new BatchRenorm(2, 4), 4, 2, 3, 3),
                 new Entry("LayerNorm", () -> new LayerNorm(2, 3, 3), 4, 2, 3, 3),
+                new Entry("RMSNorm", () -> new RMSNorm(2, 3, 3), 4, 2, 3, 3),
                 new Entry("GroupNorm", () -> new GroupNorm(1, 2), 4, 2, 3, 3),
                 new Entry("InstanceNorm", () -> new InstanceNorm(2), 4, 2, 3, 3),
                 new Entry("Sequential", () -> new Sequential(new Linear(5, 3, true, Init.seeded(5)), new Sigmoid()), 4, 5));

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bnlab.nn.kernel.Normalization;
+import bnlab.FiniteDifferences;
+import bnlab.Tolerances;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,59 +25,59 @@ class LayerGradientTest {
 
     @Test
     void linearWithAndWithoutBias() {
-        GradientCheck.check(new Linear(5, 3, true, INIT), input(4, 5), 1);
+        FiniteDifferences.checkLayer(new Linear(5, 3, true, INIT), input(4, 5), 1);
         Linear noBias = new Linear(5, 3, false, INIT);
         assertEquals(1, noBias.parameters().size());
-        GradientCheck.check(noBias, input(4, 5), 2);
+        FiniteDifferences.checkLayer(noBias, input(4, 5), 2);
     }
 
     @Test
     void conv2dOddSizesAndSeveralChannels() {
-        GradientCheck.check(new Conv2d(2, 3, 3, INIT), input(2, 2, 5, 6), 3);
-        GradientCheck.check(new Conv2d(1, 2, 2, INIT), input(3, 1, 4, 3), 4);
+        FiniteDifferences.checkLayer(new Conv2d(2, 3, 3, INIT), input(2, 2, 5, 6), 3);
+        FiniteDifferences.checkLayer(new Conv2d(1, 2, 2, INIT), input(3, 1, 4, 3), 4);
     }
 
     @Test
     void pooling() {
-        GradientCheck.check(new AvgPool2d(2, 2), input(2, 3, 4, 6), 5);
-        GradientCheck.check(new AvgPool2d(3, 1), input(2, 2, 5, 4), 6);
-        GradientCheck.check(new AvgPool2d(2, 2), input(1, 2, 5, 5), 7);
-        GradientCheck.check(new MaxPool2d(2, 2), input(2, 3, 4, 6), 8);
+        FiniteDifferences.checkLayer(new AvgPool2d(2, 2), input(2, 3, 4, 6), 5);
+        FiniteDifferences.checkLayer(new AvgPool2d(3, 1), input(2, 2, 5, 4), 6);
+        FiniteDifferences.checkLayer(new AvgPool2d(2, 2), input(1, 2, 5, 5), 7);
+        FiniteDifferences.checkLayer(new MaxPool2d(2, 2), input(2, 3, 4, 6), 8);
     }
 
     @Test
     void activationsAndFlatten() {
-        GradientCheck.check(new Sigmoid(), input(3, 4), 9);
-        GradientCheck.check(new ReLU(), input(3, 4).addi(0.05), 10);
-        GradientCheck.check(new Flatten(), input(2, 3, 2, 2), 11);
+        FiniteDifferences.checkLayer(new Sigmoid(), input(3, 4), 9);
+        FiniteDifferences.checkLayer(new ReLU(), input(3, 4).addi(0.05), 10);
+        FiniteDifferences.checkLayer(new Flatten(), input(2, 3, 2, 2), 11);
     }
 
     @Test
     void batchNormLayers() {
-        GradientCheck.check(new BatchNorm(3, 4, 1e-5, 0.9, DataType.DOUBLE), input(4, 3, 3, 5), 12);
-        GradientCheck.check(new BatchNorm(1, 2, 1e-5, 0.9, DataType.DOUBLE), input(7, 1), 13);
+        FiniteDifferences.checkLayer(new BatchNorm(3, 4, 1e-5, 0.9, DataType.DOUBLE), input(4, 3, 3, 5), 12);
+        FiniteDifferences.checkLayer(new BatchNorm(1, 2, 1e-5, 0.9, DataType.DOUBLE), input(7, 1), 13);
         BatchNorm eval = new BatchNorm(3, 2, 1e-5, 0.9, DataType.DOUBLE);
         eval.eval();
-        GradientCheck.check(eval, input(5, 3), 14);
+        FiniteDifferences.checkLayer(eval, input(5, 3), 14);
     }
 
     /** The lite normalizations and frozen γ, β: their backward passes follow the same derivation. */
     @Test
     void batchNormVariants() {
-        for (Normalization kind : Normalization.values()) {
+        for (boolean[] form : FastEngineTest.LITE_FORMS) {
             for (boolean training : new boolean[] {true, false}) {
-                BatchNorm conv = new BatchNorm(3, 4, 1e-5, 0.9, DataType.DOUBLE, kind, true);
-                BatchNorm fc = new BatchNorm(4, 2, 1e-5, 0.9, DataType.DOUBLE, kind, true);
+                BatchNorm conv = BatchNorm.builder(3, 4).center(form[0]).scale(form[1]).dataType(DataType.DOUBLE).build();
+                BatchNorm fc = BatchNorm.builder(4, 2).center(form[0]).scale(form[1]).dataType(DataType.DOUBLE).build();
                 conv.setTraining(training);
                 fc.setTraining(training);
                 // Non-zero means, so that centring matters.
-                GradientCheck.check(conv, input(4, 3, 3, 5).addi(0.7), 16);
-                GradientCheck.check(fc, input(6, 4).addi(-1.3), 17);
+                FiniteDifferences.checkLayer(conv, input(4, 3, 3, 5).addi(0.7), 16);
+                FiniteDifferences.checkLayer(fc, input(6, 4).addi(-1.3), 17);
             }
         }
         BatchNorm frozen = new BatchNorm(3, 2, 1e-5, 0.9, DataType.DOUBLE).frozenAffine();
         assertTrue(frozen.parameters().isEmpty(), "frozen gamma and beta are not parameters");
-        GradientCheck.check(frozen, input(5, 3), 18);
+        FiniteDifferences.checkLayer(frozen, input(5, 3), 18);
     }
 
     @Test
@@ -87,7 +88,7 @@ class LayerGradientTest {
         INDArray mask = y.div(x);
         long dropped = mask.eq(0).castTo(DataType.INT32).sumNumber().longValue();
         assertTrue(Math.abs(dropped / 2000.0 - 0.4) < 0.05, "about 40% dropped: " + dropped / 2000.0);
-        assertEquals(1 / 0.6, mask.maxNumber().doubleValue(), 1e-6, "survivors scaled by 1/(1 - p)");
+        assertEquals(1 / 0.6, mask.maxNumber().doubleValue(), Tolerances.FLOAT_ROUNDED_ONCE, "survivors scaled by 1/(1 - p)");
         INDArray g = input(50, 40);
         assertEquals(g.mul(mask), d.backward(g));
         d.eval();
@@ -102,7 +103,7 @@ class LayerGradientTest {
                 new AvgPool2d(2, 2), new Flatten(),
                 new Linear(2 * 3 * 3, 4, true, INIT), new BatchNorm(4, 2, 1e-5, 0.9, DataType.DOUBLE), new Sigmoid(),
                 new Linear(4, 3, true, INIT));
-        GradientCheck.check(net, input(3, 1, 8, 8), 15);
+        FiniteDifferences.checkLayer(net, input(3, 1, 8, 8), 15);
         net.inputGradientNotNeeded(); // as a trainer does: the first layer skips the images' gradient
         assertNull(net.backward(Nd4j.ones(DataType.DOUBLE, 3, 3)));
     }
@@ -114,17 +115,8 @@ class LayerGradientTest {
         SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
         ce.forward(logits, labels);
         INDArray g = ce.backward();
-        double h = 1e-6;
-        for (int i = 0; i < logits.length(); i++) {
-            INDArray flat = logits.reshape(logits.length());
-            double v = flat.getDouble(i);
-            flat.putScalar(i, v + h);
-            double up = new SoftmaxCrossEntropy().forward(logits, labels);
-            flat.putScalar(i, v - h);
-            double down = new SoftmaxCrossEntropy().forward(logits, labels);
-            flat.putScalar(i, v);
-            assertEquals((up - down) / (2 * h), g.reshape(g.length()).getDouble(i), 1e-8);
-        }
+        FiniteDifferences.assertGradient(g, logits, () -> new SoftmaxCrossEntropy().forward(logits, labels),
+                "softmax cross-entropy");
     }
 
     @Test
@@ -140,7 +132,7 @@ class LayerGradientTest {
             }
         };
         Sequential net = new Sequential(new Linear(3, 2, true, INIT), twice, new Linear(2, 2, true, INIT));
-        GradientCheck.check(net, input(4, 3), 16);
+        FiniteDifferences.checkLayer(net, input(4, 3), 16);
         assertEquals(4, net.parameters().size());
     }
 
@@ -152,11 +144,11 @@ class LayerGradientTest {
         INDArray x = input(5, 3, 12, 11);
         INDArray yd = d.forward(x).dup();
         INDArray yf = f.forward(x.castTo(DataType.FLOAT)).dup();
-        BatchNormFunctionTest.assertClose(yd, yf, 1e-6, "conv forward float vs double");
+        BatchNormFunctionTest.assertClose(yd, yf, Tolerances.FLOAT_ROUNDED_ONCE, "conv forward float vs double");
         INDArray g = input(yd.shape());
         INDArray dxd = d.backward(g).dup();
         INDArray dxf = f.backward(g.castTo(DataType.FLOAT)).dup();
-        BatchNormFunctionTest.assertClose(dxd, dxf, 1e-6, "conv dX float vs double");
+        BatchNormFunctionTest.assertClose(dxd, dxf, Tolerances.FLOAT_ROUNDED_ONCE, "conv dX float vs double");
         BatchNormFunctionTest.assertClose(d.parameters().get(0).grad(), f.parameters().get(0).grad(), 1e-5,
                 "conv dW float vs double");
     }
@@ -168,7 +160,7 @@ class LayerGradientTest {
             INDArray x = input(3, 2, 7, 9);
             INDArray yd = pair[0].forward(x).dup();
             INDArray yf = pair[1].forward(x.castTo(DataType.FLOAT)).dup();
-            BatchNormFunctionTest.assertClose(yd, yf, 1e-6, pair[0] + " forward float vs double");
+            BatchNormFunctionTest.assertClose(yd, yf, Tolerances.FLOAT_ROUNDED_ONCE, pair[0] + " forward float vs double");
             INDArray g = input(yd.shape()).addi(1);
             BatchNormFunctionTest.assertClose(pair[0].backward(g).dup(), pair[1].backward(g.castTo(DataType.FLOAT)).dup(),
                     1e-6, pair[0] + " backward float vs double");

@@ -3,6 +3,7 @@ package bnlab.nn;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.FiniteDifferences;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,8 +38,8 @@ class NormalizationGradientTest {
 
     /** Checks the layer in training mode and again in inference mode. */
     private static void checkBothModes(Supplier<Layer> make, INDArray x, long seed) {
-        GradientCheck.check(randomAffine(make.get()), x, seed);
-        GradientCheck.check(randomAffine(make.get()).eval(), x, seed + 1);
+        FiniteDifferences.checkLayer(randomAffine(make.get()), x, seed);
+        FiniteDifferences.checkLayer(randomAffine(make.get()).eval(), x, seed + 1);
     }
 
     @Test
@@ -100,7 +101,7 @@ class NormalizationGradientTest {
         for (Layer m : new Layer[] {new GhostBatchNorm(4, 2, 2, EPS, 0.9, D), new BatchRenorm(4, 2, EPS, 0.9, D)}) {
             String e = assertThrows(IllegalArgumentException.class, () -> m.forward(one)).getMessage();
             assertTrue(e.contains("eval()") && e.contains("[1, 4]"), e);
-            GradientCheck.check(randomAffine(m).eval(), one, 70);
+            FiniteDifferences.checkLayer(randomAffine(m).eval(), one, 70);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,7 +25,6 @@ class NormalizationLayersTest {
 
     private static final DataType D = DataType.DOUBLE;
     private static final double EPS = 1e-5;
-    private static final double TIGHT = 1e-12;
 
     private static INDArray input(long seed, long... shape) {
         Nd4j.getRandom().setSeed(seed);
@@ -40,7 +40,7 @@ class NormalizationLayersTest {
         // Each row has mean 1.5 (3.5) and variance 0.25: x̂ = ±0.5/√(0.25 + ε) ≈ ±1.
         INDArray y = new LayerNorm(new long[] {2}, EPS, D).forward(Nd4j.create(new double[][] {{1, 2}, {3, 4}}));
         double v = 0.5 / Math.sqrt(0.25 + EPS);
-        assertClose(Nd4j.create(new double[][] {{-v, v}, {-v, v}}), y, TIGHT, "LayerNorm of [[1,2],[3,4]]");
+        assertClose(Nd4j.create(new double[][] {{-v, v}, {-v, v}}), y, Tolerances.DOUBLE, "LayerNorm of [[1,2],[3,4]]");
     }
 
     @Test
@@ -54,11 +54,11 @@ class NormalizationLayersTest {
         gn.beta().assign(beta);
         ln.gamma().assign(gamma.reshape(4, 1, 1).broadcast(4, 2, 5));
         ln.beta().assign(beta.reshape(4, 1, 1).broadcast(4, 2, 5));
-        assertClose(ln.forward(x), gn.forward(x), TIGHT, "output");
+        assertClose(ln.forward(x), gn.forward(x), Tolerances.DOUBLE, "output");
         INDArray dY = input(2, 3, 4, 2, 5);
-        assertClose(ln.backward(dY), gn.backward(dY), TIGHT, "dX");
-        assertClose(ln.parameters().get(0).grad().sum(1, 2), gn.parameters().get(0).grad(), TIGHT, "dGamma summed per channel");
-        assertClose(ln.parameters().get(1).grad().sum(1, 2), gn.parameters().get(1).grad(), TIGHT, "dBeta summed per channel");
+        assertClose(ln.backward(dY), gn.backward(dY), Tolerances.DOUBLE, "dX");
+        assertClose(ln.parameters().get(0).grad().sum(1, 2), gn.parameters().get(0).grad(), Tolerances.DOUBLE, "dGamma summed per channel");
+        assertClose(ln.parameters().get(1).grad().sum(1, 2), gn.parameters().get(1).grad(), Tolerances.DOUBLE, "dBeta summed per channel");
     }
 
     @Test
@@ -71,17 +71,17 @@ class NormalizationLayersTest {
         gn.gamma().assign(in.gamma());
         INDArray y = in.forward(x);
         INDArray dX = in.backward(dY);
-        assertClose(gn.forward(x), y, TIGHT, "IN = GN(C, C) output");
-        assertClose(gn.backward(dY), dX, TIGHT, "IN = GN(C, C) dX");
+        assertClose(gn.forward(x), y, Tolerances.DOUBLE, "IN = GN(C, C) output");
+        assertClose(gn.backward(dY), dX, Tolerances.DOUBLE, "IN = GN(C, C) dX");
         INDArray dGamma = Nd4j.zeros(D, 1, 2, 1, 1);
         for (int n = 0; n < 3; n++) {
             BatchNorm bn = new BatchNorm(2, 4, EPS, 0.9, D);
             bn.gamma().assign(in.gamma().reshape(1, 2, 1, 1));
-            assertClose(bn.forward(rows(x, n, n + 1)), rows(y, n, n + 1), TIGHT, "IN = BN of example " + n);
-            assertClose(bn.backward(rows(dY, n, n + 1)), rows(dX, n, n + 1), TIGHT, "dX of example " + n);
+            assertClose(bn.forward(rows(x, n, n + 1)), rows(y, n, n + 1), Tolerances.DOUBLE, "IN = BN of example " + n);
+            assertClose(bn.backward(rows(dY, n, n + 1)), rows(dX, n, n + 1), Tolerances.DOUBLE, "dX of example " + n);
             dGamma.addi(bn.parameters().get(0).grad());
         }
-        assertClose(dGamma.reshape(2), in.parameters().get(0).grad(), TIGHT, "dGamma summed over examples");
+        assertClose(dGamma.reshape(2), in.parameters().get(0).grad(), Tolerances.DOUBLE, "dGamma summed over examples");
     }
 
     @Test
@@ -90,9 +90,9 @@ class NormalizationLayersTest {
         for (PerExampleNorm m : List.of(new GroupNorm(3, 6, EPS, D), new InstanceNorm(6, EPS, D),
                 new LayerNorm(new long[] {6, 3, 3}, EPS, D))) {
             INDArray all = m.forward(x);
-            assertClose(all.get(NDArrayIndex.interval(2, 3)).dup(), m.forward(rows(x, 2, 3)), TIGHT, m + " example 2 alone");
+            assertClose(all.get(NDArrayIndex.interval(2, 3)).dup(), m.forward(rows(x, 2, 3)), Tolerances.DOUBLE, m + " example 2 alone");
             m.eval();
-            assertClose(all, m.forward(x), TIGHT, m + " in inference mode");
+            assertClose(all, m.forward(x), Tolerances.DOUBLE, m + " in inference mode");
         }
     }
 
@@ -112,17 +112,17 @@ class NormalizationLayersTest {
             // Momentum 0 makes the moving statistics the batch's own.
             BatchNorm bn = new BatchNorm(3, 4, EPS, 0.0, D);
             bn.gamma().assign(ghost.gamma());
-            assertClose(bn.forward(rows(x, v[0], v[1])), rows(y, v[0], v[1]), TIGHT, "virtual batch " + v[0]);
-            assertClose(bn.backward(rows(dY, v[0], v[1])), rows(dX, v[0], v[1]), TIGHT, "dX of virtual batch " + v[0]);
+            assertClose(bn.forward(rows(x, v[0], v[1])), rows(y, v[0], v[1]), Tolerances.DOUBLE, "virtual batch " + v[0]);
+            assertClose(bn.backward(rows(dY, v[0], v[1])), rows(dX, v[0], v[1]), Tolerances.DOUBLE, "dX of virtual batch " + v[0]);
             dGamma.addi(bn.parameters().get(0).grad());
             double weight = (v[1] - v[0]) / 5.0;
             batchMean.addi(bn.movingMean().mul(weight));
             batchVar.addi(bn.movingVar().mul(weight));
         }
-        assertClose(dGamma, ghost.parameters().get(0).grad(), TIGHT, "dGamma summed over virtual batches");
+        assertClose(dGamma, ghost.parameters().get(0).grad(), Tolerances.DOUBLE, "dGamma summed over virtual batches");
         // One update per batch: 0.9·(0, 1) + 0.1·(size-weighted average of the virtual batches).
-        assertClose(batchMean.mul(0.1), ghost.movingMean(), TIGHT, "moving mean");
-        assertClose(batchVar.mul(0.1).addi(0.9), ghost.movingVar(), TIGHT, "moving var");
+        assertClose(batchMean.mul(0.1), ghost.movingMean(), Tolerances.DOUBLE, "moving mean");
+        assertClose(batchVar.mul(0.1).addi(0.9), ghost.movingVar(), Tolerances.DOUBLE, "moving var");
     }
 
     @Test
@@ -130,11 +130,11 @@ class NormalizationLayersTest {
         INDArray x = input(8, 6, 4);
         BatchNorm bn = new BatchNorm(4, 2, EPS, 0.9, D);
         GhostBatchNorm ghost = new GhostBatchNorm(4, 2, 6, EPS, 0.9, D);
-        assertClose(bn.forward(x), ghost.forward(x), TIGHT, "output");
-        assertClose(bn.movingVar(), ghost.movingVar(), TIGHT, "moving var");
+        assertClose(bn.forward(x), ghost.forward(x), Tolerances.DOUBLE, "output");
+        assertClose(bn.movingVar(), ghost.movingVar(), Tolerances.DOUBLE, "moving var");
         ghost.eval();
         bn.eval();
-        assertClose(bn.forward(x), ghost.forward(x), TIGHT, "inference output");
+        assertClose(bn.forward(x), ghost.forward(x), Tolerances.DOUBLE, "inference output");
     }
 
     @Test
@@ -144,10 +144,10 @@ class NormalizationLayersTest {
         BatchNorm bn = new BatchNorm(3, 4, EPS, 0.9, D);
         BatchRenorm renorm = new BatchRenorm(3, 4, EPS, 0.9, D).setLimits(1, 0);
         renorm.movingMean().assign(2.0);
-        assertClose(bn.forward(x), renorm.forward(x), TIGHT, "output");
-        assertClose(bn.backward(dY), renorm.backward(dY), TIGHT, "dX");
-        assertClose(bn.parameters().get(0).grad(), renorm.parameters().get(0).grad(), TIGHT, "dGamma");
-        assertEquals(2.0 * 0.9 + 0.1 * x.mean(0, 2, 3).getDouble(1), renorm.movingMean().getDouble(1), TIGHT, "moving mean");
+        assertClose(bn.forward(x), renorm.forward(x), Tolerances.DOUBLE, "output");
+        assertClose(bn.backward(dY), renorm.backward(dY), Tolerances.DOUBLE, "dX");
+        assertClose(bn.parameters().get(0).grad(), renorm.parameters().get(0).grad(), Tolerances.DOUBLE, "dGamma");
+        assertEquals(2.0 * 0.9 + 0.1 * x.mean(0, 2, 3).getDouble(1), renorm.movingMean().getDouble(1), Tolerances.DOUBLE, "moving mean");
     }
 
     @Test
@@ -164,14 +164,14 @@ class NormalizationLayersTest {
         frozen.gamma().assign(renorm.gamma());
         frozen.eval();
         // r and d from the moving statistics before the update: x̂ = (x − μ)/σ exactly.
-        assertClose(frozen.forward(x), renorm.forward(x), TIGHT, "training output = inference output");
+        assertClose(frozen.forward(x), renorm.forward(x), Tolerances.DOUBLE, "training output = inference output");
         // No gradient through r, d: dX is batch norm's with γ·r, r = σ_B/σ.
         INDArray sigmaB = Transforms.sqrt(x.var(false, 0, 2, 3).addi(EPS));
         INDArray r = sigmaB.div(Transforms.sqrt(frozen.movingVar().reshape(2).add(EPS)));
         BatchNorm bn = new BatchNorm(2, 4, EPS, 0.9, D);
         bn.gamma().assign(renorm.gamma().reshape(2).mul(r).reshape(1, 2, 1, 1));
         bn.forward(x);
-        assertClose(bn.backward(dY), renorm.backward(dY), TIGHT, "dX = batch norm's with gamma·r");
+        assertClose(bn.backward(dY), renorm.backward(dY), Tolerances.DOUBLE, "dX = batch norm's with gamma·r");
         assertNotEquals(frozen.backward(dY), renorm.backward(dY), "training dX is not inference dX");
     }
 
@@ -180,11 +180,11 @@ class NormalizationLayersTest {
         BatchRenorm.Schedule paper = BatchRenorm.Schedule.paper();
         assertEquals(1, paper.rMaxAt(0));
         assertEquals(1, paper.rMaxAt(5_000));
-        assertEquals(2, paper.rMaxAt(22_500), 1e-12);
+        assertEquals(2, paper.rMaxAt(22_500), Tolerances.DOUBLE);
         assertEquals(3, paper.rMaxAt(40_000));
         assertEquals(3, paper.rMaxAt(1_000_000));
         assertEquals(0, paper.dMaxAt(5_000));
-        assertEquals(2.5, paper.dMaxAt(15_000), 1e-12);
+        assertEquals(2.5, paper.dMaxAt(15_000), Tolerances.DOUBLE);
         assertEquals(5, paper.dMaxAt(25_000));
         BatchRenorm layer = new BatchRenorm(2, 2).schedule(BatchRenorm.Schedule.scaledTo(16));
         INDArray x = input(13, 4, 2).castTo(DataType.FLOAT);
@@ -194,8 +194,8 @@ class NormalizationLayersTest {
             rMax[step] = layer.rMax();
         }
         assertEquals(1, rMax[2], "batch norm for the first 1/8 of the run");
-        assertEquals(1 + 2.0 * (9 - 2) / (16 - 2), rMax[9], 1e-12, "linear in between");
-        assertEquals(3, rMax[16], 1e-12, "r_max = 3 at the end");
+        assertEquals(1 + 2.0 * (9 - 2) / (16 - 2), rMax[9], Tolerances.DOUBLE, "linear in between");
+        assertEquals(3, rMax[16], Tolerances.DOUBLE, "r_max = 3 at the end");
         assertEquals(5, layer.dMax(), "d_max = 5 from 5/8 of the run on");
         layer.eval().forward(x);
         assertEquals(17, layer.steps(), "inference steps do not count");

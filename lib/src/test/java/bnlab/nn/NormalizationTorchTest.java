@@ -8,6 +8,7 @@ import static bnlab.nn.BatchNormTorchTest.longs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.Tensor;
 import java.io.IOException;
@@ -90,7 +91,7 @@ class NormalizationTorchTest {
     static final Map<String, Double> WORST = new ConcurrentSkipListMap<>();
 
     private static void compare(String layer, String quantity, JsonNode torch, INDArray ours, String what) {
-        double dev = assertClose(doubles(torch), flat(ours), BatchNormTorchTest.FLOAT_TOLERANCE, quantity + ", " + what);
+        double dev = assertClose(doubles(torch), flat(ours), Tolerances.FLOAT_LIBRARY, quantity + ", " + what);
         WORST.merge(layer + " " + quantity, dev, Math::max);
         WORST.merge(layer + " (all quantities)", dev, Math::max);
     }
@@ -99,6 +100,6 @@ class NormalizationTorchTest {
     static void report() throws IOException {
         String version = data().get("torch_version").asText();
         WORST.forEach((q, v) -> System.out.printf("largest deviation vs PyTorch %s, %-40s %.2e  (tolerance %.0e)%n",
-                version, q, v, BatchNormTorchTest.FLOAT_TOLERANCE));
+                version, q, v, Tolerances.FLOAT_LIBRARY));
     }
 }

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bnlab.nn.kernel.GhostBatchNormKernel;
+import bnlab.Tolerances;
+import bnlab.nn.kernel.BatchNormKernel;
 import bnlab.nn.kernel.GroupNormKernel;
 import bnlab.nn.kernel.Parallel;
 import java.util.Arrays;
@@ -25,7 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class NormalizationTwinsTest {
 
-    private static final double TOLERANCE = 2e-5;
 
     /** Non-trivial γ and β (the same for both copies a test makes), so the affine step is exercised. */
     private static <T extends Layer> T randomAffine(T m, long seed) {
@@ -51,14 +51,18 @@ class NormalizationTwinsTest {
 
     private static void assertMovingStatisticsAgree(Layer[] pair, String what) {
         if (pair[0] instanceof BatchStatisticsNorm a && pair[1] instanceof BatchStatisticsNorm b) {
-            BatchNormTesting.assertClose(a.movingMean(), b.movingMean(), TOLERANCE, what + " moving mean");
-            BatchNormTesting.assertClose(a.movingVar(), b.movingVar(), TOLERANCE, what + " moving var");
+            BatchNormTesting.assertClose(a.movingMean(), b.movingMean(), Tolerances.FLOAT, what + " moving mean");
+            BatchNormTesting.assertClose(a.movingVar(), b.movingVar(), Tolerances.FLOAT, what + " moving var");
         }
     }
 
     private static void agrees(Supplier<Layer> make, long[] shape, String what) {
+        agrees(make, shape, what, Tolerances.FLOAT);
+    }
+
+    private static void agrees(Supplier<Layer> make, long[] shape, String what, double inputGradientTolerance) {
         String at = what + " " + Arrays.toString(shape);
-        assertMovingStatisticsAgree(assertTwinAgrees(make, shape, at), at);
+        assertMovingStatisticsAgree(assertTwinAgrees(make, shape, at, inputGradientTolerance), at);
     }
 
     @Test
@@ -113,7 +117,12 @@ class NormalizationTwinsTest {
             long[] s = {n, 150};
             agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)).setLimits(1.5, 0.3), s,
                     "BatchRenorm(150, 2), clipped");
-            agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)), s, "BatchRenorm(150, 2)");
+            // With two examples some channels hold two nearly equal values (σ_B ≈ 0.0025 here, so
+            // 1/σ_B ≈ 400): the float twin's x̂ carries the float rounding of the batch mean times
+            // that factor, and its input gradient is 3.1e-5 (relative) from the layer's, which is
+            // computed in double and within 1.6e-6 of the exact result. Larger batches hold 2e-5.
+            agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)), s, "BatchRenorm(150, 2)",
+                    n == 2 ? 4e-5 : Tolerances.FLOAT);
             agrees(inference(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2))), s,
                     "BatchRenorm(150, 2) inference");
         }
@@ -178,7 +187,7 @@ class NormalizationTwinsTest {
                 INDArray x = Nd4j.rand(DataType.FLOAT, 16, 1, 28, 28);
                 INDArray zFast = fast.forward(x);
                 INDArray zPlain = plain.forward(x);
-                BatchNormTesting.assertClose(zPlain, zFast, 1e-4, entry.getKey() + " logits, step " + step);
+                BatchNormTesting.assertClose(zPlain, zFast, Tolerances.FLOAT_NETWORK, entry.getKey() + " logits, step " + step);
                 SoftmaxCrossEntropy lossFast = new SoftmaxCrossEntropy();
                 SoftmaxCrossEntropy lossPlain = new SoftmaxCrossEntropy();
                 lossFast.forward(zFast, labels);
@@ -186,7 +195,7 @@ class NormalizationTwinsTest {
                 fast.backward(lossFast.backward());
                 plain.backward(lossPlain.backward());
                 for (int i = 0; i < fast.parameters().size(); i++) {
-                    BatchNormTesting.assertClose(plain.parameters().get(i).grad(), fast.parameters().get(i).grad(), 1e-4,
+                    BatchNormTesting.assertClose(plain.parameters().get(i).grad(), fast.parameters().get(i).grad(), Tolerances.FLOAT_NETWORK,
                             entry.getKey() + " step " + step + " gradient " + i);
                 }
                 sgdFast.step();
@@ -196,9 +205,9 @@ class NormalizationTwinsTest {
             fast.eval();
             plain.eval();
             INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28);
-            BatchNormTesting.assertClose(plain.forward(x), fast.forward(x), 1e-4, entry.getKey() + " inference logits");
+            BatchNormTesting.assertClose(plain.forward(x), fast.forward(x), Tolerances.FLOAT_NETWORK, entry.getKey() + " inference logits");
             for (int i : new int[] {1, 5, 10, 13}) {
-                Class<?> twin = fast.get(i) instanceof PerExampleNorm ? GroupNormKernel.class : GhostBatchNormKernel.class;
+                Class<?> twin = fast.get(i) instanceof PerExampleNorm ? GroupNormKernel.class : BatchNormKernel.class;
                 assertInstanceOf(twin, fast.engine().get(i), entry.getKey() + " layer " + i + " runs as a twin");
             }
         }

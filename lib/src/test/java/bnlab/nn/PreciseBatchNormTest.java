@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,9 +65,9 @@ class PreciseBatchNormTest {
         PreciseBatchNorm.recompute(plain, xs, 3);
         for (int i : new int[] {1, 5, 10, 13}) {
             BatchNormTesting.assertClose(((BatchNorm) plain.get(i)).movingVar(), ((BatchNorm) fast.get(i)).movingVar(),
-                    1e-4, "moving variance of layer " + i);
+                    Tolerances.FLOAT_NETWORK, "moving variance of layer " + i);
             BatchNormTesting.assertClose(((BatchNorm) plain.get(i)).movingMean(), ((BatchNorm) fast.get(i)).movingMean(),
-                    1e-4, "moving mean of layer " + i);
+                    Tolerances.FLOAT_NETWORK, "moving mean of layer " + i);
         }
         assertTrue(((BatchNorm) fast.get(1)).isTraining(), "a network in training mode stays in training mode");
         // Ordinary training afterwards uses the moving average again.
@@ -132,9 +133,9 @@ class PreciseBatchNormTest {
                     }
                 }
                 String what = e + (fast ? ", fast engine" : ", ND4J");
-                BatchNormTesting.assertClose(mean, BatchNormTesting.flat(layer.movingStatistics().mean()), 1e-6,
+                BatchNormTesting.assertClose(mean, BatchNormTesting.flat(layer.movingStatistics().mean()), Tolerances.FLOAT_ROUNDED_ONCE,
                         what + ": moving mean");
-                BatchNormTesting.assertClose(var, BatchNormTesting.flat(layer.movingStatistics().variance()), 1e-6,
+                BatchNormTesting.assertClose(var, BatchNormTesting.flat(layer.movingStatistics().variance()), Tolerances.FLOAT_ROUNDED_ONCE,
                         what + ": moving variance");
                 assertFalse(layer.isTraining(), what + ": back in inference mode");
                 if (layer instanceof BatchRenorm r) {

@@ -13,7 +13,6 @@ import bnlab.nn.Flatten;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.nn.Linear;
-import bnlab.nn.Layer;
 import bnlab.nn.Parameter;
 import bnlab.nn.Sequential;
 import bnlab.nn.Sigmoid;
@@ -26,7 +25,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The run cache: a loaded run is the trained one, number for number and weight for weight; any
@@ -147,19 +145,6 @@ class RunCacheTest {
     private static RunKey key(LongFunction<Classifier> build, long seed, int epochs, FashionMnist d) {
         return RunKey.builder().add("network", build.apply(seed)).add("training data", d.train())
                 .add("test data", d.test()).add("epochs", epochs).add("seed", seed).threads(1).build();
-    }
-
-    /** A module written outside the library (here in a test; in a notebook, in a cell). */
-    static final class Halve implements Layer {
-        @Override
-        public INDArray forward(INDArray x) {
-            return x.mul(0.5);
-        }
-
-        @Override
-        public INDArray backward(INDArray gradOutput) {
-            return gradOutput.mul(0.5);
-        }
     }
 
     @Test

@@ -1,342 +1,284 @@
 package bnlab.nn.kernel;
 
-import bnlab.nn.Parameter;
-import java.util.function.BooleanSupplier;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import java.util.Arrays;
 
 /**
- * {@code bnlab.nn.BatchNorm} on an (N, C, S) view of the input (S = H·W, or 1 after a
- * fully-connected layer). Per channel: the batch mean and biased variance over its m = N·S
- * values (two passes; float vector sums over short runs, added up in double), handed to the layer (which updates its moving
- * averages), x̂ = (x − μ)/√(σ² + ε) (or one of the {@link Normalization} lite forms) and
- * y = γ·x̂ + β. Inference mode normalizes with the moving statistics. Backward: dβ = Σ dY,
- * dγ = Σ dY·x̂ and dX = γ/√(σ² + ε)·(dY − dβ/m − x̂·dγ/m) (training) or γ/√(σ² + ε)·dY
- * (inference). Channels are split across cores.
+ * The fast twin of every batch norm of {@code bnlab.nn} ({@code BatchNorm} and its lite forms,
+ * {@code GhostBatchNorm}, {@code BatchRenorm}): batch statistics over virtual batches of
+ * consecutive examples, normalization as a {@link BatchNormalizer} says, on an (N, C, S) view of
+ * the input (S = H·W, or 1 after a fully-connected layer), written on the primitives of
+ * {@link Simd}.
+ *
+ * <p>Training mode, per virtual batch k and channel c: the mean μ and biased variance σ² over its
+ * m values go to the layer, which checks them, keeps what it needs (moving averages) and answers
+ * with the normalizer; x̂ = (x − centre)·s·r + d and y = γ·x̂ + β. Inference mode asks the layer
+ * for the normalizer of its moving statistics. Backward: dβ = Σ dY, dγ = Σ dY·x̂ (over all virtual
+ * batches), and dX = a·dY + shift + slope·(x̂ − d) per (k, c) with the coefficients of
+ * {@link BatchNormalizer#gradient}.
+ *
+ * <p>After a convolution (S &gt; 1) the layer reads its input twice and writes y once: the
+ * statistics come from one pass, as Σ (x − K) and Σ (x − K)² around K, the mean of the virtual
+ * batch's first S values of the channel (close to μ, so σ² = E(x − K)² − (μ − K)² loses nothing
+ * that matters), and x̂ is not kept but made again from x in backward, which reads its inputs once
+ * for the sums and once for dX; channels are split across cores. After a fully-connected layer
+ * (S = 1) channels are the columns of an (N, C) matrix, one vector lane per channel, and x̂ is
+ * kept. Memory, not arithmetic, is what these passes cost.
  */
 public final class BatchNormKernel implements FastLayer {
 
-    private static final VectorSpecies<Float> S = Gemm.S;
+    private static final Simd SIMD = Simd.get();
 
-    /**
-     * What stays with the layer: its checks (so both engines fail with the same message) and
-     * what it keeps of a training batch's statistics (moving averages, or sums for Precise BN).
-     */
+    /** What stays with the layer: its mode, its virtual batch size, its checks and its bookkeeping. */
     public interface Hooks {
-        void enoughValues(long[] shape);
+        boolean training();
 
-        void finite(String which, long[] shape, double[] mean, double[] var);
+        /** Examples per virtual batch for a training batch of n examples (n: one virtual batch). */
+        int virtualBatch(int n);
 
-        void record(double[] mean, double[] var);
+        /** Training: statistics per [virtual batch][channel] in (checked by the layer), normalizer out. */
+        BatchNormalizer training(long[] shape, double[][] mean, double[][] var);
+
+        /** Inference: the normalizer of the moving statistics (one virtual batch). */
+        BatchNormalizer inference(long[] shape);
     }
 
-    private final Parameter gamma;
-    private final Parameter beta;
-    private final INDArray movingMean;
-    private final INDArray movingVar;
-    private final double eps;
-    private final Normalization kind;
-    private final BooleanSupplier training;
-    private final Hooks checks;
+    private final TrainedArray gamma;
+    private final TrainedArray beta;
+    private final Hooks hooks;
+    private boolean inputGradientNeeded = true;
     private boolean lastTraining;
-    private double[] batchMean;
+    private int virtualBatch;
+    private BatchNormalizer norm;
     private float[] g;
-    private float[] bt;
-    private double[] invStd;
+    private float[] b;
+    private Tensor input;
     private Tensor xHat;
     private Tensor y;
     private Tensor dX;
 
-    public BatchNormKernel(Parameter gamma, Parameter beta, INDArray movingMean, INDArray movingVar,
-                           double eps, Normalization kind, BooleanSupplier training, Hooks hooks) {
+    public BatchNormKernel(TrainedArray gamma, TrainedArray beta, Hooks hooks) {
         this.gamma = gamma;
         this.beta = beta;
-        this.movingMean = movingMean;
-        this.movingVar = movingVar;
-        this.eps = eps;
-        this.kind = kind;
-        this.training = training;
-        this.checks = hooks;
+        this.hooks = hooks;
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        int channels = x.c;
-        int s = x.plane();
         g = SmallArrays.readFloats(gamma.value(), g);
-        bt = SmallArrays.readFloats(beta.value(), bt);
-        lastTraining = training.getAsBoolean();
-        double[] mean = new double[channels];
-        double[] var = new double[channels];
+        b = SmallArrays.readFloats(beta.value(), b);
+        lastTraining = hooks.training();
+        virtualBatch = lastTraining ? hooks.virtualBatch(x.n) : x.n;
         if (lastTraining) {
-            checks.enoughValues(x.shape());
-            double m = (double) x.n * s;
-            if (s == 1) {
-                rowStatistics(x.data, x.n, channels, mean, var);
-            } else Parallel.forEach(channels, (long) x.n * s * 2, (part, from, to) -> {
-                for (int c = from; c < to; c++) {
-                    double sum = 0;
-                    for (int e = 0; e < x.n; e++) {
-                        sum += Gemm.sum(x.data, (e * channels + c) * s, s);
-                    }
-                    mean[c] = sum / m;
-                    float centre = (float) mean[c];
-                    double sq = 0;
-                    for (int e = 0; e < x.n; e++) {
-                        sq += squaredDeviations(x.data, (e * channels + c) * s, s, centre);
-                    }
-                    var[c] = sq / m;
-                }
-            });
-            checks.finite("batch", x.shape(), mean, var);
-            checks.record(mean, var);
-            batchMean = mean.clone();
+            int k = BatchNormalizer.count(x.n, virtualBatch);
+            double[][] mean = new double[k][x.c];
+            double[][] var = new double[k][x.c];
+            if (x.plane() == 1) {
+                rowStatistics(x, mean, var);
+            } else {
+                channelStatistics(x, mean, var);
+            }
+            norm = hooks.training(x.shape(), mean, var);
         } else {
-            float[] mm = SmallArrays.readFloats(movingMean, null);
-            float[] mv = SmallArrays.readFloats(movingVar, null);
-            for (int c = 0; c < channels; c++) {
-                mean[c] = mm[c];
-                var[c] = mv[c];
-            }
-            checks.finite("moving", x.shape(), mean, var);
+            norm = hooks.inference(x.shape());
         }
-        invStd = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            invStd[c] = kind.scale() ? 1.0 / Math.sqrt(var[c] + eps) : 1.0;
-            mean[c] = kind.center() ? mean[c] : 0.0;
-        }
-        xHat = Tensor.reuseLike(xHat, x);
+        input = x;
         y = Tensor.reuseLike(y, x);
-        if (s == 1) {
-            normalizeRows(x, mean);
-            return y;
+        if (x.plane() == 1) {
+            xHat = Tensor.reuseLike(xHat, x);
+            normalizeRows(x);
+        } else {
+            normalizeChannels(x);
         }
-        Parallel.forEach(channels, (long) x.n * s, (part, from, to) -> {
-            for (int c = from; c < to; c++) {
-                float mu = (float) mean[c];
-                float is = (float) invStd[c];
-                for (int e = 0; e < x.n; e++) {
-                    normalize(x.data, xHat.data, y.data, (e * channels + c) * s, s, mu, is, g[c], bt[c]);
-                }
-            }
-        });
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dY) {
-        if (xHat == null) {
-            throw new IllegalStateException("BatchNorm.backward called before forward");
+        if (input == null) {
+            throw new IllegalStateException("backward called before forward");
         }
-        int channels = dY.c;
-        int s = dY.plane();
-        int n = dY.n;
-        double m = (double) n * s;
-        float[] dGamma = new float[channels];
-        float[] dBeta = new float[channels];
-        dX = Tensor.reuseLike(dX, dY);
-        if (s == 1) {
+        float[] dGamma = new float[dY.c];
+        float[] dBeta = new float[dY.c];
+        dX = inputGradientNeeded ? Tensor.reuseLike(dX, dY) : null;
+        if (dY.plane() == 1) {
             backwardRows(dY, dGamma, dBeta);
-            SmallArrays.writeFloats(dGamma, gamma.grad());
-            SmallArrays.writeFloats(dBeta, beta.grad());
-            return dX;
+        } else {
+            backwardChannels(dY, dGamma, dBeta);
         }
-        Parallel.forEach(channels, (long) n * s * 2, (part, from, to) -> {
-            for (int c = from; c < to; c++) {
-                double sumDy = 0;
-                double sumDyXHat = 0;
-                for (int e = 0; e < n; e++) {
-                    int at = (e * channels + c) * s;
-                    sumDy += Gemm.sum(dY.data, at, s);
-                    sumDyXHat += Gemm.dot(s, dY.data, at, xHat.data, at);
-                }
-                dBeta[c] = (float) sumDy;
-                dGamma[c] = (float) sumDyXHat;
-                double[][] k = coefficients(c, sumDy, sumDyXHat, m);
-                for (int e = 0; e < n; e++) {
-                    inputGradient(dY.data, xHat.data, dX.data, (e * channels + c) * s, s,
-                            (float) k[0][0], (float) k[1][0], (float) k[2][0]);
-                }
-            }
-        });
         SmallArrays.writeFloats(dGamma, gamma.grad());
         SmallArrays.writeFloats(dBeta, beta.grad());
         return dX;
     }
 
-    /*
-     * After a fully-connected layer (S = 1) the input is N rows of C values: each channel is a
-     * column, so the loops run along rows with one vector lane per channel.
-     */
-
-    /** Per-column mean and biased variance of an (n, c) row-major matrix, two passes. */
-    private static void rowStatistics(float[] x, int n, int c, double[] mean, double[] var) {
-        float[] sum = new float[c];
-        for (int e = 0; e < n; e++) {
-            addRow(sum, x, e * c, c, null);
-        }
-        float[] centre = new float[c];
-        for (int j = 0; j < c; j++) {
-            mean[j] = (double) sum[j] / n;
-            centre[j] = (float) mean[j];
-        }
-        java.util.Arrays.fill(sum, 0f);
-        for (int e = 0; e < n; e++) {
-            addRow(sum, x, e * c, c, centre);
-        }
-        for (int j = 0; j < c; j++) {
-            var[j] = (double) sum[j] / n;
-        }
+    @Override
+    public void inputGradientNotNeeded() {
+        inputGradientNeeded = false;
     }
 
-    /** acc += row, or acc += (row − centre)² when {@code centre} is given. */
-    static void addRow(float[] acc, float[] x, int off, int c, float[] centre) {
-        int j = 0;
-        for (int bound = S.loopBound(c); j < bound; j += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, off + j);
-            FloatVector a = FloatVector.fromArray(S, acc, j);
-            if (centre != null) {
-                v = v.sub(FloatVector.fromArray(S, centre, j));
-                a = v.fma(v, a);
-            } else {
-                a = a.add(v);
+    private int first(int k) {
+        return BatchNormalizer.first(k, virtualBatch);
+    }
+
+    private int end(int k, int n) {
+        return BatchNormalizer.end(k, virtualBatch, n);
+    }
+
+    /** (N, C, S) with S > 1: one pass per (virtual batch, channel) around the mean of its first run. */
+    private void channelStatistics(Tensor x, double[][] mean, double[][] var) {
+        int channels = x.c;
+        int s = x.plane();
+        Parallel.forEach(channels, (long) x.n * s, (part, from, to) -> {
+            double[] sums = new double[2];
+            for (int c = from; c < to; c++) {
+                for (int k = 0; k < mean.length; k++) {
+                    int at = (first(k) * channels + c) * s;
+                    int count = end(k, x.n) - first(k);
+                    double m = (double) count * s;
+                    float centre = (float) (SIMD.sum(x.data, at, s, 1, s) / s);
+                    SIMD.moments(x.data, at, s, count, channels * s, centre, sums);
+                    double shift = sums[0] / m;
+                    mean[k][c] = centre + shift;
+                    var[k][c] = Math.max(0.0, sums[1] / m - shift * shift);
+                }
             }
-            a.intoArray(acc, j);
-        }
-        for (; j < c; j++) {
-            float v = centre == null ? x[off + j] : x[off + j] - centre[j];
-            acc[j] = centre == null ? acc[j] + v : Math.fma(v, v, acc[j]);
-        }
+        });
     }
 
-    private void normalizeRows(Tensor x, double[] mean) {
+    /** (N, C): channels are columns, so sums run along rows with one vector lane per channel; two passes. */
+    private void rowStatistics(Tensor x, double[][] mean, double[][] var) {
         int c = x.c;
-        float[] mu = new float[c];
-        float[] is = new float[c];
-        for (int j = 0; j < c; j++) {
-            mu[j] = (float) mean[j];
-            is[j] = (float) invStd[j];
-        }
-        for (int e = 0; e < x.n; e++) {
-            int off = e * c;
-            int j = 0;
-            for (int bound = S.loopBound(c); j < bound; j += S.length()) {
-                FloatVector h = FloatVector.fromArray(S, x.data, off + j).sub(FloatVector.fromArray(S, mu, j))
-                        .mul(FloatVector.fromArray(S, is, j));
-                h.intoArray(xHat.data, off + j);
-                h.fma(FloatVector.fromArray(S, g, j), FloatVector.fromArray(S, bt, j)).intoArray(y.data, off + j);
+        float[] acc = new float[c];
+        float[] centre = new float[c];
+        for (int k = 0; k < mean.length; k++) {
+            int m = end(k, x.n) - first(k);
+            Arrays.fill(acc, 0f);
+            for (int e = first(k); e < end(k, x.n); e++) {
+                SIMD.addColumns(acc, x.data, e * c, c, null, 0);
             }
-            for (; j < c; j++) {
-                float h = (x.data[off + j] - mu[j]) * is[j];
-                xHat.data[off + j] = h;
-                y.data[off + j] = Math.fma(h, g[j], bt[j]);
+            for (int j = 0; j < c; j++) {
+                mean[k][j] = (double) acc[j] / m;
+                centre[j] = (float) mean[k][j];
+            }
+            Arrays.fill(acc, 0f);
+            for (int e = first(k); e < end(k, x.n); e++) {
+                SIMD.addColumns(acc, x.data, e * c, c, centre, 0);
+            }
+            for (int j = 0; j < c; j++) {
+                var[k][j] = (double) acc[j] / m;
             }
         }
     }
 
+    /** y = γ·((x − centre)·factor) + β per (virtual batch, channel); x̂ is not kept (backward makes it again). */
+    private void normalizeChannels(Tensor x) {
+        int channels = x.c;
+        int s = x.plane();
+        int groups = norm.groups();
+        Parallel.forEach(channels, (long) x.n * s, (part, from, to) -> {
+            for (int c = from; c < to; c++) {
+                for (int k = 0; k < groups; k++) {
+                    float centre = (float) norm.shiftedCentre(k, c);
+                    float factor = (float) norm.factor(k, c);
+                    for (int e = first(k); e < end(k, x.n); e++) {
+                        SIMD.normalize(x.data, null, y.data, (e * channels + c) * s, s, centre, factor, g[c], b[c]);
+                    }
+                }
+            }
+        });
+    }
+
+    private void normalizeRows(Tensor x) {
+        int c = x.c;
+        float[] centre = new float[c];
+        float[] factor = new float[c];
+        for (int k = 0; k < norm.groups(); k++) {
+            for (int j = 0; j < c; j++) {
+                centre[j] = (float) norm.shiftedCentre(k, j);
+                factor[j] = (float) norm.factor(k, j);
+            }
+            for (int e = first(k); e < end(k, x.n); e++) {
+                SIMD.normalizeColumns(x.data, xHat.data, y.data, e * c, c, centre, factor, g, b, 0);
+            }
+        }
+    }
+
+    /**
+     * With S &gt; 1, x̂ − d = (x − base)·s·r is made again from x, base = μ (or 0 when not centring):
+     * Σ dY·(x̂ − d) = s·r·Σ dY·(x − base), and dX = a·dY + shift + slope·(x̂ − d) in one more pass.
+     */
+    private void backwardChannels(Tensor dY, float[] dGamma, float[] dBeta) {
+        int channels = dY.c;
+        int s = dY.plane();
+        int groups = norm.groups();
+        float[] x = input.data;
+        Parallel.forEach(channels, 2L * dY.n * s, (part, from, to) -> {
+            double[] sums = new double[2];
+            for (int c = from; c < to; c++) {
+                double dg = 0;
+                double db = 0;
+                for (int k = 0; k < groups; k++) {
+                    int at = (first(k) * channels + c) * s;
+                    int count = end(k, dY.n) - first(k);
+                    float base = (float) (norm.center() ? norm.mean()[k][c] : 0.0);
+                    float factor = (float) norm.factor(k, c);
+                    SIMD.gradientSums(dY.data, x, at, s, count, channels * s, base, sums);
+                    double sumDy = sums[0];
+                    double sumDyCentred = sums[1] * factor;
+                    dg += sumDyCentred + norm.d()[k][c] * sumDy;
+                    db += sumDy;
+                    if (dX == null) {
+                        continue;
+                    }
+                    double[] k3 = norm.gradient(k, c, g[c], sumDy, sumDyCentred, (double) count * s, lastTraining);
+                    for (int e = first(k); e < end(k, dY.n); e++) {
+                        SIMD.inputGradient(dY.data, x, dX.data, (e * channels + c) * s, s,
+                                (float) k3[0], (float) k3[1], (float) k3[2], base, factor);
+                    }
+                }
+                dGamma[c] = (float) dg;
+                dBeta[c] = (float) db;
+            }
+        });
+    }
+
+    /** With S = 1 the kept x̂ is used: Σ dY·(x̂ − d) = Σ dY·x̂ − d·Σ dY, and dX = a·dY + (shift − slope·d) + slope·x̂. */
     private void backwardRows(Tensor dY, float[] dGamma, float[] dBeta) {
         int c = dY.c;
-        int n = dY.n;
-        for (int e = 0; e < n; e++) {
-            int off = e * c;
-            int j = 0;
-            for (int bound = S.loopBound(c); j < bound; j += S.length()) {
-                FloatVector d = FloatVector.fromArray(S, dY.data, off + j);
-                FloatVector.fromArray(S, dBeta, j).add(d).intoArray(dBeta, j);
-                d.fma(FloatVector.fromArray(S, xHat.data, off + j), FloatVector.fromArray(S, dGamma, j)).intoArray(dGamma, j);
-            }
-            for (; j < c; j++) {
-                dBeta[j] += dY.data[off + j];
-                dGamma[j] = Math.fma(dY.data[off + j], xHat.data[off + j], dGamma[j]);
-            }
-        }
-        float[] scale = new float[c];
+        float[] sumDy = new float[c];
+        float[] sumDyXHat = new float[c];
+        float[] a = new float[c];
         float[] shift = new float[c];
         float[] slope = new float[c];
+        double[] dg = new double[c];
+        double[] db = new double[c];
+        for (int k = 0; k < norm.groups(); k++) {
+            Arrays.fill(sumDy, 0f);
+            Arrays.fill(sumDyXHat, 0f);
+            for (int e = first(k); e < end(k, dY.n); e++) {
+                SIMD.gradientSumColumns(dY.data, xHat.data, e * c, c, sumDy, sumDyXHat, 0);
+            }
+            for (int j = 0; j < c; j++) {
+                double d = norm.d()[k][j];
+                dg[j] += sumDyXHat[j];
+                db[j] += sumDy[j];
+                double[] k3 = norm.gradient(k, j, g[j], sumDy[j], sumDyXHat[j] - d * sumDy[j], end(k, dY.n) - first(k),
+                        lastTraining);
+                a[j] = (float) k3[0];
+                shift[j] = (float) (k3[1] - k3[2] * d);
+                slope[j] = (float) k3[2];
+            }
+            for (int e = first(k); dX != null && e < end(k, dY.n); e++) {
+                SIMD.inputGradientColumns(dY.data, xHat.data, dX.data, e * c, c, a, shift, slope, 0);
+            }
+        }
         for (int j = 0; j < c; j++) {
-            double[][] k = coefficients(j, dBeta[j], dGamma[j], n);
-            scale[j] = (float) k[0][0];
-            shift[j] = (float) k[1][0];
-            slope[j] = (float) k[2][0];
-        }
-        for (int e = 0; e < n; e++) {
-            int off = e * c;
-            int j = 0;
-            for (int bound = S.loopBound(c); j < bound; j += S.length()) {
-                FloatVector d = FloatVector.fromArray(S, dY.data, off + j);
-                FloatVector h = FloatVector.fromArray(S, xHat.data, off + j);
-                d.fma(FloatVector.fromArray(S, scale, j), h.fma(FloatVector.fromArray(S, slope, j),
-                        FloatVector.fromArray(S, shift, j))).intoArray(dX.data, off + j);
-            }
-            for (; j < c; j++) {
-                dX.data[off + j] = Math.fma(dY.data[off + j], scale[j], Math.fma(xHat.data[off + j], slope[j], shift[j]));
-            }
-        }
-    }
-
-    /** Channel c's dX = scale·dY + shift + slope·x̂ coefficients, as {@link Normalization} defines them. */
-    private double[][] coefficients(int c, double sumDy, double sumDyXHat, double m) {
-        return kind.inputGradientCoefficients(new double[] {g[c]}, new double[] {invStd[c]},
-                new double[] {sumDyXHat}, new double[] {sumDy}, m, lastTraining,
-                new double[] {batchMean == null ? 0 : batchMean[c]});
-    }
-
-    /** Σ (x − centre)² over x[off, off + len). */
-    static double squaredDeviations(float[] x, int off, int len, float centre) {
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector mu = FloatVector.broadcast(S, centre);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mu);
-            acc = d.fma(d, acc);
-        }
-        double sum = VectorMath.sumLanes(acc);
-        for (; i < len; i++) {
-            double d = x[off + i] - centre;
-            sum += d * d;
-        }
-        return sum;
-    }
-
-    static void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean,
-                                  float invStd, float gamma, float beta) {
-        int i = 0;
-        FloatVector mu = FloatVector.broadcast(S, mean);
-        FloatVector is = FloatVector.broadcast(S, invStd);
-        FloatVector ga = FloatVector.broadcast(S, gamma);
-        FloatVector be = FloatVector.broadcast(S, beta);
-        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-            FloatVector h = FloatVector.fromArray(S, x, off + i).sub(mu).mul(is);
-            h.intoArray(xHat, off + i);
-            h.fma(ga, be).intoArray(y, off + i);
-        }
-        for (; i < len; i++) {
-            float h = (x[off + i] - mean) * invStd;
-            xHat[off + i] = h;
-            y[off + i] = Math.fma(h, gamma, beta);
-        }
-    }
-
-    /** dX = scale·dY + shift + slope·x̂ over [off, off + len). */
-    static void inputGradient(float[] dY, float[] xHat, float[] dX, int off, int len, float scale,
-                                      float shift, float slope) {
-        int i = 0;
-        FloatVector a = FloatVector.broadcast(S, scale);
-        FloatVector b = FloatVector.broadcast(S, shift);
-        FloatVector k = FloatVector.broadcast(S, slope);
-        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, dY, off + i);
-            FloatVector h = FloatVector.fromArray(S, xHat, off + i);
-            d.fma(a, h.fma(k, b)).intoArray(dX, off + i);
-        }
-        for (; i < len; i++) {
-            dX[off + i] = Math.fma(dY[off + i], scale, Math.fma(xHat[off + i], slope, shift));
+            dGamma[j] = (float) dg[j];
+            dBeta[j] = (float) db[j];
         }
     }
 
     @Override
     public String toString() {
-        return "BatchNormKernel(eps=" + eps + ", " + kind + ")";
+        return "BatchNormKernel";
     }
 }

@@ -1,119 +1,158 @@
 package bnlab.nn.kernel;
 
+import java.util.Arrays;
+
 /**
- * The arithmetic of {@code bnlab.nn.BatchNormFunction}, forward and backward, as plain loops over
- * the rows of {@link Rows}: tensor (N, C, S) with S = H·W (or 1 for a fully-connected input),
- * row n = the C·S values of example n. Sums accumulate per position across rows (a loop the JIT
- * vectorizes) and are folded per channel at the end; everything is in double precision, so a
- * float result is the exact result rounded once. {@code bnlab.nn.ReadableBatchNorm} is the same
- * mathematics written with ND4J ops, and the tests check they agree.
+ * Batch norm's arithmetic, forward and backward, in double precision on the rows of {@link Rows}
+ * (tensor (N, C, S), S = H·W or 1; row n = the C·S values of example n): what the layers of
+ * {@code bnlab.nn} compute when they run as written (double inputs for gradient checks, or the
+ * fast engine off), and what {@code BatchNormFunction} computes. Virtual batches of consecutive
+ * rows and the normalization of a {@link BatchNormalizer} make it serve batch norm, its lite forms,
+ * Ghost BN and Batch Renorm alike. Sums accumulate per position across rows (a loop the JIT
+ * vectorizes) and are folded per channel at the end, all in double, so a float result is the exact
+ * result rounded once. {@link BatchNormKernel} is the fast float twin; the tests check they agree.
  */
 public final class BatchNormRows {
 
     private BatchNormRows() {
     }
 
-    /** Per-channel batch mean and biased variance (divide by m = N·S), two passes for accuracy. */
-    public static double[][] batchStatistics(Rows x, int channels) {
+    /**
+     * Per virtual batch (of {@code virtualBatch} consecutive rows) and channel, the mean and the
+     * biased variance (divided by m = rows·S), two passes for accuracy: {mean[k][c], var[k][c]}.
+     */
+    public static double[][][] statistics(Rows x, int channels, int virtualBatch) {
         int w = x.width;
         int s = w / channels;
+        int groups = BatchNormalizer.count(x.rows, virtualBatch);
+        double[][] mean = new double[groups][];
+        double[][] var = new double[groups][];
         double[] row = new double[w];
         double[] acc = new double[w];
-        for (int r = 0; r < x.rows; r++) {
-            x.read(r, row);
-            for (int j = 0; j < w; j++) {
-                acc[j] += row[j];
+        for (int k = 0; k < groups; k++) {
+            int from = BatchNormalizer.first(k, virtualBatch);
+            int to = BatchNormalizer.end(k, virtualBatch, x.rows);
+            double m = (double) (to - from) * s;
+            Arrays.fill(acc, 0);
+            for (int r = from; r < to; r++) {
+                x.read(r, row);
+                for (int j = 0; j < w; j++) {
+                    acc[j] += row[j];
+                }
+            }
+            mean[k] = perChannelSum(acc, channels);
+            for (int c = 0; c < channels; c++) {
+                mean[k][c] /= m;
+            }
+            double[] meanRow = perPosition(mean[k], s);
+            Arrays.fill(acc, 0);
+            for (int r = from; r < to; r++) {
+                x.read(r, row);
+                for (int j = 0; j < w; j++) {
+                    double d = row[j] - meanRow[j];
+                    acc[j] += d * d;
+                }
+            }
+            var[k] = perChannelSum(acc, channels);
+            for (int c = 0; c < channels; c++) {
+                var[k][c] /= m;
             }
         }
-        double m = (double) x.rows * s;
-        double[] mean = perChannelSum(acc, channels);
-        for (int c = 0; c < channels; c++) {
-            mean[c] /= m;
-        }
-        double[] meanRow = perPosition(mean, s);
-        java.util.Arrays.fill(acc, 0);
-        for (int r = 0; r < x.rows; r++) {
-            x.read(r, row);
-            for (int j = 0; j < w; j++) {
-                double d = row[j] - meanRow[j];
-                acc[j] += d * d;
-            }
-        }
-        double[] var = perChannelSum(acc, channels);
-        for (int c = 0; c < channels; c++) {
-            var[c] /= m;
-        }
-        return new double[][] {mean, var};
+        return new double[][][] {mean, var};
     }
 
-    /** xHat = (x - mean) * invStd and y = gamma * xHat + beta; {@code xHat} may be null. */
-    public static void normalize(Rows x, double[] mean, double[] invStd, double[] gamma, double[] beta,
-                          Rows xHat, Rows y) {
-        int s = x.width / mean.length;
-        double[] meanRow = perPosition(mean, s);
-        double[] invStdRow = perPosition(invStd, s);
+    /** x̂ = (x − centre)·s·r + d and y = γ·x̂ + β, per virtual batch as {@code norm} says; {@code xHat} may be null. */
+    public static void normalize(Rows x, BatchNormalizer norm, int virtualBatch, double[] gamma, double[] beta,
+                                 Rows xHat, Rows y) {
+        int channels = gamma.length;
+        int s = x.width / channels;
         double[] gammaRow = perPosition(gamma, s);
         double[] betaRow = perPosition(beta, s);
         double[] row = new double[x.width];
         double[] out = new double[x.width];
-        for (int r = 0; r < x.rows; r++) {
-            x.read(r, row);
-            for (int j = 0; j < row.length; j++) {
-                row[j] = (row[j] - meanRow[j]) * invStdRow[j];
-                out[j] = gammaRow[j] * row[j] + betaRow[j];
+        for (int k = 0; k < norm.groups(); k++) {
+            double[] centre = new double[channels];
+            double[] factor = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                centre[c] = norm.shiftedCentre(k, c);
+                factor[c] = norm.factor(k, c);
             }
-            if (xHat != null) {
-                xHat.write(r, row);
+            double[] centreRow = perPosition(centre, s);
+            double[] factorRow = perPosition(factor, s);
+            for (int r = BatchNormalizer.first(k, virtualBatch); r < BatchNormalizer.end(k, virtualBatch, x.rows); r++) {
+                x.read(r, row);
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = (row[j] - centreRow[j]) * factorRow[j];
+                    out[j] = gammaRow[j] * row[j] + betaRow[j];
+                }
+                if (xHat != null) {
+                    xHat.write(r, row);
+                }
+                y.write(r, out);
             }
-            y.write(r, out);
         }
     }
 
     /**
-     * Gradients from dY. dBeta = Σ dY and dGamma = Σ dY·xHat per channel; for the full
-     * normalization in training mode dX = gamma·invStd·(dY − dBeta/m − xHat·dGamma/m) (the batch
-     * statistics depend on X), in inference mode dX = gamma·invStd·dY (the moving statistics are
-     * constants); {@link Normalization#inputGradientCoefficients} has the lite forms. {@code mean}
-     * is the batch mean (used by VARIANCE_ONLY only).
+     * Gradients from dY: dβ = Σ dY and dγ = Σ dY·x̂ = Σ dY·(x̂ − d) + d·Σ dY per channel over all
+     * virtual batches, and, when
+     * {@code dX} is given, dX = a·dY + shift + slope·(x̂ − d) with the coefficients of
+     * {@link BatchNormalizer#gradient} per virtual batch and channel.
      */
-    public static void backward(Rows dY, Rows xHat, double[] gamma, double[] invStd, boolean training,
-                                Rows dX, double[] dGamma, double[] dBeta, Normalization kind, double[] mean) {
+    public static void backward(Rows dY, Rows xHat, double[] gamma, BatchNormalizer norm, int virtualBatch,
+                                boolean training, Rows dX, double[] dGamma, double[] dBeta) {
         int channels = gamma.length;
         int w = dY.width;
         int s = w / channels;
         double[] dy = new double[w];
         double[] xh = new double[w];
-        double[] accBeta = new double[w];
-        double[] accGamma = new double[w];
-        for (int r = 0; r < dY.rows; r++) {
-            dY.read(r, dy);
-            xHat.read(r, xh);
-            for (int j = 0; j < w; j++) {
-                accBeta[j] += dy[j];
-                accGamma[j] += dy[j] * xh[j];
+        Arrays.fill(dGamma, 0);
+        Arrays.fill(dBeta, 0);
+        for (int k = 0; k < norm.groups(); k++) {
+            int from = BatchNormalizer.first(k, virtualBatch);
+            int to = BatchNormalizer.end(k, virtualBatch, dY.rows);
+            double[] dRow = perPosition(norm.d()[k], s);
+            double[] accBeta = new double[w];
+            double[] accCentred = new double[w];
+            for (int r = from; r < to; r++) {
+                dY.read(r, dy);
+                xHat.read(r, xh);
+                for (int j = 0; j < w; j++) {
+                    accBeta[j] += dy[j];
+                    accCentred[j] += dy[j] * (xh[j] - dRow[j]);
+                }
             }
-        }
-        double[] sumBeta = perChannelSum(accBeta, channels);
-        double[] sumGamma = perChannelSum(accGamma, channels);
-        System.arraycopy(sumBeta, 0, dBeta, 0, channels);
-        System.arraycopy(sumGamma, 0, dGamma, 0, channels);
-        if (dX == null) {
-            return;
-        }
-        double[][] k = kind.inputGradientCoefficients(gamma, invStd, dGamma, dBeta, (double) dY.rows * s, training, mean);
-        double[] scaleRow = perPosition(k[0], s);
-        double[] shiftRow = perPosition(k[1], s);
-        double[] slopeRow = perPosition(k[2], s);
-        for (int r = 0; r < dY.rows; r++) {
-            dY.read(r, dy);
-            xHat.read(r, xh);
-            for (int j = 0; j < w; j++) {
-                dy[j] = scaleRow[j] * dy[j] + shiftRow[j] + slopeRow[j] * xh[j];
+            double[] sumBeta = perChannelSum(accBeta, channels);
+            double[] sumCentred = perChannelSum(accCentred, channels);
+            for (int c = 0; c < channels; c++) {
+                dBeta[c] += sumBeta[c];
+                dGamma[c] += sumCentred[c] + norm.d()[k][c] * sumBeta[c];
             }
-            dX.write(r, dy);
+            if (dX == null) {
+                continue;
+            }
+            double[] a = new double[channels];
+            double[] shift = new double[channels];
+            double[] slope = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                double[] k3 = norm.gradient(k, c, gamma[c], sumBeta[c], sumCentred[c], (double) (to - from) * s, training);
+                a[c] = k3[0];
+                shift[c] = k3[1];
+                slope[c] = k3[2];
+            }
+            double[] aRow = perPosition(a, s);
+            double[] shiftRow = perPosition(shift, s);
+            double[] slopeRow = perPosition(slope, s);
+            for (int r = from; r < to; r++) {
+                dY.read(r, dy);
+                xHat.read(r, xh);
+                for (int j = 0; j < w; j++) {
+                    dy[j] = aRow[j] * dy[j] + shiftRow[j] + slopeRow[j] * (xh[j] - dRow[j]);
+                }
+                dX.write(r, dy);
+            }
         }
     }
-
 
     /** Sums each channel's S consecutive positions of a row-shaped accumulator. */
     private static double[] perChannelSum(double[] acc, int channels) {
@@ -133,7 +172,7 @@ public final class BatchNormRows {
     private static double[] perPosition(double[] perChannel, int s) {
         double[] row = new double[perChannel.length * s];
         for (int c = 0; c < perChannel.length; c++) {
-            java.util.Arrays.fill(row, c * s, (c + 1) * s, perChannel[c]);
+            Arrays.fill(row, c * s, (c + 1) * s, perChannel[c]);
         }
         return row;
     }

@@ -1,40 +1,51 @@
 package bnlab.nn.kernel;
 
-import bnlab.nn.Parameter;
+import java.util.Arrays;
 
 /**
- * {@code bnlab.nn.Conv2d} (stride 1, no padding) as im2col and matrix products. The k×k patches
- * of all images become the columns of one matrix cols (C·k·k, N·P), P = OH·OW, image e's in
- * columns [e·P, (e+1)·P); then Y_e = W·cols_e + b per image, W viewed as (out, C·k·k).
- * Backward keeps cols: with dY regrouped channel-major as (out, N·P), dW = dY·colsᵀ is one long
- * product whose dot products run over all N·P positions (split across cores), db = Σ dY, and per
- * image dX_e = col2im(Wᵀ·dY_e). Images are split across cores.
- *
- * <p>Rows of cols are {@link #PAD} floats longer than N·P: rows a multiple of 4 KiB apart fall
- * into the same cache set, and reading down a column then evicts itself (three times slower).
+ * {@code bnlab.nn.Conv2d} (stride 1, no padding) as im2col and matrix products, one image at a
+ * time so that everything an image needs stays in the core's cache. Image e's k×k patches
+ * become the columns of a matrix cols (C·k·k, P), P = OH·OW; then
+ * <ul>
+ *   <li>forward: Y_e = W·cols + b, W viewed as (out, C·k·k);</li>
+ *   <li>backward: dW = Σ_e dY_e·colsᵀ (cols made again from x: cheaper than keeping every
+ *       image's, which would not stay in cache; the sums over images kept vector-wide until the
+ *       end, {@link Simd#productSums}), db = Σ dY_e, and dX_e = col2im(Wᵀ·dY_e).</li>
+ * </ul>
+ * col2im adds each column back where it came from, k² overlapping adds per input element, which
+ * stall the processor (a load waits for the store before it to the same place). Instead, Wᵀ·dY
+ * is computed on dY padded from OW to W columns with zeros, into rows with zeros around them:
+ * then the k² values that land on an input element sit at fixed offsets from it in the k² rows
+ * of its channel, and dX is a sum of k² shifted rows, vector by vector (in the same order as
+ * col2im adds them, so the sums are the same).
+ * Images are split across cores; each part sums its own dW and db, and the parts are added in
+ * a fixed order after, so results do not depend on thread timing.
  */
 public final class ConvKernel implements FastLayer {
+
+    private static final Simd SIMD = Simd.get();
 
     private final int in;
     private final int out;
     private final int k;
-    private final Parameter weight;
-    private final Parameter bias;
+    private final TrainedArray weight;
+    private final TrainedArray bias;
     private boolean inputGradient = true;
     private float[] w;
     private float[] b;
-    /** Extra floats per row of the column matrices, so their rows do not share cache sets. */
-    static final int PAD = 16;
 
-    private float[] cols;
-    private float[] dYByChannel;
-    private float[] dCols;
-    private float[][] partialDw;
+    /** Per part (thread): the image's column matrix, its gradient, dYᵀ, and the part's dW, db sums. */
+    private float[][] cols = new float[0][];
+    private float[][] dCols = new float[0][];
+    private Simd.ProductSums[] sums = new Simd.ProductSums[0];
+    private float[][] dYPadded = new float[0][];
+    private float[][] partDw = new float[0][];
+    private double[][] partDb = new double[0][];
     private Tensor x;
     private Tensor y;
     private Tensor dX;
 
-    public ConvKernel(int in, int out, int k, Parameter weight, Parameter bias) {
+    public ConvKernel(int in, int out, int k, TrainedArray weight, TrainedArray bias) {
         this.in = in;
         this.out = out;
         this.k = k;
@@ -52,16 +63,17 @@ public final class ConvKernel implements FastLayer {
         w = SmallArrays.readFloats(weight.value(), w);
         b = SmallArrays.readFloats(bias.value(), b);
         y = Tensor.reuse(y, x.n, out, oh, ow, 4);
-        int ld = x.n * p + PAD;
-        cols = Tensor.buffer(cols, (long) patch * ld);
-        Parallel.forEach(x.n, (long) patch * p, (part, from, to) -> {
+        int parts = Parallel.parts(x.n, (long) patch * p);
+        ensureParts(parts);
+        Parallel.run(x.n, parts, (part, from, to) -> {
+            float[] c = cols[part] = Tensor.buffer(cols[part], (long) patch * p);
             for (int e = from; e < to; e++) {
-                im2col(x, e, cols, e * p, ld, oh, ow);
+                im2col(x, e, c, oh, ow);
                 int yAt = e * out * p;
                 for (int o = 0; o < out; o++) {
-                    java.util.Arrays.fill(y.data, yAt + o * p, yAt + (o + 1) * p, b[o]);
+                    Arrays.fill(y.data, yAt + o * p, yAt + (o + 1) * p, b[o]);
                 }
-                Gemm.nn(out, p, patch, w, 0, patch, 1, cols, e * p, ld, y.data, yAt, p, true);
+                SIMD.nn(out, p, patch, w, 0, patch, 1, c, 0, p, y.data, yAt, p, true);
             }
         });
         return y;
@@ -72,95 +84,122 @@ public final class ConvKernel implements FastLayer {
         if (x == null) {
             throw new IllegalStateException(this + ".backward called before forward");
         }
-        int p = dY.plane();
+        int oh = dY.h;
+        int ow = dY.w;
+        int p = oh * ow;
         int n = dY.n;
         int patch = in * k * k;
-        int width = n * p;
-        int ld = width + PAD;
-        dYByChannel = Tensor.buffer(dYByChannel, (long) out * ld);
-        for (int e = 0; e < n; e++) {
-            for (int o = 0; o < out; o++) {
-                System.arraycopy(dY.data, (e * out + o) * p, dYByChannel, o * ld + e * p, p);
-            }
-        }
-        int parts = Parallel.parts(width, (long) out * patch);
-        if (partialDw == null || partialDw.length < parts) {
-            partialDw = new float[parts][];
-        }
-        double[][] partialDb = new double[parts][out];
-        Parallel.run(width, parts, (part, from, to) -> {
-            float[] dw = partialDw[part] = Tensor.buffer(partialDw[part], (long) out * patch);
-            Gemm.nt(out, patch, to - from, dYByChannel, from, ld, cols, from, ld, dw, 0, patch, false);
-            for (int o = 0; o < out; o++) {
-                partialDb[part][o] = Gemm.sum(dYByChannel, o * ld + from, to - from);
-            }
-        });
+        // dX's padded layout: dY as (out, OH·W), columns j >= OW zero; rows of Wᵀ·dY start `lead`
+        // floats into rows of `stride` floats whose other floats are zero.
+        int width = x.w;
+        int padded = oh * width;
+        int lead = (k - 1) * width + (k - 1);
+        int plane = x.h * width;
+        int stride = lead + plane + SIMD.lanes();
+        int[][] shifts = inputGradient ? shifts(width, lead, stride) : null;
         if (inputGradient) {
             dX = Tensor.reuseLike(dX, x);
-            int imageParts = Parallel.parts(n, (long) patch * p);
-            dCols = Tensor.buffer(dCols, (long) imageParts * patch * p);
-            Parallel.run(n, imageParts, (part, from, to) -> {
-                int dcAt = part * patch * p;
-                for (int e = from; e < to; e++) {
-                    Gemm.nn(patch, p, out, w, 0, 1, patch, dY.data, e * out * p, p, dCols, dcAt, p, false);
-                    col2im(dCols, dcAt, dX, e, dY.h, dY.w);
+        }
+        int parts = Parallel.parts(n, (long) patch * p * (inputGradient ? 3 : 2));
+        ensureParts(parts);
+        Parallel.run(n, parts, (part, from, to) -> {
+            float[] c = cols[part] = Tensor.buffer(cols[part], (long) patch * p);
+            float[] dw = partDw[part] = Tensor.buffer(partDw[part], (long) out * patch);
+            double[] db = partDb[part] = partDb[part] == null || partDb[part].length < out ? new double[out] : partDb[part];
+            Arrays.fill(dw, 0, out * patch, 0f);
+            Arrays.fill(db, 0, out, 0.0);
+            if (sums[part] == null || !sums[part].fits(out, patch, p)) {
+                sums[part] = SIMD.productSums(out, patch, p);
+            }
+            Simd.ProductSums dwSums = sums[part];
+            float[] dc = null;
+            float[] dyp = null;
+            if (inputGradient) {
+                dc = dCols[part] = Tensor.buffer(dCols[part], (long) patch * stride);
+                dyp = dYPadded[part] = Tensor.buffer(dYPadded[part], (long) out * padded);
+                Arrays.fill(dc, 0, patch * stride, 0f);
+                Arrays.fill(dyp, 0, out * padded, 0f);
+            }
+            for (int e = from; e < to; e++) {
+                int at = e * out * p;
+                im2col(x, e, c, oh, ow);
+                dwSums.add(dY.data, at, p, c, 0, p);
+                for (int o = 0; o < out; o++) {
+                    db[o] += SIMD.sum(dY.data, at + o * p, p, 1, p);
                 }
-            });
-        }
-        float[] dw = partialDw[0];
-        for (int q = 1; q < parts; q++) {
-            for (int i = 0; i < dw.length; i++) {
-                dw[i] += partialDw[q][i];
+                if (dc != null) {
+                    for (int o = 0; o < out; o++) {
+                        for (int i = 0; i < oh; i++) {
+                            System.arraycopy(dY.data, at + o * p + i * ow, dyp, o * padded + i * width, ow);
+                        }
+                    }
+                    SIMD.nn(patch, padded, out, w, 0, 1, patch, dyp, 0, padded, dc, lead, stride, false);
+                    for (int ch = 0; ch < in; ch++) {
+                        SIMD.sumShifted(dc, shifts[ch], dX.data, (e * in + ch) * plane, plane);
+                    }
+                }
+            }
+            dwSums.addTo(dw, 0, patch);
+        });
+        float[] dw = new float[out * patch];
+        double[] db = new double[out];
+        for (int q = 0; q < parts; q++) {
+            for (int o = 0; o < out; o++) {
+                db[o] += partDb[q][o];
+            }
+            float[] pd = partDw[q];
+            for (int i = 0; i < out * patch; i++) {
+                dw[i] += pd[i];
             }
         }
-        float[] db = new float[out];
+        float[] dbf = new float[out];
         for (int o = 0; o < out; o++) {
-            double s = 0;
-            for (int q = 0; q < parts; q++) {
-                s += partialDb[q][o];
-            }
-            db[o] = (float) s;
+            dbf[o] = (float) db[o];
         }
         SmallArrays.writeFloats(dw, weight.grad());
-        SmallArrays.writeFloats(db, bias.grad());
+        SmallArrays.writeFloats(dbf, bias.grad());
         return inputGradient ? dX : null;
     }
 
-    /**
-     * Image e's columns of the column matrix (rows {@code ld} apart, image e's part starting at
-     * column {@code at}): row (c, ki, kj) holds x[e, c, i + ki, j + kj] for every (i, j).
-     */
-    private void im2col(Tensor x, int e, float[] into, int at, int ld, int oh, int ow) {
+    private void ensureParts(int parts) {
+        if (cols.length < parts) {
+            cols = Arrays.copyOf(cols, parts);
+            dCols = Arrays.copyOf(dCols, parts);
+            sums = Arrays.copyOf(sums, parts);
+            dYPadded = Arrays.copyOf(dYPadded, parts);
+            partDw = Arrays.copyOf(partDw, parts);
+            partDb = Arrays.copyOf(partDb, parts);
+        }
+    }
+
+    /** Image e's column matrix (C·k·k, P): row (c, ki, kj) holds x[e, c, i + ki, j + kj] for every (i, j). */
+    private void im2col(Tensor x, int e, float[] into, int oh, int ow) {
+        int p = oh * ow;
         int row = 0;
         for (int c = 0; c < in; c++) {
             int plane = (e * in + c) * x.h * x.w;
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++, row++) {
-                    int to = row * ld + at;
-                    for (int i = 0; i < oh; i++) {
-                        VectorMath.copy(x.data, plane + (i + ki) * x.w + kj, into, to + i * ow, ow);
-                    }
+                    SIMD.copyRows(x.data, plane + ki * x.w + kj, x.w, oh, ow, into, row * p);
                 }
             }
         }
     }
 
-    /** dX[e] = the sum of every column's value back at the input element it came from. */
-    private void col2im(float[] from, int at, Tensor dX, int e, int oh, int ow) {
-        int size = in * dX.h * dX.w;
-        java.util.Arrays.fill(dX.data, e * size, (e + 1) * size, 0f);
-        int row = at;
+    /**
+     * For channel c, the offsets in the padded Wᵀ·dY of the k² rows (c, ki, kj), each moved back
+     * by ki·W + kj: input element t of the channel receives Σ row[offset + t].
+     */
+    private int[][] shifts(int width, int lead, int stride) {
+        int[][] s = new int[in][k * k];
         for (int c = 0; c < in; c++) {
-            int plane = (e * in + c) * dX.h * dX.w;
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
-                    for (int i = 0; i < oh; i++) {
-                        VectorMath.add(from, row, dX.data, plane + (i + ki) * dX.w + kj, ow);
-                        row += ow;
-                    }
+                    s[c][ki * k + kj] = ((c * k + ki) * k + kj) * stride + lead - ki * width - kj;
                 }
             }
         }
+        return s;
     }
 
     @Override

@@ -1,18 +1,13 @@
 package bnlab.nn.kernel;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
- * {@code bnlab.nn.Sigmoid} and {@code bnlab.nn.ReLU} with SIMD vectors. The sigmoid is
- * 1/(1 + e^−x) with {@link VectorMath#exp} (within a few units in the last place of the exact
- * value), and its backward needs only the output: σ' = σ·(1 − σ).
+ * {@code bnlab.nn.Sigmoid} and {@code bnlab.nn.ReLU}. The sigmoid is 1/(1 + e^−x) with an
+ * exponential within a few units in the last place of the exact value ({@link Simd#sigmoid}),
+ * and its backward needs only the output: σ' = σ·(1 − σ).
  */
 public final class ElementwiseKernel implements FastLayer {
 
-    private static final VectorSpecies<Float> S = Gemm.S;
-    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final Simd SIMD = Simd.get();
 
     private final boolean sigmoid;
     private Tensor x;
@@ -38,14 +33,10 @@ public final class ElementwiseKernel implements FastLayer {
         float[] in = x.data;
         float[] out = y.data;
         Parallel.forEach(x.size(), 1, (part, from, to) -> {
-            int i = from;
-            for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-                FloatVector v = FloatVector.fromArray(S, in, i);
-                v = sigmoid ? ONE.div(VectorMath.exp(v.neg()).add(1f)) : v.max(0f);
-                v.intoArray(out, i);
-            }
-            for (; i < to; i++) {
-                out[i] = sigmoid ? 1f / (VectorMath.exp(-in[i]) + 1f) : Math.max(in[i], 0f);
+            if (sigmoid) {
+                SIMD.sigmoid(in, out, from, to);
+            } else {
+                SIMD.relu(in, out, from, to);
             }
         });
         return y;
@@ -61,16 +52,10 @@ public final class ElementwiseKernel implements FastLayer {
         float[] s = sigmoid ? y.data : x.data;
         float[] out = dX.data;
         Parallel.forEach(y.size(), 1, (part, from, to) -> {
-            int i = from;
-            for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-                FloatVector gv = FloatVector.fromArray(S, g, i);
-                FloatVector v = FloatVector.fromArray(S, s, i);
-                FloatVector r = sigmoid ? gv.mul(v).mul(v.neg().add(1f))
-                        : gv.blend(0f, v.compare(VectorOperators.LE, 0f));
-                r.intoArray(out, i);
-            }
-            for (; i < to; i++) {
-                out[i] = sigmoid ? g[i] * s[i] * (1 - s[i]) : (s[i] > 0 ? g[i] : 0f);
+            if (sigmoid) {
+                SIMD.sigmoidBackward(g, s, out, from, to);
+            } else {
+                SIMD.reluBackward(g, s, out, from, to);
             }
         });
         return dX;

@@ -3,6 +3,7 @@ package bnlab.nn.kernel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,23 +17,26 @@ public final class FastSequential implements FastLayer {
 
     private final FastLayer[] layers;
     private final List<Consumer<long[]>> checks;
-    private final List<String> names;
+    private final BiFunction<Integer, RuntimeException, RuntimeException> named;
     private final long[][] checkedShapes;
     private final java.util.function.Consumer<Tensor>[] observers;
     private final long[] forwardNanos;
     private final long[] backwardNanos;
+    private java.util.function.LongSupplier clock = System::nanoTime;
     private Tensor input;
     private Tensor gradient;
     private boolean forwardDone;
 
     /**
-     * {@code checks.get(i)} throws the error layer i's {@code bnlab.nn} layer throws for an input shape (null:
-     * no check); {@code names.get(i)} names the layer in that error.
+     * {@code checks.get(i)} throws the error layer i's {@code bnlab.nn} layer throws for an input
+     * shape (null: no check); {@code named} turns an error of layer i into the one the network
+     * reports (with the layer's place and name), as {@code bnlab.nn.Sequential} does.
      */
-    public FastSequential(List<FastLayer> layers, List<Consumer<long[]>> checks, List<String> names) {
+    public FastSequential(List<FastLayer> layers, List<Consumer<long[]>> checks,
+                          BiFunction<Integer, RuntimeException, RuntimeException> named) {
         this.layers = layers.toArray(new FastLayer[0]);
         this.checks = new java.util.ArrayList<>(checks);
-        this.names = List.copyOf(names);
+        this.named = named;
         this.checkedShapes = new long[this.layers.length][];
         @SuppressWarnings("unchecked")
         java.util.function.Consumer<Tensor>[] none = new java.util.function.Consumer[this.layers.length];
@@ -41,17 +45,27 @@ public final class FastSequential implements FastLayer {
         this.backwardNanos = new long[this.layers.length];
     }
 
-    /** True when this JVM can run the fast engine: it needs the Vector API module. */
+    /** True: every JVM runs the fast engine, with the Vector API or with plain loops ({@link Simd}). */
     public static boolean available() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return true;
     }
 
-    /** One line for the notebooks' setup cell: on (and with which vectors), or off and how to turn it on. */
+    /**
+     * One line for the notebooks' setup cell: which arithmetic the engine runs and, on the plain
+     * loops, how to get the faster one.
+     */
     public static String describe() {
-        return available()
-                ? "fast engine on (" + Gemm.S.vectorBitSize() + "-bit vectors, " + Parallel.threads() + " threads)"
-                : "fast engine off: start Java with --add-modules jdk.incubator.vector (the project's kernels do) to train ~10x faster";
+        Simd simd = Simd.get();
+        String line = "fast engine on (" + simd.describe() + ", " + Parallel.threads() + " threads)";
+        if (Simd.Choice.plainReason == null) {
+            return line;
+        }
+        return line + ": start Java with --add-modules jdk.incubator.vector (the project's kernels do) "
+                + "for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
     }
+
+    /** Training steps with plain loops take this many times as long as with the Vector API ({@code scripts/bench.sh plain}). */
+    static final String PLAIN_SLOWDOWN = "1.5";
 
     /** The network's output for {@code x}, as a new array. */
     public INDArray forward(INDArray x) {
@@ -67,13 +81,13 @@ public final class FastSequential implements FastLayer {
         Tensor t = x;
         for (int i = 0; i < layers.length; i++) {
             check(i, t.shape());
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             try {
                 t = layers[i].forward(t);
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw bnlab.nn.Sequential.named(i, names.get(i), e);
+                throw named.apply(i, e);
             }
-            forwardNanos[i] += System.nanoTime() - t0;
+            forwardNanos[i] += clock.getAsLong() - t0;
             if (observers[i] != null) {
                 observers[i].accept(t);
             }
@@ -96,13 +110,13 @@ public final class FastSequential implements FastLayer {
         }
         Tensor g = dY;
         for (int i = layers.length - 1; i >= 0 && g != null; i--) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             try {
                 g = layers[i].backward(g);
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw bnlab.nn.Sequential.named(i, names.get(i), e);
+                throw named.apply(i, e);
             }
-            backwardNanos[i] += System.nanoTime() - t0;
+            backwardNanos[i] += clock.getAsLong() - t0;
         }
         return g;
     }
@@ -121,7 +135,7 @@ public final class FastSequential implements FastLayer {
         try {
             checks.get(i).accept(shape);
         } catch (IllegalArgumentException e) {
-            throw bnlab.nn.Sequential.named(i, names.get(i), e);
+            throw named.apply(i, e);
         }
         checkedShapes[i] = shape;
     }
@@ -138,6 +152,14 @@ public final class FastSequential implements FastLayer {
 
     public long backwardNanos(int i) {
         return backwardNanos[i];
+    }
+
+    /**
+     * The clock the per-layer times are read from, in nanoseconds: wall time by default; a
+     * benchmark on a busy machine may pass the calling thread's CPU time (with one thread).
+     */
+    public void timeWith(java.util.function.LongSupplier clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public void resetTimes() {

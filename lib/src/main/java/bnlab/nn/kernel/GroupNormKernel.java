@@ -1,10 +1,7 @@
 package bnlab.nn.kernel;
 
-import bnlab.nn.Parameter;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code bnlab.nn.GroupNorm}, {@code InstanceNorm} and {@code LayerNorm} ({@code PerExampleNorm})
@@ -18,17 +15,18 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class GroupNormKernel implements FastLayer {
 
-    private static final VectorSpecies<Float> S = Gemm.S;
+    private static final Simd SIMD = Simd.get();
 
     /** The layer's check of the per-row statistics, so both engines fail with the same message. */
     public interface Checks {
         void statistics(long[] shape, double[] mean, double[] var);
     }
 
-    private final Parameter gamma;
-    private final Parameter beta;
+    private final TrainedArray gamma;
+    private final TrainedArray beta;
     private final double eps;
     private final boolean perElement;
+    private final boolean center;
     private final ToIntFunction<long[]> groups;
     private final Checks checks;
     private boolean inputGradientNeeded = true;
@@ -39,17 +37,21 @@ public final class GroupNormKernel implements FastLayer {
     private float[] invStd;
     private float[] dGammaRow;
     private float[] dBetaRow;
+    /** dY·γ, the gradient of x̂. */
+    private float[] dXHat;
     private int groupsPerExample;
     private Tensor xHat;
     private Tensor y;
     private Tensor dX;
 
-    public GroupNormKernel(Parameter gamma, Parameter beta, double eps, boolean perElement,
+    /** {@code center}: subtract each group's mean (false: divide by the root mean square only, μ = 0). */
+    public GroupNormKernel(TrainedArray gamma, TrainedArray beta, double eps, boolean perElement, boolean center,
                            ToIntFunction<long[]> groups, Checks checks) {
         this.gamma = gamma;
         this.beta = beta;
         this.eps = eps;
         this.perElement = perElement;
+        this.center = center;
         this.groups = groups;
         this.checks = checks;
     }
@@ -65,8 +67,8 @@ public final class GroupNormKernel implements FastLayer {
         double[] var = new double[rows];
         Parallel.forEach(rows, 2L * m, (part, from, to) -> {
             for (int r = from; r < to; r++) {
-                mean[r] = Gemm.sum(x.data, r * m, m) / m;
-                var[r] = BatchNormKernel.squaredDeviations(x.data, r * m, m, (float) mean[r]) / m;
+                mean[r] = center ? SIMD.sum(x.data, r * m, m, 1, m) / m : 0;
+                var[r] = SIMD.sumSquaredDeviations(x.data, r * m, m, 1, m, (float) mean[r]) / m;
             }
         });
         checks.statistics(shape, mean, var);
@@ -78,7 +80,8 @@ public final class GroupNormKernel implements FastLayer {
         y = Tensor.reuseLike(y, x);
         Parallel.forEach(rows, m, (part, from, to) -> {
             for (int r = from; r < to; r++) {
-                normalizeRow(x.data, r * m, m, (float) mean[r], invStd[r], (r % groupsPerExample) * m);
+                SIMD.normalize(x.data, xHat.data, y.data, r * m, m, (float) mean[r], invStd[r], 1f, 0f);
+                SIMD.affineColumns(xHat.data, y.data, r * m, m, gammaRow, betaRow, (r % groupsPerExample) * m);
             }
         });
         return y;
@@ -97,12 +100,17 @@ public final class GroupNormKernel implements FastLayer {
             return null;
         }
         dX = Tensor.reuseLike(dX, dY);
+        dXHat = Tensor.buffer(dXHat, dY.size());
+        float[] d = dXHat;
         Parallel.forEach(rows, 2L * m, (part, from, to) -> {
             for (int r = from; r < to; r++) {
-                int at = (r % groupsPerExample) * m;
-                double[] sums = gradientSums(dY.data, r * m, m, at);
+                int off = r * m;
+                SIMD.multiply(dY.data, off, gammaRow, (r % groupsPerExample) * m, d, off, m);
+                double sum = SIMD.sum(d, off, m, 1, m);
+                double sumXHat = SIMD.dot(d, xHat.data, off, m, 1, m);
                 float is = invStd[r];
-                inputGradientRow(dY.data, r * m, m, at, is, (float) (-is * sums[0] / m), (float) (-is * sums[1] / m));
+                float shift = center ? (float) (-is * sum / m) : 0f;
+                SIMD.inputGradient(d, xHat.data, dX.data, off, m, is, shift, (float) (-is * sumXHat / m), 0f, 1f);
             }
         });
         return dX;
@@ -131,59 +139,6 @@ public final class GroupNormKernel implements FastLayer {
         }
     }
 
-    /** x̂ = (x − μ)·invStd and y = γ·x̂ + β over one row; {@code at}: the row's first position in an example. */
-    private void normalizeRow(float[] x, int off, int m, float mean, float invStd, int at) {
-        FloatVector mu = FloatVector.broadcast(S, mean);
-        FloatVector is = FloatVector.broadcast(S, invStd);
-        int i = 0;
-        for (int bound = S.loopBound(m); i < bound; i += S.length()) {
-            FloatVector h = FloatVector.fromArray(S, x, off + i).sub(mu).mul(is);
-            h.intoArray(xHat.data, off + i);
-            h.fma(FloatVector.fromArray(S, gammaRow, at + i), FloatVector.fromArray(S, betaRow, at + i))
-                    .intoArray(y.data, off + i);
-        }
-        for (; i < m; i++) {
-            float h = (x[off + i] - mean) * invStd;
-            xHat.data[off + i] = h;
-            y.data[off + i] = Math.fma(h, gammaRow[at + i], betaRow[at + i]);
-        }
-    }
-
-    /** {Σ dY·γ, Σ dY·γ·x̂} over one row. */
-    private double[] gradientSums(float[] dY, int off, int m, int at) {
-        FloatVector sum = FloatVector.zero(S);
-        FloatVector sumXHat = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(m); i < bound; i += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, dY, off + i).mul(FloatVector.fromArray(S, gammaRow, at + i));
-            sum = sum.add(d);
-            sumXHat = d.fma(FloatVector.fromArray(S, xHat.data, off + i), sumXHat);
-        }
-        double s = VectorMath.sumLanes(sum);
-        double sx = VectorMath.sumLanes(sumXHat);
-        for (; i < m; i++) {
-            double d = dY[off + i] * gammaRow[at + i];
-            s += d;
-            sx += d * xHat.data[off + i];
-        }
-        return new double[] {s, sx};
-    }
-
-    /** dX = dY·γ·invStd + shift + slope·x̂ over one row. */
-    private void inputGradientRow(float[] dY, int off, int m, int at, float invStd, float shift, float slope) {
-        FloatVector is = FloatVector.broadcast(S, invStd);
-        FloatVector sh = FloatVector.broadcast(S, shift);
-        FloatVector sl = FloatVector.broadcast(S, slope);
-        int i = 0;
-        for (int bound = S.loopBound(m); i < bound; i += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, dY, off + i).mul(FloatVector.fromArray(S, gammaRow, at + i));
-            d.fma(is, FloatVector.fromArray(S, xHat.data, off + i).fma(sl, sh)).intoArray(dX.data, off + i);
-        }
-        for (; i < m; i++) {
-            dX.data[off + i] = Math.fma(dY[off + i] * gammaRow[at + i], invStd, Math.fma(xHat.data[off + i], slope, shift));
-        }
-    }
-
     /** dγ = Σ dY·x̂ and dβ = Σ dY: per position over the examples, then per channel unless per element. */
     private void parameterGradients(Tensor dY) {
         int example = dY.example();
@@ -193,7 +148,7 @@ public final class GroupNormKernel implements FastLayer {
         Arrays.fill(dBetaRow, 0, example, 0f);
         Parallel.forEach(example, dY.n, (part, from, to) -> {
             for (int e = 0; e < dY.n; e++) {
-                accumulate(dY.data, e * example, from, to - from);
+                SIMD.gradientSumColumns(dY.data, xHat.data, e * example + from, to - from, dBetaRow, dGammaRow, from);
             }
         });
         if (perElement) {
@@ -216,21 +171,6 @@ public final class GroupNormKernel implements FastLayer {
         }
         SmallArrays.writeFloats(dGamma, gamma.grad());
         SmallArrays.writeFloats(dBeta, beta.grad());
-    }
-
-    /** dγ[at, at + len) += dY·x̂ and dβ[at, at + len) += dY for the example starting at {@code off}. */
-    private void accumulate(float[] dY, int off, int at, int len) {
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, dY, off + at + i);
-            FloatVector.fromArray(S, dBetaRow, at + i).add(d).intoArray(dBetaRow, at + i);
-            d.fma(FloatVector.fromArray(S, xHat.data, off + at + i), FloatVector.fromArray(S, dGammaRow, at + i))
-                    .intoArray(dGammaRow, at + i);
-        }
-        for (; i < len; i++) {
-            dBetaRow[at + i] += dY[off + at + i];
-            dGammaRow[at + i] = Math.fma(dY[off + at + i], xHat.data[off + at + i], dGammaRow[at + i]);
-        }
     }
 
     @Override

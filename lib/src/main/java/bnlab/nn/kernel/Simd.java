@@ -1,0 +1,186 @@
+package bnlab.nn.kernel;
+
+/**
+ * The arithmetic every kernel of the fast engine is made of: matrix products, sums over runs of
+ * floats, and element-by-element formulas over runs. Two implementations compute the same
+ * things: {@link VectorSimd} with SIMD vectors from Java's Vector API, which needs the JVM
+ * option {@code --add-modules jdk.incubator.vector}, and {@link PlainSimd} with plain loops that
+ * the JIT compiler vectorizes by itself where it can, which runs in any JVM. {@link #get()}
+ * picks the first when the module is there, the second otherwise; the system property
+ * {@code bnlab.simd=plain} forces the plain one. A kernel keeps the choice in a static final
+ * field, so the JIT compiles each call for the one implementation the process runs.
+ *
+ * <p>A run is {@code len} floats from an offset. Sums come back in double; the two
+ * implementations add in different orders, so they agree to float rounding, not bit for bit.
+ * Each is deterministic: the same inputs give the same bits however the work is split across
+ * threads and whether or not the code is compiled yet.
+ *
+ * <p>"Columns" operations treat a run as one row of a matrix whose columns each have their own
+ * constant: the constant for element i of the run is {@code array[at + i]}.
+ */
+public interface Simd {
+
+    /** The implementation this JVM runs (chosen once). */
+    static Simd get() {
+        return Choice.SIMD;
+    }
+
+    /** Floats per vector, for layouts that want whole vectors (8 for the plain loops). */
+    int lanes();
+
+    /** What runs, for the notebooks' setup line, e.g. "Vector API, 256-bit vectors". */
+    String describe();
+
+    // ------------------------------------------------------------------ matrix products
+
+    /**
+     * C[i, j] (+)= Σ_k A(i, k)·B[k, j] for i &lt; m, j &lt; n, k &lt; depth, where
+     * A(i, k) = a[aOff + i·aRow + k·aCol], B[k, j] = b[bOff + k·ldb + j], C[i, j] = c[cOff + i·ldc + j].
+     * A is read through two strides, so a transposed A costs nothing.
+     */
+    void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
+            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add);
+
+    /**
+     * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth (dot products of rows), where
+     * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
+     */
+    void nt(int m, int n, int depth, float[] a, int aOff, int lda,
+            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add);
+
+    /**
+     * C = Σ_e A_e·B_eᵀ over many pairs of matrices (a convolution's weight gradient sums one per
+     * image): each implementation keeps partial sums the width of its vectors between pairs and
+     * adds them up once, at {@link ProductSums#addTo}. C is (m, n), the products run over depth.
+     */
+    ProductSums productSums(int m, int n, int depth);
+
+    /** The running sums of {@link #productSums}. */
+    interface ProductSums {
+
+        /** Adds A·Bᵀ with A[i, k] = a[aOff + i·lda + k] and B[j, k] = b[bOff + j·ldb + k]. */
+        void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb);
+
+        /** c[cOff + i·ldc + j] += the sum so far of C[i, j]; the sums then start again from zero. */
+        void addTo(float[] c, int cOff, int ldc);
+
+        /** Whether these sums are for (m, n) matrices over {@code depth}. */
+        boolean fits(int m, int n, int depth);
+    }
+
+    // ------------------------------------------------------------------ sums over runs
+
+    /*
+     * Sums over {@code count} runs of {@code len} floats, {@code stride} floats apart from
+     * {@code off}: the values x[off + e·stride + i], e < count, i < len. One channel c of an
+     * (N, C, S) tensor is off = c·S, len = S, count = N, stride = C·S; one run is count = 1.
+     */
+
+    /** Σ x. */
+    double sum(float[] x, int off, int len, int count, int stride);
+
+    /** Σ (x − centre)². */
+    double sumSquaredDeviations(float[] x, int off, int len, int count, int stride, float centre);
+
+    /** Σ x·y, over the same places of x and y. */
+    double dot(float[] x, float[] y, int off, int len, int count, int stride);
+
+    /** Σ (x − centre) into out[0] and Σ (x − centre)² into out[1], in one pass. */
+    void moments(float[] x, int off, int len, int count, int stride, float centre, double[] out);
+
+    /** Σ dY into out[0] and Σ dY·(x − centre) into out[1], in one pass over the same places of dY and x. */
+    void gradientSums(float[] dY, float[] x, int off, int len, int count, int stride, float centre, double[] out);
+
+    // ------------------------------------------------------------------ runs, one constant each
+
+    /**
+     * x̂ = (x − mean)·invStd and y = γ·x̂ + β over x[off, off + len), into the same places of xHat
+     * and y; with xHat null, y alone.
+     */
+    void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd,
+                   float gamma, float beta);
+
+    /**
+     * dX = scale·dY + (slope·x̂ + shift) over [off, off + len), a batch norm's input gradient, with
+     * x̂ = (x − mean)·invStd made again from the input (or x̂ itself, with mean 0 and invStd 1).
+     */
+    void inputGradient(float[] dY, float[] x, float[] dX, int off, int len, float scale, float shift, float slope,
+                       float mean, float invStd);
+
+    /** out[outOff + i] = a[aOff + i]·b[bOff + i]. */
+    void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len);
+
+    // ------------------------------------------------------------------ runs, one constant per column
+
+    /** acc[at + i] += x[off + i], or += (x[off + i] − centre[at + i])² when {@code centre} is not null. */
+    void addColumns(float[] acc, float[] x, int off, int len, float[] centre, int at);
+
+    /** x̂ = (x − mean[at + i])·scale[at + i], y = γ[at + i]·x̂ + β[at + i] over x[off, off + len). */
+    void normalizeColumns(float[] x, float[] xHat, float[] y, int off, int len, float[] mean, float[] scale,
+                          float[] gamma, float[] beta, int at);
+
+    /** y = γ[at + i]·x̂ + β[at + i] over [off, off + len). */
+    void affineColumns(float[] xHat, float[] y, int off, int len, float[] gamma, float[] beta, int at);
+
+    /** sumDy[at + i] += dY[off + i] and sumDyXHat[at + i] += dY[off + i]·x̂[off + i]. */
+    void gradientSumColumns(float[] dY, float[] xHat, int off, int len, float[] sumDy, float[] sumDyXHat, int at);
+
+    /** dX = scale[at + i]·dY + (slope[at + i]·x̂ + shift[at + i]) over [off, off + len). */
+    void inputGradientColumns(float[] dY, float[] xHat, float[] dX, int off, int len, float[] scale,
+                              float[] shift, float[] slope, int at);
+
+    // ------------------------------------------------------------------ activations over [from, to)
+
+    /** y = 1/(1 + e^−x), e^x within a few units in the last place. */
+    void sigmoid(float[] x, float[] y, int from, int to);
+
+    /** dX = dY·σ·(1 − σ), from the sigmoid's output σ. */
+    void sigmoidBackward(float[] dY, float[] sigma, float[] dX, int from, int to);
+
+    /** y = max(x, 0). */
+    void relu(float[] x, float[] y, int from, int to);
+
+    /** dX = dY where x &gt; 0, else 0. */
+    void reluBackward(float[] dY, float[] x, float[] dX, int from, int to);
+
+    // ------------------------------------------------------------------ rows (convolutions)
+
+    /**
+     * Copies {@code rows} rows of {@code cols} floats, {@code stride} floats apart in src, to
+     * consecutive floats of dst (im2col's inner loop).
+     */
+    void copyRows(float[] src, int srcOff, int stride, int rows, int cols, float[] dst, int dstOff);
+
+    /** dst[dstOff + t] = Σ_i src[offsets[i] + t] for t &lt; len, the terms added in the order of {@code offsets}. */
+    void sumShifted(float[] src, int[] offsets, float[] dst, int dstOff, int len);
+
+    /** The choice, made once when first asked. */
+    final class Choice {
+
+        static final Simd SIMD = choose();
+
+        /** Why the plain loops run (null when the Vector API does). */
+        static String plainReason;
+
+        private Choice() {
+        }
+
+        private static Simd choose() {
+            if ("plain".equals(System.getProperty("bnlab.simd"))) {
+                plainReason = "-Dbnlab.simd=plain";
+                return new PlainSimd();
+            }
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                plainReason = "no jdk.incubator.vector module";
+                return new PlainSimd();
+            }
+            try {
+                // By name, so that no Vector API class is loaded where the module is missing.
+                return (Simd) Class.forName("bnlab.nn.kernel.VectorSimd").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                plainReason = "the Vector API failed to start: " + e;
+                return new PlainSimd();
+            }
+        }
+    }
+}

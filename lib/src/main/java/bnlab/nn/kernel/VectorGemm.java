@@ -1,0 +1,563 @@
+package bnlab.nn.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Simd}'s matrix products with the Vector API, on heap {@code float[]}. A matrix is an
+ * array, an offset and a row stride; results are written (or, with {@code add}, added) into C.
+ * <ul>
+ *   <li>{@link #nn}: C[i, j] = Σ_k A(i, k)·B[k, j], vectorized along the rows of B and C, four
+ *       rows of C at a time. A is read through two strides, so a transposed A costs nothing.</li>
+ *   <li>{@link #nt}: C[i, j] = Σ_k A[i, k]·B[j, k], dot products of rows, two rows of A against
+ *       four rows of B at a time, with one vector accumulator per pair.</li>
+ * </ul>
+ */
+final class VectorGemm {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private VectorGemm() {
+    }
+
+    /**
+     * C[i, j] (+)= Σ_k A(i, k)·B[k, j] for i &lt; m, j &lt; n, k &lt; depth, where
+     * A(i, k) = a[aOff + i·aRow + k·aCol], B[k, j] = b[bOff + k·ldb + j], C[i, j] = c[cOff + i·ldc + j].
+     * Columns go two vectors at a time (rows six, four, two, one at a time), then one vector
+     * (rows eight, four, one at a time), then one by one.
+     */
+    static void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
+                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int wide = n - n % (2 * L);
+        int i = 0;
+        for (; i + 6 <= m; i += 6) {
+            wide6(wide, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+        }
+        for (; i + 4 <= m; i += 4) {
+            wide4(wide, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+        }
+        for (; i + 2 <= m; i += 2) {
+            wide2(wide, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+        }
+        for (; i < m; i++) {
+            wide2(wide, depth, a, aOff + i * aRow, 0, aCol, b, bOff, ldb, c, cOff + i * ldc, 0, add);
+        }
+        int j = wide;
+        if (n - j >= L) {
+            i = 0;
+            for (; i + 8 <= m; i += 8) {
+                narrow8(depth, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, add);
+            }
+            for (; i < m; i++) {
+                narrow1(depth, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, add);
+            }
+            j += L;
+        }
+        if (j < n && m >= 4) {
+            paddedTail(m, n - j, depth, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, add);
+            return;
+        }
+        for (i = 0; j < n && i < m; i++) {
+            scalarTail(j, n, depth, a, aOff + i * aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, add);
+        }
+    }
+
+    /** Per thread: B's last columns and C's, padded with zeros to one vector. */
+    private static final ThreadLocal<float[][]> TAIL = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * The last {@code cols} &lt; L columns of C through copies padded with zeros to a whole vector:
+     * one vector operation per row and step instead of {@code cols} scalar ones.
+     */
+    private static void paddedTail(int m, int cols, int depth, float[] a, int aOff, int aRow, int aCol,
+                                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        float[][] t = TAIL.get();
+        float[] bt = t[0] = Tensor.buffer(t[0], (long) depth * L);
+        float[] ct = t[1] = Tensor.buffer(t[1], (long) m * L);
+        java.util.Arrays.fill(bt, 0, depth * L, 0f);
+        java.util.Arrays.fill(ct, 0, m * L, 0f);
+        for (int k = 0; k < depth; k++) {
+            System.arraycopy(b, bOff + k * ldb, bt, k * L, cols);
+        }
+        if (add) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(c, cOff + i * ldc, ct, i * L, cols);
+            }
+        }
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            narrow8(depth, a, aOff + i * aRow, aRow, aCol, bt, 0, L, ct, i * L, L, add);
+        }
+        for (; i < m; i++) {
+            narrow1(depth, a, aOff + i * aRow, aCol, bt, 0, L, ct, i * L, add);
+        }
+        for (i = 0; i < m; i++) {
+            System.arraycopy(ct, i * L, c, cOff + i * ldc, cols);
+        }
+    }
+
+    /** Six rows of C, columns [0, wide) two vectors at a time: twelve accumulators, what fits in AVX2's sixteen registers. */
+    private static void wide6(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int a4 = a3 + aRow;
+        int a5 = a4 + aRow;
+        // Indices are written as (loop counter)·stride + offset, so the JIT can hoist the bounds checks.
+        for (int j = 0; j < wide; j += 2 * L) {
+            FloatVector s00 = start(c, cOff + j, add), s01 = start(c, cOff + j + L, add);
+            FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
+            FloatVector s20 = start(c, c2 + j, add), s21 = start(c, c2 + j + L, add);
+            FloatVector s30 = start(c, c3 + j, add), s31 = start(c, c3 + j + L, add);
+            FloatVector s40 = start(c, c4 + j, add), s41 = start(c, c4 + j + L, add);
+            FloatVector s50 = start(c, c5 + j, add), s51 = start(c, c5 + j + L, add);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
+                FloatVector b1 = FloatVector.fromArray(S, b, bj + k * ldb + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                x = FloatVector.broadcast(S, a[a2 + k * aCol]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                x = FloatVector.broadcast(S, a[a3 + k * aCol]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                x = FloatVector.broadcast(S, a[a4 + k * aCol]);
+                s40 = x.fma(b0, s40);
+                s41 = x.fma(b1, s41);
+                x = FloatVector.broadcast(S, a[a5 + k * aCol]);
+                s50 = x.fma(b0, s50);
+                s51 = x.fma(b1, s51);
+            }
+            s00.intoArray(c, cOff + j);
+            s01.intoArray(c, cOff + j + L);
+            s10.intoArray(c, c1 + j);
+            s11.intoArray(c, c1 + j + L);
+            s20.intoArray(c, c2 + j);
+            s21.intoArray(c, c2 + j + L);
+            s30.intoArray(c, c3 + j);
+            s31.intoArray(c, c3 + j + L);
+            s40.intoArray(c, c4 + j);
+            s41.intoArray(c, c4 + j + L);
+            s50.intoArray(c, c5 + j);
+            s51.intoArray(c, c5 + j + L);
+        }
+    }
+
+    private static void wide4(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        for (int j = 0; j < wide; j += 2 * L) {
+            FloatVector s00 = start(c, cOff + j, add), s01 = start(c, cOff + j + L, add);
+            FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
+            FloatVector s20 = start(c, c2 + j, add), s21 = start(c, c2 + j + L, add);
+            FloatVector s30 = start(c, c3 + j, add), s31 = start(c, c3 + j + L, add);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
+                FloatVector b1 = FloatVector.fromArray(S, b, bj + k * ldb + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                x = FloatVector.broadcast(S, a[a2 + k * aCol]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                x = FloatVector.broadcast(S, a[a3 + k * aCol]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+            }
+            s00.intoArray(c, cOff + j);
+            s01.intoArray(c, cOff + j + L);
+            s10.intoArray(c, c1 + j);
+            s11.intoArray(c, c1 + j + L);
+            s20.intoArray(c, c2 + j);
+            s21.intoArray(c, c2 + j + L);
+            s30.intoArray(c, c3 + j);
+            s31.intoArray(c, c3 + j + L);
+        }
+    }
+
+    /** Two rows (one, with aRow = ldc = 0: the row is then computed twice into the same place). */
+    private static void wide2(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int c1 = cOff + ldc;
+        int a1 = aOff + aRow;
+        for (int j = 0; j < wide; j += 2 * L) {
+            FloatVector s00 = start(c, cOff + j, add), s01 = start(c, cOff + j + L, add);
+            FloatVector s10 = start(c, c1 + j, add), s11 = start(c, c1 + j + L, add);
+            int bj = bOff + j;
+            for (int k = 0; k < depth; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bj + k * ldb);
+                FloatVector b1 = FloatVector.fromArray(S, b, bj + k * ldb + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+            }
+            s10.intoArray(c, c1 + j);
+            s11.intoArray(c, c1 + j + L);
+            s00.intoArray(c, cOff + j);
+            s01.intoArray(c, cOff + j + L);
+        }
+    }
+
+    /** Eight rows of C, one vector wide (columns [0, L) from cOff). */
+    private static void narrow8(int depth, float[] a, int aOff, int aRow, int aCol,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector s0 = start(c, cOff, add), s1 = start(c, cOff + ldc, add);
+        FloatVector s2 = start(c, cOff + 2 * ldc, add), s3 = start(c, cOff + 3 * ldc, add);
+        FloatVector s4 = start(c, cOff + 4 * ldc, add), s5 = start(c, cOff + 5 * ldc, add);
+        FloatVector s6 = start(c, cOff + 6 * ldc, add), s7 = start(c, cOff + 7 * ldc, add);
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int a4 = a3 + aRow;
+        int a5 = a4 + aRow;
+        int a6 = a5 + aRow;
+        int a7 = a6 + aRow;
+        for (int k = 0; k < depth; k++) {
+            FloatVector y = FloatVector.fromArray(S, b, bOff + k * ldb);
+            s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(y, s0);
+            s1 = FloatVector.broadcast(S, a[a1 + k * aCol]).fma(y, s1);
+            s2 = FloatVector.broadcast(S, a[a2 + k * aCol]).fma(y, s2);
+            s3 = FloatVector.broadcast(S, a[a3 + k * aCol]).fma(y, s3);
+            s4 = FloatVector.broadcast(S, a[a4 + k * aCol]).fma(y, s4);
+            s5 = FloatVector.broadcast(S, a[a5 + k * aCol]).fma(y, s5);
+            s6 = FloatVector.broadcast(S, a[a6 + k * aCol]).fma(y, s6);
+            s7 = FloatVector.broadcast(S, a[a7 + k * aCol]).fma(y, s7);
+        }
+        s0.intoArray(c, cOff);
+        s1.intoArray(c, cOff + ldc);
+        s2.intoArray(c, cOff + 2 * ldc);
+        s3.intoArray(c, cOff + 3 * ldc);
+        s4.intoArray(c, cOff + 4 * ldc);
+        s5.intoArray(c, cOff + 5 * ldc);
+        s6.intoArray(c, cOff + 6 * ldc);
+        s7.intoArray(c, cOff + 7 * ldc);
+    }
+
+    private static void narrow1(int depth, float[] a, int aOff, int aCol,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
+        FloatVector s0 = start(c, cOff, add);
+        for (int k = 0; k < depth; k++) {
+            s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(FloatVector.fromArray(S, b, bOff + k * ldb), s0);
+        }
+        s0.intoArray(c, cOff);
+    }
+
+    /** Columns [from, n) of one row of C, one at a time. */
+    private static void scalarTail(int from, int n, int depth, float[] a, int aOff, int aCol,
+                                   float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
+        for (int j = from; j < n; j++) {
+            float s = add ? c[cOff + j] : 0f;
+            for (int k = 0, ak = aOff, bk = bOff + j; k < depth; k++, ak += aCol, bk += ldb) {
+                s = Math.fma(a[ak], b[bk], s);
+            }
+            c[cOff + j] = s;
+        }
+    }
+
+    private static FloatVector start(float[] c, int at, boolean add) {
+        return add ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
+    }
+
+    /**
+     * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth, where
+     * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
+     */
+    static void nt(int m, int n, int depth, float[] a, int aOff, int lda,
+                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                nt2x4(depth, 1, a, aOff + i * lda, lda, 0, b, bOff + j * ldb, ldb, 0, c, cOff + i * ldc + j, ldc, add);
+            }
+            for (; j < n; j++) {
+                int bj = bOff + j * ldb;
+                put(c, cOff + i * ldc + j, VectorSimd.dotFloat(depth, a, aOff + i * lda, b, bj), add);
+                put(c, cOff + (i + 1) * ldc + j, VectorSimd.dotFloat(depth, a, aOff + (i + 1) * lda, b, bj), add);
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                put(c, cOff + i * ldc + j, VectorSimd.dotFloat(depth, a, aOff + i * lda, b, bOff + j * ldb), add);
+            }
+        }
+    }
+
+    /**
+     * Two rows of A against four rows of B: eight dot products, one vector accumulator each.
+     * The accumulators pass through memory between the matrices of a batch: a vector kept live
+     * across nested loops makes the JIT box it (a hundred times slower).
+     */
+    private static void nt2x4(int depth, int batch, float[] a, int aOff, int lda, int aStep, float[] b, int bOff,
+                              int ldb, int bStep, float[] c, int cOff, int ldc, boolean add) {
+        float[] acc = new float[8 * L];
+        float[] tail = new float[8];
+        for (int e = 0; e < batch; e++) {
+            pass2x4(depth, a, aOff + e * aStep, lda, b, bOff + e * bStep, ldb, acc, tail);
+        }
+        for (int r = 0; r < 2; r++) {
+            for (int j = 0; j < 4; j++) {
+                int q = r * 4 + j;
+                float s = 0;
+                for (int l = 0; l < L; l++) {
+                    s += acc[q * L + l];
+                }
+                put(c, cOff + r * ldc + j, s + tail[q], add);
+            }
+        }
+    }
+
+    /** acc (8 vectors: rows 0, 1 of A × rows 0..3 of B) += the products of one pair of matrices. */
+    private static void pass2x4(int depth, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                                float[] acc, float[] tail) {
+        int a1 = a0 + lda;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        FloatVector s00 = FloatVector.fromArray(S, acc, 0);
+        FloatVector s01 = FloatVector.fromArray(S, acc, L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, acc, 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, 4 * L);
+        FloatVector s11 = FloatVector.fromArray(S, acc, 5 * L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, 6 * L);
+        FloatVector s13 = FloatVector.fromArray(S, acc, 7 * L);
+        int k = 0;
+        for (int bound = S.loopBound(depth); k < bound; k += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
+            FloatVector y = FloatVector.fromArray(S, b, b0 + k);
+            s00 = x0.fma(y, s00);
+            s10 = x1.fma(y, s10);
+            y = FloatVector.fromArray(S, b, b1 + k);
+            s01 = x0.fma(y, s01);
+            s11 = x1.fma(y, s11);
+            y = FloatVector.fromArray(S, b, b2 + k);
+            s02 = x0.fma(y, s02);
+            s12 = x1.fma(y, s12);
+            y = FloatVector.fromArray(S, b, b3 + k);
+            s03 = x0.fma(y, s03);
+            s13 = x1.fma(y, s13);
+        }
+        s00.intoArray(acc, 0);
+        s01.intoArray(acc, L);
+        s02.intoArray(acc, 2 * L);
+        s03.intoArray(acc, 3 * L);
+        s10.intoArray(acc, 4 * L);
+        s11.intoArray(acc, 5 * L);
+        s12.intoArray(acc, 6 * L);
+        s13.intoArray(acc, 7 * L);
+        for (; k < depth; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            tail[0] += x0 * b[b0 + k];
+            tail[1] += x0 * b[b1 + k];
+            tail[2] += x0 * b[b2 + k];
+            tail[3] += x0 * b[b3 + k];
+            tail[4] += x1 * b[b0 + k];
+            tail[5] += x1 * b[b1 + k];
+            tail[6] += x1 * b[b2 + k];
+            tail[7] += x1 * b[b3 + k];
+        }
+    }
+
+    /**
+     * {@link Simd.ProductSums} when C has a whole number of vectors of rows (a convolution with
+     * 16 output channels): Cᵀ += B·Aᵀ as a matrix product along rows of Aᵀ, which is faster
+     * than dot products when the products are short (64 positions).
+     */
+    static final class TransposedProductSums implements Simd.ProductSums {
+        private final int m;
+        private final int n;
+        private final int depth;
+        private final float[] ct;
+        private final float[] at;
+
+        TransposedProductSums(int m, int n, int depth) {
+            this.m = m;
+            this.n = n;
+            this.depth = depth;
+            ct = new float[n * m];
+            at = new float[depth * m];
+        }
+
+        @Override
+        public boolean fits(int m, int n, int depth) {
+            return this.m == m && this.n == n && this.depth == depth;
+        }
+
+        @Override
+        public void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
+            for (int i = 0; i < m; i++) {
+                for (int k = 0; k < depth; k++) {
+                    at[k * m + i] = a[aOff + i * lda + k];
+                }
+            }
+            nn(n, m, depth, b, bOff, ldb, 1, at, 0, m, ct, 0, m, true);
+        }
+
+        @Override
+        public void addTo(float[] c, int cOff, int ldc) {
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    c[cOff + i * ldc + j] += ct[j * m + i];
+                }
+            }
+            java.util.Arrays.fill(ct, 0f);
+        }
+    }
+
+    /** {@link Simd.ProductSums} with one vector of partial sums per element of C (and a scalar for the tail). */
+    static final class VectorProductSums implements Simd.ProductSums {
+        private final int m;
+        private final int n;
+        private final int depth;
+        private final float[] acc;
+        private final float[] tail;
+
+        VectorProductSums(int m, int n, int depth) {
+            this.m = m;
+            this.n = n;
+            this.depth = depth;
+            acc = new float[m * n * L];
+            tail = new float[m * n];
+        }
+
+        @Override
+        public boolean fits(int m, int n, int depth) {
+            return this.m == m && this.n == n && this.depth == depth;
+        }
+
+        @Override
+        public void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                int j = 0;
+                for (; j + 4 <= n; j += 4) {
+                    block2x4(a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, i * n + j);
+                }
+                for (; j < n; j++) {
+                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
+                    block1x1(a, aOff + (i + 1) * lda, b, bOff + j * ldb, (i + 1) * n + j);
+                }
+            }
+            for (; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
+                }
+            }
+        }
+
+        /** Rows i, i + 1 of A against rows j .. j + 3 of B; q = i·n + j. */
+        private void block2x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int q) {
+            int a1 = a0 + lda;
+            int b1 = b0 + ldb;
+            int b2 = b1 + ldb;
+            int b3 = b2 + ldb;
+            int r0 = q * L;
+            int r1 = (q + n) * L;
+            FloatVector s00 = FloatVector.fromArray(S, acc, r0);
+            FloatVector s01 = FloatVector.fromArray(S, acc, r0 + L);
+            FloatVector s02 = FloatVector.fromArray(S, acc, r0 + 2 * L);
+            FloatVector s03 = FloatVector.fromArray(S, acc, r0 + 3 * L);
+            FloatVector s10 = FloatVector.fromArray(S, acc, r1);
+            FloatVector s11 = FloatVector.fromArray(S, acc, r1 + L);
+            FloatVector s12 = FloatVector.fromArray(S, acc, r1 + 2 * L);
+            FloatVector s13 = FloatVector.fromArray(S, acc, r1 + 3 * L);
+            int k = 0;
+            for (int bound = S.loopBound(depth); k < bound; k += L) {
+                FloatVector x0 = FloatVector.fromArray(S, a, a0 + k);
+                FloatVector x1 = FloatVector.fromArray(S, a, a1 + k);
+                FloatVector y = FloatVector.fromArray(S, b, b0 + k);
+                s00 = x0.fma(y, s00);
+                s10 = x1.fma(y, s10);
+                y = FloatVector.fromArray(S, b, b1 + k);
+                s01 = x0.fma(y, s01);
+                s11 = x1.fma(y, s11);
+                y = FloatVector.fromArray(S, b, b2 + k);
+                s02 = x0.fma(y, s02);
+                s12 = x1.fma(y, s12);
+                y = FloatVector.fromArray(S, b, b3 + k);
+                s03 = x0.fma(y, s03);
+                s13 = x1.fma(y, s13);
+            }
+            s00.intoArray(acc, r0);
+            s01.intoArray(acc, r0 + L);
+            s02.intoArray(acc, r0 + 2 * L);
+            s03.intoArray(acc, r0 + 3 * L);
+            s10.intoArray(acc, r1);
+            s11.intoArray(acc, r1 + L);
+            s12.intoArray(acc, r1 + 2 * L);
+            s13.intoArray(acc, r1 + 3 * L);
+            for (; k < depth; k++) {
+                float x0 = a[a0 + k];
+                float x1 = a[a1 + k];
+                tail[q] = Math.fma(x0, b[b0 + k], tail[q]);
+                tail[q + 1] = Math.fma(x0, b[b1 + k], tail[q + 1]);
+                tail[q + 2] = Math.fma(x0, b[b2 + k], tail[q + 2]);
+                tail[q + 3] = Math.fma(x0, b[b3 + k], tail[q + 3]);
+                tail[q + n] = Math.fma(x1, b[b0 + k], tail[q + n]);
+                tail[q + n + 1] = Math.fma(x1, b[b1 + k], tail[q + n + 1]);
+                tail[q + n + 2] = Math.fma(x1, b[b2 + k], tail[q + n + 2]);
+                tail[q + n + 3] = Math.fma(x1, b[b3 + k], tail[q + n + 3]);
+            }
+        }
+
+        private void block1x1(float[] a, int a0, float[] b, int b0, int q) {
+            FloatVector s = FloatVector.fromArray(S, acc, q * L);
+            int k = 0;
+            for (int bound = S.loopBound(depth); k < bound; k += L) {
+                s = FloatVector.fromArray(S, a, a0 + k).fma(FloatVector.fromArray(S, b, b0 + k), s);
+            }
+            s.intoArray(acc, q * L);
+            for (; k < depth; k++) {
+                tail[q] = Math.fma(a[a0 + k], b[b0 + k], tail[q]);
+            }
+        }
+
+        @Override
+        public void addTo(float[] c, int cOff, int ldc) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int q = i * n + j;
+                    float s = 0;
+                    for (int l = 0; l < L; l++) {
+                        s += acc[q * L + l];
+                    }
+                    c[cOff + i * ldc + j] += s + tail[q];
+                }
+            }
+            java.util.Arrays.fill(acc, 0f);
+            java.util.Arrays.fill(tail, 0f);
+        }
+    }
+
+    private static void put(float[] c, int at, float v, boolean add) {
+        c[at] = add ? c[at] + v : v;
+    }
+}

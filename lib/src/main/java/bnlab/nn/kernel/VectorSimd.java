@@ -1,0 +1,570 @@
+package bnlab.nn.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Simd} with SIMD vectors from the Vector API ({@code jdk.incubator.vector}), the
+ * preferred width of the processor (256 bits with AVX2, 512 with AVX-512). Only this class and
+ * {@link VectorGemm} use the API, and {@link Simd#get()} loads them by name, so a JVM without the
+ * module never links them.
+ *
+ * <p>Two vector operations would make results depend on the JIT: {@code reduceLanes(ADD)} adds
+ * lanes in an unspecified order, and the built-in exponential may differ in the last bit between
+ * interpreted and compiled code. Here lanes are added left to right ({@link #sumLanes}), and e^x
+ * is Cephes' single-precision {@code expf} (range reduction by powers of two, a degree-5
+ * polynomial; relative error below 2·10⁻⁷) written with plain adds, multiplies and fused
+ * multiply-adds, which round the same way everywhere. Loop tails use scalar twins that compute
+ * exactly the same thing.
+ *
+ * <p>Only one vector width is used in the whole program: mixing widths (a 256-bit vector for a
+ * row of 8 floats on a 512-bit machine, say) makes the JIT give up on every vector operation,
+ * ten times slower everywhere.
+ */
+final class VectorSimd implements Simd {
+
+    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final int L = S.length();
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    /** Lanes L/2 .. L−1: joins the end of one short row and the start of the next in one vector. */
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** The range where 2ⁿ stays a normal float: e^−87.3 ≈ 1.2·10⁻³⁸, e^88 ≈ 1.7·10³⁸. */
+    private static final float MIN = -87.3f;
+    private static final float MAX = 88f;
+    /** 1.5·2²³: adding and subtracting it rounds a float to the nearest integer. */
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    private static final float[] P = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+        4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+
+    @Override
+    public int lanes() {
+        return L;
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API, " + S.vectorBitSize() + "-bit vectors";
+    }
+
+    @Override
+    public void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
+                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        VectorGemm.nn(m, n, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, add);
+    }
+
+    @Override
+    public void nt(int m, int n, int depth, float[] a, int aOff, int lda,
+                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+        VectorGemm.nt(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, add);
+    }
+
+    @Override
+    public ProductSums productSums(int m, int n, int depth) {
+        return m % L == 0 && depth < 256 ? new VectorGemm.TransposedProductSums(m, n, depth)
+                : new VectorGemm.VectorProductSums(m, n, depth);
+    }
+
+    /** v[0] + v[1] + … + v[L−1], left to right. */
+    static float sumLanes(FloatVector v) {
+        if (L == 8) { // AVX2: unrolled, the JIT turns each lane() into one extract
+            return v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7);
+        }
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /** e^x lane by lane, for x in [−87.3, 88] (inputs outside are clamped to that range). */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(MIN).min(MAX);
+        // t = ROUND + n exactly, so n = t − ROUND and, in t's bits, n = bits(t) − bits(ROUND).
+        FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, P[0]);
+        for (int i = 1; i < P.length; i++) {
+            p = p.fma(r, FloatVector.broadcast(S, P[i]));
+        }
+        p = p.fma(r.mul(r), r).add(1f);
+        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}: the same operations, the same result. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, MIN), MAX);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = P[0];
+        for (int i = 1; i < P.length; i++) {
+            p = Math.fma(p, r, P[i]);
+        }
+        p = Math.fma(p, r * r, r) + 1f;
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
+    }
+
+    /** Σ x·y in float: vector lanes, added left to right, then the tail. */
+    static float dotFloat(int depth, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector s = FloatVector.zero(S);
+        int k = 0;
+        for (int bound = S.loopBound(depth); k < bound; k += L) {
+            s = FloatVector.fromArray(S, x, xOff + k).fma(FloatVector.fromArray(S, y, yOff + k), s);
+        }
+        float sum = sumLanes(s);
+        for (; k < depth; k++) {
+            sum += x[xOff + k] * y[yOff + k];
+        }
+        return sum;
+    }
+
+    /** Vectors added between moves of their lanes into the double total (sums stay accurate to float rounding of 128 terms). */
+    private static final int FLUSH = 128;
+
+    /*
+     * The three sums keep one vector of partial sums across runs, in memory between runs (a
+     * vector kept in a variable across two nested loops makes the JIT box it), and move it into
+     * a double every FLUSH vectors; the last floats of each run go straight into the double.
+     */
+
+    @Override
+    public double sum(float[] x, int off, int len, int count, int stride) {
+        float[] acc = new float[L];
+        double total = 0;
+        int whole = len - len % L;
+        int pending = 0;
+        for (int e = 0; e < count; e++) {
+            int base = off + e * stride;
+            int i = 0;
+            while (i < whole) {
+                FloatVector s = FloatVector.fromArray(S, acc, 0);
+                int end = Math.min(whole, i + (FLUSH - pending) * L);
+                pending += (end - i) / L;
+                for (; i < end; i += L) {
+                    s = s.add(FloatVector.fromArray(S, x, base + i));
+                }
+                if (pending == FLUSH) {
+                    total += sumLanes(s);
+                    s = FloatVector.zero(S);
+                    pending = 0;
+                }
+                s.intoArray(acc, 0);
+            }
+            for (; i < len; i++) {
+                total += x[base + i];
+            }
+        }
+        return total + sumLanes(FloatVector.fromArray(S, acc, 0));
+    }
+
+    @Override
+    public double sumSquaredDeviations(float[] x, int off, int len, int count, int stride, float centre) {
+        float[] acc = new float[L];
+        FloatVector mu = FloatVector.broadcast(S, centre);
+        double total = 0;
+        int whole = len - len % L;
+        int pending = 0;
+        for (int e = 0; e < count; e++) {
+            int base = off + e * stride;
+            int i = 0;
+            while (i < whole) {
+                FloatVector s = FloatVector.fromArray(S, acc, 0);
+                int end = Math.min(whole, i + (FLUSH - pending) * L);
+                pending += (end - i) / L;
+                for (; i < end; i += L) {
+                    FloatVector d = FloatVector.fromArray(S, x, base + i).sub(mu);
+                    s = d.fma(d, s);
+                }
+                if (pending == FLUSH) {
+                    total += sumLanes(s);
+                    s = FloatVector.zero(S);
+                    pending = 0;
+                }
+                s.intoArray(acc, 0);
+            }
+            for (; i < len; i++) {
+                double d = x[base + i] - centre;
+                total += d * d;
+            }
+        }
+        return total + sumLanes(FloatVector.fromArray(S, acc, 0));
+    }
+
+    @Override
+    public double dot(float[] x, float[] y, int off, int len, int count, int stride) {
+        float[] acc = new float[L];
+        double total = 0;
+        int whole = len - len % L;
+        int pending = 0;
+        for (int e = 0; e < count; e++) {
+            int base = off + e * stride;
+            int i = 0;
+            while (i < whole) {
+                FloatVector s = FloatVector.fromArray(S, acc, 0);
+                int end = Math.min(whole, i + (FLUSH - pending) * L);
+                pending += (end - i) / L;
+                for (; i < end; i += L) {
+                    s = FloatVector.fromArray(S, x, base + i).fma(FloatVector.fromArray(S, y, base + i), s);
+                }
+                if (pending == FLUSH) {
+                    total += sumLanes(s);
+                    s = FloatVector.zero(S);
+                    pending = 0;
+                }
+                s.intoArray(acc, 0);
+            }
+            for (; i < len; i++) {
+                total += (double) x[base + i] * y[base + i];
+            }
+        }
+        return total + sumLanes(FloatVector.fromArray(S, acc, 0));
+    }
+
+    @Override
+    public void moments(float[] x, int off, int len, int count, int stride, float centre, double[] out) {
+        float[] acc = new float[2 * L];
+        FloatVector mu = FloatVector.broadcast(S, centre);
+        double sum = 0;
+        double squares = 0;
+        int whole = len - len % L;
+        int pending = 0;
+        for (int e = 0; e < count; e++) {
+            int base = off + e * stride;
+            int i = 0;
+            while (i < whole) {
+                FloatVector s1 = FloatVector.fromArray(S, acc, 0);
+                FloatVector s2 = FloatVector.fromArray(S, acc, L);
+                int end = Math.min(whole, i + (FLUSH - pending) * L);
+                pending += (end - i) / L;
+                for (; i < end; i += L) {
+                    FloatVector d = FloatVector.fromArray(S, x, base + i).sub(mu);
+                    s1 = s1.add(d);
+                    s2 = d.fma(d, s2);
+                }
+                if (pending == FLUSH) {
+                    sum += sumLanes(s1);
+                    squares += sumLanes(s2);
+                    s1 = FloatVector.zero(S);
+                    s2 = FloatVector.zero(S);
+                    pending = 0;
+                }
+                s1.intoArray(acc, 0);
+                s2.intoArray(acc, L);
+            }
+            for (; i < len; i++) {
+                double d = x[base + i] - centre;
+                sum += d;
+                squares += d * d;
+            }
+        }
+        out[0] = sum + sumLanes(FloatVector.fromArray(S, acc, 0));
+        out[1] = squares + sumLanes(FloatVector.fromArray(S, acc, L));
+    }
+
+    @Override
+    public void gradientSums(float[] dY, float[] x, int off, int len, int count, int stride, float centre, double[] out) {
+        float[] acc = new float[2 * L];
+        FloatVector mu = FloatVector.broadcast(S, centre);
+        double sum = 0;
+        double sumX = 0;
+        int whole = len - len % L;
+        int pending = 0;
+        for (int e = 0; e < count; e++) {
+            int base = off + e * stride;
+            int i = 0;
+            while (i < whole) {
+                FloatVector s1 = FloatVector.fromArray(S, acc, 0);
+                FloatVector s2 = FloatVector.fromArray(S, acc, L);
+                int end = Math.min(whole, i + (FLUSH - pending) * L);
+                pending += (end - i) / L;
+                for (; i < end; i += L) {
+                    FloatVector d = FloatVector.fromArray(S, dY, base + i);
+                    s1 = s1.add(d);
+                    s2 = d.fma(FloatVector.fromArray(S, x, base + i).sub(mu), s2);
+                }
+                if (pending == FLUSH) {
+                    sum += sumLanes(s1);
+                    sumX += sumLanes(s2);
+                    s1 = FloatVector.zero(S);
+                    s2 = FloatVector.zero(S);
+                    pending = 0;
+                }
+                s1.intoArray(acc, 0);
+                s2.intoArray(acc, L);
+            }
+            for (; i < len; i++) {
+                sum += dY[base + i];
+                sumX += (double) dY[base + i] * (x[base + i] - centre);
+            }
+        }
+        out[0] = sum + sumLanes(FloatVector.fromArray(S, acc, 0));
+        out[1] = sumX + sumLanes(FloatVector.fromArray(S, acc, L));
+    }
+
+    @Override
+    public void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd,
+                          float gamma, float beta) {
+        int i = 0;
+        FloatVector mu = FloatVector.broadcast(S, mean);
+        FloatVector is = FloatVector.broadcast(S, invStd);
+        FloatVector ga = FloatVector.broadcast(S, gamma);
+        FloatVector be = FloatVector.broadcast(S, beta);
+        int bound = S.loopBound(len);
+        if (xHat == null) {
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(S, x, off + i).sub(mu).mul(is).fma(ga, be).intoArray(y, off + i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                FloatVector h = FloatVector.fromArray(S, x, off + i).sub(mu).mul(is);
+                h.intoArray(xHat, off + i);
+                h.fma(ga, be).intoArray(y, off + i);
+            }
+        }
+        for (; i < len; i++) {
+            float h = (x[off + i] - mean) * invStd;
+            if (xHat != null) {
+                xHat[off + i] = h;
+            }
+            y[off + i] = Math.fma(h, gamma, beta);
+        }
+    }
+
+    @Override
+    public void inputGradient(float[] dY, float[] x, float[] dX, int off, int len, float scale,
+                              float shift, float slope, float mean, float invStd) {
+        int i = 0;
+        FloatVector a = FloatVector.broadcast(S, scale);
+        FloatVector b = FloatVector.broadcast(S, shift);
+        FloatVector k = FloatVector.broadcast(S, slope);
+        FloatVector mu = FloatVector.broadcast(S, mean);
+        FloatVector is = FloatVector.broadcast(S, invStd);
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, dY, off + i);
+            FloatVector h = FloatVector.fromArray(S, x, off + i).sub(mu).mul(is);
+            d.fma(a, h.fma(k, b)).intoArray(dX, off + i);
+        }
+        for (; i < len; i++) {
+            float h = (x[off + i] - mean) * invStd;
+            dX[off + i] = Math.fma(dY[off + i], scale, Math.fma(h, slope, shift));
+        }
+    }
+
+    @Override
+    public void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < len; i++) {
+            out[outOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    @Override
+    public void addColumns(float[] acc, float[] x, int off, int len, float[] centre, int at) {
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + j);
+            FloatVector a = FloatVector.fromArray(S, acc, at + j);
+            if (centre != null) {
+                v = v.sub(FloatVector.fromArray(S, centre, at + j));
+                a = v.fma(v, a);
+            } else {
+                a = a.add(v);
+            }
+            a.intoArray(acc, at + j);
+        }
+        for (; j < len; j++) {
+            float v = centre == null ? x[off + j] : x[off + j] - centre[at + j];
+            acc[at + j] = centre == null ? acc[at + j] + v : Math.fma(v, v, acc[at + j]);
+        }
+    }
+
+    @Override
+    public void normalizeColumns(float[] x, float[] xHat, float[] y, int off, int len, float[] mean,
+                                 float[] scale, float[] gamma, float[] beta, int at) {
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += L) {
+            FloatVector h = FloatVector.fromArray(S, x, off + j).sub(FloatVector.fromArray(S, mean, at + j))
+                    .mul(FloatVector.fromArray(S, scale, at + j));
+            h.intoArray(xHat, off + j);
+            h.fma(FloatVector.fromArray(S, gamma, at + j), FloatVector.fromArray(S, beta, at + j)).intoArray(y, off + j);
+        }
+        for (; j < len; j++) {
+            float h = (x[off + j] - mean[at + j]) * scale[at + j];
+            xHat[off + j] = h;
+            y[off + j] = Math.fma(h, gamma[at + j], beta[at + j]);
+        }
+    }
+
+    @Override
+    public void affineColumns(float[] xHat, float[] y, int off, int len, float[] gamma, float[] beta, int at) {
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += L) {
+            FloatVector.fromArray(S, xHat, off + j).fma(FloatVector.fromArray(S, gamma, at + j),
+                    FloatVector.fromArray(S, beta, at + j)).intoArray(y, off + j);
+        }
+        for (; j < len; j++) {
+            y[off + j] = Math.fma(xHat[off + j], gamma[at + j], beta[at + j]);
+        }
+    }
+
+    @Override
+    public void gradientSumColumns(float[] dY, float[] xHat, int off, int len, float[] sumDy, float[] sumDyXHat, int at) {
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += L) {
+            FloatVector d = FloatVector.fromArray(S, dY, off + j);
+            FloatVector.fromArray(S, sumDy, at + j).add(d).intoArray(sumDy, at + j);
+            d.fma(FloatVector.fromArray(S, xHat, off + j), FloatVector.fromArray(S, sumDyXHat, at + j))
+                    .intoArray(sumDyXHat, at + j);
+        }
+        for (; j < len; j++) {
+            sumDy[at + j] += dY[off + j];
+            sumDyXHat[at + j] = Math.fma(dY[off + j], xHat[off + j], sumDyXHat[at + j]);
+        }
+    }
+
+    @Override
+    public void inputGradientColumns(float[] dY, float[] xHat, float[] dX, int off, int len, float[] scale,
+                                     float[] shift, float[] slope, int at) {
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += L) {
+            FloatVector d = FloatVector.fromArray(S, dY, off + j);
+            FloatVector h = FloatVector.fromArray(S, xHat, off + j);
+            d.fma(FloatVector.fromArray(S, scale, at + j), h.fma(FloatVector.fromArray(S, slope, at + j),
+                    FloatVector.fromArray(S, shift, at + j))).intoArray(dX, off + j);
+        }
+        for (; j < len; j++) {
+            dX[off + j] = Math.fma(dY[off + j], scale[at + j], Math.fma(xHat[off + j], slope[at + j], shift[at + j]));
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            ONE.div(exp(FloatVector.fromArray(S, x, i).neg()).add(1f)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = 1f / (exp(-x[i]) + 1f);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] dY, float[] sigma, float[] dX, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, sigma, i);
+            FloatVector.fromArray(S, dY, i).mul(v).mul(v.neg().add(1f)).intoArray(dX, i);
+        }
+        for (; i < to; i++) {
+            dX[i] = dY[i] * sigma[i] * (1 - sigma[i]);
+        }
+    }
+
+    @Override
+    public void relu(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = Math.max(x[i], 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] dY, float[] x, float[] dX, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector.fromArray(S, dY, i).blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(dX, i);
+        }
+        for (; i < to; i++) {
+            dX[i] = x[i] > 0 ? dY[i] : 0f;
+        }
+    }
+
+    /** dst[dstOff, +len) = src[srcOff, +len), vector by vector: short rows copy faster than with arraycopy. */
+    private static void copy(float[] src, int srcOff, float[] dst, int dstOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
+        }
+        for (; i < len; i++) {
+            dst[dstOff + i] = src[srcOff + i];
+        }
+    }
+
+    /**
+     * Rows of L/2 floats (LeNet's 8 on 512-bit vectors) are not copied half a vector at a time:
+     * two rows are joined into one vector from two loads (the first reads past its row, the
+     * second starts before its row, both inside the block).
+     */
+    @Override
+    public void copyRows(float[] src, int srcOff, int stride, int rows, int cols, float[] dst, int dstOff) {
+        if (cols == L) { // LeNet's rows of 8 on 256-bit vectors: one load and one store a row, no inner loop
+            for (int r = 0; r < rows; r++) {
+                FloatVector.fromArray(S, src, srcOff + r * stride).intoArray(dst, dstOff + r * L);
+            }
+            return;
+        }
+        int half = L / 2;
+        int whole = cols - cols % L;
+        if (cols % L == half && stride >= cols) {
+            int r = 0;
+            for (; r + 2 <= rows; r += 2) {
+                int a = srcOff + r * stride;
+                int b = a + stride;
+                int d = dstOff + r * cols;
+                for (int j = 0; j < whole; j += L) {
+                    FloatVector.fromArray(S, src, a + j).intoArray(dst, d + j);
+                }
+                FloatVector.fromArray(S, src, a + whole)
+                        .blend(FloatVector.fromArray(S, src, b - half), UPPER_HALF).intoArray(dst, d + whole);
+                for (int j = 0; j < whole; j += L) {
+                    FloatVector.fromArray(S, src, b + half + j).intoArray(dst, d + whole + L + j);
+                }
+            }
+            if (r < rows) {
+                copy(src, srcOff + r * stride, dst, dstOff + r * cols, cols);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            copy(src, srcOff + r * stride, dst, dstOff + r * cols, cols);
+        }
+    }
+
+    @Override
+    public void sumShifted(float[] src, int[] offsets, float[] dst, int dstOff, int len) {
+        int t = 0;
+        for (; t + L <= len; t += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int off : offsets) {
+                acc = acc.add(FloatVector.fromArray(S, src, off + t));
+            }
+            acc.intoArray(dst, dstOff + t);
+        }
+        for (; t < len; t++) {
+            float acc = 0f;
+            for (int off : offsets) {
+                acc += src[off + t];
+            }
+            dst[dstOff + t] = acc;
+        }
+    }
+}

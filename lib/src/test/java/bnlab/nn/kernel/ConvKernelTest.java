@@ -1,0 +1,73 @@
+package bnlab.nn.kernel;
+
+import static bnlab.nn.kernel.KernelTesting.assertClose;
+import static bnlab.nn.kernel.KernelTesting.values;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import bnlab.nn.kernel.KernelTesting.Trained;
+import org.junit.jupiter.api.Test;
+
+/** A stride-1 valid convolution against its definition written as loops, forward and backward. */
+class ConvKernelTest {
+
+    private static void check(int n, int in, int out, int k, int h, int w) {
+        Tensor x = KernelTesting.tensor(1, n, in, h, w);
+        int oh = h - k + 1;
+        int ow = w - k + 1;
+        Tensor dY = KernelTesting.tensor(2, n, out, oh, ow);
+        Trained weight = Trained.of(values(KernelTesting.tensor(3, out, in, k, k)), out, in, k, k);
+        Trained bias = Trained.of(values(KernelTesting.tensor(4, out, 1)), out, 1);
+        double[] wv = values(weight.value());
+        double[] bv = values(bias.value());
+        double[] y = new double[n * out * oh * ow];
+        double[] dX = new double[n * in * h * w];
+        double[] dW = new double[wv.length];
+        double[] db = new double[out];
+        for (int e = 0; e < n; e++) {
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        int yi = ((e * out + o) * oh + i) * ow + j;
+                        double s = bv[o];
+                        double g = dY.data[yi];
+                        db[o] += g;
+                        for (int c = 0; c < in; c++) {
+                            for (int a = 0; a < k; a++) {
+                                for (int b = 0; b < k; b++) {
+                                    int xi = ((e * in + c) * h + i + a) * w + j + b;
+                                    int wi = ((o * in + c) * k + a) * k + b;
+                                    s += wv[wi] * x.data[xi];
+                                    dX[xi] += wv[wi] * g;
+                                    dW[wi] += x.data[xi] * g;
+                                }
+                            }
+                        }
+                        y[yi] = s;
+                    }
+                }
+            }
+        }
+        ConvKernel conv = new ConvKernel(in, out, k, weight, bias);
+        String what = "conv " + n + "x" + in + "x" + h + "x" + w + " -> " + out + ", k=" + k;
+        assertClose(y, values(conv.forward(x)), what + " y");
+        assertClose(dX, values(conv.backward(dY)), what + " dX");
+        assertClose(dW, values(weight.grad()), what + " dW");
+        assertClose(db, values(bias.grad()), what + " db");
+    }
+
+    @Test
+    void forwardAndBackwardMatchTheDefinition() {
+        check(3, 2, 3, 3, 7, 6);
+        check(1, 1, 6, 5, 28, 28);
+        check(5, 6, 16, 5, 12, 12);
+        Parallel.splitEverything(3, () -> check(37, 2, 3, 3, 12, 12));
+    }
+
+    @Test
+    void aFirstLayerSkipsTheInputGradient() {
+        ConvKernel conv = new ConvKernel(1, 2, 3, Trained.of(new double[18], 2, 1, 3, 3), Trained.of(new double[2], 2, 1));
+        conv.inputGradientNotNeeded();
+        conv.forward(KernelTesting.tensor(1, 2, 1, 5, 5));
+        assertNull(conv.backward(KernelTesting.tensor(2, 2, 2, 3, 3)));
+    }
+}
