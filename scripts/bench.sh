@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds lib and bench, then runs one of them. BNLAB_BENCH_JVM_OPTS adds
 # options to the benchmarked JVMs (for instance -XX:UseAVX=2).
-#   scripts/bench.sh batchnorm [rounds]   our BN vs a copy vs ND4J's ops and DL4J's BN layer (and whether the speed targets are met),
+#   scripts/bench.sh batchnorm [rounds]   our BN vs a copy vs ND4J's ops and DL4J's BN layer (targets: forward <= 3x a copy, forward+backward <= 6x),
 #                                         and vs PyTorch's BN, alternating rounds, if BNLAB_TORCH_PYTHON is set
-#   scripts/bench.sh training [rounds] [steps]   scratch LeNet-BN vs DL4J LeNet-BN on the same batches (and the speed targets)
+#   scripts/bench.sh training [rounds] [steps]   scratch LeNet-BN vs DL4J LeNet-BN on the same batches (targets: ours >= 3 000 examples/s, faster than DL4J)
 #   scripts/bench.sh dl4j [warmup] [rounds] [steps] [epochs] [all|tuned]   DL4J LeNet-BN examples/s by setting
 #   scripts/bench.sh dl4j-profile [steps]   forward/backward ms of each layer of DL4J's LeNet-BN step
-#   scripts/bench.sh torch [rounds] [steps]   ours vs PyTorch LeNet-BN, alternating blocks (needs BNLAB_TORCH_PYTHON)
+#   scripts/bench.sh torch [rounds] [steps] [warm-up blocks]   ours vs PyTorch LeNet-BN, alternating blocks (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh profile [rounds] [steps]   per-layer fwd/bwd ms, ours next to PyTorch (needs BNLAB_TORCH_PYTHON)
 #   scripts/bench.sh cpu-profile [rounds] [steps]   as profile, but one thread each and CPU time instead of wall
 #                                         time (steady on a busy machine); ours alone without BNLAB_TORCH_PYTHON
 #   scripts/bench.sh plain [rounds] [steps]   the engine with the Vector API vs on plain loops (a JVM without
 #                                         --add-modules jdk.incubator.vector), alternating JVMs
 #   scripts/bench.sh builds [dl4j|training] [pairs]   generic ND4J build vs the one chosen for this CPU
-#   scripts/bench.sh soak [epochs] [scratch|dl4j|both]   RSS after each epoch of full training (and the memory targets)
+#   scripts/bench.sh soak [epochs] [scratch|dl4j|both]   RSS after each epoch of full training (targets: flat after epoch 3, peak below 2 / 3 GiB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
@@ -72,6 +72,7 @@ case "$which" in
     [ "$which" = cpu-profile-torch ] && args+=(--cpu)
     [ $# -ge 1 ] && args+=(--rounds "$1")
     [ $# -ge 2 ] && args+=(--steps "$2")
+    [ $# -ge 3 ] && [ "$which" = torch ] && args+=(--warmup "$3")
     exec "$BNLAB_TORCH_PYTHON" scripts/bench_torch.py "$mode" "${args[@]}" -- "${java_cmd[@]}" ;;
   soak)
     epochs="${1:-10}"; nets="${2:-both}"

@@ -43,6 +43,21 @@ def test_printer_reads_what_layer_profile_prints():
     assert step > 0
 
 
+def test_cpu_profile_times_one_thread_and_says_how_to_run_it():
+    base = ["java", "--add-modules=jdk.incubator.vector", "-cp", CLASSPATH, "bnlab.bench.LayerProfile", "4",
+            "--tsv", "--cpu"]
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    refused = subprocess.run(base[:1] + ["-Dbnlab.threads=2"] + base[1:], env=env, capture_output=True,
+                             text=True, timeout=300)
+    assert refused.returncode != 0 and "-Dbnlab.threads=1" in refused.stderr, refused.stderr
+    run = subprocess.run(base[:1] + ["-Dbnlab.threads=1"] + base[1:], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    layers, step = bench_torch.parse_layer_profile(run.stdout)
+    assert len(layers) == bench_torch.LAYERS and step > 0
+    assert "1 threads" in run.stdout
+
+
 def tsv(layers=16, version="1", step="step\t80.0\t3200.0", number="1.5"):
     lines = ["# a comment", f"bnlab-layer-profile\t{version}\t4\t256"]
     lines += [f"layer\t{i + 1}\tLayer{i}()\t{number}\t2.0" for i in range(layers)]

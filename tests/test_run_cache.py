@@ -45,34 +45,41 @@ def printed(executed) -> str:
     return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("BNLAB_CACHE", "on")
-    monkeypatch.setenv("BNLAB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("BNLAB_RESULTS_DIR", str(tmp_path / "results"))
-    return tmp_path / "cache"
+@pytest.fixture(scope="module", params=nbrun.KERNELS)
+def executed_twice(request, tmp_path_factory):
+    """One notebook with both experiments (``twice``: LeNet, two seeds; ``mine``: a module written
+    in a cell), executed twice under one kernel, each time in a new kernel, with a run cache of its
+    own: what each execution printed, the cache folder and the results folder. (One notebook for
+    both facts: every execution starts a kernel, which costs more than the runs themselves.)"""
+    kernel = request.param
+    tmp = tmp_path_factory.mktemp(f"run-cache-{kernel}")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("BNLAB_CACHE", "on")
+        env.setenv("BNLAB_CACHE_DIR", str(tmp / "cache"))
+        env.setenv("BNLAB_RESULTS_DIR", str(tmp / "results"))
+        path = notebook(tmp, "twice.ipynb", SETUP, DATA, EXPERIMENT, MY_MODULE, MINE)
+        first, second = (printed(nbrun.execute(path, kernel, out_dir=tmp / run, cell_timeout=600).executed)
+                         for run in ("first", "second"))
+    return {"first": first, "second": second, "cache": tmp / "cache", "results": tmp / "results"}
 
 
-@pytest.mark.parametrize("kernel", nbrun.KERNELS)
-def test_a_second_execution_loads_every_run_and_prints_the_same_numbers(tmp_path, cache, kernel):
-    path = notebook(tmp_path, "twice.ipynb", SETUP, DATA, EXPERIMENT)
-    first = printed(nbrun.execute(path, kernel, out_dir=tmp_path / "first", cell_timeout=600).executed)
-    second = printed(nbrun.execute(path, kernel, out_dir=tmp_path / "second", cell_timeout=600).executed)
+def test_a_second_execution_loads_every_run_and_prints_the_same_numbers(executed_twice):
+    first, second, cache = executed_twice["first"], executed_twice["second"], executed_twice["cache"]
     assert "twice: trained 2 runs, loaded 0 from the run cache" in first, first
     assert "twice: trained 0 runs, loaded 2 from the run cache" in second, second
     accuracies = [re.search(r"test acc \[.*\]", text).group(0) for text in (first, second)]
     assert accuracies[0] == accuracies[1]
+    # the two runs of 'twice', and none of 'mine' (next test)
     assert len(list((cache / "runs").rglob("*.run.gz"))) == 2
-    csv = tmp_path / "results" / "twice" / "twice.csv"
+    csv = executed_twice["results"] / "twice" / "twice.csv"
     assert csv.read_text(encoding="utf-8").count("\n") == 1 + 2, "a row per seed (one epoch each), and the header"
 
 
-@pytest.mark.parametrize("kernel", nbrun.KERNELS)
-def test_a_module_written_in_a_notebook_cell_always_trains(tmp_path, cache, kernel):
-    path = notebook(tmp_path, "mine.ipynb", SETUP, DATA, MY_MODULE, MINE)
-    first = printed(nbrun.execute(path, kernel, out_dir=tmp_path / "first", cell_timeout=600).executed)
-    second = printed(nbrun.execute(path, kernel, out_dir=tmp_path / "second", cell_timeout=600).executed)
-    for text in (first, second):
+def test_a_module_written_in_a_notebook_cell_always_trains(executed_twice):
+    for text in (executed_twice["first"], executed_twice["second"]):
         assert "mine: trained 1 run, loaded 0 from the run cache" in text, text
         assert re.search(r"network holds an object of class \S*Halve, written in a notebook cell", text), text
-    assert not list(cache.rglob("*.run.gz"))
+    # the cache holds two runs, and the second execution loaded both for 'twice': none is 'mine'
+    assert "twice: trained 0 runs, loaded 2 from the run cache" in executed_twice["second"]
+    kept = list(executed_twice["cache"].rglob("*.run.gz"))
+    assert len(kept) == 2, f"the cache should hold the two runs of 'twice' only, not one of 'mine': {kept}"

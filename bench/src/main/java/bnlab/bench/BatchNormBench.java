@@ -25,7 +25,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class BatchNormBench {
 
-    /** The "plain copy" baseline (one pass over memory): x.dup(), freed at once so no garbage-collector cost lands on it. */
+    /** The "plain copy" the batch-norm targets are measured against: x.dup(), freed at once so no garbage-collector cost lands on it. */
     private static final String COPY = "copy (x.dup(), freed)";
     /** The memory floor proper: one pass of reads and writes, no allocation. */
     private static final String FLOOR = "copy into an existing array";

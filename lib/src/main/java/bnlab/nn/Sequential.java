@@ -17,8 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Any {@link Layer} fits, including one written in a notebook cell, and a Sequential itself.
  *
  * <p><b>Two engines, one result.</b> On float inputs a Sequential runs its layers' twins in the
- * fast engine ({@link bnlab.nn.kernel}: the same mathematics on heap arrays with SIMD vectors,
- * about ten times faster); a layer without a twin (yours, say) runs as written inside it.
+ * fast engine ({@link bnlab.nn.kernel}: the same mathematics on heap arrays, with the Vector
+ * API's SIMD vectors where the JVM has them and plain loops elsewhere, many times faster); a
+ * layer without a twin (yours, say) runs as written inside it.
  * {@code useFastEngine(false)} runs every layer's own {@code forward} and {@code backward}
  * instead; the tests check the two agree. So that they agree whatever a layer does, both engines
  * <ul>
@@ -245,7 +246,7 @@ public class Sequential implements Layer {
         outputShape = null;
     }
 
-    /** Turns the fast engine on (the default where Java has the Vector API) or off. */
+    /** Turns the fast engine on (the default) or off. */
     public Sequential useFastEngine(boolean on) {
         if (on && !FastSequential.available()) {
             throw new IllegalStateException(FastSequential.describe());

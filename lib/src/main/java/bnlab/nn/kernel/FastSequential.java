@@ -56,16 +56,23 @@ public final class FastSequential implements FastLayer {
      */
     public static String describe() {
         Simd simd = Simd.get();
-        String line = "fast engine on (" + simd.describe() + ", " + Parallel.threads() + " threads)";
-        if (Simd.Choice.plainReason == null) {
+        String why = Simd.Choice.WHY_PLAIN;
+        String line = "fast engine on (" + simd.describe() + ", " + Parallel.threads() + " threads"
+                + (why == null ? "" : "; " + why) + ")";
+        if (why == null) {
             return line;
         }
-        return line + ": start Java with --add-modules jdk.incubator.vector (the project's kernels do) "
-                + "for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
+        String how = why.startsWith("-D") ? "leave out -Dbnlab.simd=plain"
+                : "start Java with --add-modules jdk.incubator.vector (the project's kernels do)";
+        return line + ": " + how + " for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
     }
 
-    /** Training steps with plain loops take this many times as long as with the Vector API ({@code scripts/bench.sh plain}). */
-    static final String PLAIN_SLOWDOWN = "1.5";
+    /**
+     * Training steps on plain loops take this many times as long as with the Vector API
+     * ({@code scripts/bench.sh plain} on a shared 2-core AVX-512 machine: 1.65 with 512-bit
+     * vectors, 1.59 with 256-bit ones).
+     */
+    static final String PLAIN_SLOWDOWN = "1.6";
 
     /** The network's output for {@code x}, as a new array. */
     public INDArray forward(INDArray x) {

@@ -66,9 +66,11 @@ public final class GroupNormKernel implements FastLayer {
         double[] mean = new double[rows];
         double[] var = new double[rows];
         Parallel.forEach(rows, 2L * m, (part, from, to) -> {
+            double[] sums = new double[2];
             for (int r = from; r < to; r++) {
                 mean[r] = center ? SIMD.sum(x.data, r * m, m, 1, m) / m : 0;
-                var[r] = SIMD.sumSquaredDeviations(x.data, r * m, m, 1, m, (float) mean[r]) / m;
+                SIMD.moments(x.data, r * m, m, 1, m, (float) mean[r], sums);
+                var[r] = sums[1] / m;
             }
         });
         checks.statistics(shape, mean, var);
@@ -103,11 +105,13 @@ public final class GroupNormKernel implements FastLayer {
         dXHat = Tensor.buffer(dXHat, dY.size());
         float[] d = dXHat;
         Parallel.forEach(rows, 2L * m, (part, from, to) -> {
+            double[] sums = new double[2];
             for (int r = from; r < to; r++) {
                 int off = r * m;
                 SIMD.multiply(dY.data, off, gammaRow, (r % groupsPerExample) * m, d, off, m);
-                double sum = SIMD.sum(d, off, m, 1, m);
-                double sumXHat = SIMD.dot(d, xHat.data, off, m, 1, m);
+                SIMD.gradientSums(d, xHat.data, off, m, 1, m, 0f, sums);
+                double sum = sums[0];
+                double sumXHat = sums[1];
                 float is = invStd[r];
                 float shift = center ? (float) (-is * sum / m) : 0f;
                 SIMD.inputGradient(d, xHat.data, dX.data, off, m, is, shift, (float) (-is * sumXHat / m), 0f, 1f);

@@ -20,6 +20,7 @@ public final class LinearKernel implements FastLayer {
     private float[] dw;
     private float[] wt;
     private float[] wPadded;
+    private float[] xPadded;
     private Tensor x;
     private Tensor y;
     private Tensor dX;
@@ -67,8 +68,18 @@ public final class LinearKernel implements FastLayer {
         }
         int n = x.n;
         dw = Tensor.buffer(dw, (long) out * in);
+        // As for W below: X's rows a multiple of 1 KiB apart would share cache sets.
+        int ldx = padded(in);
+        float[] xRows = x.data;
+        if (ldx != in) {
+            xRows = xPadded = Tensor.buffer(xPadded, (long) n * ldx);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(x.data, r * in, xRows, r * ldx, in);
+            }
+        }
+        float[] xb = xRows;
         Parallel.forEach(out, (long) n * in, (part, from, to) ->
-                SIMD.nn(to - from, in, n, dY.data, from, 1, out, x.data, 0, in, dw, from * in, in, false));
+                SIMD.nn(to - from, in, n, dY.data, from, 1, out, xb, 0, ldx, dw, from * in, in, false));
         SmallArrays.writeFloats(dw, weight.grad());
         if (bias != null) {
             float[] db = new float[out];
@@ -87,7 +98,7 @@ public final class LinearKernel implements FastLayer {
         dX = Tensor.reuseLike(dX, x);
         // Rows of W a multiple of 1 KiB apart share cache sets, and reading down W then evicts
         // itself (Linear(256, 120): 2.5 times slower); a copy with longer rows does not.
-        int ldw = in % 256 == 0 ? in + 16 : in;
+        int ldw = padded(in);
         float[] wRows = w;
         if (ldw != in) {
             wRows = wPadded = Tensor.buffer(wPadded, (long) out * ldw);
@@ -99,6 +110,11 @@ public final class LinearKernel implements FastLayer {
         Parallel.forEach(n, (long) in * out, (part, from, to) ->
                 SIMD.nn(to - from, in, out, dY.data, from * out, out, 1, b, 0, ldw, dX.data, from * in, in, false));
         return dX;
+    }
+
+    /** A row length for copies: 16 floats longer when {@code width} floats are a multiple of 1 KiB. */
+    private static int padded(int width) {
+        return width % 256 == 0 ? width + 16 : width;
     }
 
     @Override

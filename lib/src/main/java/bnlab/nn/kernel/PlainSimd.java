@@ -11,19 +11,25 @@ package bnlab.nn.kernel;
  */
 final class PlainSimd implements Simd {
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float MIN = -87.3f;
-    private static final float MAX = 88f;
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
-    private static final float P0 = 1.9875691500e-4f;
-    private static final float P1 = 1.3981999507e-3f;
-    private static final float P2 = 8.3334519073e-3f;
-    private static final float P3 = 4.1665795894e-2f;
-    private static final float P4 = 1.6666665459e-1f;
-    private static final float P5 = 5.0000001201e-1f;
+    /*
+     * Cephes' single-precision expf, shared with VectorSimd: e^x = 2ⁿ·e^r with n = round(x·log₂e),
+     * r = x − n·ln 2 (ln 2 in two parts), e^r ≈ 1 + r + r²·P(r).
+     */
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    /** The range where 2ⁿ stays a normal float: e^−87.3 ≈ 1.2·10⁻³⁸, e^88 ≈ 1.7·10³⁸. */
+    static final float MIN = -87.3f;
+    static final float MAX = 88f;
+    /** 1.5·2²³: adding and subtracting it rounds a float to the nearest integer. */
+    static final float ROUND = 12582912f;
+    static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    static final float P0 = 1.9875691500e-4f;
+    static final float P1 = 1.3981999507e-3f;
+    static final float P2 = 8.3334519073e-3f;
+    static final float P3 = 4.1665795894e-2f;
+    static final float P4 = 1.6666665459e-1f;
+    static final float P5 = 5.0000001201e-1f;
 
     @Override
     public int lanes() {
@@ -198,54 +204,6 @@ final class PlainSimd implements Simd {
             sum += x[off + i];
         }
         return sum;
-    }
-
-    @Override
-    public double sumSquaredDeviations(float[] x, int off, int len, int count, int stride, float centre) {
-        double total = 0;
-        for (int e = 0; e < count; e++) {
-            total += squaredDeviations(x, off + e * stride, len, centre);
-        }
-        return total;
-    }
-
-    private static double squaredDeviations(float[] x, int off, int len, float centre) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
-        for (; i + 8 <= len; i += 8) {
-            int p = off + i;
-            float d0 = x[p] - centre;
-            float d1 = x[p + 1] - centre;
-            float d2 = x[p + 2] - centre;
-            float d3 = x[p + 3] - centre;
-            float d4 = x[p + 4] - centre;
-            float d5 = x[p + 5] - centre;
-            float d6 = x[p + 6] - centre;
-            float d7 = x[p + 7] - centre;
-            s0 = Math.fma(d0, d0, s0);
-            s1 = Math.fma(d1, d1, s1);
-            s2 = Math.fma(d2, d2, s2);
-            s3 = Math.fma(d3, d3, s3);
-            s4 = Math.fma(d4, d4, s4);
-            s5 = Math.fma(d5, d5, s5);
-            s6 = Math.fma(d6, d6, s6);
-            s7 = Math.fma(d7, d7, s7);
-        }
-        double sum = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
-        for (; i < len; i++) {
-            double d = x[off + i] - centre;
-            sum += d * d;
-        }
-        return sum;
-    }
-
-    @Override
-    public double dot(float[] x, float[] y, int off, int len, int count, int stride) {
-        double total = 0;
-        for (int e = 0; e < count; e++) {
-            total += PlainGemm.dot(x, off + e * stride, y, off + e * stride, len);
-        }
-        return total;
     }
 
     /** Per run: eight partial sums of each, moved into doubles at the end of the run. */

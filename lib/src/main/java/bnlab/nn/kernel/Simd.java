@@ -79,12 +79,6 @@ public interface Simd {
     /** Σ x. */
     double sum(float[] x, int off, int len, int count, int stride);
 
-    /** Σ (x − centre)². */
-    double sumSquaredDeviations(float[] x, int off, int len, int count, int stride, float centre);
-
-    /** Σ x·y, over the same places of x and y. */
-    double dot(float[] x, float[] y, int off, int len, int count, int stride);
-
     /** Σ (x − centre) into out[0] and Σ (x − centre)² into out[1], in one pass. */
     void moments(float[] x, int off, int len, int count, int stride, float centre, double[] out);
 
@@ -157,30 +151,30 @@ public interface Simd {
     /** The choice, made once when first asked. */
     final class Choice {
 
-        static final Simd SIMD = choose();
+        static final Simd SIMD;
+        /** Why the plain loops run; null when the Vector API does. */
+        static final String WHY_PLAIN;
 
-        /** Why the plain loops run (null when the Vector API does). */
-        static String plainReason;
-
-        private Choice() {
+        static {
+            Simd simd = null;
+            String why = null;
+            if ("plain".equals(System.getProperty("bnlab.simd"))) {
+                why = "-Dbnlab.simd=plain";
+            } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                why = "no jdk.incubator.vector module";
+            } else {
+                try {
+                    // By name, so that no Vector API class is loaded where the module is missing.
+                    simd = (Simd) Class.forName("bnlab.nn.kernel.VectorSimd").getDeclaredConstructor().newInstance();
+                } catch (ReflectiveOperationException | LinkageError e) {
+                    why = "the Vector API failed to start: " + e;
+                }
+            }
+            SIMD = simd != null ? simd : new PlainSimd();
+            WHY_PLAIN = why;
         }
 
-        private static Simd choose() {
-            if ("plain".equals(System.getProperty("bnlab.simd"))) {
-                plainReason = "-Dbnlab.simd=plain";
-                return new PlainSimd();
-            }
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                plainReason = "no jdk.incubator.vector module";
-                return new PlainSimd();
-            }
-            try {
-                // By name, so that no Vector API class is loaded where the module is missing.
-                return (Simd) Class.forName("bnlab.nn.kernel.VectorSimd").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                plainReason = "the Vector API failed to start: " + e;
-                return new PlainSimd();
-            }
+        private Choice() {
         }
     }
 }

@@ -16,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes in an unspecified order, and the built-in exponential may differ in the last bit between
  * interpreted and compiled code. Here lanes are added left to right ({@link #sumLanes}), and e^x
  * is Cephes' single-precision {@code expf} (range reduction by powers of two, a degree-5
- * polynomial; relative error below 2·10⁻⁷) written with plain adds, multiplies and fused
- * multiply-adds, which round the same way everywhere. Loop tails use scalar twins that compute
- * exactly the same thing.
+ * polynomial; relative error below 2·10⁻⁷; constants in {@link PlainSimd}) written with plain
+ * adds, multiplies and fused multiply-adds, which round the same way everywhere. Loop tails use
+ * scalar twins that compute exactly the same thing.
  *
  * <p>Only one vector width is used in the whole program: mixing widths (a 256-bit vector for a
  * row of 8 floats on a 512-bit machine, say) makes the JIT give up on every vector operation,
@@ -32,17 +32,6 @@ final class VectorSimd implements Simd {
     /** Lanes L/2 .. L−1: joins the end of one short row and the start of the next in one vector. */
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    /** The range where 2ⁿ stays a normal float: e^−87.3 ≈ 1.2·10⁻³⁸, e^88 ≈ 1.7·10³⁸. */
-    private static final float MIN = -87.3f;
-    private static final float MAX = 88f;
-    /** 1.5·2²³: adding and subtracting it rounds a float to the nearest integer. */
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
-    private static final float[] P = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
-        4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
 
     @Override
     public int lanes() {
@@ -84,36 +73,25 @@ final class VectorSimd implements Simd {
         return s;
     }
 
-    /** e^x lane by lane, for x in [−87.3, 88] (inputs outside are clamped to that range). */
+    /** e^x lane by lane, for x in [−87.3, 88] (inputs outside are clamped): {@link PlainSimd#exp}'s operations. */
     static FloatVector exp(FloatVector x) {
-        x = x.max(MIN).min(MAX);
+        x = x.max(PlainSimd.MIN).min(PlainSimd.MAX);
         // t = ROUND + n exactly, so n = t − ROUND and, in t's bits, n = bits(t) − bits(ROUND).
-        FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
-        FloatVector n = t.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, P[0]);
-        for (int i = 1; i < P.length; i++) {
-            p = p.fma(r, FloatVector.broadcast(S, P[i]));
-        }
+        FloatVector t = x.fma(FloatVector.broadcast(S, PlainSimd.LOG2E), FloatVector.broadcast(S, PlainSimd.ROUND));
+        FloatVector n = t.sub(PlainSimd.ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -PlainSimd.LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -PlainSimd.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, PlainSimd.P0).fma(r, FloatVector.broadcast(S, PlainSimd.P1))
+                .fma(r, FloatVector.broadcast(S, PlainSimd.P2)).fma(r, FloatVector.broadcast(S, PlainSimd.P3))
+                .fma(r, FloatVector.broadcast(S, PlainSimd.P4)).fma(r, FloatVector.broadcast(S, PlainSimd.P5));
         p = p.fma(r.mul(r), r).add(1f);
-        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(PlainSimd.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
 
-    /** The scalar twin of {@link #exp(FloatVector)}: the same operations, the same result. */
+    /** The scalar twin of {@link #exp(FloatVector)} for loop tails: the same operations, the same result. */
     static float exp(float x) {
-        x = Math.min(Math.max(x, MIN), MAX);
-        float t = Math.fma(x, LOG2E, ROUND);
-        float n = t - ROUND;
-        float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = P[0];
-        for (int i = 1; i < P.length; i++) {
-            p = Math.fma(p, r, P[i]);
-        }
-        p = Math.fma(p, r * r, r) + 1f;
-        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
+        return PlainSimd.exp(x);
     }
 
     /** Σ x·y in float: vector lanes, added left to right, then the tail. */
@@ -134,102 +112,17 @@ final class VectorSimd implements Simd {
     private static final int FLUSH = 128;
 
     /*
-     * The three sums keep one vector of partial sums across runs, in memory between runs (a
+     * The sums keep one or two vectors of partial sums across runs, in memory between runs (a
      * vector kept in a variable across two nested loops makes the JIT box it), and move it into
      * a double every FLUSH vectors; the last floats of each run go straight into the double.
      */
 
+    /** {@link #moments} around 0 (its squares cost one more multiply-add per float, which memory hides). */
     @Override
     public double sum(float[] x, int off, int len, int count, int stride) {
-        float[] acc = new float[L];
-        double total = 0;
-        int whole = len - len % L;
-        int pending = 0;
-        for (int e = 0; e < count; e++) {
-            int base = off + e * stride;
-            int i = 0;
-            while (i < whole) {
-                FloatVector s = FloatVector.fromArray(S, acc, 0);
-                int end = Math.min(whole, i + (FLUSH - pending) * L);
-                pending += (end - i) / L;
-                for (; i < end; i += L) {
-                    s = s.add(FloatVector.fromArray(S, x, base + i));
-                }
-                if (pending == FLUSH) {
-                    total += sumLanes(s);
-                    s = FloatVector.zero(S);
-                    pending = 0;
-                }
-                s.intoArray(acc, 0);
-            }
-            for (; i < len; i++) {
-                total += x[base + i];
-            }
-        }
-        return total + sumLanes(FloatVector.fromArray(S, acc, 0));
-    }
-
-    @Override
-    public double sumSquaredDeviations(float[] x, int off, int len, int count, int stride, float centre) {
-        float[] acc = new float[L];
-        FloatVector mu = FloatVector.broadcast(S, centre);
-        double total = 0;
-        int whole = len - len % L;
-        int pending = 0;
-        for (int e = 0; e < count; e++) {
-            int base = off + e * stride;
-            int i = 0;
-            while (i < whole) {
-                FloatVector s = FloatVector.fromArray(S, acc, 0);
-                int end = Math.min(whole, i + (FLUSH - pending) * L);
-                pending += (end - i) / L;
-                for (; i < end; i += L) {
-                    FloatVector d = FloatVector.fromArray(S, x, base + i).sub(mu);
-                    s = d.fma(d, s);
-                }
-                if (pending == FLUSH) {
-                    total += sumLanes(s);
-                    s = FloatVector.zero(S);
-                    pending = 0;
-                }
-                s.intoArray(acc, 0);
-            }
-            for (; i < len; i++) {
-                double d = x[base + i] - centre;
-                total += d * d;
-            }
-        }
-        return total + sumLanes(FloatVector.fromArray(S, acc, 0));
-    }
-
-    @Override
-    public double dot(float[] x, float[] y, int off, int len, int count, int stride) {
-        float[] acc = new float[L];
-        double total = 0;
-        int whole = len - len % L;
-        int pending = 0;
-        for (int e = 0; e < count; e++) {
-            int base = off + e * stride;
-            int i = 0;
-            while (i < whole) {
-                FloatVector s = FloatVector.fromArray(S, acc, 0);
-                int end = Math.min(whole, i + (FLUSH - pending) * L);
-                pending += (end - i) / L;
-                for (; i < end; i += L) {
-                    s = FloatVector.fromArray(S, x, base + i).fma(FloatVector.fromArray(S, y, base + i), s);
-                }
-                if (pending == FLUSH) {
-                    total += sumLanes(s);
-                    s = FloatVector.zero(S);
-                    pending = 0;
-                }
-                s.intoArray(acc, 0);
-            }
-            for (; i < len; i++) {
-                total += (double) x[base + i] * y[base + i];
-            }
-        }
-        return total + sumLanes(FloatVector.fromArray(S, acc, 0));
+        double[] out = new double[2];
+        moments(x, off, len, count, stride, 0f, out);
+        return out[0];
     }
 
     @Override
