@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bnlab.nn.Layer;
 import bnlab.nn.Parameter;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntToDoubleFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,17 +27,32 @@ public final class FiniteDifferences {
     /** ∂loss/∂a by central differences, perturbing {@code a} in place (each value restored afterwards). */
     public static INDArray derivative(INDArray a, DoubleSupplier loss) {
         INDArray flat = a.reshape(a.length());
-        double[] grad = new double[(int) a.length()];
-        for (int i = 0; i < grad.length; i++) {
-            double v = flat.getDouble(i);
-            flat.putScalar(i, v + STEP);
+        double[] grad = central((int) a.length(), flat::getDouble, (i, v) -> flat.putScalar(i, v), loss);
+        return Nd4j.create(grad, a.shape(), 'c');
+    }
+
+    /** ∂loss/∂a by central differences for plain arrays (the kernel tests' double loops), {@code a} restored. */
+    public static double[] derivative(double[] a, DoubleSupplier loss) {
+        return central(a.length, i -> a[i], (i, v) -> a[i] = v, loss);
+    }
+
+    /** Writes value {@code v} at index {@code i} of the array being perturbed. */
+    private interface Setter {
+        void set(int i, double v);
+    }
+
+    private static double[] central(int n, IntToDoubleFunction get, Setter set, DoubleSupplier loss) {
+        double[] grad = new double[n];
+        for (int i = 0; i < n; i++) {
+            double v = get.applyAsDouble(i);
+            set.set(i, v + STEP);
             double plus = loss.getAsDouble();
-            flat.putScalar(i, v - STEP);
+            set.set(i, v - STEP);
             double minus = loss.getAsDouble();
-            flat.putScalar(i, v);
+            set.set(i, v);
             grad[i] = (plus - minus) / (2 * STEP);
         }
-        return Nd4j.create(grad, a.shape(), 'c');
+        return grad;
     }
 
     /**
@@ -44,8 +60,12 @@ public final class FiniteDifferences {
      * absolute for a gradient that is ~0 (a bias before a batch norm has none).
      */
     public static double relativeError(INDArray analytic, INDArray numeric, String what) {
-        double[] a = analytic.castTo(DataType.DOUBLE).dup('c').reshape(analytic.length()).toDoubleVector();
-        double[] n = numeric.castTo(DataType.DOUBLE).dup('c').reshape(numeric.length()).toDoubleVector();
+        return relativeError(analytic.castTo(DataType.DOUBLE).dup('c').reshape(analytic.length()).toDoubleVector(),
+                numeric.castTo(DataType.DOUBLE).dup('c').reshape(numeric.length()).toDoubleVector(), what);
+    }
+
+    /** {@link #relativeError(INDArray, INDArray, String)} for plain arrays. */
+    public static double relativeError(double[] a, double[] n, String what) {
         assertTrue(a.length == n.length, what + ": " + a.length + " analytic values, " + n.length + " numeric");
         double worst = 0;
         double scale = 0;
@@ -59,7 +79,15 @@ public final class FiniteDifferences {
 
     /** Asserts the analytic gradient matches {@link #derivative} within {@link Tolerances#FINITE_DIFFERENCES}; returns the error. */
     public static double assertGradient(INDArray analytic, INDArray values, DoubleSupplier loss, String what) {
-        double error = relativeError(analytic, derivative(values, loss), what);
+        return assertWithin(relativeError(analytic, derivative(values, loss), what), what);
+    }
+
+    /** {@link #assertGradient(INDArray, INDArray, DoubleSupplier, String)} for plain arrays. */
+    public static double assertGradient(double[] analytic, double[] values, DoubleSupplier loss, String what) {
+        return assertWithin(relativeError(analytic, derivative(values, loss), what), what);
+    }
+
+    private static double assertWithin(double error, String what) {
         assertTrue(error <= Tolerances.FINITE_DIFFERENCES,
                 what + ": relative error " + error + " > " + Tolerances.FINITE_DIFFERENCES);
         return error;

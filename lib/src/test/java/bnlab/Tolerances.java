@@ -36,6 +36,14 @@ public final class Tolerances {
     public static final double FLOAT = 2e-5;
 
     /**
+     * A float sum (of values, or of products as in a matrix product) against its exact value,
+     * relative to the sum of the terms' sizes Σ|t|; also two float sums of the same terms split
+     * into different partial sums. Float sums of up to a few hundred thousand terms stay far
+     * below this; a term left out or counted twice is off by far more.
+     */
+    public static final double FLOAT_SUM = 1e-5;
+
+    /**
      * A whole network in float run by both engines for a few training steps: the float
      * differences of every layer compound through the layers and the updates.
      */

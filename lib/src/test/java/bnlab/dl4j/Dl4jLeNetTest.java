@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import bnlab.data.Batch;
 import bnlab.data.FashionMnist;
 import bnlab.train.Classifier;
@@ -153,9 +154,9 @@ class Dl4jLeNetTest {
         }
         plain.fit(batch.x(), y);
         fast.fit(batch.x(), y);
-        assertEquals(plain.score(), fast.score(), 1e-5);
+        assertEquals(plain.score(), fast.score(), Tolerances.FLOAT_LIBRARY);
         double step = plain.params().sub(fast.params()).amaxNumber().doubleValue();
-        assertTrue(step < 1e-5, "parameters after one step differ by up to " + step);
+        assertTrue(step < Tolerances.FLOAT_LIBRARY, "parameters after one step differ by up to " + step);
     }
 
     private static int helpers(MultiLayerNetwork net) {

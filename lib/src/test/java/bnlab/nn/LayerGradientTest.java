@@ -149,7 +149,7 @@ class LayerGradientTest {
         INDArray dxd = d.backward(g).dup();
         INDArray dxf = f.backward(g.castTo(DataType.FLOAT)).dup();
         BatchNormFunctionTest.assertClose(dxd, dxf, Tolerances.FLOAT_ROUNDED_ONCE, "conv dX float vs double");
-        BatchNormFunctionTest.assertClose(d.parameters().get(0).grad(), f.parameters().get(0).grad(), 1e-5,
+        BatchNormFunctionTest.assertClose(d.parameters().get(0).grad(), f.parameters().get(0).grad(), Tolerances.FLOAT_SUM,
                 "conv dW float vs double");
     }
 

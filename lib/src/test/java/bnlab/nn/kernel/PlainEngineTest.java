@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnlab.ChildJvm;
+import bnlab.Tolerances;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,12 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlainEngineTest {
 
-    /**
-     * Three steps of training at lr 0.5 from the same weights: the two paths split a few sums
-     * (batch statistics, a weight gradient) into different partial sums, and the steps carry
-     * those float roundings forward.
-     */
-    private static final double TOLERANCE = 1e-4;
 
     @Test
     void aJvmWithoutTheModuleTrainsOnPlainLoopsAndMatchesTheVectorApi(@TempDir Path dir)
@@ -47,7 +42,7 @@ class PlainEngineTest {
         assertEquals(vector.length, plain.length, "values written");
         double dev = SimdTest.deviation(vector, plain);
         System.out.printf("plain vs Vector API after three training steps: deviation %.3g%n", dev);
-        assertTrue(dev <= TOLERANCE, "deviation " + dev);
+        assertTrue(dev <= Tolerances.FLOAT_NETWORK, "deviation " + dev);
     }
 
     @Test

@@ -3,6 +3,7 @@ package bnlab.nn.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.Tolerances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +16,6 @@ import org.junit.jupiter.api.Test;
  * agree to float rounding.
  */
 class SimdTest {
-
-    /** Dot products of rows split into different partial sums: a few units of float rounding. */
-    static final double SUM_TOLERANCE = 1e-5;
-
-    /**
-     * Sums in float against the exact sum: error at most this many times the sum of the terms'
-     * sizes (float sums of up to a few hundred thousand terms; a run left out or counted twice
-     * would be off by far more).
-     */
-    static final double PRODUCT_TOLERANCE = 1e-5;
 
     private static final Simd VECTOR = new VectorSimd();
     private static final Simd PLAIN = new PlainSimd();
@@ -80,14 +71,14 @@ class SimdTest {
                 }
                 String what = " of " + count + " runs of " + len + ", ";
                 for (Simd simd : new Simd[] {VECTOR, PLAIN}) {
-                    double tol = PRODUCT_TOLERANCE * (1 + size);
+                    double tol = Tolerances.FLOAT_SUM * (1 + size);
                     assertTrue(Math.abs(simd.sum(x, 5, len, count, stride) - sum) <= tol, "sum" + what + simd.describe());
                     double[] out = new double[2];
                     simd.moments(x, 5, len, count, stride, 0.4f, out);
                     assertTrue(Math.abs(out[0] - (sum - 0.4 * count * len)) <= tol, "moments, sum" + what + simd.describe());
                     assertTrue(Math.abs(out[1] - squares) <= tol, "moments, squares" + what + simd.describe());
                     simd.gradientSums(y, x, 5, len, count, stride, 0.4f, out);
-                    assertTrue(Math.abs(out[0] - sumY) <= tol + PRODUCT_TOLERANCE * count * len * 3,
+                    assertTrue(Math.abs(out[0] - sumY) <= tol + Tolerances.FLOAT_SUM * count * len * 3,
                             "gradient sums, dY" + what + simd.describe());
                     assertTrue(Math.abs(out[1] - dotCentred) <= tol, "gradient sums, dY·(x − c)" + what + simd.describe());
                     simd.gradientSums(y, x, 5, len, count, stride, 0f, out);
@@ -193,7 +184,7 @@ class SimdTest {
                 VECTOR.nt(m, n, k, a, 1, k, b, 3, k, cv, 2, n, add);
                 PLAIN.nt(m, n, k, a, 1, k, b, 3, k, cp, 2, n, add);
                 double dev = deviation(cv, cp);
-                assertTrue(dev <= SUM_TOLERANCE, "nt " + m + "x" + n + "x" + k + ": deviation " + dev);
+                assertTrue(dev <= Tolerances.FLOAT_SUM, "nt " + m + "x" + n + "x" + k + ": deviation " + dev);
             }
         }
     }
@@ -232,7 +223,7 @@ class SimdTest {
                     for (int i = 0; i < m; i++) {
                         for (int j = 0; j < n; j++) {
                             double error = Math.abs(expected[i * n + j] + 1 - c[i * (n + 2) + j]);
-                            assertTrue(error <= PRODUCT_TOLERANCE * (1 + size[i * n + j]), simd.describe() + " product sums "
+                            assertTrue(error <= Tolerances.FLOAT_SUM * (1 + size[i * n + j]), simd.describe() + " product sums "
                                     + m + "x" + n + "x" + k + " round " + round + ": error " + error);
                         }
                         assertTrue(c[i * (n + 2) + n] == 1f, "columns outside C untouched");

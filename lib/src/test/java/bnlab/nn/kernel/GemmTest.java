@@ -1,0 +1,147 @@
+package bnlab.nn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bnlab.Tolerances;
+import java.util.SplittableRandom;
+import java.util.function.IntBinaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The matrix products of both implementations ({@link VectorGemm}, {@link PlainGemm}, through
+ * {@link VectorSimd} and {@link PlainSimd}, which hand them the arguments as given) against
+ * their definition summed in double: C = A·B (A read plain or transposed) and C = A·Bᵀ, written or
+ * added, with offsets and row strides wider than the rows, on shapes that leave every kind of
+ * edge of the register blocks (rows not a multiple of six, columns short of a vector, one column,
+ * long products). The floats of C around the product must stay as they were. {@code SimdTest}
+ * checks that the two give the same bits; this test checks that the bits are the product.
+ */
+class GemmTest {
+
+    private static final int[][] SHAPES = {{1, 1, 1}, {7, 13, 5}, {6, 16, 25}, {13, 8, 3}, {33, 17, 9},
+        {16, 150, 64}, {150, 16, 64}, {6, 576, 25}, {5, 300, 31}, {40, 1, 100}, {1, 40, 7}, {64, 120, 256}};
+
+    /** {@link Simd#nn} and {@link Simd#nt} of each implementation are these classes' products, called as they are. */
+    private static final Simd[] BOTH = {new VectorSimd(), new PlainSimd()};
+
+    private static float[] random(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (4 * r.nextDouble() - 2);
+        }
+        return v;
+    }
+
+    /**
+     * Asserts that C holds the product (plus C's old values when {@code add}) to float rounding,
+     * relative to the size of the terms summed, and that nothing outside C's (m, n) block changed.
+     */
+    private static void assertProduct(float[] before, float[] after, int cOff, int ldc, int m, int n,
+                                      double[][] exact, double[][] size, boolean add, String what) {
+        boolean[] inside = new boolean[before.length];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = cOff + i * ldc + j;
+                inside[at] = true;
+                double expected = exact[i][j] + (add ? before[at] : 0);
+                double tolerance = Tolerances.FLOAT_SUM * (1 + size[i][j] + (add ? Math.abs(before[at]) : 0));
+                assertTrue(Math.abs(after[at] - expected) <= tolerance,
+                        what + ": C[" + i + ", " + j + "] = " + after[at] + ", the product is " + expected);
+            }
+        }
+        for (int at = 0; at < before.length; at++) {
+            if (!inside[at]) {
+                assertEquals(before[at], after[at], 0f, what + ": float " + at + " outside C was written");
+            }
+        }
+    }
+
+    /** Where C starts in its array: the product must leave the floats before it alone. */
+    private static final int C_OFF = 4;
+
+    /** The product under test, writing C at {@link #C_OFF} with row stride {@code ldc}. */
+    private interface Product {
+        void into(float[] c, int ldc, boolean add);
+    }
+
+    /**
+     * Checks C[i, j] = Σ_k a[aAt(i, k)]·b[bAt(k, j)], written and added (row stride of C wider
+     * than n), against the definition in double.
+     */
+    private static void check(String what, int m, int n, int depth, float[] a, IntBinaryOperator aAt, float[] b,
+                              IntBinaryOperator bAt, Product product) {
+        double[][] exact = new double[m][n];
+        double[][] size = new double[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < depth; k++) {
+                    double t = (double) a[aAt.applyAsInt(i, k)] * b[bAt.applyAsInt(k, j)];
+                    exact[i][j] += t;
+                    size[i][j] += Math.abs(t);
+                }
+            }
+        }
+        for (boolean add : new boolean[] {false, true}) {
+            int ldc = n + 5;
+            float[] c = random(3, C_OFF + m * ldc + 6);
+            float[] before = c.clone();
+            product.into(c, ldc, add);
+            assertProduct(before, c, C_OFF, ldc, m, n, exact, size, add,
+                    what + " " + m + "x" + n + "x" + depth + (add ? ", added" : ""));
+        }
+    }
+
+    /** C = A·B with A plain (row stride depth + 2) or transposed (A stored depth × m), B with row stride n + 3. */
+    @Test
+    void matrixProductsAreTheProduct() {
+        for (Simd gemm : BOTH) {
+            for (int[] mnk : SHAPES) {
+                int m = mnk[0];
+                int n = mnk[1];
+                int depth = mnk[2];
+                float[] a = random(1, 3 + m * (depth + 2) + depth * (m + 1));
+                float[] b = random(2, 2 + depth * (n + 3));
+                for (boolean transposed : new boolean[] {false, true}) {
+                    int aRow = transposed ? 1 : depth + 2;
+                    int aCol = transposed ? m + 1 : 1;
+                    check(gemm.describe() + " nn" + (transposed ? ", A transposed," : ""), m, n, depth,
+                            a, (i, k) -> 3 + i * aRow + k * aCol, b, (k, j) -> 2 + k * (n + 3) + j,
+                            (c, ldc, add) -> gemm.nn(m, n, depth, a, 3, aRow, aCol, b, 2, n + 3, c, C_OFF, ldc, add));
+                }
+            }
+        }
+    }
+
+    /** C = A·Bᵀ: dot products of the rows of A (stride depth + 1) and of B (stride depth + 4). */
+    @Test
+    void dotProductsOfRowsAreTheProduct() {
+        for (Simd gemm : BOTH) {
+            for (int[] mnk : SHAPES) {
+                int m = mnk[0];
+                int n = mnk[1];
+                int depth = mnk[2];
+                float[] a = random(4, 1 + m * (depth + 1));
+                float[] b = random(5, 3 + n * (depth + 4));
+                check(gemm.describe() + " nt", m, n, depth, a, (i, k) -> 1 + i * (depth + 1) + k,
+                        b, (k, j) -> 3 + j * (depth + 4) + k,
+                        (c, ldc, add) -> gemm.nt(m, n, depth, a, 1, depth + 1, b, 3, depth + 4, c, C_OFF, ldc, add));
+            }
+        }
+    }
+
+    /** A 2×2 case by hand: [[1, 2], [3, 4]]·[[5, 6], [7, 8]] = [[19, 22], [43, 50]]; times its transpose [[17, 23], [39, 53]]. */
+    @Test
+    void aProductByHand() {
+        float[] a = {1, 2, 3, 4};
+        float[] b = {5, 6, 7, 8};
+        for (Simd gemm : BOTH) {
+            float[] c = new float[4];
+            gemm.nn(2, 2, 2, a, 0, 2, 1, b, 0, 2, c, 0, 2, false);
+            assertEquals(java.util.List.of(19f, 22f, 43f, 50f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm.describe() + " A·B");
+            gemm.nt(2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false);
+            assertEquals(java.util.List.of(17f, 23f, 39f, 53f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm.describe() + " A·Bᵀ");
+        }
+    }
+}
