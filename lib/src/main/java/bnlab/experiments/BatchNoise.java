@@ -68,6 +68,7 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         } finally {
             net.observe(layer - 1, null);
             net.train();
+            net.releaseEngine(); // a network kept after training: give its working arrays back
         }
         return rows.toArray(new double[0][]);
     }
@@ -219,8 +220,8 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
 
     /**
      * The measured fluctuations of several networks (e.g. one per seed) against the batch size, on
-     * log scales: points at the mean over the networks with bars to the farthest, and the curves
-     * 1/√m and 1/√(2m) dashed.
+     * log scales: points at the mean over the networks with bars from the lowest to the highest
+     * (the title should say how many networks), and the curves 1/√m and 1/√(2m) dashed.
      */
     public static XYChart chart(String title, List<BatchNoise> networks) {
         if (networks.isEmpty()) {
@@ -228,36 +229,38 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         }
         int[] m = networks.get(0).batchSizes();
         XYChart chart = Charts.lines(title, "batch size m (log scale)", "spread across batches ÷ σ (log scale)");
-        chart.setCustomXAxisTickLabelsFormatter(BatchSizeResults::powerOfTwo);
+        chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        double[] x = Arrays.stream(m).mapToDouble(b -> Math.log(b) / Math.log(2)).toArray();
-        String n = networks.size() == 1 ? "" : " (" + networks.size() + " networks)";
-        series(chart, "batch mean: std(μ_B)/σ" + n, x, networks, BatchNoise::meanNoise);
-        series(chart, "batch std: std(σ_B)/σ" + n, x, networks, BatchNoise::stdNoise);
+        double[] x = Arrays.stream(m).asDoubleStream().toArray();
+        series(chart, "std(μ_B)/σ", x, networks, BatchNoise::meanNoise);
+        series(chart, "std(σ_B)/σ", x, networks, BatchNoise::stdNoise);
         theory(chart, "1/√m", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(b)).toArray());
-        theory(chart, "1/√(2m), Gaussian values", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray());
+        theory(chart, "1/√(2m) (Gaussian)", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray());
         return chart;
     }
 
-    /** A formula's curve: a dashed line without markers, under the measured points. */
+    /** A formula's curve: a dashed line without markers. */
     private static void theory(XYChart chart, String name, double[] x, double[] y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineStyle(SeriesLines.DASH_DASH);
+        s.setLineColor(Charts.colour(name));
     }
 
+    /** Points at the mean over the networks, bars from the lowest to the highest network. */
     private static void series(XYChart chart, String name, double[] x, List<BatchNoise> networks,
                                java.util.function.Function<BatchNoise, double[]> values) {
         double[] mean = new double[x.length];
-        double[] bar = new double[x.length];
+        double[] low = new double[x.length];
+        double[] high = new double[x.length];
         for (int k = 0; k < x.length; k++) {
             final int at = k;
             double[] v = networks.stream().mapToDouble(b -> values.apply(b)[at]).toArray();
             mean[k] = Arrays.stream(v).average().orElse(Double.NaN);
-            bar[k] = Arrays.stream(v).map(a -> Math.abs(a - mean[at])).max().orElse(0);
+            low[k] = Arrays.stream(v).min().orElse(Double.NaN);
+            high[k] = Arrays.stream(v).max().orElse(Double.NaN);
         }
-        XYSeries s = chart.addSeries(name, x, mean, bar);
-        s.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries s = Charts.addRange(chart, name, name, x, mean, low, high);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     }
 

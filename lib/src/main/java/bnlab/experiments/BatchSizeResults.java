@@ -30,29 +30,32 @@ public final class BatchSizeResults {
     private final String name;
     private final Map<Integer, Results> bySize;
     private final List<String> arms;
-    private final ScaledLearningRate learningRate;
+    /** arm → how its learning rate follows the batch size. */
+    private final Map<String, ScaledLearningRate> rates;
     private final int seeds;
     private final Set<String> afterTraining = new LinkedHashSet<>();
 
-    BatchSizeResults(String name, Map<Integer, Results> bySize, List<String> arms, ScaledLearningRate learningRate,
+    BatchSizeResults(String name, Map<Integer, Results> bySize, List<String> arms, Map<String, ScaledLearningRate> rates,
                      int seeds) {
         this.name = name;
         this.bySize = new TreeMap<>(bySize);
         this.arms = List.copyOf(arms);
-        this.learningRate = learningRate;
+        this.rates = new java.util.LinkedHashMap<>(rates);
         this.seeds = seeds;
     }
 
     /**
      * These runs and {@code others}' together (e.g. new arms beside a batch norm trained before),
-     * which must come from the same data, passes, learning-rate rule and seeds.
+     * which must come from the same data and seeds, with the same passes at every batch size both
+     * trained; each arm keeps its own learning-rate rule.
      */
     public BatchSizeResults with(BatchSizeResults others) {
         Budget mine = anyBudget();
         Budget theirs = others.anyBudget();
-        if (mine.epochs() != theirs.epochs() || mine.trainImages() != theirs.trainImages()
-                || mine.testImages() != theirs.testImages() || others.seeds != seeds
-                || !others.learningRate.equals(learningRate)) {
+        boolean samePasses = bySize.keySet().stream().filter(others.bySize::containsKey)
+                .allMatch(b -> passes(b) == others.passes(b));
+        if (!samePasses || mine.trainImages() != theirs.trainImages()
+                || mine.testImages() != theirs.testImages() || others.seeds != seeds) {
             throw new IllegalArgumentException("cannot combine sweeps of different settings: " + describe() + " vs "
                     + others.describe());
         }
@@ -65,7 +68,9 @@ public final class BatchSizeResults {
         others.bySize.forEach((b, r) -> merged.merge(b, r, Results::with));
         List<String> allArms = new ArrayList<>(arms);
         allArms.addAll(others.arms);
-        BatchSizeResults m = new BatchSizeResults(name, merged, allArms, learningRate, seeds);
+        Map<String, ScaledLearningRate> allRates = new java.util.LinkedHashMap<>(rates);
+        allRates.putAll(others.rates);
+        BatchSizeResults m = new BatchSizeResults(name, merged, allArms, allRates, seeds);
         m.afterTraining.addAll(afterTraining);
         m.afterTraining.addAll(others.afterTraining);
         return m;
@@ -102,9 +107,33 @@ public final class BatchSizeResults {
         return r;
     }
 
-    /** The learning rate the runs at batch size b used. */
+    /** The learning rate {@code arm}'s runs at batch size b used. */
+    public double learningRate(String arm, int b) {
+        checkArm(arm);
+        return rates.get(arm).at(b);
+    }
+
+    /** The learning rate the runs at batch size b used, when every arm follows the same rule. */
     public double learningRate(int b) {
-        return learningRate.at(b);
+        return sharedRate().at(b);
+    }
+
+    private ScaledLearningRate sharedRate() {
+        if (rates.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("the arms follow different learning-rate rules " + rates
+                    + ": ask learningRate(arm, b)");
+        }
+        return rates.values().iterator().next();
+    }
+
+    /** How many passes over the training images the runs at batch size b made. */
+    public int passes(int b) {
+        return at(b).budget().epochs();
+    }
+
+    /** How many steps each run at batch size b took. */
+    public long steps(int b) {
+        return at(b).budget().steps();
     }
 
     /**
@@ -249,15 +278,29 @@ public final class BatchSizeResults {
         return bySize.values().stream().mapToInt(Results::loaded).sum();
     }
 
-    /** One line saying what each run did, e.g. "each run: 1 pass over the same 16,384 training images, ...". */
+    /**
+     * One line saying what each run did, e.g. "each run: 1 pass over the same 16,384 training
+     * images, ..."; the passes by batch size where they differ, each arm's rule where they differ.
+     */
     public String describe() {
         Budget b = anyBudget();
-        return String.format(Locale.ROOT, "each run: %d pass%s over the same %,d training images at every batch size "
-                        + "(%,d examples), %s, tested on %,d images; batch sizes %s; %d arms × %d seeds, %d runs: "
-                        + "trained %d, loaded %d from the run cache, in %.0f s",
-                b.epochs(), b.epochs() == 1 ? "" : "es", b.trainImages(), (long) b.epochs() * b.trainImages(),
-                learningRate, b.testImages(), Arrays.toString(batchSizes()), arms.size(), seeds, runs(),
-                runs() - loaded(), loaded(), seconds());
+        String budget;
+        if (Arrays.stream(batchSizes()).map(this::passes).distinct().count() <= 1) {
+            budget = String.format(Locale.ROOT, "%d pass%s over the same %,d training images at every batch size "
+                    + "(%,d examples)", b.epochs(), b.epochs() == 1 ? "" : "es", b.trainImages(),
+                    (long) b.epochs() * b.trainImages());
+        } else {
+            budget = String.format(Locale.ROOT, "passes over the same %,d training images by batch size %s",
+                    b.trainImages(), Arrays.stream(batchSizes()).mapToObj(x -> x + ": " + passes(x))
+                            .collect(java.util.stream.Collectors.joining(", ", "{", "}")));
+        }
+        String lr = rates.values().stream().distinct().count() <= 1
+                ? sharedRate().toString()
+                : rates.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().toString().replace(" (linear scaling)", ""))
+                        .collect(java.util.stream.Collectors.joining(", ", "learning rates: ", ""));
+        return String.format(Locale.ROOT, "each run: %s, %s, tested on %,d images; batch sizes %s; %d arms × %d seeds, "
+                        + "%d runs: trained %d, loaded %d from the run cache, in %.0f s", budget, lr, b.testImages(),
+                Arrays.toString(batchSizes()), arms.size(), seeds, runs(), runs() - loaded(), loaded(), seconds());
     }
 
     /** The line {@link BatchSizeSweep#run()} prints: what was trained and loaded, the steps per batch size, the file. */

@@ -16,6 +16,11 @@ import java.util.function.IntPredicate;
  * sees the same number of examples and takes epochs · ⌈N/b⌉ steps, with the learning rate a
  * rule of b ({@link ScaledLearningRate}, e.g. linear: lr = 1.0 · b/256). Seeds as in
  * {@link Experiment}: at every batch size, seed s starts all arms from the same weights.
+ *
+ * <p>One pass leaves large batches few steps (12 288 images are 48 steps of 256): with
+ * {@link #minimumSteps} every run takes at least that many steps, the large batch sizes making
+ * as many whole passes as it takes. Each arm may follow its own learning-rate rule (methods
+ * differ in the rate they train best at): {@link #arm(String, LeNet.Builder, ScaledLearningRate)}.
  * <pre>{@code
  * BatchSizeResults r = BatchSizeSweep.on(data).batchSizes(2, 16, 256).seeds(1, 2, 3)
  *         .learningRate(ScaledLearningRate.linear(1.0, 256))
@@ -31,13 +36,15 @@ public final class BatchSizeSweep {
         LeNet.Builder at(int batchSize, long steps);
     }
 
-    record SweepArm(String name, IntPredicate sizes, Network network) {
+    /** rate null: the sweep's rule. */
+    record SweepArm(String name, IntPredicate sizes, Network network, ScaledLearningRate rate) {
     }
 
     private final FashionMnist data;
     private final List<SweepArm> arms = new ArrayList<>();
     private int[] batchSizes = {2, 4, 8, 16, 32, 64, 128, 256};
     private int epochs = 1;
+    private int minimumSteps;
     private long[] seeds = {1, 2, 3};
     private ScaledLearningRate learningRate = ScaledLearningRate.linear(1.0, 256);
     private boolean keepNetworks;
@@ -80,6 +87,24 @@ public final class BatchSizeSweep {
         return this;
     }
 
+    /**
+     * Every run takes at least {@code steps} steps: at batch size b, max(epochs, ⌈steps / ⌈N/b⌉⌉)
+     * passes over the training images. 0 (the default): the same passes at every batch size.
+     */
+    public BatchSizeSweep minimumSteps(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("the minimum number of steps must be >= 0, got " + steps);
+        }
+        this.minimumSteps = steps;
+        return this;
+    }
+
+    /** Passes over the training images at batch size b. */
+    public int passes(int b) {
+        int perPass = data.train().batchCount(b);
+        return Math.max(epochs, (minimumSteps + perPass - 1) / perPass);
+    }
+
     public BatchSizeSweep seeds(long... seeds) {
         if (seeds.length == 0) {
             throw new IllegalArgumentException("give at least one seed, e.g. seeds(1, 2, 3)");
@@ -116,16 +141,37 @@ public final class BatchSizeSweep {
 
     /** An arm trained only at the batch sizes {@code sizes} accepts (e.g. Ghost BN above its virtual batch). */
     public BatchSizeSweep arm(String name, IntPredicate sizes, Network network) {
-        if (arms.stream().anyMatch(a -> a.name().equals(name))) {
-            throw new IllegalArgumentException("two arms named '" + name + "': give each arm its own name");
+        return add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"),
+                null));
+    }
+
+    /** An arm with the same network at every batch size and its own learning-rate rule. */
+    public BatchSizeSweep arm(String name, LeNet.Builder network, ScaledLearningRate rate) {
+        Objects.requireNonNull(network, "network");
+        return add(new SweepArm(name, b -> true, (b, steps) -> network, Objects.requireNonNull(rate, "rate")));
+    }
+
+    /** As {@link #arm(String, IntPredicate, Network)}, with its own learning-rate rule. */
+    public BatchSizeSweep arm(String name, IntPredicate sizes, ScaledLearningRate rate, Network network) {
+        return add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"),
+                Objects.requireNonNull(rate, "rate")));
+    }
+
+    private BatchSizeSweep add(SweepArm arm) {
+        if (arms.stream().anyMatch(a -> a.name().equals(arm.name()))) {
+            throw new IllegalArgumentException("two arms named '" + arm.name() + "': give each arm its own name");
         }
-        arms.add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network")));
+        arms.add(arm);
         return this;
     }
 
     /** Steps one run takes at batch size b. */
     public long steps(int b) {
-        return (long) epochs * data.train().batchCount(b);
+        return (long) passes(b) * data.train().batchCount(b);
+    }
+
+    private ScaledLearningRate rate(SweepArm a) {
+        return a.rate() == null ? learningRate : a.rate();
     }
 
     /**
@@ -141,14 +187,14 @@ public final class BatchSizeSweep {
         String sweep = name != null ? name : "batch-size-sweep";
         Map<Integer, Results> results = new LinkedHashMap<>();
         for (int b : batchSizes) {
-            Experiment e = Experiment.on(data).named(sweep).epochs(epochs).batchSize(b).seeds(seeds);
+            Experiment e = Experiment.on(data).named(sweep).epochs(passes(b)).batchSize(b).seeds(seeds);
             if (keepNetworks) {
                 e.keepNetworks();
             }
             boolean any = false;
             for (SweepArm a : arms) {
                 if (a.sizes().test(b)) {
-                    e.arm(a.name(), a.name(), b, a.network().at(b, steps(b)), learningRate.at(b));
+                    e.arm(a.name(), a.name(), b, a.network().at(b, steps(b)), rate(a).at(b));
                     any = true;
                 }
             }
@@ -156,8 +202,10 @@ public final class BatchSizeSweep {
                 results.put(b, e.runQuietly());
             }
         }
+        Map<String, ScaledLearningRate> rates = new java.util.LinkedHashMap<>();
+        arms.forEach(a -> rates.put(a.name(), rate(a)));
         BatchSizeResults r = new BatchSizeResults(sweep, results, arms.stream().map(SweepArm::name).toList(),
-                learningRate, seeds.length);
+                rates, seeds.length);
         r.save();
         System.out.println(r.budgetLine());
         return r;

@@ -59,6 +59,13 @@ record Budget(int epochs, int trainImages, int testImages, int batchSize, int st
      */
     static String eachAcross(Budget small, Budget large) {
         Labels labels = Labels.current();
+        if (small.epochs != large.epochs) {
+            String format = "%d epoch%s of %,d training images, %,d steps of batch %d … %d epochs, %,d steps of batch %d "
+                    + "(tested on %,d)";
+            return String.format(Locale.ROOT, labels.translate(format), small.epochs, small.epochs == 1 ? "" : "s",
+                    small.trainImages, small.steps(), small.batchSize, large.epochs, large.steps(), large.batchSize,
+                    small.testImages);
+        }
         if (labels.language().equals("zh")) {
             return String.format(Locale.ROOT, labels.translate("%d epochs of %,d training images, %,d steps of batch %d … "
                             + "%,d steps of batch %d (tested on %,d)"), small.epochs, small.trainImages, small.steps(),

@@ -69,6 +69,84 @@ public final class Evaluations {
         }
     }
 
+    /**
+     * Accuracy on {@code data} after the moving statistics were brought up to date the way
+     * training updates them, but at frozen weights: {@code k} forward passes in training mode over
+     * the first {@code k} batches of {@code train} (the same batches as {@link #afterPreciseBn}),
+     * each moving every batch norm's averages by its momentum, no backward pass, no update. Same
+     * formula as during training, only the weights no longer change between the batches: the
+     * control that tells stale statistics from an averaging rule that is wrong. Afterwards the
+     * moving statistics are put back. At most one pass over {@code train}. For networks whose only
+     * state is their batch norms (a dropout or noise layer would draw random numbers in these passes).
+     */
+    public static ToDoubleFunction<Classifier> afterRefreshingMovingStatistics(ImageDataset train, int k, ImageDataset data) {
+        if (k < 1) {
+            throw new IllegalArgumentException("refreshing the moving statistics needs k >= 1 batches, got " + k);
+        }
+        return new AfterRefreshing(train, k, data);
+    }
+
+    private record AfterRefreshing(ImageDataset train, int k, ImageDataset data) implements ToDoubleFunction<Classifier> {
+        @Override
+        public double applyAsDouble(Classifier c) {
+            Sequential net = network(c);
+            PreciseBatchNorm.Snapshot saved = PreciseBatchNorm.snapshot(net);
+            boolean training = net.isTraining();
+            try {
+                net.train();
+                int used = 0;
+                for (Batch b : train.batches(BATCH, 0)) {
+                    if (used++ == k) {
+                        free(b.x());
+                        break;
+                    }
+                    net.forward(b.x());
+                    free(b.x());
+                }
+                return inferenceAccuracy(c, data);
+            } finally {
+                saved.restore();
+                net.setTraining(training);
+            }
+        }
+    }
+
+    /**
+     * A measurement of a run's trained network, as a per-run measurement for
+     * {@link Results#summary(String, ToDoubleFunction)} and {@link Results#paired}: NaN for a run
+     * that diverged; the experiment must keep its networks ({@link Experiment#keepNetworks()}).
+     * The function remembers its value for each run, so using it in a summary and again in a
+     * comparison measures each network once.
+     */
+    public static ToDoubleFunction<Run> ofTrainedNetwork(ToDoubleFunction<Classifier> measurement) {
+        java.util.Map<Run, Double> measured = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        return run -> {
+            if (run.diverged()) {
+                return Double.NaN;
+            }
+            if (run.network() == null) {
+                throw new IllegalStateException("the networks of arm '" + run.arm().name()
+                        + "' were not kept: add keepNetworks() to the experiment");
+            }
+            return measured.computeIfAbsent(run, r -> afterTraining(measurement, r.network()));
+        };
+    }
+
+    /**
+     * {@code measurement} of a network kept after training, which then lets go of its engine's
+     * working arrays again: dozens of kept networks, each holding tens of megabytes once measured,
+     * would fill the kernel's heap.
+     */
+    static double afterTraining(ToDoubleFunction<Classifier> measurement, Classifier network) {
+        try {
+            return measurement.applyAsDouble(network);
+        } finally {
+            if (network instanceof ScratchClassifier m && m.net() instanceof Sequential s) {
+                s.releaseEngine();
+            }
+        }
+    }
+
     /** Accuracy on {@code data} when every test batch (of 256) is normalized with its own statistics. */
     public static ToDoubleFunction<Classifier> withBatchStatistics(ImageDataset data) {
         return withBatchStatistics(data, BATCH);

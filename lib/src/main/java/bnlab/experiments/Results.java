@@ -218,20 +218,9 @@ public final class Results {
             throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the "
                     + "experiment (or the sweep) before run()");
         }
-        return runs(arm).stream().mapToDouble(r -> r.diverged() ? Double.NaN : released(r, measurement.applyAsDouble(r.network())))
+        return runs(arm).stream()
+                .mapToDouble(r -> r.diverged() ? Double.NaN : Evaluations.afterTraining(measurement, r.network()))
                 .toArray();
-    }
-
-    /**
-     * {@code value}, after letting go of the fast engine the measurement built for the kept
-     * network (tens of megabytes of working arrays at batch 256: dozens of kept networks would
-     * fill the heap).
-     */
-    static double released(Run r, double value) {
-        if (r.network() instanceof bnlab.train.ScratchClassifier m && m.net() instanceof bnlab.nn.Sequential s) {
-            s.releaseEngine();
-        }
-        return value;
     }
 
     /**
@@ -244,6 +233,19 @@ public final class Results {
         for (int i = 0; i < rs.size(); i++) {
             m.put(rs.get(i), values[i]);
         }
+    }
+
+    /**
+     * Keeps a per-run value computed after training (e.g. {@code Evaluations.ofTrainedNetwork(...)}
+     * or the gap between two of them) for every run of every arm, under {@code metric}: the CSV file
+     * gets a column for it, filled on each run's last row, and is written again. Returns this.
+     */
+    public Results keep(String metric, ToDoubleFunction<Run> perRun) {
+        for (Arm a : arms()) {
+            keepAfterTraining(metric, a.name(), runs(a.name()).stream().mapToDouble(perRun).toArray());
+        }
+        save();
+        return this;
     }
 
     Map<String, Map<Run, Double>> afterTraining() {
@@ -278,11 +280,11 @@ public final class Results {
     }
 
     /**
-     * Per seed of one arm, measurement {@code a} minus measurement {@code b} (e.g. the jumps of the
-     * test accuracy with the moving statistics minus those with Precise BN).
+     * Per seed of one arm, measurement {@code a} minus measurement {@code b} of the same run
+     * (e.g. the jumps of the test accuracy with the moving statistics and with Precise BN).
      */
-    public Paired paired(String arm, String nameA, java.util.function.ToDoubleFunction<Run> a, String nameB,
-                         java.util.function.ToDoubleFunction<Run> b) {
+    public Paired paired(String arm, String nameA, java.util.function.ToDoubleFunction<Run> a,
+                         String nameB, java.util.function.ToDoubleFunction<Run> b) {
         List<Run> r = runs(arm);
         long[] seeds = r.stream().mapToLong(Run::seed).toArray();
         return Paired.of(nameA, seeds, r.stream().mapToDouble(a).toArray(),

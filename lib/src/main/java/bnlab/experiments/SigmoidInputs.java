@@ -6,7 +6,6 @@ import bnlab.nn.Sigmoid;
 import bnlab.train.Classifier;
 import bnlab.train.ScratchClassifier;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,15 +67,13 @@ public final class SigmoidInputs {
     }
 
     static Stats stats(String name, float[] values) {
-        double[] v = new double[values.length];
+        float[] v = values.clone();
         long saturated = 0;
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values[i];
-            if (Math.abs(v[i]) > ActivationWatch.SATURATED) {
+        for (float x : v) {
+            if (Math.abs(x) > ActivationWatch.SATURATED) {
                 saturated++;
             }
         }
-        Arrays.sort(v);
         return new Stats(name, ActivationWatch.percentile(v, 0.05), ActivationWatch.percentile(v, 0.5),
                 ActivationWatch.percentile(v, 0.95), (double) saturated / v.length);
     }

@@ -125,6 +125,29 @@ class BatchSizeSweepTest {
         assertThrows(IllegalArgumentException.class, () -> results.with(oneSeed));
     }
 
+    @Test
+    void aMinimumOfStepsGivesLargeBatchesMorePassesAndEachArmItsOwnRate() {
+        // 128 images: 4 steps of 32, 32 steps of 4; at least 8 steps means 2 passes at 32, 1 at 4.
+        BatchSizeSweep sweep = BatchSizeSweep.on(data).batchSizes(4, 32).seeds(1, 2).minimumSteps(8)
+                .arm("BN", LeNet.builder())
+                .arm("GN", LeNet.builder().norm("GN", (c, d) -> new GroupNorm(2, c)), ScaledLearningRate.linear(2.0, 256));
+        assertEquals(1, sweep.passes(4));
+        assertEquals(2, sweep.passes(32));
+        assertEquals(8, sweep.steps(32));
+        BatchSizeResults r = sweep.run();
+        assertEquals(2, r.passes(32));
+        assertEquals(8, r.steps(32));
+        assertEquals(32, r.steps(4));
+        assertEquals(2, r.at(32).runs("GN").get(0).history().epochs().size(), "two epochs at batch 32");
+        assertEquals(256, r.at(32).runs("BN").get(0).history().epochs().stream().mapToLong(e -> e.examples()).sum());
+        assertEquals(32 / 256.0, r.learningRate("BN", 32), EXACT);
+        assertEquals(2 * 32 / 256.0, r.learningRate("GN", 32), EXACT);
+        assertThrows(IllegalStateException.class, () -> r.learningRate(32), "the arms' rules differ");
+        assertTrue(r.describe().contains("by batch size {4: 1, 32: 2}"), r.describe());
+        assertTrue(r.describe().contains("GN lr = 2.0 · b/256"), r.describe());
+        assertThrows(IllegalArgumentException.class, () -> results.with(r), "one pass at batch 32 there, two here");
+    }
+
     /** By hand: means 0.70 and 0.74 are 0.04 apart: more than sd 0.01 + 0.02, less than 0.01 + 0.04. */
     @Test
     void summariesOverlapWhenTheirMeansAreCloserThanTheirSpreads() {

@@ -10,6 +10,7 @@ class BudgetTest {
     private final Budget small = new Budget(1, 12_288, 4_000, 2, 6_144, 3.0);
     private final Budget large = new Budget(1, 12_288, 4_000, 256, 48, 1.0);
     private final Budget four = new Budget(4, 12_800, 2_500, 256, 50, 1.0);
+    private final Budget eight = new Budget(8, 12_288, 4_000, 256, 48, 1.0);
 
     @Test
     void englishSaysWhatTrainedWhatLoadedAndTheSteps() {
@@ -18,6 +19,8 @@ class BudgetTest {
                 Budget.line("learning-rates", 30, 0, four.each(), "x.csv"));
         assertEquals("1 epoch of 12,288 training images, 6,144 steps of batch 2 … 48 steps of batch 256 (tested on 4,000)",
                 Budget.eachAcross(small, large));
+        assertEquals("1 epoch of 12,288 training images, 6,144 steps of batch 2 … 8 epochs, 384 steps of batch 256 "
+                + "(tested on 4,000)", Budget.eachAcross(small, eight), "more passes at the large batch sizes");
     }
 
     @Test
@@ -30,6 +33,8 @@ class BudgetTest {
                     Budget.line("learning-rates", 0, 30, four.each(), "x.csv"));
             assertEquals("1 个迭代周期，12,288 张训练图像，批量大小 2 时 6,144 步 … 批量大小 256 时 48 步（在 4,000 张图像上测试）",
                     Budget.eachAcross(small, large));
+            assertEquals("1 个迭代周期，12,288 张训练图像，批量大小 2 时 6,144 步 … 8 个迭代周期，批量大小 256 时 384 步（在 4,000 张图像上测试）",
+                    Budget.eachAcross(small, eight));
         } finally {
             if (before == null) {
                 System.clearProperty("bnlab.lang");

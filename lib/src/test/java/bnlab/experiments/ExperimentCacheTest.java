@@ -118,6 +118,18 @@ class ExperimentCacheTest {
                 r.csvFile().toString());
     }
 
+    @Test
+    void valuesComputedAfterTrainingJoinTheCsvFileOnTheLastRowOfEachRun() throws IOException {
+        Results r = Experiment.on(data).named("csv-after").epochs(2).seeds(1, 2)
+                .arm("BN", LeNet.builder(), 1.0).run();
+        r.keep("double the seed", run -> 2.0 * run.seed());
+        List<String> lines = Files.readAllLines(r.csvFile());
+        assertTrue(lines.get(0).endsWith(",double_the_seed,failure"), lines.get(0));
+        assertEquals("", cells(lines.get(1))[14], "not on the first epoch's row");
+        assertEquals(2.0, Double.parseDouble(cells(lines.get(2))[14]), 0.0, "seed 1, last epoch");
+        assertEquals(4.0, Double.parseDouble(cells(lines.get(4))[14]), 0.0, "seed 2, last epoch");
+    }
+
     /** The cells of one CSV line (quoted cells may hold commas and doubled quotes). */
     static String[] cells(String line) {
         List<String> out = new java.util.ArrayList<>();

@@ -68,6 +68,50 @@ class ProbesTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(4, watch.steps(i).size(), "2 epochs × 2 steps; the probes are not steps");
         }
+        assertEquals(4, watch.recordedSteps());
+
+        // Matched training loss: the first epoch at or below a loss, and that epoch's steps.
+        Run run = r.runs().get(0);
+        double reached = MatchedLoss.reachedByAll(r, "BN");
+        assertEquals(run.last("loss"), reached);
+        assertTrue(MatchedLoss.metric("loss", reached).applyAsDouble(run) <= reached);
+        assertEquals(1, MatchedLoss.epoch(run, Double.MAX_VALUE));
+        assertEquals(0, MatchedLoss.epoch(run, -1));
+        assertTrue(Double.isNaN(MatchedLoss.metric("test acc", -1).applyAsDouble(run)));
+        assertEquals(watch.saturation(3, 0, 2), MatchedLoss.saturation(3, Double.MAX_VALUE).applyAsDouble(run));
+        assertEquals(watch.rms(3, 0, 2), MatchedLoss.rms(3, Double.MAX_VALUE).applyAsDouble(run));
+        assertTrue(watch.rms(3, 0, 4) > 0.1, "batch-normalized inputs have a scale near 1");
+
+        Sequential net = LeNet.withBatchNorm(Init.seeded(1));
+        ActivationWatch direct = ActivationWatch.sigmoidInputs(net, 0);
+        ScratchClassifier c = new ScratchClassifier("BN", net, 1.0);
+        c.trainStep(batch);
+        direct.notRecording(() -> LossLandscape.probe(c, batch, 1.0));
+        c.trainStep(batch);
+        assertEquals(2, direct.recordedSteps(), "two training steps, the probe between them not recorded");
+        direct.stop();
+        c.trainStep(batch);
+        assertEquals(2, direct.recordedSteps(), "nothing recorded after stop()");
+    }
+
+    @Test
+    void percentilesBySelectionEqualThoseOfASortedCopy() {
+        java.util.Random random = new java.util.Random(7);
+        for (int n : new int[] {1, 2, 3, 10, 1000, 147_456}) {
+            float[] values = new float[n];
+            for (int i = 0; i < n; i++) {
+                // half of them one repeated value, as a convolution's output over a blank background
+                values[i] = random.nextBoolean() ? 0.25f : (float) random.nextGaussian();
+            }
+            float[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            for (double p : new double[] {0, 0.15, 0.5, 0.85, 1}) {
+                double at = p * (n - 1);
+                int lo = (int) Math.floor(at);
+                double expected = sorted[lo] + (at - lo) * (sorted[Math.min(n - 1, lo + 1)] - sorted[lo]);
+                assertEquals(expected, ActivationWatch.percentile(values.clone(), p), 1e-6, "n = " + n + ", p = " + p);
+            }
+        }
     }
 
     @Test
