@@ -18,8 +18,7 @@ public final class Lab {
         Nd4jBuild.select();
     }
 
-    private Lab() {
-    }
+    private Lab() {}
 
     /** The version of a component as pinned in the parent POM: bnlab, nd4j, dl4j, xchart, tablesaw. */
     public static String version(String component) {
@@ -36,9 +35,15 @@ public final class Lab {
     public static String setup() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
         NativeMemory.guard();
-        return String.format("BN Lab %s | ND4J %s %s, %s | Java %s | %d cores | %s | %s",
-                version("bnlab"), version("nd4j"), backend, Nd4jBuild.describe(),
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                bnlab.nn.kernel.FastSequential.describe(), "profile " + Profile.current().name());
+        return String.format(
+                "BN Lab %s | ND4J %s %s, %s | Java %s | %d cores | %s | %s",
+                version("bnlab"),
+                version("nd4j"),
+                backend,
+                Nd4jBuild.describe(),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                bnlab.nn.kernel.FastSequential.describe(),
+                "profile " + Profile.current().name());
     }
 }

@@ -26,6 +26,7 @@ public final class NativeMemory {
 
     /** System property: growth in MiB of ND4J's native bytes that triggers a collection; 0 = off. */
     public static final String THRESHOLD_PROPERTY = "bnlab.native.gc.mib";
+
     static final long DEFAULT_THRESHOLD_MIB = 256;
     private static final long POLL_MILLIS = 20;
     private static final long MIB = 1024 * 1024;
@@ -35,8 +36,7 @@ public final class NativeMemory {
     private static volatile int collections;
     private static volatile long collectionNanos;
 
-    private NativeMemory() {
-    }
+    private NativeMemory() {}
 
     /** Starts the guard thread once (no-op when the threshold is 0); returns the threshold in MiB. */
     public static synchronized long guard() {
@@ -67,9 +67,14 @@ public final class NativeMemory {
     /** One line for a report: the threshold and what the guard did. */
     public static String describe() {
         long mib = thresholdMiB(System.getProperty(THRESHOLD_PROPERTY));
-        return mib == 0 ? "native-memory guard off"
-                : String.format(Locale.ROOT, "native-memory guard: a GC per %d MiB of ND4J growth "
-                        + "(%d so far, %.2f s)", mib, collections, collectionSeconds());
+        return mib == 0
+                ? "native-memory guard off"
+                : String.format(
+                        Locale.ROOT,
+                        "native-memory guard: a GC per %d MiB of ND4J growth " + "(%d so far, %.2f s)",
+                        mib,
+                        collections,
+                        collectionSeconds());
     }
 
     static long thresholdMiB(String raw) {
@@ -90,7 +95,7 @@ public final class NativeMemory {
     }
 
     private static void watch(long threshold) {
-        long floor = bytes();  // the lowest count since the last collection: the live memory then
+        long floor = bytes(); // the lowest count since the last collection: the live memory then
         int seen = collections;
         while (true) {
             try {
@@ -100,7 +105,7 @@ public final class NativeMemory {
             }
             long now = bytes();
             if (now < floor || collections != seen) {
-                floor = now;  // lower, or a collection (ours or the trainer's) has just run
+                floor = now; // lower, or a collection (ours or the trainer's) has just run
                 seen = collections;
             } else if (due(floor, now, threshold)) {
                 floor = collectAndSettle();

@@ -40,13 +40,13 @@ public final class Nd4jBuild {
     public static final String CPU_FLAGS_PROPERTY = "bnlab.cpu.flags";
     /** The CPU flags the fast build is compiled for. */
     static final Set<String> FAST_NEEDS = Set.of("avx", "avx2", "fma", "f16c");
+
     static final String PLATFORM = "linux-x86_64";
 
-    private static String chosen;  // what select() decided, or null before it ran
+    private static String chosen; // what select() decided, or null before it ran
     private static String reason;
 
-    private Nd4jBuild() {
-    }
+    private Nd4jBuild() {}
 
     /**
      * The platform extension for a CPU: the fast classifier's suffix (e.g. {@code -onednn-avx2})
@@ -58,8 +58,8 @@ public final class Nd4jBuild {
      */
     static String extensionFor(String platform, Set<String> cpuFlags, String fastClassifier) {
         if (!fastClassifier.startsWith(platform + "-")) {
-            throw new IllegalArgumentException("the fast classifier '" + fastClassifier
-                    + "' is not a build for " + platform);
+            throw new IllegalArgumentException(
+                    "the fast classifier '" + fastClassifier + "' is not a build for " + platform);
         }
         if (!PLATFORM.equals(platform) || !cpuFlags.containsAll(FAST_NEEDS)) return "";
         return fastClassifier.substring(platform.length());
@@ -83,8 +83,7 @@ public final class Nd4jBuild {
         Set<String> missing = new HashSet<>(FAST_NEEDS);
         missing.removeAll(flags);
         reason = chosen.isEmpty()
-                ? (PLATFORM.equals(platform()) ? "CPU lacks " + String.join(", ", sorted(missing))
-                        : "not " + PLATFORM)
+                ? (PLATFORM.equals(platform()) ? "CPU lacks " + String.join(", ", sorted(missing)) : "not " + PLATFORM)
                 : "CPU has " + String.join(", ", sorted(FAST_NEEDS));
         return chosen;
     }
@@ -107,8 +106,8 @@ public final class Nd4jBuild {
     static String buildOf(Map<String, String> loadedLibraries) {
         String path = loadedLibraries.get("nd4jcpu");
         if (path == null) {
-            throw new IllegalStateException("ND4J's native library nd4jcpu is not loaded; loaded: "
-                    + loadedLibraries.keySet());
+            throw new IllegalStateException(
+                    "ND4J's native library nd4jcpu is not loaded; loaded: " + loadedLibraries.keySet());
         }
         Path dir = Path.of(path).getParent();
         return dir == null ? path : dir.getFileName().toString();
@@ -124,17 +123,20 @@ public final class Nd4jBuild {
         String wanted = PLATFORM + extension;
         String line = "native build " + build + " (" + reason + ")";
         if (PLATFORM.equals(platform()) && !build.equals(wanted)) {
-            line += " - WARNING: wanted " + wanted + (isOnClassPath(wanted)
-                    ? "; ND4J was loaded before bnlab.Lab.setup(): restart the kernel (or JVM) and call it first"
-                    : ", whose jar is not on the class path: rebuild the lib (scripts/setup.sh)");
+            line += " - WARNING: wanted " + wanted
+                    + (isOnClassPath(wanted)
+                            ? "; ND4J was loaded before bnlab.Lab.setup(): restart the kernel (or JVM) and call it first"
+                            : ", whose jar is not on the class path: rebuild the lib (scripts/setup.sh)");
         }
         return line;
     }
 
     /** Whether the jar of {@code build} (e.g. {@code linux-x86_64-onednn-avx2}) is on the class path. */
     static boolean isOnClassPath(String build) {
-        return Nd4jBuild.class.getClassLoader().getResource(
-                "org/nd4j/linalg/cpu/nativecpu/bindings/" + build + "/libjnind4jcpu.so") != null;
+        return Nd4jBuild.class
+                        .getClassLoader()
+                        .getResource("org/nd4j/linalg/cpu/nativecpu/bindings/" + build + "/libjnind4jcpu.so")
+                != null;
     }
 
     /** This JVM's platform in JavaCPP's naming ({@code linux-x86_64}, ...). */

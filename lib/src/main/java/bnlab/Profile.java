@@ -19,6 +19,7 @@ public record Profile(String name, int epochs, int trainLimit, int testLimit) {
 
     /** Fashion-MNIST's full sizes; a limit of this size means "everything". */
     public static final int FULL_TRAIN = 60_000;
+
     public static final int FULL_TEST = 10_000;
 
     public static Profile full() {
@@ -36,13 +37,15 @@ public record Profile(String name, int epochs, int trainLimit, int testLimit) {
 
     static Profile from(Map<String, String> env, java.util.Properties props) {
         String name = setting("BNLAB_PROFILE", env, props, "full").toLowerCase(Locale.ROOT);
-        Profile base = switch (name) {
-            case "full" -> full();
-            case "quick" -> quick();
-            default -> throw new IllegalArgumentException("BNLAB_PROFILE is '" + name
-                    + "', expected 'full' or 'quick': unset it for the full run or set it to quick.");
-        };
-        return new Profile(base.name,
+        Profile base =
+                switch (name) {
+                    case "full" -> full();
+                    case "quick" -> quick();
+                    default -> throw new IllegalArgumentException("BNLAB_PROFILE is '" + name
+                            + "', expected 'full' or 'quick': unset it for the full run or set it to quick.");
+                };
+        return new Profile(
+                base.name,
                 positive("BNLAB_EPOCHS", env, props, base.epochs),
                 positive("BNLAB_TRAIN_LIMIT", env, props, base.trainLimit),
                 positive("BNLAB_TEST_LIMIT", env, props, base.testLimit));
@@ -57,16 +60,14 @@ public record Profile(String name, int epochs, int trainLimit, int testLimit) {
         return !"full".equals(name) || trainLimit < FULL_TRAIN || testLimit < FULL_TEST;
     }
 
-    private static String setting(String key, Map<String, String> env, java.util.Properties props,
-                                  String fallback) {
+    private static String setting(String key, Map<String, String> env, java.util.Properties props, String fallback) {
         String prop = props.getProperty(key.toLowerCase(Locale.ROOT).replace('_', '.'));
         if (prop != null && !prop.isBlank()) return prop.trim();
         String value = env.get(key);
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
-    private static int positive(String key, Map<String, String> env, java.util.Properties props,
-                                int fallback) {
+    private static int positive(String key, Map<String, String> env, java.util.Properties props, int fallback) {
         String raw = setting(key, env, props, Integer.toString(fallback));
         try {
             int value = Integer.parseInt(raw);
@@ -79,7 +80,8 @@ public record Profile(String name, int epochs, int trainLimit, int testLimit) {
 
     @Override
     public String toString() {
-        return String.format("profile %s: %d epoch%s, %,d train / %,d test images", name, epochs,
-                epochs == 1 ? "" : "s", trainLimit, testLimit);
+        return String.format(
+                "profile %s: %d epoch%s, %,d train / %,d test images",
+                name, epochs, epochs == 1 ? "" : "s", trainLimit, testLimit);
     }
 }

@@ -10,14 +10,12 @@ final class Versions {
 
     private static final Properties PINS = load();
 
-    private Versions() {
-    }
+    private Versions() {}
 
     static String get(String key) {
         String v = PINS.getProperty(key);
         if (v == null) {
-            throw new IllegalArgumentException("no version for '" + key + "'; known: "
-                    + PINS.stringPropertyNames());
+            throw new IllegalArgumentException("no version for '" + key + "'; known: " + PINS.stringPropertyNames());
         }
         return v;
     }

@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 /** Runs a main class of the tests in a fresh JVM (a JVM loads one native build, one guard). */
 public final class ChildJvm {
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** The output (stdout and stderr) of {@code main} run with JVM {@code options} and {@code args}; fails if it fails. */
-    public static String run(Class<?> main, List<String> options, String... args) throws IOException, InterruptedException {
+    public static String run(Class<?> main, List<String> options, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");

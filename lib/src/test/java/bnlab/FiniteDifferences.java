@@ -21,8 +21,7 @@ public final class FiniteDifferences {
     /** The step h: truncation error ~h²·L''' ≈ 1e-12, rounding error ~1e-16·|L|/h ≈ 1e-10. */
     public static final double STEP = 1e-6;
 
-    private FiniteDifferences() {
-    }
+    private FiniteDifferences() {}
 
     /** ∂loss/∂a by central differences, perturbing {@code a} in place (each value restored afterwards). */
     public static INDArray derivative(INDArray a, DoubleSupplier loss) {
@@ -60,8 +59,16 @@ public final class FiniteDifferences {
      * absolute for a gradient that is ~0 (a bias before a batch norm has none).
      */
     public static double relativeError(INDArray analytic, INDArray numeric, String what) {
-        return relativeError(analytic.castTo(DataType.DOUBLE).dup('c').reshape(analytic.length()).toDoubleVector(),
-                numeric.castTo(DataType.DOUBLE).dup('c').reshape(numeric.length()).toDoubleVector(), what);
+        return relativeError(
+                analytic.castTo(DataType.DOUBLE)
+                        .dup('c')
+                        .reshape(analytic.length())
+                        .toDoubleVector(),
+                numeric.castTo(DataType.DOUBLE)
+                        .dup('c')
+                        .reshape(numeric.length())
+                        .toDoubleVector(),
+                what);
     }
 
     /** {@link #relativeError(INDArray, INDArray, String)} for plain arrays. */
@@ -88,7 +95,8 @@ public final class FiniteDifferences {
     }
 
     private static double assertWithin(double error, String what) {
-        assertTrue(error <= Tolerances.FINITE_DIFFERENCES,
+        assertTrue(
+                error <= Tolerances.FINITE_DIFFERENCES,
                 what + ": relative error " + error + " > " + Tolerances.FINITE_DIFFERENCES);
         return error;
     }

@@ -21,7 +21,7 @@ public final class NativeMemoryProbe {
             Thread.sleep(2); // a training step does work between allocations too
         }
         Thread.sleep(1000);
-        System.out.printf("max=%d final=%d collections=%d%n", max >> 20, NativeMemory.bytes() >> 20,
-                NativeMemory.collections());
+        System.out.printf(
+                "max=%d final=%d collections=%d%n", max >> 20, NativeMemory.bytes() >> 20, NativeMemory.collections());
     }
 }

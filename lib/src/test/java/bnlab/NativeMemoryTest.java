@@ -34,9 +34,10 @@ class NativeMemoryTest {
 
     /** {max MiB, final MiB, collections} of a child JVM running {@link NativeMemoryProbe}. */
     private static long[] probe(long thresholdMiB) throws IOException, InterruptedException {
-        String out = ChildJvm.run(NativeMemoryProbe.class,
-                List.of("-D" + NativeMemory.THRESHOLD_PROPERTY + "=" + thresholdMiB));
-        Matcher m = Pattern.compile("max=(\\d+) final=(\\d+) collections=(\\d+)").matcher(out);
+        String out = ChildJvm.run(
+                NativeMemoryProbe.class, List.of("-D" + NativeMemory.THRESHOLD_PROPERTY + "=" + thresholdMiB));
+        Matcher m =
+                Pattern.compile("max=(\\d+) final=(\\d+) collections=(\\d+)").matcher(out);
         assertTrue(m.find(), out);
         return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
     }

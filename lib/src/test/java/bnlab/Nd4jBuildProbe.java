@@ -14,7 +14,8 @@ public final class Nd4jBuildProbe {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals(NO_SELECT)) System.out.println(Lab.setup());
         System.out.println("build=" + Nd4jBuild.buildOf(loadNd4j()));
-        System.out.println("binaryLevel=" + NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel());
+        System.out.println("binaryLevel="
+                + NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel());
     }
 
     private static java.util.Map<String, String> loadNd4j() {

@@ -19,8 +19,8 @@ class Nd4jBuildTest {
             + "apic sep mtrr sse sse2 ht syscall nx mmxext lm pni pclmulqdq ssse3 fma cx16 sse4_1 "
             + "sse4_2 movbe popcnt aes xsave avx f16c rdrand bmi1 avx2 smep bmi2 sha_ni");
     /** A pre-2013 CPU: SSE4.2 and AVX but no AVX2, FMA or F16C. */
-    private static final Set<String> SANDY_BRIDGE = Nd4jBuild.parseFlags(
-            "fpu sse sse2 ssse3 sse4_1 sse4_2 popcnt aes xsave avx");
+    private static final Set<String> SANDY_BRIDGE =
+            Nd4jBuild.parseFlags("fpu sse sse2 ssse3 sse4_1 sse4_2 popcnt aes xsave avx");
 
     @Test
     void avx2CpuGetsTheFastBuild() {
@@ -50,7 +50,8 @@ class Nd4jBuildTest {
 
     @Test
     void fastClassifierMustMatchThePlatform() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Nd4jBuild.extensionFor("linux-x86_64", EPYC, "windows-x86_64-avx2"));
         assertTrue(e.getMessage().contains("windows-x86_64-avx2"), e.getMessage());
     }
@@ -78,8 +79,8 @@ class Nd4jBuildTest {
     /** This JVM (the extension SelectNd4jBuild chose before any test ran) loaded the build chosen for its CPU. */
     @Test
     void theBuildChosenForThisCpuIsTheOneLoaded() {
-        String expected = "linux-x86_64" + Nd4jBuild.extensionFor(Nd4jBuild.platform(),
-                Nd4jBuild.cpuFlags(), Nd4jBuild.fastClassifier());
+        String expected = "linux-x86_64"
+                + Nd4jBuild.extensionFor(Nd4jBuild.platform(), Nd4jBuild.cpuFlags(), Nd4jBuild.fastClassifier());
         assertEquals(expected, Nd4jBuild.loaded());
         int level = NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel();
         assertEquals(expected.endsWith("avx2") ? 2 : 1, level, "libnd4j's own binary level");

@@ -7,8 +7,7 @@ package bnlab;
  */
 public final class Tolerances {
 
-    private Tolerances() {
-    }
+    private Tolerances() {}
 
     /**
      * The same formula in double precision, computed in two ways that differ only in the order

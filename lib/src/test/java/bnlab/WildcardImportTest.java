@@ -28,13 +28,23 @@ import org.junit.jupiter.api.io.TempDir;
 class WildcardImportTest {
 
     /** Packages imported on demand before the student writes a line (java.lang always; the rest by jshell or JJava). */
-    private static final List<String> IMPLICIT = List.of("java.lang", "java.io", "java.math", "java.net",
-            "java.nio.file", "java.util", "java.util.concurrent", "java.util.function", "java.util.prefs",
-            "java.util.regex", "java.util.stream", "java.time");
+    private static final List<String> IMPLICIT = List.of(
+            "java.lang",
+            "java.io",
+            "java.math",
+            "java.net",
+            "java.nio.file",
+            "java.util",
+            "java.util.concurrent",
+            "java.util.function",
+            "java.util.prefs",
+            "java.util.regex",
+            "java.util.stream",
+            "java.time");
 
     /** The packages a notebook imports with a wildcard. */
-    private static final List<String> LIBRARY = List.of("bnlab", "bnlab.nn", "bnlab.train", "bnlab.data",
-            "bnlab.experiments", "bnlab.viz", "bnlab.dl4j");
+    private static final List<String> LIBRARY =
+            List.of("bnlab", "bnlab.nn", "bnlab.train", "bnlab.data", "bnlab.experiments", "bnlab.viz", "bnlab.dl4j");
 
     /** The implicitly imported class {@code simpleName} would clash with, or null. */
     static String clash(String simpleName) {
@@ -60,8 +70,13 @@ class WildcardImportTest {
 
     @Test
     void noPublicLibraryClassSharesANameWithAnImplicitImport() throws IOException, ClassNotFoundException {
-        Path classes = Path.of(Layerless.class.getProtectionDomain().getCodeSource().getLocation().getPath())
-                .getParent().resolve("classes");
+        Path classes = Path.of(Layerless.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
+                .getParent()
+                .resolve("classes");
         List<String> clashes = new ArrayList<>();
         int checked = 0;
         for (String pkg : LIBRARY) {
@@ -76,7 +91,8 @@ class WildcardImportTest {
                         continue;
                     }
                     String name = file.substring(0, file.length() - ".class".length());
-                    Class<?> c = Class.forName(pkg + "." + name, false, getClass().getClassLoader());
+                    Class<?> c =
+                            Class.forName(pkg + "." + name, false, getClass().getClassLoader());
                     if (!java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
                         continue;
                     }
@@ -95,7 +111,8 @@ class WildcardImportTest {
     /** What a notebook writes: wildcard imports of the library, then the names from it. */
     @Test
     void aNotebookWithWildcardImportsCompiles(@TempDir Path out) {
-        String source = """
+        String source =
+                """
                 import bnlab.nn.*;
                 import bnlab.train.*;
                 import bnlab.data.*;
@@ -117,14 +134,22 @@ class WildcardImportTest {
                 return source;
             }
         };
-        boolean ok = javac.getTask(errors, null, null,
-                List.of("-classpath", System.getProperty("java.class.path"), "-d", out.toString(),
-                        "-proc:none"),
-                null, List.of(file)).call();
+        boolean ok = javac.getTask(
+                        errors,
+                        null,
+                        null,
+                        List.of(
+                                "-classpath",
+                                System.getProperty("java.class.path"),
+                                "-d",
+                                out.toString(),
+                                "-proc:none"),
+                        null,
+                        List.of(file))
+                .call();
         assertTrue(ok, "a notebook's wildcard imports do not compile:\n" + errors);
     }
 
     /** A class of the test output folder, to find target/classes beside it. */
-    private static final class Layerless {
-    }
+    private static final class Layerless {}
 }

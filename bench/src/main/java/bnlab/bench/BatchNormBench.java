@@ -45,16 +45,19 @@ public final class BatchNormBench {
         }
         try (TorchBatchNorm torch = python == null ? null : startTorch(python)) {
             System.out.println(bnlab.Lab.setup());
-            System.out.printf("threads: ND4J OMP %s, OMP_WAIT_POLICY=%s%n",
+            System.out.printf(
+                    "threads: ND4J OMP %s, OMP_WAIT_POLICY=%s%n",
                     Nd4j.getEnvironment().maxMasterThreads(), System.getenv("OMP_WAIT_POLICY"));
             if (torch == null) {
                 System.out.println("PyTorch's BN: not measured; to measure it, name a python that imports torch "
                         + "in BNLAB_TORCH_PYTHON (e.g. BNLAB_TORCH_PYTHON=/tmp/torchenv/bin/python "
                         + "scripts/bench.sh batchnorm; README.md, Benchmarks, says how to make one)");
             } else {
-                System.out.printf("PyTorch's BN: torch %s in a child process, %d threads, OMP_WAIT_POLICY=PASSIVE, "
-                        + "training mode with autograd; forward+backward = backward of a fixed upstream gradient "
-                        + "(dX, dgamma, dbeta); its rounds alternate with ours%n", torch.version, torch.threads);
+                System.out.printf(
+                        "PyTorch's BN: torch %s in a child process, %d threads, OMP_WAIT_POLICY=PASSIVE, "
+                                + "training mode with autograd; forward+backward = backward of a fixed upstream gradient "
+                                + "(dX, dgamma, dbeta); its rounds alternate with ours%n",
+                        torch.version, torch.threads);
             }
             boolean pass = true;
             pass &= bench(new long[] {256, 6, 24, 24}, rounds, 20, torch);
@@ -109,26 +112,31 @@ public final class BatchNormBench {
                     dl4j.forward(x, true);
                     dl4j.backward(dY);
                 })
-                .add("d2l-style ND4J ops forward", () -> d2lStyle(x, readable.gamma(), readable.beta(),
-                        readable.movingMean(), readable.movingVar()));
+                .add(
+                        "d2l-style ND4J ops forward",
+                        () -> d2lStyle(
+                                x, readable.gamma(), readable.beta(), readable.movingMean(), readable.movingVar()));
         if (torch != null) {
             torch.shape(shape);
             t.addTimed(TORCH_FWD, n -> torch.msPerCall("forward", n))
                     .addTimed(TORCH_FWD_BWD, n -> torch.msPerCall("forward+backward", n));
         }
         t.run(Math.max(3, calls / 2), rounds, calls);
-        System.out.printf("%nshape %s, float, training mode: median ms/call over %d rounds of %d calls%n",
+        System.out.printf(
+                "%nshape %s, float, training mode: median ms/call over %d rounds of %d calls%n",
                 java.util.Arrays.toString(shape), rounds, calls);
         double copy = t.median(COPY);
         double floor = t.median(FLOOR);
         for (String name : t.names()) {
-            System.out.printf("  %-30s %8.3f ms  (%s)  %6.2f x copy  %6.2f x floor%n", name, t.median(name),
-                    t.spread(name), t.median(name) / copy, t.median(name) / floor);
+            System.out.printf(
+                    "  %-30s %8.3f ms  (%s)  %6.2f x copy  %6.2f x floor%n",
+                    name, t.median(name), t.spread(name), t.median(name) / copy, t.median(name) / floor);
         }
         double fwd = t.median("ours forward") / copy;
         double fwdBwd = t.median("ours forward+backward") / copy;
         double frameworkFwd = Math.min(t.median("ND4J ops forward"), t.median("DL4J layer forward"));
-        double frameworkFwdBwd = Math.min(t.median("ND4J ops forward+backward"), t.median("DL4J layer forward+backward"));
+        double frameworkFwdBwd =
+                Math.min(t.median("ND4J ops forward+backward"), t.median("DL4J layer forward+backward"));
         double vsFwd = t.median("ours forward") / frameworkFwd;
         double vsFwdBwd = t.median("ours forward+backward") / frameworkFwdBwd;
         boolean ok = fwd <= 3 && fwdBwd <= 6 && vsFwd <= 1 && vsFwdBwd <= 1;
@@ -136,20 +144,31 @@ public final class BatchNormBench {
         if (torch != null) {
             double torchFwd = t.median("ours forward") / t.median(TORCH_FWD);
             double torchFwdBwd = t.median("ours forward+backward") / t.median(TORCH_FWD_BWD);
-            System.out.printf("  PyTorch %s: forward %.3f ms, forward+backward %.3f ms; ours: forward %.3f ms, "
-                    + "forward+backward %.3f ms%n", TorchBatchNorm.layer(shape), t.median(TORCH_FWD),
-                    t.median(TORCH_FWD_BWD), t.median("ours forward"), t.median("ours forward+backward"));
-            System.out.printf("  ours / PyTorch: forward %.2f (median of the rounds' ratios %.2f), forward+backward "
-                    + "%.2f (%.2f)%n", torchFwd, t.pairedRatio("ours forward", TORCH_FWD), torchFwdBwd,
+            System.out.printf(
+                    "  PyTorch %s: forward %.3f ms, forward+backward %.3f ms; ours: forward %.3f ms, "
+                            + "forward+backward %.3f ms%n",
+                    TorchBatchNorm.layer(shape),
+                    t.median(TORCH_FWD),
+                    t.median(TORCH_FWD_BWD),
+                    t.median("ours forward"),
+                    t.median("ours forward+backward"));
+            System.out.printf(
+                    "  ours / PyTorch: forward %.2f (median of the rounds' ratios %.2f), forward+backward "
+                            + "%.2f (%.2f)%n",
+                    torchFwd,
+                    t.pairedRatio("ours forward", TORCH_FWD),
+                    torchFwdBwd,
                     t.pairedRatio("ours forward+backward", TORCH_FWD_BWD));
             ok &= torchFwd < 1 && torchFwdBwd < 1;
-            vsTorch = String.format("faster than PyTorch's BN: forward %.2f, forward+backward %.2f (< 1.0)",
-                    torchFwd, torchFwdBwd);
+            vsTorch = String.format(
+                    "faster than PyTorch's BN: forward %.2f, forward+backward %.2f (< 1.0)", torchFwd, torchFwdBwd);
         }
-        System.out.printf("  ratios: forward %.2f x copy (target <= 3), forward+backward %.2f x copy (<= 6), "
-                + "ours / faster framework variant: forward %.2f, forward+backward %.2f (<= 1.0), %s -> %s%n",
+        System.out.printf(
+                "  ratios: forward %.2f x copy (target <= 3), forward+backward %.2f x copy (<= 6), "
+                        + "ours / faster framework variant: forward %.2f, forward+backward %.2f (<= 1.0), %s -> %s%n",
                 fwd, fwdBwd, vsFwd, vsFwdBwd, vsTorch, ok ? "met" : "MISSED");
-        System.out.printf("  against the floor (copy into an existing array): forward %.2f x, forward+backward %.2f x%n",
+        System.out.printf(
+                "  against the floor (copy into an existing array): forward %.2f x, forward+backward %.2f x%n",
                 t.median("ours forward") / floor, t.median("ours forward+backward") / floor);
         return ok;
     }
@@ -166,7 +185,10 @@ public final class BatchNormBench {
         INDArray xHat = x.sub(mean).div(Transforms.sqrt(var.add(BatchNormFunction.EPS)));
         INDArray y = xHat.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
         double m = BatchNormFunction.MOMENTUM;
-        return new INDArray[] {y, movingMean.mul(m).add(mean.reshape(movingMean.shape()).mul(1 - m)),
-            movingVar.mul(m).add(var.reshape(movingVar.shape()).mul(1 - m))};
+        return new INDArray[] {
+            y,
+            movingMean.mul(m).add(mean.reshape(movingMean.shape()).mul(1 - m)),
+            movingVar.mul(m).add(var.reshape(movingVar.shape()).mul(1 - m))
+        };
     }
 }

@@ -3,8 +3,7 @@ package bnlab.bench;
 /** Command-line numbers of the bench mains, with errors that name the argument and the fix. */
 final class BenchArgs {
 
-    private BenchArgs() {
-    }
+    private BenchArgs() {}
 
     /** {@code raw} as a whole number &ge; 1, else an error naming {@code what}. */
     static int positive(String what, String raw) {

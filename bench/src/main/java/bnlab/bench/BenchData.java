@@ -9,8 +9,7 @@ import java.util.List;
 /** The real batches the speed benches train on. */
 final class BenchData {
 
-    private BenchData() {
-    }
+    private BenchData() {}
 
     /**
      * The first {@code max} full batches of 256 of the Trainer's first epoch (all 60 000 training

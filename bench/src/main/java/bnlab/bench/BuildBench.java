@@ -28,19 +28,22 @@ import java.util.regex.Pattern;
 public final class BuildBench {
 
     /** The lines of the child benches this reads (kept in step with their printf formats). */
-    private static final Pattern DL4J_TUNED = Pattern.compile(
-            "^\\s*([0-9.]+) examples/s .*cpu\\s+([0-9.]+) ms/step\\s+tuned:", Pattern.MULTILINE);
-    private static final Pattern TRAINING = Pattern.compile("^\\s*(ours|DL4J)\\s+median\\s+([0-9.]+) examples/s", Pattern.MULTILINE);
+    private static final Pattern DL4J_TUNED =
+            Pattern.compile("^\\s*([0-9.]+) examples/s .*cpu\\s+([0-9.]+) ms/step\\s+tuned:", Pattern.MULTILINE);
+
+    private static final Pattern TRAINING =
+            Pattern.compile("^\\s*(ours|DL4J)\\s+median\\s+([0-9.]+) examples/s", Pattern.MULTILINE);
 
     public static void main(String[] args) throws IOException, InterruptedException {
         String bench = args.length > 0 ? args[0] : "dl4j";
         int pairs = args.length > 1 ? BenchArgs.positive("pairs", args[1]) : 3;
-        List<String> childArgs = switch (bench) {
-            case "dl4j" -> List.of(Dl4jLeNetSpeed.class.getName(), "5", "6", "5", "0", "tuned");
-            case "training" -> List.of(TrainingBench.class.getName(), "5", "10");
-            default -> throw new IllegalArgumentException("bench is '" + bench
-                    + "', expected dl4j or training (scripts/bench.sh builds [dl4j|training] [pairs])");
-        };
+        List<String> childArgs =
+                switch (bench) {
+                    case "dl4j" -> List.of(Dl4jLeNetSpeed.class.getName(), "5", "6", "5", "0", "tuned");
+                    case "training" -> List.of(TrainingBench.class.getName(), "5", "10");
+                    default -> throw new IllegalArgumentException("bench is '" + bench
+                            + "', expected dl4j or training (scripts/bench.sh builds [dl4j|training] [pairs])");
+                };
         String fast = Nd4jBuild.select();
         if (fast.isEmpty()) {
             System.out.println("this CPU gets the generic build: nothing to compare");
@@ -58,16 +61,31 @@ public final class BuildBench {
                 Map<String, Double> found = parse(bench, out);
                 System.out.printf(Locale.ROOT, "pair %d, %s: %s%n", pair + 1, build, found);
                 found.forEach((k, v) -> figures.computeIfAbsent(k, x -> new LinkedHashMap<>())
-                        .computeIfAbsent(build, x -> new ArrayList<>()).add(v));
+                        .computeIfAbsent(build, x -> new ArrayList<>())
+                        .add(v));
             }
         }
-        System.out.printf(Locale.ROOT, "%n%s bench, %d pairs of processes, generic vs %s, alternating "
-                + "(median over the pairs, range; examples/s unless named):%n", bench, pairs, Nd4jBuild.fastClassifier());
+        System.out.printf(
+                Locale.ROOT,
+                "%n%s bench, %d pairs of processes, generic vs %s, alternating "
+                        + "(median over the pairs, range; examples/s unless named):%n",
+                bench,
+                pairs,
+                Nd4jBuild.fastClassifier());
         figures.forEach((figure, byBuild) -> {
             List<Double> g = byBuild.get("generic");
             List<Double> f = byBuild.get(Nd4jBuild.fastClassifier());
-            System.out.printf(Locale.ROOT, "  %-16s generic %7.1f (%.1f..%.1f)   %s %7.1f (%.1f..%.1f)   ratio %.2f%n",
-                    figure, Stats.median(g), Stats.min(g), Stats.max(g), Nd4jBuild.fastClassifier(), Stats.median(f), Stats.min(f), Stats.max(f),
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-16s generic %7.1f (%.1f..%.1f)   %s %7.1f (%.1f..%.1f)   ratio %.2f%n",
+                    figure,
+                    Stats.median(g),
+                    Stats.min(g),
+                    Stats.max(g),
+                    Nd4jBuild.fastClassifier(),
+                    Stats.median(f),
+                    Stats.min(f),
+                    Stats.max(f),
                     Stats.median(f) / Stats.median(g));
         });
     }
@@ -107,7 +125,8 @@ public final class BuildBench {
             while (m.find()) found.put(m.group(1), Double.parseDouble(m.group(2)));
         }
         if (found.isEmpty()) {
-            throw new IllegalStateException("no examples/s line in the child's output (did its format change?):\n" + out);
+            throw new IllegalStateException(
+                    "no examples/s line in the child's output (did its format change?):\n" + out);
         }
         return found;
     }

@@ -17,8 +17,13 @@ final class Dl4jBatchNorm {
 
     Dl4jBatchNorm(int channels) {
         NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder()
-                .layer(new BatchNormalization.Builder().nIn(channels).nOut(channels)
-                        .eps(1e-5).decay(0.9).useLogStd(false).build())
+                .layer(new BatchNormalization.Builder()
+                        .nIn(channels)
+                        .nOut(channels)
+                        .eps(1e-5)
+                        .decay(0.9)
+                        .useLogStd(false)
+                        .build())
                 .build();
         long numParams = conf.getLayer().initializer().numParams(conf);
         INDArray params = Nd4j.create(DataType.FLOAT, 1, numParams);

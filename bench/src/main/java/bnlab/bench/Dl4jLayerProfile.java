@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -72,9 +72,19 @@ public final class Dl4jLayerProfile {
             fitSteps[s] = (System.nanoTime() - t1) / 1e6;
         }
         int skip = steps / 3;
-        System.out.printf(Locale.ROOT, "DL4J LeNet-BN, batch 256, %d steps measured (first %d skipped); "
-                + "ms per step, medians%n%n", steps - skip, skip);
-        System.out.printf(Locale.ROOT, "%2s %-26s %8s %8s %7s  %s%n", "#", "layer", "fwd ms", "bwd ms", "share",
+        System.out.printf(
+                Locale.ROOT,
+                "DL4J LeNet-BN, batch 256, %d steps measured (first %d skipped); " + "ms per step, medians%n%n",
+                steps - skip,
+                skip);
+        System.out.printf(
+                Locale.ROOT,
+                "%2s %-26s %8s %8s %7s  %s%n",
+                "#",
+                "layer",
+                "fwd ms",
+                "bwd ms",
+                "share",
                 "platform helper (oneDNN)");
         double sf = 0, sb = 0;
         List<double[]> rows = new ArrayList<>();
@@ -88,14 +98,27 @@ public final class Dl4jLayerProfile {
             String name = layers[i].getClass().getSimpleName();
             double[] r = rows.get(i);
             Object helper = layers[i].getHelper();
-            System.out.printf(Locale.ROOT, "%2d %-26s %8.3f %8.3f %6.1f%%  %s%n", i + 1, name, r[0], r[1],
-                    100 * (r[0] + r[1]) / (sf + sb), helper == null ? "none" : helper.getClass().getSimpleName());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%2d %-26s %8.3f %8.3f %6.1f%%  %s%n",
+                    i + 1,
+                    name,
+                    r[0],
+                    r[1],
+                    100 * (r[0] + r[1]) / (sf + sb),
+                    helper == null ? "none" : helper.getClass().getSimpleName());
         }
         System.out.printf(Locale.ROOT, "   %-26s %8.3f %8.3f%n", "sum of layers", sf, sb);
         double layered = Stats.median(layerSteps, skip), fit = Stats.median(fitSteps, skip);
-        System.out.printf(Locale.ROOT, "layer by layer, no workspaces, no update: %.1f ms per step (%.0f examples/s)%n",
-                layered, 256 / layered * 1000);
-        System.out.printf(Locale.ROOT, "fit(x, y) of the tuned network, same batches: %.1f ms per step (%.0f examples/s)%n",
-                fit, 256 / fit * 1000);
+        System.out.printf(
+                Locale.ROOT,
+                "layer by layer, no workspaces, no update: %.1f ms per step (%.0f examples/s)%n",
+                layered,
+                256 / layered * 1000);
+        System.out.printf(
+                Locale.ROOT,
+                "fit(x, y) of the tuned network, same batches: %.1f ms per step (%.0f examples/s)%n",
+                fit,
+                256 / fit * 1000);
     }
 }

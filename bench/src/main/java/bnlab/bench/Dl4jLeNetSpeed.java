@@ -42,9 +42,12 @@ public final class Dl4jLeNetSpeed {
         int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         boolean all = args.length <= 4 || !"tuned".equals(args[4]);
         System.out.println(Lab.setup()); // first: it picks the ND4J build before ND4J loads
-        System.out.printf("DL4J LeNet-BN, batch 256, on %s; OMP_WAIT_POLICY=%s, OMP_NUM_THREADS=%s;"
-                        + " helpers allowed: %s%n", Machine.describe(), System.getenv("OMP_WAIT_POLICY"),
-                System.getenv("OMP_NUM_THREADS"), Nd4j.getEnvironment().helpersAllowed());
+        System.out.printf(
+                "DL4J LeNet-BN, batch 256, on %s; OMP_WAIT_POLICY=%s, OMP_NUM_THREADS=%s;" + " helpers allowed: %s%n",
+                Machine.describe(),
+                System.getenv("OMP_WAIT_POLICY"),
+                System.getenv("OMP_NUM_THREADS"),
+                Nd4j.getEnvironment().helpersAllowed());
 
         FashionMnist data = FashionMnist.load(epochs > 0 ? Integer.MAX_VALUE : 256 * 40, 10_000);
         List<Batch> batches = new ArrayList<>();
@@ -54,15 +57,17 @@ public final class Dl4jLeNetSpeed {
 
         Map<String, Consumer<Batch>> variants = new LinkedHashMap<>();
         Dl4jClassifier tuned = Dl4jLeNet.create(1);
-        variants.put("tuned: workspaces ENABLED, cache NONE, oneDNN layer helpers, trainStep (fit + accuracy listener)",
+        variants.put(
+                "tuned: workspaces ENABLED, cache NONE, oneDNN layer helpers, trainStep (fit + accuracy listener)",
                 tuned::trainStep);
         MultiLayerNetwork plain = all ? Dl4jLeNet.network(1) : null;
-        if (all) variants.put("same, bare fit(x, y) + score() (no accuracy listener)", b -> {
-            INDArray y = b.yOneHot();
-            plain.fit(b.x(), y);
-            plain.score();
-            y.close();
-        });
+        if (all)
+            variants.put("same, bare fit(x, y) + score() (no accuracy listener)", b -> {
+                INDArray y = b.yOneHot();
+                plain.fit(b.x(), y);
+                plain.score();
+                y.close();
+            });
         if (all) {
             // libnd4j's platform helpers (oneDNN kernels in the -onednn builds), off for this variant only
             Consumer<Batch> noHelpers = step(Dl4jLeNet.network(1));
@@ -76,12 +81,14 @@ public final class Dl4jLeNetSpeed {
             });
         }
         // DL4J as it ships: its own check for the oneDNN layer helpers fails (Dl4jLeNet.useOneDnnHelpers)
-        if (all) variants.put("no oneDNN layer helpers (DL4J 1.0.0-M2.1 as it ships)", step(net(c -> { }, false)));
-        if (all) variants.put("cache DEVICE (im2col kept for backprop)", step(net(c -> c.setCacheMode(CacheMode.DEVICE))));
-        if (all) variants.put("workspaces NONE (training and inference)", step(net(c -> {
-            c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
-            c.setInferenceWorkspaceMode(WorkspaceMode.NONE);
-        })));
+        if (all) variants.put("no oneDNN layer helpers (DL4J 1.0.0-M2.1 as it ships)", step(net(c -> {}, false)));
+        if (all)
+            variants.put("cache DEVICE (im2col kept for backprop)", step(net(c -> c.setCacheMode(CacheMode.DEVICE))));
+        if (all)
+            variants.put("workspaces NONE (training and inference)", step(net(c -> {
+                c.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+                c.setInferenceWorkspaceMode(WorkspaceMode.NONE);
+            })));
 
         Map<String, List<Double>> ms = new LinkedHashMap<>();
         Map<String, Double> cpuMs = new LinkedHashMap<>();
@@ -101,20 +108,34 @@ public final class Dl4jLeNetSpeed {
             }
             next += perRound;
         }
-        if (rounds > 0) System.out.printf("%d warm-up steps, then %d rounds x %d steps per variant (median wall ms/step"
-                + " over rounds, its range, and the process's mean CPU ms/step, all threads):%n",
-                warmup, rounds, perRound);
-        if (rounds > 0) ms.forEach((name, samples) -> {
-            double[] s = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-            System.out.printf(Locale.ROOT, "  %7.1f examples/s  %6.1f ms/step (%.0f..%.0f)  cpu %6.1f ms/step  %s%n",
-                    256 / (median / 1000), median, s[0], s[s.length - 1], cpuMs.get(name), name);
-        });
+        if (rounds > 0)
+            System.out.printf(
+                    "%d warm-up steps, then %d rounds x %d steps per variant (median wall ms/step"
+                            + " over rounds, its range, and the process's mean CPU ms/step, all threads):%n",
+                    warmup, rounds, perRound);
+        if (rounds > 0)
+            ms.forEach((name, samples) -> {
+                double[] s = samples.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sorted()
+                        .toArray();
+                double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %7.1f examples/s  %6.1f ms/step (%.0f..%.0f)  cpu %6.1f ms/step  %s%n",
+                        256 / (median / 1000),
+                        median,
+                        s[0],
+                        s[s.length - 1],
+                        cpuMs.get(name),
+                        name);
+            });
         System.out.printf(Locale.ROOT, "peak RSS %.0f MiB%n", Machine.peakRssMiB());
 
         if (epochs > 0) {
-            History h = new Trainer().fit(Dl4jLeNet.create(1), data, epochs,
-                    p -> { if (p.isEpochEnd()) System.out.println("  " + p); });
+            History h = new Trainer().fit(Dl4jLeNet.create(1), data, epochs, p -> {
+                if (p.isEpochEnd()) System.out.println("  " + p);
+            });
             System.out.println(h.table().print());
             System.out.println(h);
             System.out.printf(Locale.ROOT, "peak RSS %.0f MiB%n", Machine.peakRssMiB());
@@ -124,7 +145,8 @@ public final class Dl4jLeNetSpeed {
     /** CPU time of the whole process (all threads), ns. */
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static MultiLayerNetwork net(Consumer<MultiLayerConfiguration> change) {
@@ -146,5 +168,4 @@ public final class Dl4jLeNetSpeed {
         Dl4jClassifier c = new Dl4jClassifier("variant", net);
         return c::trainStep;
     }
-
 }

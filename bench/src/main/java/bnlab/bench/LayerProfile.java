@@ -94,7 +94,8 @@ public final class LayerProfile {
             return;
         }
         System.out.printf("%-40s %8.3f %8.3f%n", "sum of layers", sf, sb);
-        System.out.printf("whole step median %.3f ms -> %.0f examples/s%s%n", step, 256 / step * 1000,
-                cpu ? " per CPU-second (one thread, CPU time)" : "");
+        System.out.printf(
+                "whole step median %.3f ms -> %.0f examples/s%s%n",
+                step, 256 / step * 1000, cpu ? " per CPU-second (one thread, CPU time)" : "");
     }
 }

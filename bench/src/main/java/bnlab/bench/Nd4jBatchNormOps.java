@@ -45,19 +45,29 @@ final class Nd4jBatchNormOps {
     }
 
     INDArray forward(INDArray x) {
-        Nd4j.exec(DynamicCustomOp.builder("moments").addInputs(x).addOutputs(mean, var)
-                .addIntegerArguments(axes).build());
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(x, mean, var, gamma, beta).addOutputs(y)
-                .addFloatingPointArguments(1e-5).addIntegerArguments(1, 1, 1).build());
+        Nd4j.exec(DynamicCustomOp.builder("moments")
+                .addInputs(x)
+                .addOutputs(mean, var)
+                .addIntegerArguments(axes)
+                .build());
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                .addInputs(x, mean, var, gamma, beta)
+                .addOutputs(y)
+                .addFloatingPointArguments(1e-5)
+                .addIntegerArguments(1, 1, 1)
+                .build());
         movingMean.muli(0.9).addi(mean.mul(0.1));
         movingVar.muli(0.9).addi(var.mul(0.1));
         return y;
     }
 
     INDArray backward(INDArray x, INDArray dY) {
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp").addInputs(x, mean, var, gamma, beta, dY)
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
+                .addInputs(x, mean, var, gamma, beta, dY)
                 .addOutputs(dX, dMean, dVar, dGamma, dBeta)
-                .addFloatingPointArguments(1e-5).addIntegerArguments(1, 1, 1).build());
+                .addFloatingPointArguments(1e-5)
+                .addIntegerArguments(1, 1, 1)
+                .build());
         return dX;
     }
 }

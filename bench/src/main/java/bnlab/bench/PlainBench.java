@@ -37,7 +37,9 @@ public final class PlainBench {
 
         Contender(String name, List<String> command) throws IOException {
             this.name = name;
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             out = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
             String first = read();
@@ -98,8 +100,10 @@ public final class PlainBench {
         try {
             System.out.println("Vector API JVM:  " + vector.setup);
             System.out.println("plain loops JVM: " + plain.setup);
-            System.out.printf("LeNet-BN training, batch 256, %d warm-up block(s), then %d rounds of %d steps per JVM, "
-                    + "in turn (order alternating)%n", warmup, rounds, steps);
+            System.out.printf(
+                    "LeNet-BN training, batch 256, %d warm-up block(s), then %d rounds of %d steps per JVM, "
+                            + "in turn (order alternating)%n",
+                    warmup, rounds, steps);
             for (int w = 0; w < warmup; w++) {
                 for (Contender c : both) {
                     c.block(steps, false);
@@ -120,7 +124,8 @@ public final class PlainBench {
         }
         System.out.println();
         for (Contender c : both) {
-            System.out.printf("  %-12s median %8.1f examples/s (range %.1f .. %.1f); %8.1f examples per CPU-second%n",
+            System.out.printf(
+                    "  %-12s median %8.1f examples/s (range %.1f .. %.1f); %8.1f examples per CPU-second%n",
                     c.name, Stats.median(c.rates), Stats.min(c.rates), Stats.max(c.rates), Stats.median(c.cpuRates));
         }
         List<Double> paired = new ArrayList<>();
@@ -129,7 +134,9 @@ public final class PlainBench {
         }
         double ratio = Stats.median(vector.rates) / Stats.median(plain.rates);
         double cpuRatio = Stats.median(vector.cpuRates) / Stats.median(plain.cpuRates);
-        System.out.printf("  Vector API / plain loops = %.2f (median of the rounds' ratios %.2f), per CPU-second %.2f;"
-                + " target <= 2.0: %s%n", ratio, Stats.median(paired), cpuRatio, ratio <= 2.0 ? "met" : "MISSED");
+        System.out.printf(
+                "  Vector API / plain loops = %.2f (median of the rounds' ratios %.2f), per CPU-second %.2f;"
+                        + " target <= 2.0: %s%n",
+                ratio, Stats.median(paired), cpuRatio, ratio <= 2.0 ? "met" : "MISSED");
     }
 }

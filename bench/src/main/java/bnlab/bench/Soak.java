@@ -20,8 +20,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.Locale;
-import org.bytedeco.javacpp.Pointer;
 import javax.imageio.ImageIO;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 
 /**
@@ -61,24 +61,42 @@ public final class Soak {
                 : Dl4jLeNet.create(42);
         double budgetMiB = scratch ? 2048 : 3072;
         System.out.println(setup);
-        System.out.println("JVM: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
-                + "; max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB; JavaCPP maxBytes "
-                + mib(Pointer.maxBytes()) + " MiB, maxPhysicalBytes " + mib(Pointer.maxPhysicalBytes())
-                + " MiB; MALLOC_ARENA_MAX=" + System.getenv("MALLOC_ARENA_MAX"));
+        System.out.println(
+                "JVM: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+                        + "; max heap " + mib(Runtime.getRuntime().maxMemory()) + " MiB; JavaCPP maxBytes "
+                        + mib(Pointer.maxBytes()) + " MiB, maxPhysicalBytes " + mib(Pointer.maxPhysicalBytes())
+                        + " MiB; MALLOC_ARENA_MAX=" + System.getenv("MALLOC_ARENA_MAX"));
         FashionMnist data = FashionMnist.load(60_000, 10_000);
-        System.out.printf(Locale.ROOT, "%s, %d epochs; MiB after each epoch (after its test evaluation):%n",
-                net.name(), epochs);
-        System.out.printf(Locale.ROOT, "%5s %7s %7s %8s %8s %8s %8s %8s%n", "epoch", "train s",
-                "GCs", "RSS", "heap com", "heap use", "nd4j", "peak");
+        System.out.printf(
+                Locale.ROOT, "%s, %d epochs; MiB after each epoch (after its test evaluation):%n", net.name(), epochs);
+        System.out.printf(
+                Locale.ROOT,
+                "%5s %7s %7s %8s %8s %8s %8s %8s%n",
+                "epoch",
+                "train s",
+                "GCs",
+                "RSS",
+                "heap com",
+                "heap use",
+                "nd4j",
+                "peak");
         History h = new Trainer().fit(net, data, epochs, p -> {
             png(p.figure()); // what a notebook's live chart costs: a PNG per update
             if (!p.isEpochEnd()) return;
             EpochResult e = p.history().last();
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             double nd4j = mib(Nd4jCpu.Environment.getInstance().getGroupCounter(0));
-            System.out.printf(Locale.ROOT, "%5d %7.1f %7d %8.0f %8.0f %8.0f %8.0f %8.0f%n", e.epoch(),
-                    e.trainSeconds(), gcCount(), e.rssMiB(), mib(heap.getCommitted()), mib(heap.getUsed()),
-                    nd4j, Machine.peakRssMiB());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%5d %7.1f %7d %8.0f %8.0f %8.0f %8.0f %8.0f%n",
+                    e.epoch(),
+                    e.trainSeconds(),
+                    gcCount(),
+                    e.rssMiB(),
+                    mib(heap.getCommitted()),
+                    mib(heap.getUsed()),
+                    nd4j,
+                    Machine.peakRssMiB());
         });
         System.out.println(h.resultLine());
         System.out.println(h.speedLine());
@@ -95,11 +113,21 @@ public final class Soak {
         } else {
             double ref = epochs.get(REFERENCE_EPOCH - 1).rssMiB();
             double limit = GROWTH_FACTOR * ref + GROWTH_SLACK_MIB;
-            growth = String.format(Locale.ROOT, "RSS after epoch %d %.0f MiB <= 1.05 x %.0f + 32 = %.0f MiB -> %s",
-                    epochs.size(), last, ref, limit, last <= limit ? "met" : "MISSED");
+            growth = String.format(
+                    Locale.ROOT,
+                    "RSS after epoch %d %.0f MiB <= 1.05 x %.0f + 32 = %.0f MiB -> %s",
+                    epochs.size(),
+                    last,
+                    ref,
+                    limit,
+                    last <= limit ? "met" : "MISSED");
         }
         System.out.println("flat memory: " + growth);
-        System.out.printf(Locale.ROOT, "peak RSS %.0f MiB < %.0f MiB -> %s%n", peakMiB, budgetMiB,
+        System.out.printf(
+                Locale.ROOT,
+                "peak RSS %.0f MiB < %.0f MiB -> %s%n",
+                peakMiB,
+                budgetMiB,
                 peakMiB < budgetMiB ? "met" : "MISSED");
     }
 
@@ -113,7 +141,8 @@ public final class Soak {
 
     private static long gcCount() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).sum();
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount)
+                .sum();
     }
 
     private static double mib(long bytes) {

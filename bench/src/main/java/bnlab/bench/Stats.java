@@ -5,8 +5,7 @@ import java.util.List;
 /** Medians and ranges of the benches' samples. */
 final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     static double median(List<Double> v) {
         double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();

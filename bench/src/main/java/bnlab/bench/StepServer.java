@@ -38,8 +38,7 @@ public final class StepServer {
         int max = args.length > 0 ? BenchArgs.positive("batches", args[0]) : 234;
         String setup = Lab.setup();
         List<Batch> batches = BenchData.firstEpochBatches(max);
-        ScratchClassifier net = new ScratchClassifier("scratch BatchNorm",
-                LeNet.withBatchNorm(Init.seeded(1)), 1.0);
+        ScratchClassifier net = new ScratchClassifier("scratch BatchNorm", LeNet.withBatchNorm(Init.seeded(1)), 1.0);
         out.println("ready " + batches.size() + " " + setup);
         out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -74,6 +73,7 @@ public final class StepServer {
     /** CPU time of the whole process (all threads), ns. */
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

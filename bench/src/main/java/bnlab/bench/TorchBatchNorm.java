@@ -28,6 +28,7 @@ final class TorchBatchNorm implements AutoCloseable {
     private final PrintWriter out;
     /** The child's "ready" line after the word: PyTorch's version and thread count. */
     final String version;
+
     final int threads;
 
     TorchBatchNorm(String python) throws IOException {
@@ -37,7 +38,8 @@ final class TorchBatchNorm implements AutoCloseable {
         }
         try {
             proc = new ProcessBuilder(python, SCRIPT.toString(), "bn-server")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
         } catch (IOException e) {
             throw new IOException("cannot start " + python + " (BNLAB_TORCH_PYTHON): " + e.getMessage(), e);
         }
@@ -55,7 +57,8 @@ final class TorchBatchNorm implements AutoCloseable {
 
     /** Makes the child's layer, input and upstream gradient for {@code shape} (float, seed 42). */
     void shape(long[] shape) {
-        String reply = ask("shape " + Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(" ")));
+        String reply =
+                ask("shape " + Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(" ")));
         if (!reply.equals("ok")) throw new IllegalStateException("bench_torch.py bn-server: " + reply);
     }
 

@@ -3,11 +3,11 @@ package bnlab.bench;
 import bnlab.Lab;
 import bnlab.data.Batch;
 import bnlab.data.FashionMnist;
+import bnlab.dl4j.Dl4jLeNet;
 import bnlab.nn.Init;
 import bnlab.nn.LeNet;
 import bnlab.train.Classifier;
 import bnlab.train.ScratchClassifier;
-import bnlab.dl4j.Dl4jLeNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,18 +58,24 @@ public final class TrainingBench {
                 }
             }
         }
-        System.out.printf("%nLeNet-BN training, batch 256, %d rounds of %d steps per network, interleaved:%n", rounds, steps);
+        System.out.printf(
+                "%nLeNet-BN training, batch 256, %d rounds of %d steps per network, interleaved:%n", rounds, steps);
         Map<String, Double> median = new LinkedHashMap<>();
         for (var e : rates.entrySet()) {
-            double[] r = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] r = e.getValue().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
             double m = r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
             median.put(e.getKey(), m);
-            System.out.printf("  %-5s median %7.1f examples/s (range %.1f .. %.1f)%n", e.getKey(), m, r[0], r[r.length - 1]);
+            System.out.printf(
+                    "  %-5s median %7.1f examples/s (range %.1f .. %.1f)%n", e.getKey(), m, r[0], r[r.length - 1]);
         }
         double ours = median.get("ours");
         double ratio = ours / median.get("DL4J");
         boolean ok = ours >= 3000 && ratio > 1;
-        System.out.printf("  ours / DL4J = %.2f; targets: ours >= 3000 examples/s and faster than DL4J -> %s%n",
+        System.out.printf(
+                "  ours / DL4J = %.2f; targets: ours >= 3000 examples/s and faster than DL4J -> %s%n",
                 ratio, ok ? "met" : "MISSED");
     }
 }

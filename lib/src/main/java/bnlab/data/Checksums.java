@@ -13,8 +13,7 @@ import java.util.HexFormat;
 /** MD5 and SHA-256 as lower-case hex, the way the dataset's checksums are published. */
 final class Checksums {
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     static MessageDigest sha256() {
         return digest("SHA-256");

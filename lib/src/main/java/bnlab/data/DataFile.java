@@ -18,8 +18,7 @@ import java.util.Objects;
  * @param sha256 lower-case hex SHA-256 of the decompressed file
  * @param size   byte size of the decompressed file (header included)
  */
-public record DataFile(String name, IdxKind kind, int count, String gzMd5, String sha256,
-                       long size) {
+public record DataFile(String name, IdxKind kind, int count, String gzMd5, String sha256, long size) {
 
     public DataFile {
         Objects.requireNonNull(name, "name");
@@ -27,8 +26,7 @@ public record DataFile(String name, IdxKind kind, int count, String gzMd5, Strin
         Objects.requireNonNull(gzMd5, "gzMd5");
         Objects.requireNonNull(sha256, "sha256");
         if (count < 0 || size < kind.headerBytes()) {
-            throw new IllegalArgumentException("bad spec for " + name + ": count " + count
-                    + ", size " + size);
+            throw new IllegalArgumentException("bad spec for " + name + ": count " + count + ", size " + size);
         }
         gzMd5 = gzMd5.toLowerCase(java.util.Locale.ROOT);
         sha256 = sha256.toLowerCase(java.util.Locale.ROOT);

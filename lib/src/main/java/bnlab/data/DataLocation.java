@@ -7,8 +7,7 @@ import java.util.Map;
  * Where the four files were found: one path per file, and the source, for printing and for
  * choosing the right fix when a file turns out to be damaged.
  */
-public record DataLocation(Origin origin, Path directory, String description,
-                           Map<DataFile, Path> files) {
+public record DataLocation(Origin origin, Path directory, String description, Map<DataFile, Path> files) {
 
     /** The kinds of source, in the order the locator tries them. */
     public enum Origin {

@@ -65,10 +65,14 @@ public final class Downloader {
             LOG.info("Downloading {} to {}", url, dir);
             String md5 = http.get(url, part);
             if (!md5.equals(spec.gzMd5())) {
-                throw failure(url, "checksum mismatch: expected MD5 " + spec.gzMd5() + ", got " + md5
-                        + " (" + Files.size(part) + " bytes)", "run again; if it persists the mirror "
-                        + "serves another file: set BNLAB_DATA_MIRROR to another mirror, or "
-                        + FashionMnistLocator.OTHER_SOURCES, null);
+                throw failure(
+                        url,
+                        "checksum mismatch: expected MD5 " + spec.gzMd5() + ", got " + md5 + " (" + Files.size(part)
+                                + " bytes)",
+                        "run again; if it persists the mirror "
+                                + "serves another file: set BNLAB_DATA_MIRROR to another mirror, or "
+                                + FashionMnistLocator.OTHER_SOURCES,
+                        null);
             }
             if (!Files.exists(target)) { // another process may have finished first: keep its copy
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -76,13 +80,20 @@ public final class Downloader {
             }
             return target;
         } catch (HttpTransfer.StatusException e) {
-            throw failure(url, e.getMessage(), "check the mirror URL (bnlab.data.mirror / "
-                    + "BNLAB_DATA_MIRROR); or " + FashionMnistLocator.OTHER_SOURCES, e);
+            throw failure(
+                    url,
+                    e.getMessage(),
+                    "check the mirror URL (bnlab.data.mirror / " + "BNLAB_DATA_MIRROR); or "
+                            + FashionMnistLocator.OTHER_SOURCES,
+                    e);
         } catch (IOException e) {
-            String what = e instanceof ConnectException ? "cannot connect to " + url.getAuthority()
-                    : "the download failed";
-            throw failure(url, what + ": " + HttpTransfer.describe(e), "check the internet "
-                    + "connection, then run again; or " + FashionMnistLocator.OTHER_SOURCES, e);
+            String what =
+                    e instanceof ConnectException ? "cannot connect to " + url.getAuthority() : "the download failed";
+            throw failure(
+                    url,
+                    what + ": " + HttpTransfer.describe(e),
+                    "check the internet " + "connection, then run again; or " + FashionMnistLocator.OTHER_SOURCES,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(url, "the download was interrupted", "run again", e);
@@ -112,8 +123,11 @@ public final class Downloader {
             Files.createDirectories(dir);
             return Files.createTempFile(dir, spec.gzName() + ".part-", "");
         } catch (IOException e) {
-            throw new DataFileException(dir, "cannot write a download into this folder: " + e,
-                    "make it writable, or set BNLAB_CACHE_DIR to a writable folder", e);
+            throw new DataFileException(
+                    dir,
+                    "cannot write a download into this folder: " + e,
+                    "make it writable, or set BNLAB_CACHE_DIR to a writable folder",
+                    e);
         }
     }
 

@@ -14,8 +14,9 @@ public final class FashionMnist {
     public static final int NUM_CLASSES = 10;
 
     /** Class names by label, as d2l's {@code get_fashion_mnist_labels} prints them. */
-    public static final String[] CLASS_NAMES = {"t-shirt", "trouser", "pullover", "dress", "coat",
-        "sandal", "shirt", "sneaker", "bag", "ankle boot"};
+    public static final String[] CLASS_NAMES = {
+        "t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"
+    };
 
     private final ImageDataset train;
     private final ImageDataset test;
@@ -45,8 +46,8 @@ public final class FashionMnist {
     /** Loads through the given locator, e.g. one with explicit folders. */
     public static FashionMnist load(FashionMnistLocator locator, int trainLimit, int testLimit) {
         if (trainLimit < 1 || testLimit < 1) {
-            throw new IllegalArgumentException("limits must be at least 1, got train "
-                    + trainLimit + ", test " + testLimit);
+            throw new IllegalArgumentException(
+                    "limits must be at least 1, got train " + trainLimit + ", test " + testLimit);
         }
         DataLocation location = locator.locate();
         FashionMnistFiles files = locator.files();
@@ -57,7 +58,8 @@ public final class FashionMnist {
 
     private static ImageDataset read(DataLocation location, DataFile images, DataFile labels) {
         try {
-            return new ImageDataset(IdxReader.readImages(location.path(images), images),
+            return new ImageDataset(
+                    IdxReader.readImages(location.path(images), images),
                     IdxReader.readLabels(location.path(labels), labels));
         } catch (DataFileException e) {
             // The reader cannot know where the file came from; the fix depends on it.
@@ -92,7 +94,8 @@ public final class FashionMnist {
 
     @Override
     public String toString() {
-        return String.format("Fashion-MNIST: %d train / %d test images of %dx%d, %d classes, from %s",
+        return String.format(
+                "Fashion-MNIST: %d train / %d test images of %dx%d, %d classes, from %s",
                 train.size(), test.size(), train.rows(), train.cols(), NUM_CLASSES, source);
     }
 }

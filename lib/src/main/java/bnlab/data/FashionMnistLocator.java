@@ -35,8 +35,7 @@ public final class FashionMnistLocator {
 
     /** The locator for this JVM's settings and the official files. */
     public static FashionMnistLocator fromEnvironment() {
-        return new FashionMnistLocator(LocatorConfig.fromEnvironment(), FashionMnistFiles.OFFICIAL,
-                new Downloader());
+        return new FashionMnistLocator(LocatorConfig.fromEnvironment(), FashionMnistFiles.OFFICIAL, new Downloader());
     }
 
     public FashionMnistFiles files() {
@@ -47,20 +46,22 @@ public final class FashionMnistLocator {
     public DataLocation locate() {
         List<String> tried = new ArrayList<>();
         if (config.dataDir() != null) {
-            var found = lookIn(config.dataDir(), DataLocation.Origin.NAMED_DIR,
-                    "your data folder, bnlab.data.dir / BNLAB_DATA_DIR", tried);
+            var found = lookIn(
+                    config.dataDir(),
+                    DataLocation.Origin.NAMED_DIR,
+                    "your data folder, bnlab.data.dir / BNLAB_DATA_DIR",
+                    tried);
             if (found.isPresent()) return found.get();
         }
         var cached = lookIn(config.cacheDir(), DataLocation.Origin.CACHE, "BN Lab cache", tried);
         if (cached.isPresent()) return cached.get();
-        var system = lookIn(config.systemDir(), DataLocation.Origin.SYSTEM,
-                "Debian package dataset-fashion-mnist", tried);
+        var system =
+                lookIn(config.systemDir(), DataLocation.Origin.SYSTEM, "Debian package dataset-fashion-mnist", tried);
         if (system.isPresent()) return system.get();
         return download(tried);
     }
 
-    private Optional<DataLocation> lookIn(Path dir, DataLocation.Origin origin, String label,
-                                          List<String> tried) {
+    private Optional<DataLocation> lookIn(Path dir, DataLocation.Origin origin, String label, List<String> tried) {
         if (!Files.isDirectory(dir)) {
             tried.add(dir.toAbsolutePath() + " (" + label + "): no such folder");
             return Optional.empty();
@@ -71,8 +72,8 @@ public final class FashionMnistLocator {
             existing(dir, file).ifPresentOrElse(p -> found.put(file, p), () -> missing.add(file.name()));
         }
         if (!missing.isEmpty()) {
-            tried.add(dir.toAbsolutePath() + " (" + label + "): missing " + String.join(", ", missing)
-                    + " (raw or .gz)");
+            tried.add(
+                    dir.toAbsolutePath() + " (" + label + "): missing " + String.join(", ", missing) + " (raw or .gz)");
             return Optional.empty();
         }
         return Optional.of(new DataLocation(origin, dir, dir.toAbsolutePath() + " (" + label + ")", found));
@@ -104,8 +105,11 @@ public final class FashionMnistLocator {
                 throw notFound(tried, e);
             }
         }
-        return new DataLocation(DataLocation.Origin.DOWNLOAD, cache, cache.toAbsolutePath()
-                + " (BN Lab cache, downloaded from " + config.mirror() + ")", found);
+        return new DataLocation(
+                DataLocation.Origin.DOWNLOAD,
+                cache,
+                cache.toAbsolutePath() + " (BN Lab cache, downloaded from " + config.mirror() + ")",
+                found);
     }
 
     private static DataFileException notFound(List<String> tried, Throwable cause) {
@@ -113,8 +117,12 @@ public final class FashionMnistLocator {
         for (int i = 0; i < tried.size(); i++) {
             problem.append("\n  ").append(i + 1).append(". ").append(tried.get(i));
         }
-        return new DataFileException(null, problem.toString(), OTHER_SOURCES
-                + ", or let BN Lab download the files (it needs internet access to the mirror; "
-                + "BNLAB_DATA_MIRROR names another one)", cause);
+        return new DataFileException(
+                null,
+                problem.toString(),
+                OTHER_SOURCES
+                        + ", or let BN Lab download the files (it needs internet access to the mirror; "
+                        + "BNLAB_DATA_MIRROR names another one)",
+                cause);
     }
 }

@@ -45,7 +45,8 @@ final class HttpTransfer {
 
     /** Writes the body of {@code url} to {@code file}; returns the MD5 of what was written. */
     String get(URI url, Path file) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(requestTimeout).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(url).timeout(requestTimeout).GET().build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         long expected = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         MessageDigest md5 = Checksums.md5();
@@ -60,8 +61,7 @@ final class HttpTransfer {
                     watchdog.progress();
                 }
             } catch (IOException e) {
-                String why = watchdog.fired() ? "no data for " + seconds(stallTimeout)
-                        : String.valueOf(e.getMessage());
+                String why = watchdog.fired() ? "no data for " + seconds(stallTimeout) : String.valueOf(e.getMessage());
                 throw new IOException(lost(received, expected) + ": " + why, e);
             } finally {
                 watchdog.close();
@@ -73,8 +73,7 @@ final class HttpTransfer {
     }
 
     private static String lost(long received, long expected) {
-        return "connection lost after " + received + " of " + (expected >= 0 ? expected : "?")
-                + " bytes";
+        return "connection lost after " + received + " of " + (expected >= 0 ? expected : "?") + " bytes";
     }
 
     private static String seconds(Duration d) {
@@ -87,8 +86,11 @@ final class HttpTransfer {
         for (Throwable t = e; t != null && parts.size() < 3; t = t.getCause()) {
             String message = t.getMessage();
             boolean ours = t.getClass() == IOException.class && message != null;
-            String part = ours ? message : message == null ? t.getClass().getSimpleName()
-                    : t.getClass().getSimpleName() + ": " + message;
+            String part = ours
+                    ? message
+                    : message == null
+                            ? t.getClass().getSimpleName()
+                            : t.getClass().getSimpleName() + ": " + message;
             if (parts.isEmpty() || !parts.get(parts.size() - 1).equals(part)) parts.add(part);
             if (ours) break; // our own messages say it all
         }

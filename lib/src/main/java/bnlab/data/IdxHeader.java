@@ -19,13 +19,18 @@ record IdxHeader(IdxKind kind, int[] dims) {
     /** Reads and checks the header at the start of {@code in}; {@code spec} may be null. */
     static IdxHeader read(Path file, InputStream in, IdxKind kind, DataFile spec) throws IOException {
         // The magic number first: a file of the wrong kind is reported as such, not as truncated.
-        int magic = ByteBuffer.wrap(IdxReader.readExactly(file, in, 4, "the magic number")).getInt();
+        int magic = ByteBuffer.wrap(IdxReader.readExactly(file, in, 4, "the magic number"))
+                .getInt();
         if (magic != kind.magic()) {
             IdxKind other = IdxKind.ofMagic(magic);
-            String found = other != null ? "an IDX " + name(other) + " file"
+            String found = other != null
+                    ? "an IDX " + name(other) + " file"
                     : String.format("not an IDX file (first four bytes 0x%08x)", magic);
-            throw IdxReader.bad(file, String.format("is %s: expected IDX %s, magic number %d (0x%08x)",
-                    found, name(kind), kind.magic(), kind.magic()));
+            throw IdxReader.bad(
+                    file,
+                    String.format(
+                            "is %s: expected IDX %s, magic number %d (0x%08x)",
+                            found, name(kind), kind.magic(), kind.magic()));
         }
         int[] dims = new int[kind.dimensions()];
         ByteBuffer bytes = ByteBuffer.wrap(IdxReader.readExactly(file, in, 4 * dims.length, "the header"));
@@ -42,17 +47,18 @@ record IdxHeader(IdxKind kind, int[] dims) {
 
     private void check(Path file, DataFile spec) {
         if (spec != null && count() != spec.count()) {
-            throw IdxReader.bad(file, "holds " + count() + " items, expected " + spec.count()
-                    + " for " + spec.name());
+            throw IdxReader.bad(file, "holds " + count() + " items, expected " + spec.count() + " for " + spec.name());
         }
         long total = kind.headerBytes() + bodyBytes();
         if (spec != null && total != spec.size()) {
-            throw IdxReader.bad(file, "its header promises " + total + " bytes, expected "
-                    + spec.size() + " for " + spec.name() + " (wrong image size)");
+            throw IdxReader.bad(
+                    file,
+                    "its header promises " + total + " bytes, expected " + spec.size() + " for " + spec.name()
+                            + " (wrong image size)");
         }
         if (bodyBytes() > MAX_ARRAY) {
-            throw IdxReader.bad(file, "its header promises " + bodyBytes() + " data bytes, more "
-                    + "than fit in one Java array");
+            throw IdxReader.bad(
+                    file, "its header promises " + bodyBytes() + " data bytes, more " + "than fit in one Java array");
         }
     }
 

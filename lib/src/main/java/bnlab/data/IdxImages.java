@@ -8,8 +8,8 @@ public record IdxImages(int count, int rows, int cols, byte[] pixels) {
 
     public IdxImages {
         if ((long) count * rows * cols != pixels.length) {
-            throw new IllegalArgumentException(count + " x " + rows + " x " + cols
-                    + " images need " + (long) count * rows * cols + " bytes, got " + pixels.length);
+            throw new IllegalArgumentException(count + " x " + rows + " x " + cols + " images need "
+                    + (long) count * rows * cols + " bytes, got " + pixels.length);
         }
     }
 }

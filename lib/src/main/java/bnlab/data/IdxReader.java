@@ -28,8 +28,7 @@ public final class IdxReader {
 
     private static final int BUFFER = 1 << 16;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Reads an images file (magic 2051); {@code spec} may be null to skip count and checksum. */
     public static IdxImages readImages(Path file, DataFile spec) {
@@ -44,37 +43,43 @@ public final class IdxReader {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = c.body[i] & 0xff;
             if (labels[i] >= FashionMnist.NUM_CLASSES) {
-                throw bad(file, "label " + labels[i] + " at index " + i + " is outside 0.."
-                        + (FashionMnist.NUM_CLASSES - 1) + "; this is not a Fashion-MNIST labels file");
+                throw bad(
+                        file,
+                        "label " + labels[i] + " at index " + i + " is outside 0.." + (FashionMnist.NUM_CLASSES - 1)
+                                + "; this is not a Fashion-MNIST labels file");
             }
         }
         return labels;
     }
 
-    private record Content(int[] dims, byte[] body) {
-    }
+    private record Content(int[] dims, byte[] body) {}
 
     private static Content read(Path file, IdxKind kind, DataFile spec) {
         try (var buffered = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
             boolean gzip = startsWithGzipMagic(buffered);
             var sha = Checksums.sha256();
             // The digest sees the decompressed bytes, so it does not depend on the compressor.
-            InputStream in = new DigestInputStream(
-                    gzip ? new GZIPInputStream(buffered, BUFFER) : buffered, sha);
+            InputStream in = new DigestInputStream(gzip ? new GZIPInputStream(buffered, BUFFER) : buffered, sha);
             IdxHeader header = IdxHeader.read(file, in, kind, spec);
-            Content content = new Content(header.dims(), readExactly(file, in,
-                    (int) header.bodyBytes(), "the data (" + header.promise() + " by its header)"));
+            Content content = new Content(
+                    header.dims(),
+                    readExactly(
+                            file, in, (int) header.bodyBytes(), "the data (" + header.promise() + " by its header)"));
             long trailing = in.transferTo(OutputStream.nullOutputStream());
             if (trailing > 0) {
-                throw bad(file, trailing + " unexpected bytes follow the " + content.body.length
-                        + " data bytes the header promises (trailing garbage)");
+                throw bad(
+                        file,
+                        trailing + " unexpected bytes follow the " + content.body.length
+                                + " data bytes the header promises (trailing garbage)");
             }
             if (spec != null) {
                 String got = Checksums.hex(sha.digest());
                 if (!got.equals(spec.sha256())) {
-                    throw bad(file, "the decompressed content has SHA-256 " + got + ", expected "
-                            + spec.sha256() + " for " + spec.name()
-                            + ": the file is damaged or is not the official one");
+                    throw bad(
+                            file,
+                            "the decompressed content has SHA-256 " + got + ", expected "
+                                    + spec.sha256() + " for " + spec.name()
+                                    + ": the file is damaged or is not the official one");
                 }
             }
             return content;
@@ -84,16 +89,15 @@ public final class IdxReader {
             // Thrown by GZIPInputStream when the file ends in its header or trailer.
             throw bad(file, "is truncated: the gzip stream ends early", e);
         } catch (ZipException e) {
-            throw bad(file, "is corrupt: it starts like a gzip file but does not decompress ("
-                    + e.getMessage() + ")", e);
+            throw bad(
+                    file, "is corrupt: it starts like a gzip file but does not decompress (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw unreadable(file, e);
         }
     }
 
     /** Reads n bytes; a short read is reported with how many bytes arrived. */
-    static byte[] readExactly(Path file, InputStream in, int n, String what)
-            throws IOException {
+    static byte[] readExactly(Path file, InputStream in, int n, String what) throws IOException {
         byte[] bytes = new byte[n];
         int off = 0;
         try {
@@ -126,10 +130,11 @@ public final class IdxReader {
     static DataFileException unreadable(Path file, IOException e) {
         String fix = e instanceof AccessDeniedException
                 ? "make it readable for this user (e.g. chmod a+r " + file.toAbsolutePath() + "), or copy it to a "
-                  + "folder you can read and set BNLAB_DATA_DIR to that folder"
-                : Files.isDirectory(file) ? "a folder has the file's name: remove or rename the folder, then put the "
-                  + "file there or let BN Lab use its other sources"
-                : "check that the file is readable and the disk healthy (a read error), then run again";
+                        + "folder you can read and set BNLAB_DATA_DIR to that folder"
+                : Files.isDirectory(file)
+                        ? "a folder has the file's name: remove or rename the folder, then put the "
+                                + "file there or let BN Lab use its other sources"
+                        : "check that the file is readable and the disk healthy (a read error), then run again";
         return DataFileException.unreadable(file, "cannot be read: " + e, fix, e);
     }
 

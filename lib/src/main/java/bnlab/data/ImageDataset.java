@@ -21,8 +21,7 @@ public final class ImageDataset {
     public ImageDataset(IdxImages images, int[] labels) {
         this(images.pixels(), labels, images.count(), images.rows(), images.cols());
         if (labels.length != images.count()) {
-            throw new IllegalArgumentException(images.count() + " images but " + labels.length
-                    + " labels");
+            throw new IllegalArgumentException(images.count() + " images but " + labels.length + " labels");
         }
     }
 

@@ -21,8 +21,7 @@ import java.util.Properties;
  */
 public record LocatorConfig(Path dataDir, Path cacheDir, Path systemDir, URI mirror) {
 
-    public static final URI OFFICIAL_MIRROR =
-            URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
+    public static final URI OFFICIAL_MIRROR = URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     /** The folder of BN Lab's cache folder that keeps the downloaded files. */
     public static final String DOWNLOADS = "fashion-mnist";
@@ -48,7 +47,8 @@ public record LocatorConfig(Path dataDir, Path cacheDir, Path systemDir, URI mir
         String xdg = env.get("XDG_CACHE_HOME");
         // The XDG spec says a relative value is invalid and must be ignored.
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg) : Path.of(props.getProperty("user.home"), ".cache");
+                ? Path.of(xdg)
+                : Path.of(props.getProperty("user.home"), ".cache");
         return base.resolve("bnlab").resolve(DOWNLOADS);
     }
 
@@ -57,8 +57,7 @@ public record LocatorConfig(Path dataDir, Path cacheDir, Path systemDir, URI mir
         return v.equals("off") || v.equals("none") || v.equals("false");
     }
 
-    private static String setting(String property, String variable, Map<String, String> env,
-                                  Properties props) {
+    private static String setting(String property, String variable, Map<String, String> env, Properties props) {
         String value = props.getProperty(property);
         if (value == null || value.isBlank()) value = env.get(variable);
         return value == null || value.isBlank() ? null : value.trim();

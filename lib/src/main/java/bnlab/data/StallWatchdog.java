@@ -17,12 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class StallWatchdog implements AutoCloseable {
 
-    private static final ScheduledExecutorService TIMER =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "bnlab-download-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bnlab-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Closeable stream;
     private final long limitNanos;

@@ -60,7 +60,7 @@ public final class Dl4jClassifier implements Classifier {
         net.fit(batch.x(), y);
         double lossSum = net.score() * batch.size();
         int correct = accuracy.take();
-        net.setInput(null);     // the trainer frees the batch after this call
+        net.setInput(null); // the trainer frees the batch after this call
         net.setLabels(null);
         y.close();
         return new StepResult(lossSum, correct, batch.size());
@@ -82,16 +82,16 @@ public final class Dl4jClassifier implements Classifier {
     @Override
     public String toString() {
         var c = net.getLayerWiseConfigurations();
-        return String.format("%s: %d layers, %,d parameters (training workspace %s, inference "
-                        + "workspace %s)", name, net.getnLayers(), net.numParams(),
-                c.getTrainingWorkspaceMode(), c.getInferenceWorkspaceMode());
+        return String.format(
+                "%s: %d layers, %,d parameters (training workspace %s, inference " + "workspace %s)",
+                name, net.getnLayers(), net.numParams(), c.getTrainingWorkspaceMode(), c.getInferenceWorkspaceMode());
     }
 
     /** Correct arg-maxes of the rows of {@code scores} against {@code labels}. */
     static int count(INDArray scores, int[] labels) {
         // one bulk copy of a plain row-major buffer (toFloatMatrix() copies row by row: ~7 ms)
-        boolean plain = scores.ordering() == 'c' && !scores.isView()
-                && scores.data().length() == scores.length();
+        boolean plain =
+                scores.ordering() == 'c' && !scores.isView() && scores.data().length() == scores.length();
         INDArray rows = plain ? scores : scores.dup('c');
         float[] s = rows.data().asFloat();
         if (!plain) rows.close();

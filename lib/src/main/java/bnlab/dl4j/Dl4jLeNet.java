@@ -61,13 +61,13 @@ public final class Dl4jLeNet {
 
     /** The name in result lines and tables. */
     public static final String NAME = "DL4J BatchNormalization";
+
     public static final double LEARNING_RATE = 1.0;
     public static final double EPS = 1e-5;
     /** d2l's momentum 0.9: the weight of the old moving statistics. */
     public static final double DECAY = 0.9;
 
-    private Dl4jLeNet() {
-    }
+    private Dl4jLeNet() {}
 
     /** The trainable classifier: {@link #network(long)} wrapped for the trainer. */
     public static Dl4jClassifier create(long seed) {
@@ -99,19 +99,26 @@ public final class Dl4jLeNet {
      * ({@code Dl4jLeNetTest}) and a step is about three times faster ({@code scripts/bench.sh dl4j}).
      */
     public static int useOneDnnHelpers(MultiLayerNetwork net) {
-        if (!Nd4j.getEnvironment().helpersAllowed() || !Nd4jCpu.Environment.getInstance().isUseONEDNN()) {
+        if (!Nd4j.getEnvironment().helpersAllowed()
+                || !Nd4jCpu.Environment.getInstance().isUseONEDNN()) {
             return 0;
         }
         int attached = 0;
         for (Layer layer : net.getLayers()) {
             if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) {
-                setHelper(layer, org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+                setHelper(
+                        layer,
+                        org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
                         new MKLDNNConvHelper(DataType.FLOAT));
             } else if (layer instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) {
-                setHelper(layer, org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class,
+                setHelper(
+                        layer,
+                        org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class,
                         new MKLDNNSubsamplingHelper(DataType.FLOAT));
             } else if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
-                setHelper(layer, org.deeplearning4j.nn.layers.normalization.BatchNormalization.class,
+                setHelper(
+                        layer,
+                        org.deeplearning4j.nn.layers.normalization.BatchNormalization.class,
                         new MKLDNNBatchNormHelper(DataType.FLOAT));
             } else {
                 continue;
@@ -127,9 +134,11 @@ public final class Dl4jLeNet {
             field.setAccessible(true);
             field.set(layer, helper);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot give " + declaring.getSimpleName() + " its oneDNN helper ("
-                    + e + "): this DL4J is not the version pinned in pom.xml; pin it back, or drop "
-                    + "Dl4jLeNet.useOneDnnHelpers for this version", e);
+            throw new IllegalStateException(
+                    "cannot give " + declaring.getSimpleName() + " its oneDNN helper ("
+                            + e + "): this DL4J is not the version pinned in pom.xml; pin it back, or drop "
+                            + "Dl4jLeNet.useOneDnnHelpers for this version",
+                    e);
         }
     }
 
@@ -144,22 +153,36 @@ public final class Dl4jLeNet {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .cacheMode(CacheMode.NONE)
                 .list()
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).activation(Activation.IDENTITY).build())
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nOut(6)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .layer(batchNorm())
                 .layer(new ActivationLayer(Activation.SIGMOID))
                 .layer(avgPool())
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.IDENTITY).build())
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nOut(16)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .layer(batchNorm())
                 .layer(new ActivationLayer(Activation.SIGMOID))
                 .layer(avgPool())
-                .layer(new DenseLayer.Builder().nOut(120).activation(Activation.IDENTITY).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(120)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .layer(batchNorm())
                 .layer(new ActivationLayer(Activation.SIGMOID))
-                .layer(new DenseLayer.Builder().nOut(84).activation(Activation.IDENTITY).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(84)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .layer(batchNorm())
                 .layer(new ActivationLayer(Activation.SIGMOID))
-                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutional(28, 28, 1))
                 .build();
     }
@@ -192,6 +215,9 @@ public final class Dl4jLeNet {
     }
 
     private static SubsamplingLayer avgPool() {
-        return new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build();
+        return new SubsamplingLayer.Builder(PoolingType.AVG)
+                .kernelSize(2, 2)
+                .stride(2, 2)
+                .build();
     }
 }

@@ -30,8 +30,7 @@ public final class ActivationWatch {
      * over all its inputs the saturated share and the root mean square √(mean x²), the scale
      * that decides how many inputs reach |x| &gt; 2.94.
      */
-    public record Step(double p15, double p50, double p85, double saturated, double rms) {
-    }
+    public record Step(double p15, double p50, double p85, double saturated, double rms) {}
 
     private final List<String> names = new ArrayList<>();
     private final List<List<Step>> steps = new ArrayList<>();
@@ -39,8 +38,7 @@ public final class ActivationWatch {
     private final List<Integer> watched = new ArrayList<>();
     private boolean recording = true;
 
-    private ActivationWatch() {
-    }
+    private ActivationWatch() {}
 
     /**
      * Starts watching the input of every {@link Sigmoid} of {@code net} (the output of the
@@ -101,7 +99,8 @@ public final class ActivationWatch {
         long plane = x.rank() == 4 ? x.size(2) * x.size(3) : 1;
         int channels = (int) (perExample / plane);
         int c = Math.min(unit, channels - 1);
-        float[] all = (x.ordering() == 'c' && !x.isView() ? x : x.dup('c')).data().asFloat();
+        float[] all =
+                (x.ordering() == 'c' && !x.isView() ? x : x.dup('c')).data().asFloat();
         float[] mine = new float[(int) (n * plane)];
         int k = 0;
         long saturated = 0;
@@ -118,8 +117,12 @@ public final class ActivationWatch {
             System.arraycopy(all, (int) (start + c * plane), mine, k, (int) plane);
             k += (int) plane;
         }
-        return new Step(percentile(mine, 0.15), percentile(mine, 0.50), percentile(mine, 0.85),
-                (double) saturated / all.length, Math.sqrt(squares / all.length));
+        return new Step(
+                percentile(mine, 0.15),
+                percentile(mine, 0.50),
+                percentile(mine, 0.85),
+                (double) saturated / all.length,
+                Math.sqrt(squares / all.length));
     }
 
     /**
@@ -151,9 +154,9 @@ public final class ActivationWatch {
         int right = a.length - 1;
         while (right > left) {
             float pivot = median(a[left], a[(left + right) >>> 1], a[right]);
-            int lt = left;      // a[left, lt) < pivot
-            int i = left;       // a[lt, i) == pivot
-            int gt = right;     // a(gt, right] > pivot
+            int lt = left; // a[left, lt) < pivot
+            int i = left; // a[lt, i) == pivot
+            int gt = right; // a(gt, right] > pivot
             while (i <= gt) {
                 if (a[i] < pivot) {
                     swap(a, lt++, i++);
@@ -244,14 +247,18 @@ public final class ActivationWatch {
     public double saturation(int i, int from, int to) {
         List<Step> s = steps.get(i);
         return s.subList(Math.min(from, s.size()), Math.min(to, s.size())).stream()
-                .mapToDouble(Step::saturated).average().orElse(Double.NaN);
+                .mapToDouble(Step::saturated)
+                .average()
+                .orElse(Double.NaN);
     }
 
     /** The mean root mean square of sigmoid {@code i}'s inputs over steps [from, to). */
     public double rms(int i, int from, int to) {
         List<Step> s = steps.get(i);
         return s.subList(Math.min(from, s.size()), Math.min(to, s.size())).stream()
-                .mapToDouble(Step::rms).average().orElse(Double.NaN);
+                .mapToDouble(Step::rms)
+                .average()
+                .orElse(Double.NaN);
     }
 
     /**
@@ -263,7 +270,10 @@ public final class ActivationWatch {
      * layer after it sees.
      */
     public double drift(int i, int from, int to, int window) {
-        List<Step> s = steps.get(i).subList(Math.min(from, steps.get(i).size()), Math.min(to, steps.get(i).size()));
+        List<Step> s = steps.get(i)
+                .subList(
+                        Math.min(from, steps.get(i).size()),
+                        Math.min(to, steps.get(i).size()));
         int windows = s.size() / Math.max(1, window);
         double sum = 0;
         double[] prev = null;
@@ -285,7 +295,9 @@ public final class ActivationWatch {
     /** The 15th, 50th and 85th percentiles of sigmoid {@code i}'s watched unit against the training step. */
     public XYChart percentiles(int i, String title) {
         List<Step> s = steps.get(i);
-        double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();
+        double[] x = java.util.stream.IntStream.rangeClosed(1, s.size())
+                .asDoubleStream()
+                .toArray();
         XYChart chart = Charts.lines(title, "training step", "input of the sigmoid");
         chart.addSeries("85th percentile", x, s.stream().mapToDouble(Step::p85).toArray())
                 .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
@@ -301,8 +313,13 @@ public final class ActivationWatch {
         XYChart chart = Charts.lines(title, "training step", "share of inputs with |x| > 2.94");
         for (int i = 0; i < names.size(); i++) {
             List<Step> s = steps.get(i);
-            double[] x = java.util.stream.IntStream.rangeClosed(1, s.size()).asDoubleStream().toArray();
-            chart.addSeries(names.get(i), x, s.stream().mapToDouble(Step::saturated).toArray())
+            double[] x = java.util.stream.IntStream.rangeClosed(1, s.size())
+                    .asDoubleStream()
+                    .toArray();
+            chart.addSeries(
+                            names.get(i),
+                            x,
+                            s.stream().mapToDouble(Step::saturated).toArray())
                     .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         }
         return chart;

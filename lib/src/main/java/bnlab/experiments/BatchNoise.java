@@ -38,7 +38,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param channels   channels averaged (those with σ &gt; 0)
  * @param draws      batches drawn per size
  */
-public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise, int population, int channels, int draws) {
+public record BatchNoise(
+        int[] batchSizes, double[] meanNoise, double[] stdNoise, int population, int channels, int draws) {
 
     /**
      * What enters the {@code norm}-th normalization layer of {@code net} (0 = the first) for every image,
@@ -78,8 +79,8 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         if (network instanceof ScratchClassifier m && m.net() instanceof Sequential s) {
             return inputs(s, norm, images);
         }
-        throw new IllegalArgumentException("BatchNoise reads networks of bnlab.nn layers in a Sequential, got "
-                + network.name());
+        throw new IllegalArgumentException(
+                "BatchNoise reads networks of bnlab.nn layers in a Sequential, got " + network.name());
     }
 
     private static int normalizationLayer(Sequential net, int norm) {
@@ -89,14 +90,15 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
             if (m instanceof NormalizationLayer) {
                 if (seen++ == norm) {
                     if (i == 0) {
-                        throw new IllegalArgumentException("normalization layer " + norm + " is the network's first layer");
+                        throw new IllegalArgumentException(
+                                "normalization layer " + norm + " is the network's first layer");
                     }
                     return i;
                 }
             }
         }
-        throw new IllegalArgumentException("the network has " + seen + " normalization layers; there is no number " + norm
-                + " (counting from 0)");
+        throw new IllegalArgumentException(
+                "the network has " + seen + " normalization layers; there is no number " + norm + " (counting from 0)");
     }
 
     /**
@@ -110,7 +112,8 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
             throw new IllegalArgumentException("need at least 2 rows, got " + n);
         }
         if (draws < 2) {
-            throw new IllegalArgumentException("need at least 2 draws per batch size to measure a spread, got " + draws);
+            throw new IllegalArgumentException(
+                    "need at least 2 draws per batch size to measure a spread, got " + draws);
         }
         int c = rows[0].length;
         double[] mu = new double[c];
@@ -234,8 +237,16 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
         double[] x = Arrays.stream(m).asDoubleStream().toArray();
         series(chart, "std(μ_B)/σ", x, networks, BatchNoise::meanNoise);
         series(chart, "std(σ_B)/σ", x, networks, BatchNoise::stdNoise);
-        theory(chart, "1/√m", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(b)).toArray());
-        theory(chart, "1/√(2m) (Gaussian)", x, Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray());
+        theory(
+                chart,
+                "1/√m",
+                x,
+                Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(b)).toArray());
+        theory(
+                chart,
+                "1/√(2m) (Gaussian)",
+                x,
+                Arrays.stream(m).mapToDouble(b -> 1 / Math.sqrt(2.0 * b)).toArray());
         return chart;
     }
 
@@ -248,8 +259,12 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
     }
 
     /** Points at the mean over the networks, bars from the lowest to the highest network. */
-    private static void series(XYChart chart, String name, double[] x, List<BatchNoise> networks,
-                               java.util.function.Function<BatchNoise, double[]> values) {
+    private static void series(
+            XYChart chart,
+            String name,
+            double[] x,
+            List<BatchNoise> networks,
+            java.util.function.Function<BatchNoise, double[]> values) {
         double[] mean = new double[x.length];
         double[] low = new double[x.length];
         double[] high = new double[x.length];
@@ -266,8 +281,12 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BatchNoise b && Arrays.equals(batchSizes, b.batchSizes) && Arrays.equals(meanNoise, b.meanNoise)
-                && Arrays.equals(stdNoise, b.stdNoise) && population == b.population && channels == b.channels
+        return o instanceof BatchNoise b
+                && Arrays.equals(batchSizes, b.batchSizes)
+                && Arrays.equals(meanNoise, b.meanNoise)
+                && Arrays.equals(stdNoise, b.stdNoise)
+                && population == b.population
+                && channels == b.channels
                 && draws == b.draws;
     }
 
@@ -279,12 +298,20 @@ public record BatchNoise(int[] batchSizes, double[] meanNoise, double[] stdNoise
     /** One line per batch size, e.g. "m =  16: std(μ_B)/σ 0.251 (×√m 1.00), std(σ_B)/σ 0.19". */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT,
+        StringBuilder s = new StringBuilder(String.format(
+                java.util.Locale.ROOT,
                 "batch statistics over %d batches per size, drawn from %,d examples, mean over %d channels%n",
-                draws, population, channels));
+                draws,
+                population,
+                channels));
         for (int k = 0; k < batchSizes.length; k++) {
-            s.append(String.format(java.util.Locale.ROOT, "m = %3d: std(μ_B)/σ %.3f (× √m: %.2f), std(σ_B)/σ %.3f%n",
-                    batchSizes[k], meanNoise[k], meanNoise[k] * Math.sqrt(batchSizes[k]), stdNoise[k]));
+            s.append(String.format(
+                    java.util.Locale.ROOT,
+                    "m = %3d: std(μ_B)/σ %.3f (× √m: %.2f), std(σ_B)/σ %.3f%n",
+                    batchSizes[k],
+                    meanNoise[k],
+                    meanNoise[k] * Math.sqrt(batchSizes[k]),
+                    stdNoise[k]));
         }
         return s.toString();
     }

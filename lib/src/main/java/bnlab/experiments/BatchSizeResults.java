@@ -32,11 +32,16 @@ public final class BatchSizeResults {
     private final List<String> arms;
     /** arm → how its learning rate follows the batch size. */
     private final Map<String, ScaledLearningRate> rates;
+
     private final int seeds;
     private final Set<String> afterTraining = new LinkedHashSet<>();
 
-    BatchSizeResults(String name, Map<Integer, Results> bySize, List<String> arms, Map<String, ScaledLearningRate> rates,
-                     int seeds) {
+    BatchSizeResults(
+            String name,
+            Map<Integer, Results> bySize,
+            List<String> arms,
+            Map<String, ScaledLearningRate> rates,
+            int seeds) {
         this.name = name;
         this.bySize = new TreeMap<>(bySize);
         this.arms = List.copyOf(arms);
@@ -52,12 +57,15 @@ public final class BatchSizeResults {
     public BatchSizeResults with(BatchSizeResults others) {
         Budget mine = anyBudget();
         Budget theirs = others.anyBudget();
-        boolean samePasses = bySize.keySet().stream().filter(others.bySize::containsKey)
+        boolean samePasses = bySize.keySet().stream()
+                .filter(others.bySize::containsKey)
                 .allMatch(b -> passes(b) == others.passes(b));
-        if (!samePasses || mine.trainImages() != theirs.trainImages()
-                || mine.testImages() != theirs.testImages() || others.seeds != seeds) {
-            throw new IllegalArgumentException("cannot combine sweeps of different settings: " + describe() + " vs "
-                    + others.describe());
+        if (!samePasses
+                || mine.trainImages() != theirs.trainImages()
+                || mine.testImages() != theirs.testImages()
+                || others.seeds != seeds) {
+            throw new IllegalArgumentException(
+                    "cannot combine sweeps of different settings: " + describe() + " vs " + others.describe());
         }
         for (String a : others.arms) {
             if (arms.contains(a)) {
@@ -90,7 +98,8 @@ public final class BatchSizeResults {
         checkArm(arm);
         return bySize.entrySet().stream()
                 .filter(e -> e.getValue().arms().stream().anyMatch(a -> a.name().equals(arm)))
-                .mapToInt(Map.Entry::getKey).toArray();
+                .mapToInt(Map.Entry::getKey)
+                .toArray();
     }
 
     public List<String> arms() {
@@ -101,8 +110,8 @@ public final class BatchSizeResults {
     public Results at(int b) {
         Results r = bySize.get(b);
         if (r == null) {
-            throw new IllegalArgumentException("no runs at batch size " + b + "; the batch sizes are "
-                    + Arrays.toString(batchSizes()));
+            throw new IllegalArgumentException(
+                    "no runs at batch size " + b + "; the batch sizes are " + Arrays.toString(batchSizes()));
         }
         return r;
     }
@@ -120,8 +129,8 @@ public final class BatchSizeResults {
 
     private ScaledLearningRate sharedRate() {
         if (rates.values().stream().distinct().count() > 1) {
-            throw new IllegalStateException("the arms follow different learning-rate rules " + rates
-                    + ": ask learningRate(arm, b)");
+            throw new IllegalStateException(
+                    "the arms follow different learning-rate rules " + rates + ": ask learningRate(arm, b)");
         }
         return rates.values().iterator().next();
     }
@@ -141,7 +150,8 @@ public final class BatchSizeResults {
      * (e.g. {@code b -> withBatchStatistics(test, b)}), and keeps the values under {@code name}
      * (the sweep's CSV file gets a column for it).
      */
-    public BatchSizeResults measureAfterTraining(String name, String arm, IntFunction<ToDoubleFunction<Classifier>> measurement) {
+    public BatchSizeResults measureAfterTraining(
+            String name, String arm, IntFunction<ToDoubleFunction<Classifier>> measurement) {
         checkArm(arm);
         for (int b : batchSizes(arm)) {
             at(b).keepAfterTraining(name, arm, at(b).measured(arm, measurement.apply(b)));
@@ -239,15 +249,21 @@ public final class BatchSizeResults {
     }
 
     private void addSeries(XYChart chart, String label, String colourKey, String arm, String metric) {
-        int[] sizes = Arrays.stream(batchSizes(arm)).filter(b -> has(arm, b, metric)).toArray();
-        ResultCharts.spread(chart, label, colourKey, Arrays.stream(sizes).asDoubleStream().toArray(),
+        int[] sizes =
+                Arrays.stream(batchSizes(arm)).filter(b -> has(arm, b, metric)).toArray();
+        ResultCharts.spread(
+                chart,
+                label,
+                colourKey,
+                Arrays.stream(sizes).asDoubleStream().toArray(),
                 Arrays.stream(sizes).mapToObj(b -> summary(arm, b, metric)).toList());
     }
 
     /** One row per arm, one column per batch size: "mean ± sd" of {@code metric} over the seeds ("–" where not trained). */
     public Table table(String metric) {
         List<String> measuredArms = arms.stream()
-                .filter(a -> Arrays.stream(batchSizes()).anyMatch(b -> has(a, b, metric))).toList();
+                .filter(a -> Arrays.stream(batchSizes()).anyMatch(b -> has(a, b, metric)))
+                .toList();
         int[] sizes = batchSizes();
         Summary[][] cells = new Summary[measuredArms.size()][sizes.length];
         for (int i = 0; i < measuredArms.size(); i++) {
@@ -256,8 +272,12 @@ public final class BatchSizeResults {
                 cells[i][j] = has(arm, sizes[j], metric) ? summary(arm, sizes[j], metric) : null;
             }
         }
-        return ResultTables.grid(metric + " by batch size, mean ± sd over " + seeds + " seeds", "arm", measuredArms,
-                Arrays.stream(sizes).mapToObj(b -> "b = " + b).toList(), cells);
+        return ResultTables.grid(
+                metric + " by batch size, mean ± sd over " + seeds + " seeds",
+                "arm",
+                measuredArms,
+                Arrays.stream(sizes).mapToObj(b -> "b = " + b).toList(),
+                cells);
     }
 
     /** {@link #table} as HTML with its title, for {@code render(..., "text/html")}. */
@@ -286,21 +306,41 @@ public final class BatchSizeResults {
         Budget b = anyBudget();
         String budget;
         if (Arrays.stream(batchSizes()).map(this::passes).distinct().count() <= 1) {
-            budget = String.format(Locale.ROOT, "%d pass%s over the same %,d training images at every batch size "
-                    + "(%,d examples)", b.epochs(), b.epochs() == 1 ? "" : "es", b.trainImages(),
+            budget = String.format(
+                    Locale.ROOT,
+                    "%d pass%s over the same %,d training images at every batch size " + "(%,d examples)",
+                    b.epochs(),
+                    b.epochs() == 1 ? "" : "es",
+                    b.trainImages(),
                     (long) b.epochs() * b.trainImages());
         } else {
-            budget = String.format(Locale.ROOT, "passes over the same %,d training images by batch size %s",
-                    b.trainImages(), Arrays.stream(batchSizes()).mapToObj(x -> x + ": " + passes(x))
+            budget = String.format(
+                    Locale.ROOT,
+                    "passes over the same %,d training images by batch size %s",
+                    b.trainImages(),
+                    Arrays.stream(batchSizes())
+                            .mapToObj(x -> x + ": " + passes(x))
                             .collect(java.util.stream.Collectors.joining(", ", "{", "}")));
         }
         String lr = rates.values().stream().distinct().count() <= 1
                 ? sharedRate().toString()
-                : rates.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().toString().replace(" (linear scaling)", ""))
+                : rates.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue().toString().replace(" (linear scaling)", ""))
                         .collect(java.util.stream.Collectors.joining(", ", "learning rates: ", ""));
-        return String.format(Locale.ROOT, "each run: %s, %s, tested on %,d images; batch sizes %s; %d arms × %d seeds, "
-                        + "%d runs: trained %d, loaded %d from the run cache, in %.0f s", budget, lr, b.testImages(),
-                Arrays.toString(batchSizes()), arms.size(), seeds, runs(), runs() - loaded(), loaded(), seconds());
+        return String.format(
+                Locale.ROOT,
+                "each run: %s, %s, tested on %,d images; batch sizes %s; %d arms × %d seeds, "
+                        + "%d runs: trained %d, loaded %d from the run cache, in %.0f s",
+                budget,
+                lr,
+                b.testImages(),
+                Arrays.toString(batchSizes()),
+                arms.size(),
+                seeds,
+                runs(),
+                runs() - loaded(),
+                loaded(),
+                seconds());
     }
 
     /** The line {@link BatchSizeSweep#run()} prints: what was trained and loaded, the steps per batch size, the file. */

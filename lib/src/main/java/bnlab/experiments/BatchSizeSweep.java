@@ -37,8 +37,7 @@ public final class BatchSizeSweep {
     }
 
     /** rate null: the sweep's rule. */
-    record SweepArm(String name, IntPredicate sizes, Network network, ScaledLearningRate rate) {
-    }
+    record SweepArm(String name, IntPredicate sizes, Network network, ScaledLearningRate rate) {}
 
     private final FashionMnist data;
     private final List<SweepArm> arms = new ArrayList<>();
@@ -71,8 +70,8 @@ public final class BatchSizeSweep {
     /** The batch sizes, each at least 2 (a batch norm needs two values per channel). */
     public BatchSizeSweep batchSizes(int... sizes) {
         if (sizes.length == 0 || Arrays.stream(sizes).anyMatch(b -> b < 2)) {
-            throw new IllegalArgumentException("give batch sizes of at least 2 (a batch norm needs two examples), got "
-                    + Arrays.toString(sizes));
+            throw new IllegalArgumentException(
+                    "give batch sizes of at least 2 (a batch norm needs two examples), got " + Arrays.toString(sizes));
         }
         this.batchSizes = Arrays.stream(sizes).distinct().sorted().toArray();
         return this;
@@ -141,8 +140,8 @@ public final class BatchSizeSweep {
 
     /** An arm trained only at the batch sizes {@code sizes} accepts (e.g. Ghost BN above its virtual batch). */
     public BatchSizeSweep arm(String name, IntPredicate sizes, Network network) {
-        return add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"),
-                null));
+        return add(new SweepArm(
+                name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"), null));
     }
 
     /** An arm with the same network at every batch size and its own learning-rate rule. */
@@ -153,7 +152,10 @@ public final class BatchSizeSweep {
 
     /** As {@link #arm(String, IntPredicate, Network)}, with its own learning-rate rule. */
     public BatchSizeSweep arm(String name, IntPredicate sizes, ScaledLearningRate rate, Network network) {
-        return add(new SweepArm(name, Objects.requireNonNull(sizes, "sizes"), Objects.requireNonNull(network, "network"),
+        return add(new SweepArm(
+                name,
+                Objects.requireNonNull(sizes, "sizes"),
+                Objects.requireNonNull(network, "network"),
                 Objects.requireNonNull(rate, "rate")));
     }
 
@@ -187,7 +189,11 @@ public final class BatchSizeSweep {
         String sweep = name != null ? name : "batch-size-sweep";
         Map<Integer, Results> results = new LinkedHashMap<>();
         for (int b : batchSizes) {
-            Experiment e = Experiment.on(data).named(sweep).epochs(passes(b)).batchSize(b).seeds(seeds);
+            Experiment e = Experiment.on(data)
+                    .named(sweep)
+                    .epochs(passes(b))
+                    .batchSize(b)
+                    .seeds(seeds);
             if (keepNetworks) {
                 e.keepNetworks();
             }
@@ -204,8 +210,8 @@ public final class BatchSizeSweep {
         }
         Map<String, ScaledLearningRate> rates = new java.util.LinkedHashMap<>();
         arms.forEach(a -> rates.put(a.name(), rate(a)));
-        BatchSizeResults r = new BatchSizeResults(sweep, results, arms.stream().map(SweepArm::name).toList(),
-                rates, seeds.length);
+        BatchSizeResults r = new BatchSizeResults(
+                sweep, results, arms.stream().map(SweepArm::name).toList(), rates, seeds.length);
         r.save();
         System.out.println(r.budgetLine());
         return r;

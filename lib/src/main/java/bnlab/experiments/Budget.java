@@ -12,8 +12,11 @@ record Budget(int epochs, int trainImages, int testImages, int batchSize, int st
 
     /** Whether runs of both budgets trained alike (the time aside). */
     boolean sameRuns(Budget o) {
-        return epochs == o.epochs && trainImages == o.trainImages && testImages == o.testImages
-                && batchSize == o.batchSize && stepsPerEpoch == o.stepsPerEpoch;
+        return epochs == o.epochs
+                && trainImages == o.trainImages
+                && testImages == o.testImages
+                && batchSize == o.batchSize
+                && stepsPerEpoch == o.stepsPerEpoch;
     }
 
     Budget plus(Budget o) {
@@ -34,23 +37,48 @@ record Budget(int epochs, int trainImages, int testImages, int batchSize, int st
         if (labels.language().equals("zh")) {
             return labels.translate("{experiment}: trained {trained} runs, loaded {loaded} from the run cache; "
                             + "each run {each}; saved to {file}")
-                    .replace("{experiment}", experiment).replace("{trained}", Integer.toString(trained))
-                    .replace("{loaded}", Integer.toString(loaded)).replace("{each}", each).replace("{file}", file);
+                    .replace("{experiment}", experiment)
+                    .replace("{trained}", Integer.toString(trained))
+                    .replace("{loaded}", Integer.toString(loaded))
+                    .replace("{each}", each)
+                    .replace("{file}", file);
         }
-        return String.format(Locale.ROOT, "%s: trained %d run%s, loaded %d from the run cache; each run %s; saved to %s",
-                experiment, trained, trained == 1 ? "" : "s", loaded, each, file);
+        return String.format(
+                Locale.ROOT,
+                "%s: trained %d run%s, loaded %d from the run cache; each run %s; saved to %s",
+                experiment,
+                trained,
+                trained == 1 ? "" : "s",
+                loaded,
+                each,
+                file);
     }
 
     /** "4 epochs × 50 steps = 200 steps of batch 256 on 12,800 training images (tested on 2,500)". */
     String each() {
         Labels labels = Labels.current();
         if (labels.language().equals("zh")) {
-            return String.format(Locale.ROOT, labels.translate("%d epochs × %,d steps = %,d steps of batch %d on %,d "
-                    + "training images (tested on %,d)"), epochs, stepsPerEpoch, steps(), batchSize, trainImages, testImages);
+            return String.format(
+                    Locale.ROOT,
+                    labels.translate("%d epochs × %,d steps = %,d steps of batch %d on %,d "
+                            + "training images (tested on %,d)"),
+                    epochs,
+                    stepsPerEpoch,
+                    steps(),
+                    batchSize,
+                    trainImages,
+                    testImages);
         }
-        return String.format(Locale.ROOT, "%d epoch%s × %,d steps = %,d steps of batch %d on %,d training images "
-                        + "(tested on %,d)", epochs, epochs == 1 ? "" : "s", stepsPerEpoch, steps(), batchSize,
-                trainImages, testImages);
+        return String.format(
+                Locale.ROOT,
+                "%d epoch%s × %,d steps = %,d steps of batch %d on %,d training images " + "(tested on %,d)",
+                epochs,
+                epochs == 1 ? "" : "s",
+                stepsPerEpoch,
+                steps(),
+                batchSize,
+                trainImages,
+                testImages);
     }
 
     /**
@@ -60,19 +88,45 @@ record Budget(int epochs, int trainImages, int testImages, int batchSize, int st
     static String eachAcross(Budget small, Budget large) {
         Labels labels = Labels.current();
         if (small.epochs != large.epochs) {
-            String format = "%d epoch%s of %,d training images, %,d steps of batch %d … %d epochs, %,d steps of batch %d "
-                    + "(tested on %,d)";
-            return String.format(Locale.ROOT, labels.translate(format), small.epochs, small.epochs == 1 ? "" : "s",
-                    small.trainImages, small.steps(), small.batchSize, large.epochs, large.steps(), large.batchSize,
+            String format =
+                    "%d epoch%s of %,d training images, %,d steps of batch %d … %d epochs, %,d steps of batch %d "
+                            + "(tested on %,d)";
+            return String.format(
+                    Locale.ROOT,
+                    labels.translate(format),
+                    small.epochs,
+                    small.epochs == 1 ? "" : "s",
+                    small.trainImages,
+                    small.steps(),
+                    small.batchSize,
+                    large.epochs,
+                    large.steps(),
+                    large.batchSize,
                     small.testImages);
         }
         if (labels.language().equals("zh")) {
-            return String.format(Locale.ROOT, labels.translate("%d epochs of %,d training images, %,d steps of batch %d … "
-                            + "%,d steps of batch %d (tested on %,d)"), small.epochs, small.trainImages, small.steps(),
-                    small.batchSize, large.steps(), large.batchSize, small.testImages);
+            return String.format(
+                    Locale.ROOT,
+                    labels.translate("%d epochs of %,d training images, %,d steps of batch %d … "
+                            + "%,d steps of batch %d (tested on %,d)"),
+                    small.epochs,
+                    small.trainImages,
+                    small.steps(),
+                    small.batchSize,
+                    large.steps(),
+                    large.batchSize,
+                    small.testImages);
         }
-        return String.format(Locale.ROOT, "%d epoch%s of %,d training images, %,d steps of batch %d … %,d steps of "
-                        + "batch %d (tested on %,d)", small.epochs, small.epochs == 1 ? "" : "s", small.trainImages,
-                small.steps(), small.batchSize, large.steps(), large.batchSize, small.testImages);
+        return String.format(
+                Locale.ROOT,
+                "%d epoch%s of %,d training images, %,d steps of batch %d … %,d steps of " + "batch %d (tested on %,d)",
+                small.epochs,
+                small.epochs == 1 ? "" : "s",
+                small.trainImages,
+                small.steps(),
+                small.batchSize,
+                large.steps(),
+                large.batchSize,
+                small.testImages);
     }
 }

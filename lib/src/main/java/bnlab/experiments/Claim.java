@@ -17,8 +17,7 @@ import bnlab.viz.Labels;
  */
 public final class Claim {
 
-    private Claim() {
-    }
+    private Claim() {}
 
     /** The claim and its evidence, e.g. "✔ ... (test acc 0.84 vs 0.10)"; throws if it does not hold. */
     public static String check(String claim, boolean holds, String evidence) {

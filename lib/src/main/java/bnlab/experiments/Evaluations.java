@@ -23,8 +23,7 @@ public final class Evaluations {
 
     private static final int BATCH = 256;
 
-    private Evaluations() {
-    }
+    private Evaluations() {}
 
     /**
      * Accuracy on {@code data} after Precise BN (Wu &amp; Johnson 2021): the batch-norm statistics
@@ -41,7 +40,8 @@ public final class Evaluations {
     }
 
     /** The measurements are records, not lambdas: the run cache fingerprints what they hold. */
-    private record AfterPreciseBn(ImageDataset train, int k, ImageDataset data) implements ToDoubleFunction<Classifier> {
+    private record AfterPreciseBn(ImageDataset train, int k, ImageDataset data)
+            implements ToDoubleFunction<Classifier> {
         @Override
         public double applyAsDouble(Classifier c) {
             Sequential net = network(c);
@@ -79,14 +79,16 @@ public final class Evaluations {
      * moving statistics are put back. At most one pass over {@code train}. For networks whose only
      * state is their batch norms (a dropout or noise layer would draw random numbers in these passes).
      */
-    public static ToDoubleFunction<Classifier> afterRefreshingMovingStatistics(ImageDataset train, int k, ImageDataset data) {
+    public static ToDoubleFunction<Classifier> afterRefreshingMovingStatistics(
+            ImageDataset train, int k, ImageDataset data) {
         if (k < 1) {
             throw new IllegalArgumentException("refreshing the moving statistics needs k >= 1 batches, got " + k);
         }
         return new AfterRefreshing(train, k, data);
     }
 
-    private record AfterRefreshing(ImageDataset train, int k, ImageDataset data) implements ToDoubleFunction<Classifier> {
+    private record AfterRefreshing(ImageDataset train, int k, ImageDataset data)
+            implements ToDoubleFunction<Classifier> {
         @Override
         public double applyAsDouble(Classifier c) {
             Sequential net = network(c);
@@ -125,8 +127,8 @@ public final class Evaluations {
                 return Double.NaN;
             }
             if (run.network() == null) {
-                throw new IllegalStateException("the networks of arm '" + run.arm().name()
-                        + "' were not kept: add keepNetworks() to the experiment");
+                throw new IllegalStateException("the networks of arm '"
+                        + run.arm().name() + "' were not kept: add keepNetworks() to the experiment");
             }
             return measured.computeIfAbsent(run, r -> afterTraining(measurement, r.network()));
         };
@@ -161,8 +163,9 @@ public final class Evaluations {
             throw new IllegalArgumentException("batch statistics need batches of at least 2 images, got " + batchSize);
         }
         if (data.size() % batchSize == 1) {
-            throw new IllegalArgumentException(data.size() + " images in batches of " + batchSize + " leave a last batch of "
-                    + "one image, which has no batch variance: use " + (data.size() - 1) + " images (data.take(n))");
+            throw new IllegalArgumentException(data.size() + " images in batches of " + batchSize
+                    + " leave a last batch of " + "one image, which has no batch variance: use " + (data.size() - 1)
+                    + " images (data.take(n))");
         }
         return new WithBatchStatistics(data, batchSize);
     }

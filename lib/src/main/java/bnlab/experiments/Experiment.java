@@ -1,20 +1,20 @@
 package bnlab.experiments;
 
 import bnlab.data.FashionMnist;
-import bnlab.nn.Init;
-import bnlab.nn.LeNet;
 import bnlab.nn.DivergenceException;
+import bnlab.nn.Init;
 import bnlab.nn.Layer;
+import bnlab.nn.LeNet;
 import bnlab.nn.Parameter;
 import bnlab.nn.Sequential;
 import bnlab.nn.kernel.Parallel;
 import bnlab.train.Classifier;
 import bnlab.train.History;
-import bnlab.train.ScratchClassifier;
 import bnlab.train.NetworkState;
 import bnlab.train.RunCache;
 import bnlab.train.RunKey;
 import bnlab.train.RunRecord;
+import bnlab.train.ScratchClassifier;
 import bnlab.train.Trainer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -63,11 +63,11 @@ public final class Experiment {
 
     /** A file name: letters, digits, '-', '_', '.'. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}._-]*");
+
     private static final AtomicInteger UNNAMED = new AtomicInteger();
 
     /** Per-epoch measurements: one function giving one value, or one giving a value per name. */
-    private record Measurement(String[] names, Object function) {
-    }
+    private record Measurement(String[] names, Object function) {}
 
     private final FashionMnist data;
     private final List<Arm> arms = new ArrayList<>();
@@ -172,8 +172,12 @@ public final class Experiment {
 
     /** As {@link #arm(String, LeNet.Builder, double)}, in a sweep. */
     public Experiment arm(String name, String series, double x, LeNet.Builder network, double lr) {
-        return add(new Arm(name, series, x, seed -> new ScratchClassifier(name,
-                network.build(xavier ? Init.seeded(seed).xavier() : Init.seeded(seed)), lr),
+        return add(new Arm(
+                name,
+                series,
+                x,
+                seed -> new ScratchClassifier(
+                        name, network.build(xavier ? Init.seeded(seed).xavier() : Init.seeded(seed)), lr),
                 "LeNet, " + network.describe()));
     }
 
@@ -238,13 +242,18 @@ public final class Experiment {
         String experiment = name != null ? name : "experiment-" + UNNAMED.incrementAndGet();
         long start = System.nanoTime();
         List<Callable<Run>> jobs = new ArrayList<>();
-        Map<Object, String> owners = new IdentityHashMap<>();  // what each network is made of, to refuse sharing
+        Map<Object, String> owners = new IdentityHashMap<>(); // what each network is made of, to refuse sharing
         RunCache cache = RunCache.current();
         for (Arm defined : arms) {
             // a LeNet arm's description says how its weights were drawn, now that it is known
             Arm arm = xavier && defined.network().startsWith("LeNet, ")
-                    ? new Arm(defined.name(), defined.series(), defined.x(), defined.build(),
-                    defined.network() + ", Xavier-uniform weights") : defined;
+                    ? new Arm(
+                            defined.name(),
+                            defined.series(),
+                            defined.x(),
+                            defined.build(),
+                            defined.network() + ", Xavier-uniform weights")
+                    : defined;
             for (long seed : seeds) {
                 // built here, in order, so a builder that shares a network between runs is caught
                 Classifier net = arm.build().apply(seed);
@@ -285,8 +294,13 @@ public final class Experiment {
         } finally {
             pool.shutdownNow();
         }
-        Budget budget = new Budget(epochs, data.train().size(), data.test().size(), batchSize,
-                data.train().batchCount(batchSize), (System.nanoTime() - start) / 1e9);
+        Budget budget = new Budget(
+                epochs,
+                data.train().size(),
+                data.test().size(),
+                batchSize,
+                data.train().batchCount(batchSize),
+                (System.nanoTime() - start) / 1e9);
         return new Results(experiment, runs, budget);
     }
 
@@ -304,8 +318,10 @@ public final class Experiment {
             String other = owners.putIfAbsent(part, run);
             if (other != null && !other.equals(run)) {
                 throw new IllegalArgumentException("the networks of " + other + " and of " + run + " share "
-                        + (part == net ? "the same classifier" : part instanceof Layer ? "a layer, " + part
-                        : "a parameter array") + ": the runs train side by side, so one network would be trained by "
+                        + (part == net
+                                ? "the same classifier"
+                                : part instanceof Layer ? "a layer, " + part : "a parameter array")
+                        + ": the runs train side by side, so one network would be trained by "
                         + "two runs at once and their numbers would mean nothing. Build a new network for every seed "
                         + "inside the arm, e.g. arm(\"BN\", seed -> new ScratchClassifier(\"BN\", "
                         + "LeNet.builder().build(Init.seeded(seed)), 1.0)).");
@@ -341,8 +357,10 @@ public final class Experiment {
                 key = null; // trained, not kept
             }
         }
-        ActivationWatch watch = watchedUnit >= 0 && net instanceof ScratchClassifier m && m.net() instanceof Sequential s
-                ? ActivationWatch.sigmoidInputs(s, watchedUnit) : null;
+        ActivationWatch watch =
+                watchedUnit >= 0 && net instanceof ScratchClassifier m && m.net() instanceof Sequential s
+                        ? ActivationWatch.sigmoidInputs(s, watchedUnit)
+                        : null;
         Trainer trainer = new Trainer(batchSize, seed).cache(RunCache.off());
         addMeasurements(trainer, watch);
         History[] last = new History[1];
@@ -412,8 +430,8 @@ public final class Experiment {
             if (m.names().length == 1 && m.function() instanceof ToDoubleFunction<?> f) {
                 ToDoubleFunction<Classifier> one = (ToDoubleFunction<Classifier>) f;
                 // A measurement's forward passes (a landscape probe, Precise BN) are not training steps.
-                trainer.measureEachEpoch(m.names()[0],
-                        watch == null ? one : c -> watch.notRecording(() -> one.applyAsDouble(c)));
+                trainer.measureEachEpoch(
+                        m.names()[0], watch == null ? one : c -> watch.notRecording(() -> one.applyAsDouble(c)));
                 continue;
             }
             Function<Classifier, double[]> probe = (Function<Classifier, double[]>) m.function();

@@ -60,17 +60,19 @@ public record FailureCriterion(double maxLoss, double minTrainAcc) {
         }
         loss.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(3));
         acc.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(3));
-        return tech.tablesaw.api.Table.create("Which runs trained (failure criterion fixed before the runs)",
-                arm, runs, trained, failed, loss, acc);
+        return tech.tablesaw.api.Table.create(
+                "Which runs trained (failure criterion fixed before the runs)", arm, runs, trained, failed, loss, acc);
     }
 
     @Override
     public String toString() {
         if (bnlab.viz.Labels.current().language().equals("zh")) {
-            return String.format(Locale.ROOT, "失败 = 损失不是有限数，或最终训练损失 ≥ %.3f，或最终训练准确率 < %.1f",
-                    maxLoss, minTrainAcc);
+            return String.format(Locale.ROOT, "失败 = 损失不是有限数，或最终训练损失 ≥ %.3f，或最终训练准确率 < %.1f", maxLoss, minTrainAcc);
         }
-        return String.format(Locale.ROOT, "failed = loss not finite, or final training loss ≥ %.3f, or final training "
-                + "accuracy < %.1f", maxLoss, minTrainAcc);
+        return String.format(
+                Locale.ROOT,
+                "failed = loss not finite, or final training loss ≥ %.3f, or final training " + "accuracy < %.1f",
+                maxLoss,
+                minTrainAcc);
     }
 }

@@ -64,12 +64,13 @@ public final class Jumps implements ToDoubleFunction<Run> {
     public static double aroundTrend(double[] values, int from) {
         int n = values.length;
         if (from < 1 || n - from + 1 < 3) {
-            throw new IllegalArgumentException("jumps around the trend need at least 3 epochs from epoch " + from
-                    + ", got " + Math.max(0, n - from + 1) + " (" + n + " epochs in all): train longer or start earlier");
+            throw new IllegalArgumentException(
+                    "jumps around the trend need at least 3 epochs from epoch " + from + ", got "
+                            + Math.max(0, n - from + 1) + " (" + n + " epochs in all): train longer or start earlier");
         }
         double sum = 0;
         int m = 0;
-        for (int e = from + 1; e < n; e++) {   // 1-based epoch e is values[e - 1]
+        for (int e = from + 1; e < n; e++) { // 1-based epoch e is values[e - 1]
             double r = values[e - 1] - (values[e - 2] + values[e]) / 2;
             sum += r * r;
             m++;
@@ -100,13 +101,24 @@ public final class Jumps implements ToDoubleFunction<Run> {
      * from epoch {@code from} on, as the mean over the seeds and the lowest and highest seed.
      */
     public static tech.tablesaw.api.Table table(Results results, int from, String... metrics) {
-        var table = tech.tablesaw.api.Table.create("Jumps around the trend from epoch " + from + ", over seeds",
-                tech.tablesaw.api.StringColumn.create("arm", results.arms().stream().map(Arm::name).toList()));
+        var table = tech.tablesaw.api.Table.create(
+                "Jumps around the trend from epoch " + from + ", over seeds",
+                tech.tablesaw.api.StringColumn.create(
+                        "arm", results.arms().stream().map(Arm::name).toList()));
         for (String metric : metrics) {
-            java.util.List<Summary> s = results.arms().stream().map(a -> results.summary(a.name(), of(metric, from))).toList();
-            table.addColumns(column(metric + ": jump", s.stream().mapToDouble(Summary::mean).toArray()),
-                    column(metric + ": lowest seed", s.stream().mapToDouble(Summary::min).toArray()),
-                    column(metric + ": highest seed", s.stream().mapToDouble(Summary::max).toArray()));
+            java.util.List<Summary> s = results.arms().stream()
+                    .map(a -> results.summary(a.name(), of(metric, from)))
+                    .toList();
+            table.addColumns(
+                    column(
+                            metric + ": jump",
+                            s.stream().mapToDouble(Summary::mean).toArray()),
+                    column(
+                            metric + ": lowest seed",
+                            s.stream().mapToDouble(Summary::min).toArray()),
+                    column(
+                            metric + ": highest seed",
+                            s.stream().mapToDouble(Summary::max).toArray()));
         }
         return table;
     }

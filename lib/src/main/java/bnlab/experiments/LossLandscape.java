@@ -26,19 +26,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class LossLandscape {
 
     /** The three summaries of one probe. */
-    public record Probe(double lossRange, double gradientChange, double beta) {
-    }
+    public record Probe(double lossRange, double gradientChange, double beta) {}
 
     /** The names {@link #measurements} gives the three summaries. */
     public static final String[] NAMES = {"loss range", "gradient change", "β-smoothness"};
 
-    private LossLandscape() {
-    }
+    private LossLandscape() {}
 
     /** Probes the surface of {@code classifier}'s network at its weights, on {@code batch}, for these step sizes. */
     public static Probe probe(Classifier classifier, Batch batch, double... steps) {
         if (!(classifier instanceof ScratchClassifier c)) {
-            throw new IllegalArgumentException("the landscape probe needs a network of bnlab.nn layers, got " + classifier.name());
+            throw new IllegalArgumentException(
+                    "the landscape probe needs a network of bnlab.nn layers, got " + classifier.name());
         }
         if (steps.length == 0) {
             throw new IllegalArgumentException("give at least one step size, e.g. probe(c, batch, 0.5, 1, 2)");

@@ -17,16 +17,19 @@ import java.util.function.ToDoubleFunction;
  */
 public final class MatchedLoss {
 
-    private MatchedLoss() {
-    }
+    private MatchedLoss() {}
 
     /** The highest last-epoch training loss among the runs of these arms (every one of them reaches it). */
     public static double reachedByAll(Results results, String... arms) {
         if (arms.length == 0) {
-            throw new IllegalArgumentException("name the arms to match, e.g. reachedByAll(r, \"with BN\", \"without BN\")");
+            throw new IllegalArgumentException(
+                    "name the arms to match, e.g. reachedByAll(r, \"with BN\", \"without BN\")");
         }
-        return Arrays.stream(arms).flatMap(a -> results.runs(a).stream())
-                .mapToDouble(r -> r.last("loss")).max().orElse(Double.NaN);
+        return Arrays.stream(arms)
+                .flatMap(a -> results.runs(a).stream())
+                .mapToDouble(r -> r.last("loss"))
+                .max()
+                .orElse(Double.NaN);
     }
 
     /** The first epoch (1-based) whose training loss is at most {@code loss}; 0 if the run never gets there. */
@@ -74,7 +77,8 @@ public final class MatchedLoss {
     /** [first, end) training steps of the matched epoch, or null. */
     private static int[] epochSteps(Run run, double loss) {
         if (run.watch() == null) {
-            throw new IllegalStateException("arm '" + run.arm().name() + "' was not watched: add watchSigmoids(unit) to the experiment");
+            throw new IllegalStateException(
+                    "arm '" + run.arm().name() + "' was not watched: add watchSigmoids(unit) to the experiment");
         }
         int e = epoch(run, loss);
         if (e == 0) {

@@ -9,15 +9,18 @@ import bnlab.train.History;
  */
 final class Metrics {
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /** The values of {@code metric}, one per finished epoch of {@code h}. */
     static double[] values(History h, String metric) {
         return switch (metric) {
             case "loss" -> h.epochs().stream().mapToDouble(EpochResult::loss).toArray();
-            case "train acc" -> h.epochs().stream().mapToDouble(EpochResult::trainAcc).toArray();
-            case "test acc" -> h.epochs().stream().mapToDouble(EpochResult::testAcc).toArray();
+            case "train acc" -> h.epochs().stream()
+                    .mapToDouble(EpochResult::trainAcc)
+                    .toArray();
+            case "test acc" -> h.epochs().stream()
+                    .mapToDouble(EpochResult::testAcc)
+                    .toArray();
             default -> h.metric(metric);
         };
     }

@@ -42,7 +42,8 @@ public record Paired(String a, String b, long[] seeds, double[] differences, int
             }
         }
         if (n + leftOut == 0) {
-            throw new IllegalArgumentException("arms '" + a + "' and '" + b + "' share no seed: train both from the same seeds");
+            throw new IllegalArgumentException(
+                    "arms '" + a + "' and '" + b + "' share no seed: train both from the same seeds");
         }
         return new Paired(a, b, Arrays.copyOf(seeds, n), Arrays.copyOf(d, n), leftOut, "");
     }
@@ -97,20 +98,43 @@ public record Paired(String a, String b, long[] seeds, double[] differences, int
         if (labels.language().equals("zh")) {
             String head = what.isEmpty() ? "" : labels.translate(what) + "：";
             if (differences.length == 0) {
-                return String.format(Locale.ROOT, "%s%s − %s：没有两者都有数值的种子（%d 个被排除）", head, labels.translate(a),
-                        labels.translate(b), leftOut);
+                return String.format(
+                        Locale.ROOT,
+                        "%s%s − %s：没有两者都有数值的种子（%d 个被排除）",
+                        head,
+                        labels.translate(a),
+                        labels.translate(b),
+                        leftOut);
             }
-            return String.format(Locale.ROOT, "%s%s − %s：%+.3f（%d 个种子，从 %+.3f 到 %+.3f，%s%s）", head, labels.translate(a),
-                    labels.translate(b), mean(), differences.length, min(), max(),
+            return String.format(
+                    Locale.ROOT,
+                    "%s%s − %s：%+.3f（%d 个种子，从 %+.3f 到 %+.3f，%s%s）",
+                    head,
+                    labels.translate(a),
+                    labels.translate(b),
+                    mean(),
+                    differences.length,
+                    min(),
+                    max(),
                     agrees() ? "每个种子的符号都相同" : "符号不一致或种子太少",
                     leftOut > 0 ? "，" + leftOut + " 个被排除" : "");
         }
         String head = what.isEmpty() ? "" : what + ": ";
         if (differences.length == 0) {
-            return String.format(Locale.ROOT, "%s%s − %s: no seed where both have a value (%d left out)", head, a, b, leftOut);
+            return String.format(
+                    Locale.ROOT, "%s%s − %s: no seed where both have a value (%d left out)", head, a, b, leftOut);
         }
-        return String.format(Locale.ROOT, "%s%s − %s: %+.3f (%+.3f to %+.3f over %d seed%s, %s%s)", head, a, b, mean(), min(), max(),
-                differences.length, differences.length == 1 ? "" : "s",
+        return String.format(
+                Locale.ROOT,
+                "%s%s − %s: %+.3f (%+.3f to %+.3f over %d seed%s, %s%s)",
+                head,
+                a,
+                b,
+                mean(),
+                min(),
+                max(),
+                differences.length,
+                differences.length == 1 ? "" : "s",
                 agrees() ? "same sign on every seed" : "signs differ or too few seeds",
                 leftOut > 0 ? ", " + leftOut + " left out" : "");
     }

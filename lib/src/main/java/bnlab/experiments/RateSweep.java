@@ -161,7 +161,9 @@ public final class RateSweep {
     }
 
     private Run run(String series, double lr, long seed) {
-        return results.runs(armName(series, lr)).stream().filter(r -> r.seed() == seed).findFirst()
+        return results.runs(armName(series, lr)).stream()
+                .filter(r -> r.seed() == seed)
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no run of '" + series + "' with seed " + seed));
     }
 
@@ -250,8 +252,14 @@ public final class RateSweep {
         XYChart chart = Charts.lines(title, "learning rate (log scale)", "final training loss (log scale)");
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        double top = 1.5 * Math.max(10, results.runs().stream().mapToDouble(r -> r.last("loss"))
-                .filter(Double::isFinite).max().orElse(10));
+        double top = 1.5
+                * Math.max(
+                        10,
+                        results.runs().stream()
+                                .mapToDouble(r -> r.last("loss"))
+                                .filter(Double::isFinite)
+                                .max()
+                                .orElse(10));
         for (String s : prefixes.keySet()) {
             Color color = Charts.colour(s);
             double[] rates = rates(s);
@@ -259,12 +267,14 @@ public final class RateSweep {
             List<double[]> diverged = new ArrayList<>();
             List<double[]> line = new ArrayList<>();
             for (double rate : rates) {
-                double[] losses = results.runs(armName(s, rate)).stream().mapToDouble(r -> r.last("loss")).toArray();
+                double[] losses = results.runs(armName(s, rate)).stream()
+                        .mapToDouble(r -> r.last("loss"))
+                        .toArray();
                 for (double l : losses) {
                     (Double.isFinite(l) ? seeds : diverged).add(new double[] {rate, Double.isFinite(l) ? l : top});
                 }
                 double[] sorted = losses.clone();
-                Arrays.sort(sorted);   // NaN sorts last: a median that needs a diverged run is not drawn
+                Arrays.sort(sorted); // NaN sorts last: a median that needs a diverged run is not drawn
                 double median = sorted[(sorted.length - 1) / 2];
                 if (Double.isFinite(median)) {
                     line.add(new double[] {rate, median});
@@ -278,8 +288,14 @@ public final class RateSweep {
             scatter(chart, s + ", each seed", seeds, SeriesMarkers.CIRCLE, color);
             scatter(chart, s + ", diverged (drawn at the top)", diverged, SeriesMarkers.CROSS, color);
         }
-        double[] all = results.arms().stream().mapToDouble(Arm::x).filter(Double::isFinite).sorted().toArray();
-        XYSeries t = chart.addSeries("failure: final loss ≥ ln 10", new double[] {all[0], all[all.length - 1]},
+        double[] all = results.arms().stream()
+                .mapToDouble(Arm::x)
+                .filter(Double::isFinite)
+                .sorted()
+                .toArray();
+        XYSeries t = chart.addSeries(
+                "failure: final loss ≥ ln 10",
+                new double[] {all[0], all[all.length - 1]},
                 new double[] {criterion.maxLoss(), criterion.maxLoss()});
         t.setMarker(SeriesMarkers.NONE);
         t.setLineColor(Color.GRAY);
@@ -288,8 +304,12 @@ public final class RateSweep {
     }
 
     /** Points without a line, in {@code color}; nothing when there are none. */
-    private static void scatter(XYChart chart, String name, List<double[]> points,
-                                org.knowm.xchart.style.markers.Marker marker, Color color) {
+    private static void scatter(
+            XYChart chart,
+            String name,
+            List<double[]> points,
+            org.knowm.xchart.style.markers.Marker marker,
+            Color color) {
         if (points.isEmpty()) {
             return;
         }

@@ -18,8 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class ResultCharts {
 
-    private ResultCharts() {
-    }
+    private ResultCharts() {}
 
     /**
      * Adds one line of summaries against x: the means, bars from min to max; points where every
@@ -27,11 +26,17 @@ final class ResultCharts {
      * measurement), which keeps its colour in every figure of the notebook.
      */
     static void spread(XYChart chart, String label, String colourKey, double[] x, List<Summary> at) {
-        List<Integer> keep = IntStream.range(0, x.length).filter(i -> !Double.isNaN(at.get(i).mean())).boxed().toList();
+        List<Integer> keep = IntStream.range(0, x.length)
+                .filter(i -> !Double.isNaN(at.get(i).mean()))
+                .boxed()
+                .toList();
         if (keep.isEmpty()) {
             return;
         }
-        Charts.addRange(chart, label, colourKey,
+        Charts.addRange(
+                chart,
+                label,
+                colourKey,
                 keep.stream().mapToDouble(i -> x[i]).toArray(),
                 keep.stream().mapToDouble(i -> at.get(i).mean()).toArray(),
                 keep.stream().mapToDouble(i -> at.get(i).min()).toArray(),
@@ -44,7 +49,12 @@ final class ResultCharts {
         for (Arm arm : r.arms()) {
             List<Summary> s = r.epochSummaries(arm.name(), metric);
             if (!s.isEmpty()) {
-                spread(chart, arm.name() + " (" + r.finished(arm.name()).size() + " seeds)", arm.name(), epochs(s.size()), s);
+                spread(
+                        chart,
+                        arm.name() + " (" + r.finished(arm.name()).size() + " seeds)",
+                        arm.name(),
+                        epochs(s.size()),
+                        s);
             }
         }
         epochAxis(chart);
@@ -64,7 +74,9 @@ final class ResultCharts {
 
     /** Several measurements of one run (one seed) against the epoch, one line each. */
     static XYChart measurements(Results r, String arm, long seed, String title, String yTitle, String... metrics) {
-        Run run = r.runs(arm).stream().filter(x -> x.seed() == seed).findFirst()
+        Run run = r.runs(arm).stream()
+                .filter(x -> x.seed() == seed)
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("arm '" + arm + "' has no run with seed " + seed));
         XYChart chart = Charts.lines(title, "epoch", yTitle);
         int n = run.history() == null ? 0 : run.history().epochs().size();

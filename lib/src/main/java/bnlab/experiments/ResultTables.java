@@ -11,16 +11,18 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 /** The tables of {@link Results} (and of {@link BatchSizeResults}): summaries over the seeds. */
 final class ResultTables {
 
-    private ResultTables() {
-    }
+    private ResultTables() {}
 
     /** One row per arm: runs, diverged runs, and the last epoch's {@code metric} as mean, sd, min and max. */
     static Table summaries(Results r, String metric) {
-        List<Summary> s = r.arms().stream().map(a -> r.summary(a.name(), metric)).toList();
-        return Table.create(metric + " after the last epoch, over seeds",
+        List<Summary> s =
+                r.arms().stream().map(a -> r.summary(a.name(), metric)).toList();
+        return Table.create(
+                metric + " after the last epoch, over seeds",
                 StringColumn.create("arm", s.stream().map(Summary::arm).toList()),
                 IntColumn.create("runs", s.stream().mapToInt(Summary::runs).toArray()),
-                IntColumn.create("diverged", s.stream().mapToInt(Summary::diverged).toArray()),
+                IntColumn.create(
+                        "diverged", s.stream().mapToInt(Summary::diverged).toArray()),
                 column("mean", s.stream().mapToDouble(Summary::mean).toArray()),
                 column("sd", s.stream().mapToDouble(Summary::sd).toArray()),
                 column("min", s.stream().mapToDouble(Summary::min).toArray()),
@@ -31,7 +33,8 @@ final class ResultTables {
     static Table gaps(Results r, String a, String b) {
         List<Arm> arms = r.arms();
         List<Summary> d = arms.stream().map(x -> r.difference(x.name(), a, b)).toList();
-        return Table.create(a + " − " + b + " after the last epoch, over seeds",
+        return Table.create(
+                a + " − " + b + " after the last epoch, over seeds",
                 StringColumn.create("arm", arms.stream().map(Arm::name).toList()),
                 column(a, arms.stream().mapToDouble(x -> r.mean(x.name(), a)).toArray()),
                 column(b, arms.stream().mapToDouble(x -> r.mean(x.name(), b)).toArray()),
@@ -42,12 +45,18 @@ final class ResultTables {
     /** Per epoch, over the seeds of {@code arm}: the mean of each measurement. */
     static Table perEpoch(Results r, String arm, String... metrics) {
         int seeds = r.finished(arm).size();
-        List<List<Summary>> perMetric = java.util.Arrays.stream(metrics).map(m -> r.epochSummaries(arm, m)).toList();
+        List<List<Summary>> perMetric = java.util.Arrays.stream(metrics)
+                .map(m -> r.epochSummaries(arm, m))
+                .toList();
         int n = perMetric.isEmpty() ? 0 : perMetric.get(0).size();
-        Table t = Table.create(arm + ": means over " + seeds + " seeds",
-                IntColumn.create("epoch", java.util.stream.IntStream.rangeClosed(1, n).toArray()));
+        Table t = Table.create(
+                arm + ": means over " + seeds + " seeds",
+                IntColumn.create(
+                        "epoch", java.util.stream.IntStream.rangeClosed(1, n).toArray()));
         for (int i = 0; i < metrics.length; i++) {
-            t.addColumns(column(metrics[i], perMetric.get(i).stream().mapToDouble(Summary::mean).toArray()));
+            t.addColumns(column(
+                    metrics[i],
+                    perMetric.get(i).stream().mapToDouble(Summary::mean).toArray()));
         }
         return t;
     }
@@ -73,7 +82,11 @@ final class ResultTables {
         if (s.runs() == s.diverged()) {
             return "diverged";
         }
-        return String.format(Locale.ROOT, "%.3f ± %.3f%s", s.mean(), Double.isNaN(s.sd()) ? 0 : s.sd(),
+        return String.format(
+                Locale.ROOT,
+                "%.3f ± %.3f%s",
+                s.mean(),
+                Double.isNaN(s.sd()) ? 0 : s.sd(),
                 s.diverged() > 0 ? " (" + s.diverged() + " diverged)" : "");
     }
 

@@ -67,13 +67,14 @@ public final class Results {
      */
     public Results with(Results others) {
         if (!budget.sameRuns(others.budget)) {
-            throw new IllegalArgumentException("cannot combine runs of different experiments: " + describe()
-                    + " vs " + others.describe() + "; train them with the same data, epochs and batch size");
+            throw new IllegalArgumentException("cannot combine runs of different experiments: " + describe() + " vs "
+                    + others.describe() + "; train them with the same data, epochs and batch size");
         }
         List<Run> all = new ArrayList<>(runs);
         for (Run r : others.runs) {
             if (runs.stream().anyMatch(x -> x.arm().name().equals(r.arm().name()))) {
-                throw new IllegalArgumentException("both results have an arm named '" + r.arm().name() + "'");
+                throw new IllegalArgumentException(
+                        "both results have an arm named '" + r.arm().name() + "'");
             }
             all.add(r);
         }
@@ -142,7 +143,9 @@ public final class Results {
     public double[] last(String arm, String metric) {
         Map<Run, Double> after = afterTraining.get(metric);
         if (after != null) {
-            return runs(arm).stream().mapToDouble(r -> after.getOrDefault(r, Double.NaN)).toArray();
+            return runs(arm).stream()
+                    .mapToDouble(r -> after.getOrDefault(r, Double.NaN))
+                    .toArray();
         }
         return runs(arm).stream().mapToDouble(r -> r.last(metric)).toArray();
     }
@@ -167,7 +170,11 @@ public final class Results {
         List<Summary> s = new ArrayList<>();
         for (int e = 0; e < n; e++) {
             final int ep = e;
-            s.add(Summary.of(arm, ok.stream().mapToDouble(r -> Metrics.values(r.history(), metric)[ep]).toArray()));
+            s.add(Summary.of(
+                    arm,
+                    ok.stream()
+                            .mapToDouble(r -> Metrics.values(r.history(), metric)[ep])
+                            .toArray()));
         }
         return s;
     }
@@ -177,17 +184,26 @@ public final class Results {
      * [from, to) of each seed of {@code arm} ({@link Experiment#watchSigmoids}), summarized.
      */
     public Summary saturation(String arm, int sigmoid, int from, int to) {
-        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> watch(r, arm).saturation(sigmoid, from, to)).toArray());
+        return Summary.of(
+                arm,
+                runs(arm).stream()
+                        .mapToDouble(r -> watch(r, arm).saturation(sigmoid, from, to))
+                        .toArray());
     }
 
     /** {@link ActivationWatch#drift} of sigmoid {@code sigmoid} for each seed of {@code arm}, summarized. */
     public Summary drift(String arm, int sigmoid, int from, int to, int window) {
-        return Summary.of(arm, runs(arm).stream().mapToDouble(r -> watch(r, arm).drift(sigmoid, from, to, window)).toArray());
+        return Summary.of(
+                arm,
+                runs(arm).stream()
+                        .mapToDouble(r -> watch(r, arm).drift(sigmoid, from, to, window))
+                        .toArray());
     }
 
     private static ActivationWatch watch(Run r, String arm) {
         if (r.watch() == null) {
-            throw new IllegalStateException("arm '" + arm + "' was not watched: add watchSigmoids(unit) to the experiment");
+            throw new IllegalStateException(
+                    "arm '" + arm + "' was not watched: add watchSigmoids(unit) to the experiment");
         }
         return r.watch();
     }
@@ -208,15 +224,15 @@ public final class Results {
         for (Arm a : arms()) {
             keepAfterTraining(metric, a.name(), measured(a.name(), measurement));
         }
-        save();   // the CSV file gets the new column
+        save(); // the CSV file gets the new column
         return this;
     }
 
     /** {@code measurement} of each seed's trained network of {@code arm}, NaN where the run diverged. */
     double[] measured(String arm, ToDoubleFunction<Classifier> measurement) {
         if (runs(arm).stream().anyMatch(r -> r.network() == null && !r.diverged())) {
-            throw new IllegalStateException("the networks of arm '" + arm + "' were not kept: add keepNetworks() to the "
-                    + "experiment (or the sweep) before run()");
+            throw new IllegalStateException("the networks of arm '" + arm
+                    + "' were not kept: add keepNetworks() to the " + "experiment (or the sweep) before run()");
         }
         return runs(arm).stream()
                 .mapToDouble(r -> r.diverged() ? Double.NaN : Evaluations.afterTraining(measurement, r.network()))
@@ -242,7 +258,10 @@ public final class Results {
      */
     public Results keep(String metric, ToDoubleFunction<Run> perRun) {
         for (Arm a : arms()) {
-            keepAfterTraining(metric, a.name(), runs(a.name()).stream().mapToDouble(perRun).toArray());
+            keepAfterTraining(
+                    metric,
+                    a.name(),
+                    runs(a.name()).stream().mapToDouble(perRun).toArray());
         }
         save();
         return this;
@@ -275,26 +294,47 @@ public final class Results {
     public Paired paired(String a, String b, java.util.function.ToDoubleFunction<Run> perRun) {
         List<Run> ra = runs(a);
         List<Run> rb = runs(b);
-        return Paired.of(a, ra.stream().mapToLong(Run::seed).toArray(), ra.stream().mapToDouble(perRun).toArray(),
-                b, rb.stream().mapToLong(Run::seed).toArray(), rb.stream().mapToDouble(perRun).toArray());
+        return Paired.of(
+                a,
+                ra.stream().mapToLong(Run::seed).toArray(),
+                ra.stream().mapToDouble(perRun).toArray(),
+                b,
+                rb.stream().mapToLong(Run::seed).toArray(),
+                rb.stream().mapToDouble(perRun).toArray());
     }
 
     /**
      * Per seed of one arm, measurement {@code a} minus measurement {@code b} of the same run
      * (e.g. the jumps of the test accuracy with the moving statistics and with Precise BN).
      */
-    public Paired paired(String arm, String nameA, java.util.function.ToDoubleFunction<Run> a,
-                         String nameB, java.util.function.ToDoubleFunction<Run> b) {
+    public Paired paired(
+            String arm,
+            String nameA,
+            java.util.function.ToDoubleFunction<Run> a,
+            String nameB,
+            java.util.function.ToDoubleFunction<Run> b) {
         List<Run> r = runs(arm);
         long[] seeds = r.stream().mapToLong(Run::seed).toArray();
-        return Paired.of(nameA, seeds, r.stream().mapToDouble(a).toArray(),
-                nameB, seeds, r.stream().mapToDouble(b).toArray()).about(arm);
+        return Paired.of(
+                        nameA,
+                        seeds,
+                        r.stream().mapToDouble(a).toArray(),
+                        nameB,
+                        seeds,
+                        r.stream().mapToDouble(b).toArray())
+                .about(arm);
     }
 
     /** Per seed, the last epoch's {@code metric} of arm {@code a} minus that of arm {@code b}. */
     public Paired paired(String a, String b, String metric) {
-        return Paired.of(a, runs(a).stream().mapToLong(Run::seed).toArray(), last(a, metric),
-                b, runs(b).stream().mapToLong(Run::seed).toArray(), last(b, metric)).about(metric);
+        return Paired.of(
+                        a,
+                        runs(a).stream().mapToLong(Run::seed).toArray(),
+                        last(a, metric),
+                        b,
+                        runs(b).stream().mapToLong(Run::seed).toArray(),
+                        last(b, metric))
+                .about(metric);
     }
 
     /**
@@ -304,8 +344,14 @@ public final class Results {
     public Paired pairedGaps(String a, String b, String metricA, String metricB) {
         double[] ga = gaps(a, metricA, metricB);
         double[] gb = gaps(b, metricA, metricB);
-        return Paired.of(a, runs(a).stream().mapToLong(Run::seed).toArray(), ga,
-                b, runs(b).stream().mapToLong(Run::seed).toArray(), gb).about(metricA + " − " + metricB);
+        return Paired.of(
+                        a,
+                        runs(a).stream().mapToLong(Run::seed).toArray(),
+                        ga,
+                        b,
+                        runs(b).stream().mapToLong(Run::seed).toArray(),
+                        gb)
+                .about(metricA + " − " + metricB);
     }
 
     private double[] gaps(String arm, String metricA, String metricB) {
@@ -325,16 +371,18 @@ public final class Results {
      * {@code summary(arm, Jumps.of(metric, from))}, the swing around the trend.
      */
     public Summary jumps(String arm, String metric, int from) {
-        double[] perSeed = finished(arm).stream().mapToDouble(r -> {
-            double[] v = Metrics.values(r.history(), metric);
-            double sum = 0;
-            int n = 0;
-            for (int e = Math.max(1, from - 1); e < v.length; e++) {
-                sum += Math.abs(v[e] - v[e - 1]);
-                n++;
-            }
-            return n == 0 ? Double.NaN : sum / n;
-        }).toArray();
+        double[] perSeed = finished(arm).stream()
+                .mapToDouble(r -> {
+                    double[] v = Metrics.values(r.history(), metric);
+                    double sum = 0;
+                    int n = 0;
+                    for (int e = Math.max(1, from - 1); e < v.length; e++) {
+                        sum += Math.abs(v[e] - v[e - 1]);
+                        n++;
+                    }
+                    return n == 0 ? Double.NaN : sum / n;
+                })
+                .toArray();
         return Summary.of(arm, perSeed);
     }
 
@@ -366,8 +414,11 @@ public final class Results {
 
     /** The mean over the seeds of {@code metric} after epoch {@code epoch} (1-based), runs that got there only. */
     public double mean(String arm, String metric, int epoch) {
-        return runs(arm).stream().filter(r -> r.history() != null && r.history().epochs().size() >= epoch)
-                .mapToDouble(r -> Metrics.values(r.history(), metric)[epoch - 1]).average().orElse(Double.NaN);
+        return runs(arm).stream()
+                .filter(r -> r.history() != null && r.history().epochs().size() >= epoch)
+                .mapToDouble(r -> Metrics.values(r.history(), metric)[epoch - 1])
+                .average()
+                .orElse(Double.NaN);
     }
 
     /**
@@ -377,8 +428,15 @@ public final class Results {
      */
     public String describe() {
         long seeds = runs.stream().map(Run::seed).distinct().count();
-        return String.format(Locale.ROOT, "each run: %s; %d arms × %d seeds = %d runs: trained %d, loaded %d from the "
-                        + "run cache, in %.0f s", budget.each(), arms().size(), seeds, runs.size(), trained(), loaded(),
+        return String.format(
+                Locale.ROOT,
+                "each run: %s; %d arms × %d seeds = %d runs: trained %d, loaded %d from the " + "run cache, in %.0f s",
+                budget.each(),
+                arms().size(),
+                seeds,
+                runs.size(),
+                trained(),
+                loaded(),
                 budget.seconds());
     }
 

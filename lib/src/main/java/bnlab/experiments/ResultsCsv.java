@@ -38,8 +38,7 @@ import java.util.Set;
  */
 final class ResultsCsv {
 
-    private ResultsCsv() {
-    }
+    private ResultsCsv() {}
 
     /** Writes {@code results} to {@code file} (folders created) and returns it. */
     static Path write(Results results, Path file) {
@@ -58,8 +57,21 @@ final class ResultsCsv {
             }
             after.addAll(r.afterTraining().keySet());
         }
-        List<String> header = new ArrayList<>(List.of("experiment", "arm", "series", "x", "network", "seed", "epoch",
-                "step", "lr", "batch_size", "train_images", "train_loss", "train_acc", "test_acc"));
+        List<String> header = new ArrayList<>(List.of(
+                "experiment",
+                "arm",
+                "series",
+                "x",
+                "network",
+                "seed",
+                "epoch",
+                "step",
+                "lr",
+                "batch_size",
+                "train_images",
+                "train_loss",
+                "train_acc",
+                "test_acc"));
         extras.forEach(e -> header.add(column(e)));
         after.forEach(a -> header.add(column(a)));
         header.add("failure");
@@ -68,7 +80,8 @@ final class ResultsCsv {
         for (Results r : all) {
             Budget b = r.budget();
             for (Run run : r.runs()) {
-                List<EpochResult> epochs = run.history() == null ? List.of() : run.history().epochs();
+                List<EpochResult> epochs =
+                        run.history() == null ? List.of() : run.history().epochs();
                 for (int i = 0; i < Math.max(1, epochs.size()); i++) {
                     EpochResult e = i < epochs.size() ? epochs.get(i) : null;
                     List<String> cells = new ArrayList<>();
@@ -107,7 +120,9 @@ final class ResultsCsv {
 
     /** "test acc, Precise BN" → "test_acc_precise_bn". */
     static String column(String name) {
-        String c = name.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "_").replaceAll("^_+|_+$", "");
+        String c = name.toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N}]+", "_")
+                .replaceAll("^_+|_+$", "");
         return c.isEmpty() ? "measurement" : c;
     }
 
@@ -139,8 +154,8 @@ final class ResultsCsv {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not save the runs to " + target + " (BNLAB_RESULTS_DIR names "
-                    + "another folder)", e);
+            throw new UncheckedIOException(
+                    "could not save the runs to " + target + " (BNLAB_RESULTS_DIR names " + "another folder)", e);
         }
     }
 }

@@ -15,8 +15,7 @@ import java.util.Locale;
  */
 final class ResultsFolder {
 
-    private ResultsFolder() {
-    }
+    private ResultsFolder() {}
 
     static Path csv(String experiment) {
         return root().resolve(notebook()).resolve(experiment + ".csv");
@@ -28,7 +27,9 @@ final class ResultsFolder {
             return Path.of(dir).toAbsolutePath();
         }
         Path project = LibraryBuild.projectRoot();
-        return (project != null ? project : Path.of("").toAbsolutePath()).resolve("build").resolve("results");
+        return (project != null ? project : Path.of("").toAbsolutePath())
+                .resolve("build")
+                .resolve("results");
     }
 
     static String notebook() {

@@ -12,8 +12,15 @@ import bnlab.train.History;
  * null); {@code learningRate} the optimizer's (NaN if the network does not say); {@code loaded}
  * whether it came from the run cache instead of being trained just now.
  */
-public record Run(Arm arm, long seed, History history, String failure, Classifier network, ActivationWatch watch,
-                  double learningRate, boolean loaded) {
+public record Run(
+        Arm arm,
+        long seed,
+        History history,
+        String failure,
+        Classifier network,
+        ActivationWatch watch,
+        double learningRate,
+        boolean loaded) {
 
     /** A run trained just now, of unknown learning rate. */
     public Run(Arm arm, long seed, History history, String failure, Classifier network, ActivationWatch watch) {

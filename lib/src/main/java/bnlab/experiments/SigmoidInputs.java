@@ -26,8 +26,7 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 public final class SigmoidInputs {
 
     /** One sigmoid's input: three percentiles and the saturated share. */
-    public record Stats(String sigmoid, double p5, double p50, double p95, double saturated) {
-    }
+    public record Stats(String sigmoid, double p5, double p50, double p95, double saturated) {}
 
     private final List<Stats> stats;
 
@@ -74,8 +73,12 @@ public final class SigmoidInputs {
                 saturated++;
             }
         }
-        return new Stats(name, ActivationWatch.percentile(v, 0.05), ActivationWatch.percentile(v, 0.5),
-                ActivationWatch.percentile(v, 0.95), (double) saturated / v.length);
+        return new Stats(
+                name,
+                ActivationWatch.percentile(v, 0.05),
+                ActivationWatch.percentile(v, 0.5),
+                ActivationWatch.percentile(v, 0.95),
+                (double) saturated / v.length);
     }
 
     /** One entry per sigmoid, in the network's order. */
@@ -101,15 +104,25 @@ public final class SigmoidInputs {
 
     /** A table: one row per sigmoid, the percentiles and the saturated share. */
     public Table table(String title) {
-        DoubleColumn p5 = DoubleColumn.create("5th percentile", stats.stream().mapToDouble(Stats::p5).toArray());
-        DoubleColumn p50 = DoubleColumn.create("median", stats.stream().mapToDouble(Stats::p50).toArray());
-        DoubleColumn p95 = DoubleColumn.create("95th percentile", stats.stream().mapToDouble(Stats::p95).toArray());
-        DoubleColumn sat = DoubleColumn.create("saturated share", stats.stream().mapToDouble(Stats::saturated).toArray());
+        DoubleColumn p5 = DoubleColumn.create(
+                "5th percentile", stats.stream().mapToDouble(Stats::p5).toArray());
+        DoubleColumn p50 = DoubleColumn.create(
+                "median", stats.stream().mapToDouble(Stats::p50).toArray());
+        DoubleColumn p95 = DoubleColumn.create(
+                "95th percentile", stats.stream().mapToDouble(Stats::p95).toArray());
+        DoubleColumn sat = DoubleColumn.create(
+                "saturated share", stats.stream().mapToDouble(Stats::saturated).toArray());
         for (DoubleColumn c : List.of(p5, p50, p95, sat)) {
             c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
         }
-        return Table.create(title, StringColumn.create("sigmoid", stats.stream().map(Stats::sigmoid).toList()),
-                p5, p50, p95, sat);
+        return Table.create(
+                title,
+                StringColumn.create(
+                        "sigmoid", stats.stream().map(Stats::sigmoid).toList()),
+                p5,
+                p50,
+                p95,
+                sat);
     }
 
     /**
@@ -136,7 +149,7 @@ public final class SigmoidInputs {
                 }
                 Sequential net = network(r.network());
                 seeds.add(measure(net, x));
-                net.releaseEngine();   // a kept network's engine arrays would stay on the heap
+                net.releaseEngine(); // a kept network's engine arrays would stay on the heap
             }
             if (seeds.isEmpty()) {
                 continue;
@@ -145,10 +158,22 @@ public final class SigmoidInputs {
                 final int i = k;
                 arm.append(a.name());
                 sigmoid.append(seeds.get(0).stats.get(k).sigmoid());
-                p5.append(seeds.stream().mapToDouble(s -> s.stats.get(i).p5()).average().orElse(Double.NaN));
-                p50.append(seeds.stream().mapToDouble(s -> s.stats.get(i).p50()).average().orElse(Double.NaN));
-                p95.append(seeds.stream().mapToDouble(s -> s.stats.get(i).p95()).average().orElse(Double.NaN));
-                sat.append(seeds.stream().mapToDouble(s -> s.stats.get(i).saturated()).average().orElse(Double.NaN));
+                p5.append(seeds.stream()
+                        .mapToDouble(s -> s.stats.get(i).p5())
+                        .average()
+                        .orElse(Double.NaN));
+                p50.append(seeds.stream()
+                        .mapToDouble(s -> s.stats.get(i).p50())
+                        .average()
+                        .orElse(Double.NaN));
+                p95.append(seeds.stream()
+                        .mapToDouble(s -> s.stats.get(i).p95())
+                        .average()
+                        .orElse(Double.NaN));
+                sat.append(seeds.stream()
+                        .mapToDouble(s -> s.stats.get(i).saturated())
+                        .average()
+                        .orElse(Double.NaN));
             }
         }
         for (DoubleColumn c : List.of(p5, p50, p95, sat)) {
@@ -161,16 +186,23 @@ public final class SigmoidInputs {
         if (c instanceof ScratchClassifier m && m.net() instanceof Sequential s) {
             return s;
         }
-        throw new IllegalArgumentException("measuring sigmoid inputs needs a network of bnlab.nn layers in a Sequential "
-                + "(a ScratchClassifier), got " + c.name());
+        throw new IllegalArgumentException(
+                "measuring sigmoid inputs needs a network of bnlab.nn layers in a Sequential "
+                        + "(a ScratchClassifier), got " + c.name());
     }
 
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
         for (Stats s : stats) {
-            b.append(String.format(java.util.Locale.ROOT, "%s: p5 %.2f, median %.2f, p95 %.2f, saturated %.3f%n",
-                    s.sigmoid(), s.p5(), s.p50(), s.p95(), s.saturated()));
+            b.append(String.format(
+                    java.util.Locale.ROOT,
+                    "%s: p5 %.2f, median %.2f, p95 %.2f, saturated %.3f%n",
+                    s.sigmoid(),
+                    s.p5(),
+                    s.p50(),
+                    s.p95(),
+                    s.saturated()));
         }
         return b.toString().stripTrailing();
     }

@@ -21,8 +21,13 @@ public record Summary(String arm, int runs, int diverged, double mean, double sd
             }
             sd = Math.sqrt(ss / (n - 1));
         }
-        return new Summary(arm, values.length, values.length - n, mean,
-                sd, n == 0 ? Double.NaN : Arrays.stream(ok).min().orElse(Double.NaN),
+        return new Summary(
+                arm,
+                values.length,
+                values.length - n,
+                mean,
+                sd,
+                n == 0 ? Double.NaN : Arrays.stream(ok).min().orElse(Double.NaN),
                 n == 0 ? Double.NaN : Arrays.stream(ok).max().orElse(Double.NaN));
     }
 
@@ -42,14 +47,28 @@ public record Summary(String arm, int runs, int diverged, double mean, double sd
             if (runs == diverged) {
                 return String.format(Locale.ROOT, "%d 次运行全部发散", runs);
             }
-            return String.format(Locale.ROOT, "%.3f ± %.3f（%.3f–%.3f，%d 次运行%s）", mean, Double.isNaN(sd) ? 0 : sd,
-                    min, max, runs - diverged, diverged > 0 ? "，" + diverged + " 次发散" : "");
+            return String.format(
+                    Locale.ROOT,
+                    "%.3f ± %.3f（%.3f–%.3f，%d 次运行%s）",
+                    mean,
+                    Double.isNaN(sd) ? 0 : sd,
+                    min,
+                    max,
+                    runs - diverged,
+                    diverged > 0 ? "，" + diverged + " 次发散" : "");
         }
         if (runs == diverged) {
             return String.format(Locale.ROOT, "diverged in all %d runs", runs);
         }
-        return String.format(Locale.ROOT, "%.3f ± %.3f (%.3f–%.3f, %d run%s%s)", mean, Double.isNaN(sd) ? 0 : sd,
-                min, max, runs - diverged, runs - diverged == 1 ? "" : "s",
+        return String.format(
+                Locale.ROOT,
+                "%.3f ± %.3f (%.3f–%.3f, %d run%s%s)",
+                mean,
+                Double.isNaN(sd) ? 0 : sd,
+                min,
+                max,
+                runs - diverged,
+                runs - diverged == 1 ? "" : "s",
                 diverged > 0 ? ", " + diverged + " diverged" : "");
     }
 }

@@ -29,19 +29,24 @@ public final class TorchCases {
     public static final String RESOURCE = "/bnlab/nn/torch-batchnorm-cases.json";
     /** d2l's momentum (weight of the old value) that PyTorch's momentum 0.1 equals. */
     public static final double MOMENTUM = 0.9;
+
     public static final double EPS = 1e-5;
 
-    private TorchCases() {
-    }
+    private TorchCases() {}
 
     /** One step as PyTorch computed it. */
-    public record Step(double[] x, double[] dy, double[] y, double[] dx, double[] dgamma,
-                       double[] dbeta, double[] runningMean, double[] runningVar) {
-    }
+    public record Step(
+            double[] x,
+            double[] dy,
+            double[] y,
+            double[] dx,
+            double[] dgamma,
+            double[] dbeta,
+            double[] runningMean,
+            double[] runningVar) {}
 
     /** One layer: its input shape, γ and β, the training steps and the inference step. */
-    public record Case(String name, long[] shape, double[] gamma, double[] beta, List<Step> train,
-                       Step eval) {
+    public record Case(String name, long[] shape, double[] gamma, double[] beta, List<Step> train, Step eval) {
 
         /** Values shaped like the input, e.g. {@code array(step.x())}. */
         public INDArray array(double[] values) {
@@ -100,8 +105,13 @@ public final class TorchCases {
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = c.get("shape").get(i).asLong();
                 }
-                cases.add(new Case(c.get("name").asText(), shape, doubles(c.get("gamma")),
-                        doubles(c.get("beta")), List.copyOf(train), step(c.get("eval"))));
+                cases.add(new Case(
+                        c.get("name").asText(),
+                        shape,
+                        doubles(c.get("gamma")),
+                        doubles(c.get("beta")),
+                        List.copyOf(train),
+                        step(c.get("eval"))));
             }
             return List.copyOf(cases);
         } catch (IOException e) {
@@ -110,8 +120,14 @@ public final class TorchCases {
     }
 
     private static Step step(JsonNode s) {
-        return new Step(doubles(s.get("x")), doubles(s.get("dy")), doubles(s.get("y")), doubles(s.get("dx")),
-                doubles(s.get("dgamma")), doubles(s.get("dbeta")), doubles(s.get("running_mean")),
+        return new Step(
+                doubles(s.get("x")),
+                doubles(s.get("dy")),
+                doubles(s.get("y")),
+                doubles(s.get("dx")),
+                doubles(s.get("dgamma")),
+                doubles(s.get("dbeta")),
+                doubles(s.get("running_mean")),
                 doubles(s.get("running_var")));
     }
 

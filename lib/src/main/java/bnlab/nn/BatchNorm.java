@@ -122,8 +122,14 @@ public class BatchNorm extends BatchStatisticsNorm {
 
     /** The same layer with γ and β fixed at 1 and 0: they are no longer parameters, nothing trains them. */
     public BatchNorm frozenAffine() {
-        return builder(numFeatures(), numDims()).eps(eps()).momentum(momentum()).dataType(type).center(center)
-                .scale(scale).affine(false).build();
+        return builder(numFeatures(), numDims())
+                .eps(eps())
+                .momentum(momentum())
+                .dataType(type)
+                .center(center)
+                .scale(scale)
+                .affine(false)
+                .build();
     }
 
     /** The batch's statistics normalize; the moving averages take them in. */

@@ -6,8 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The input checks of batch norm: each error says what was expected, what arrived, and the fix. */
 final class BatchNormChecks {
 
-    private BatchNormChecks() {
-    }
+    private BatchNormChecks() {}
 
     /** X must be (N, C) or (N, C, H, W), float or double; returns C. */
     static int input(INDArray x) {
@@ -21,8 +20,8 @@ final class BatchNormChecks {
                     + ". Reshape X, e.g. X.reshape(N, C) or X.reshape(N, C, H, W).");
         }
         if (!BatchNormFunction.supported(x.dataType())) {
-            throw new IllegalArgumentException("batchNorm works on FLOAT or DOUBLE tensors, but X is "
-                    + x.dataType() + ". Convert it with X.castTo(DataType.FLOAT).");
+            throw new IllegalArgumentException("batchNorm works on FLOAT or DOUBLE tensors, but X is " + x.dataType()
+                    + ". Convert it with X.castTo(DataType.FLOAT).");
         }
         if (x.size(0) == 0 || x.length() == 0) {
             throw new IllegalArgumentException("batchNorm got an empty X with shape " + Arrays.toString(x.shape()));
@@ -40,8 +39,8 @@ final class BatchNormChecks {
 
     static void perChannel(String name, INDArray a, int channels) {
         if (a == null) {
-            throw new IllegalArgumentException("batchNorm: " + name + " is null; pass an array of "
-                    + channels + " values, one per channel");
+            throw new IllegalArgumentException(
+                    "batchNorm: " + name + " is null; pass an array of " + channels + " values, one per channel");
         }
         if (a.length() != channels) {
             throw new IllegalArgumentException("batchNorm: " + name + " has " + a.length()
@@ -53,8 +52,8 @@ final class BatchNormChecks {
 
     static void hyperparameters(double eps, double momentum) {
         if (!(eps > 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException("batchNorm: eps must be a small positive number "
-                    + "(d2l uses 1e-5), got " + eps);
+            throw new IllegalArgumentException(
+                    "batchNorm: eps must be a small positive number " + "(d2l uses 1e-5), got " + eps);
         }
         if (!(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("batchNorm: momentum must be in [0, 1] (d2l's convention: "
@@ -89,11 +88,11 @@ final class BatchNormChecks {
             if (!Double.isFinite(mean[c]) || !Double.isFinite(var[c]) || var[c] < 0) {
                 String cause = which.equals("batch")
                         ? "X contains NaN or infinite values (shape " + Arrays.toString(shape)
-                          + "): the layer before diverged, often a learning rate that is too large"
+                                + "): the layer before diverged, often a learning rate that is too large"
                         : "the moving statistics passed in are broken: use mean 0 and variance 1 "
-                          + "before training, or the values a training run produced";
-                String message = "batchNorm: the " + which + " statistics of channel " + c
-                        + " are not usable (mean " + mean[c] + ", variance " + var[c] + "): " + cause + ".";
+                                + "before training, or the values a training run produced";
+                String message = "batchNorm: the " + which + " statistics of channel " + c + " are not usable (mean "
+                        + mean[c] + ", variance " + var[c] + "): " + cause + ".";
                 throw which.equals("batch") ? new DivergenceException(message) : new IllegalArgumentException(message);
             }
         }

@@ -39,15 +39,21 @@ public final class BatchNormFunction {
 
     /** d2l's defaults. */
     public static final double EPS = 1e-5;
+
     public static final double MOMENTUM = 0.9;
 
-    private BatchNormFunction() {
-    }
+    private BatchNormFunction() {}
 
     /** d2l's {@code batch_norm(X, gamma, beta, moving_mean, moving_var, eps, momentum)}. */
-    public static BatchNormResult batchNorm(INDArray x, INDArray gamma, INDArray beta,
-                                            INDArray movingMean, INDArray movingVar,
-                                            double eps, double momentum, Mode mode) {
+    public static BatchNormResult batchNorm(
+            INDArray x,
+            INDArray gamma,
+            INDArray beta,
+            INDArray movingMean,
+            INDArray movingVar,
+            double eps,
+            double momentum,
+            Mode mode) {
         BatchNormChecks.hyperparameters(eps, momentum);
         int channels = BatchNormChecks.input(x);
         BatchNormChecks.mode(mode);
@@ -81,7 +87,13 @@ public final class BatchNormFunction {
                 return movingNormalizer(shape, values(movingMean), values(movingVar), eps, true, true);
             }
         });
-        return new BatchNormResult(n.y(), moving[0], moving[1], n.xHat(), like(gamma, n.normalizer().invStd()[0]), mode);
+        return new BatchNormResult(
+                n.y(),
+                moving[0],
+                moving[1],
+                n.xHat(),
+                like(gamma, n.normalizer().invStd()[0]),
+                mode);
     }
 
     /**
@@ -93,10 +105,15 @@ public final class BatchNormFunction {
         int channels = (int) forward.y().size(1);
         BatchNormChecks.perChannel("gamma", gamma, channels);
         double[] invStd = values(forward.invStd());
-        BatchNormalizer norm = new BatchNormalizer(true, true, new double[][] {new double[channels]},
-                new double[][] {invStd}, new double[][] {filled(channels, 1)}, new double[][] {new double[channels]});
-        Normalized n = new Normalized(forward.y(), forward.xHat(), norm, (int) forward.y().size(0),
-                forward.mode() == Mode.TRAINING);
+        BatchNormalizer norm = new BatchNormalizer(
+                true,
+                true,
+                new double[][] {new double[channels]},
+                new double[][] {invStd},
+                new double[][] {filled(channels, 1)},
+                new double[][] {new double[channels]});
+        Normalized n = new Normalized(
+                forward.y(), forward.xHat(), norm, (int) forward.y().size(0), forward.mode() == Mode.TRAINING);
         INDArray dGamma = Nd4j.createUninitialized(gamma.dataType(), gamma.shape());
         INDArray dBeta = Nd4j.createUninitialized(gamma.dataType(), gamma.shape());
         INDArray dX = backward(dY, n, gamma, dGamma, dBeta);
@@ -104,8 +121,7 @@ public final class BatchNormFunction {
     }
 
     /** A forward pass as the backward pass needs it: output, x̂, what normalized, how the batch was cut. */
-    record Normalized(INDArray y, INDArray xHat, BatchNormalizer normalizer, int virtualBatch, boolean training) {
-    }
+    record Normalized(INDArray y, INDArray xHat, BatchNormalizer normalizer, int virtualBatch, boolean training) {}
 
     /**
      * The forward pass every batch norm layer runs as written: per-channel statistics of each
@@ -138,11 +154,20 @@ public final class BatchNormFunction {
             dY = dY.castTo(forward.y().dataType());
         }
         int channels = (int) forward.y().size(1);
-        INDArray dX = Nd4j.createUninitialized(forward.y().dataType(), forward.y().shape());
+        INDArray dX =
+                Nd4j.createUninitialized(forward.y().dataType(), forward.y().shape());
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
-        BatchNormRows.backward(Rows.of(dY), Rows.of(forward.xHat()), values(gamma), inType(forward.normalizer(), gamma),
-                forward.virtualBatch(), forward.training(), Rows.of(dX), dGamma, dBeta);
+        BatchNormRows.backward(
+                Rows.of(dY),
+                Rows.of(forward.xHat()),
+                values(gamma),
+                inType(forward.normalizer(), gamma),
+                forward.virtualBatch(),
+                forward.training(),
+                Rows.of(dX),
+                dGamma,
+                dBeta);
         SmallArrays.write(dGammaOut, dGamma);
         SmallArrays.write(dBetaOut, dBeta);
         return dX;
@@ -168,8 +193,8 @@ public final class BatchNormFunction {
     }
 
     /** The normalization by moving statistics (inference mode), after checking them. */
-    static BatchNormalizer movingNormalizer(long[] shape, double[] mean, double[] var, double eps, boolean center,
-                                            boolean scale) {
+    static BatchNormalizer movingNormalizer(
+            long[] shape, double[] mean, double[] var, double eps, boolean center, boolean scale) {
         BatchNormChecks.finite("moving", shape, mean, var);
         return BatchNormalizer.of(new double[][] {mean}, new double[][] {var}, eps, center, scale);
     }

@@ -8,6 +8,5 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code return Y, moving_mean, moving_var}; plus what the backward pass needs: the normalized
  * input {@code xHat} and the per-channel {@code invStd} = 1/√(σ² + ε) that was used.
  */
-public record BatchNormResult(INDArray y, INDArray movingMean, INDArray movingVar,
-                              INDArray xHat, INDArray invStd, Mode mode) {
-}
+public record BatchNormResult(
+        INDArray y, INDArray movingMean, INDArray movingVar, INDArray xHat, INDArray invStd, Mode mode) {}

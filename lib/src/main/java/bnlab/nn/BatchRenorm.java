@@ -32,6 +32,7 @@ public class BatchRenorm extends BatchStatisticsNorm {
 
     /** The paper's final limits. */
     public static final double R_MAX = 3;
+
     public static final double D_MAX = 5;
 
     private double rMax = R_MAX;
@@ -60,7 +61,8 @@ public class BatchRenorm extends BatchStatisticsNorm {
         public Schedule {
             if (warmupSteps < 0 || rMaxAt <= warmupSteps || dMaxAt <= warmupSteps) {
                 throw new IllegalArgumentException("BatchRenorm.Schedule: need 0 <= warmupSteps < rMaxAt and "
-                        + "warmupSteps < dMaxAt, got warmupSteps=" + warmupSteps + ", rMaxAt=" + rMaxAt + ", dMaxAt=" + dMaxAt);
+                        + "warmupSteps < dMaxAt, got warmupSteps=" + warmupSteps + ", rMaxAt=" + rMaxAt + ", dMaxAt="
+                        + dMaxAt);
             }
             checkLimits(rMax, dMax);
         }
@@ -76,7 +78,8 @@ public class BatchRenorm extends BatchStatisticsNorm {
          */
         public static Schedule scaledTo(long totalSteps) {
             if (totalSteps < 8) {
-                throw new IllegalArgumentException("BatchRenorm.Schedule.scaledTo needs at least 8 steps, got " + totalSteps);
+                throw new IllegalArgumentException(
+                        "BatchRenorm.Schedule.scaledTo needs at least 8 steps, got " + totalSteps);
             }
             return new Schedule(totalSteps / 8, totalSteps, R_MAX, totalSteps * 5 / 8, D_MAX);
         }
@@ -128,7 +131,8 @@ public class BatchRenorm extends BatchStatisticsNorm {
     BatchNormalizer trainingStep(long[] shape, double[][] mean, double[][] var) {
         checkBatch(shape, mean, var);
         double[][] c = renormalize(mean[0], var[0]);
-        return new BatchNormalizer(true, true, mean, new double[][] {c[0]}, new double[][] {c[1]}, new double[][] {c[2]});
+        return new BatchNormalizer(
+                true, true, mean, new double[][] {c[0]}, new double[][] {c[1]}, new double[][] {c[2]});
     }
 
     /**

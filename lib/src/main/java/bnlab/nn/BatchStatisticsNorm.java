@@ -48,8 +48,13 @@ public abstract class BatchStatisticsNorm extends TwinnedLayer implements Normal
 
         @Override
         public BatchNormalizer inference(long[] shape) {
-            return BatchNormFunction.movingNormalizer(shape, SmallArrays.read(moving.mean()),
-                    SmallArrays.read(moving.variance()), eps, center(), scale());
+            return BatchNormFunction.movingNormalizer(
+                    shape,
+                    SmallArrays.read(moving.mean()),
+                    SmallArrays.read(moving.variance()),
+                    eps,
+                    center(),
+                    scale());
         }
     };
     private boolean training = true;
@@ -140,9 +145,10 @@ public abstract class BatchStatisticsNorm extends TwinnedLayer implements Normal
             String got = shape == null ? "null" : "rank " + shape.length + " " + Arrays.toString(shape);
             throw new IllegalArgumentException(this + " expects input of rank " + numDims
                     + (numDims == 2 ? " (N, " + numFeatures + ")" : " (N, " + numFeatures + ", H, W)")
-                    + " but got " + got + ". " + (shape != null && (shape.length == 2 || shape.length == 4)
-                    ? "Use numDims=" + shape.length + " for that input, or reshape it."
-                    : "Reshape it, e.g. x.reshape(N, " + numFeatures + (numDims == 2 ? ")." : ", H, W).")));
+                    + " but got " + got + ". "
+                    + (shape != null && (shape.length == 2 || shape.length == 4)
+                            ? "Use numDims=" + shape.length + " for that input, or reshape it."
+                            : "Reshape it, e.g. x.reshape(N, " + numFeatures + (numDims == 2 ? ")." : ", H, W).")));
         }
         if (shape[1] != numFeatures) {
             throw new IllegalArgumentException(this + " expects " + numFeatures

@@ -38,15 +38,22 @@ public class Conv2d extends TwinnedLayer {
 
     public Conv2d(int inChannels, int outChannels, int kernelSize, Init init) {
         if (inChannels < 1 || outChannels < 1 || kernelSize < 1) {
-            throw new IllegalArgumentException("Conv2d(" + inChannels + ", " + outChannels + ", "
-                    + kernelSize + "): channels and kernel size must be >= 1");
+            throw new IllegalArgumentException("Conv2d(" + inChannels + ", " + outChannels + ", " + kernelSize
+                    + "): channels and kernel size must be >= 1");
         }
         this.in = inChannels;
         this.out = outChannels;
         this.k = kernelSize;
         int fanIn = inChannels * kernelSize * kernelSize;
-        this.weight = Parameter.of("weight", init.weights(fanIn, (long) outChannels * kernelSize * kernelSize,
-                outChannels, inChannels, kernelSize, kernelSize));
+        this.weight = Parameter.of(
+                "weight",
+                init.weights(
+                        fanIn,
+                        (long) outChannels * kernelSize * kernelSize,
+                        outChannels,
+                        inChannels,
+                        kernelSize,
+                        kernelSize));
         this.bias = Parameter.of("bias", init.uniform(fanIn, outChannels, 1));
     }
 
@@ -96,7 +103,8 @@ public class Conv2d extends TwinnedLayer {
         for (int c = 0; c < in; c++) {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
-                    Windows.view(dX, c, ki, kj, 1, oh, ow).addi(dCols.getRow(row++).reshape('c', n, oh, ow));
+                    Windows.view(dX, c, ki, kj, 1, oh, ow)
+                            .addi(dCols.getRow(row++).reshape('c', n, oh, ow));
                 }
             }
         }

@@ -19,8 +19,7 @@ import tech.tablesaw.api.Table;
  */
 public final class Conventions {
 
-    private Conventions() {
-    }
+    private Conventions() {}
 
     /** What the momentum parameter is the weight of in moving = w·moving + (1 − w)·batch. */
     public enum Weighs {
@@ -32,7 +31,8 @@ public final class Conventions {
 
     /** Which batch variance enters the moving average: divided by m (biased) or by m − 1 (unbiased). */
     public enum RunningVariance {
-        BIASED, UNBIASED
+        BIASED,
+        UNBIASED
     }
 
     /**
@@ -48,9 +48,16 @@ public final class Conventions {
      * @param stored           what the layer keeps
      * @param checkedBy        how the row is checked
      */
-    public record Convention(String source, String parameter, double value, Weighs weighs,
-                             RunningVariance runningVariance, double eps, double initialVariance, String stored,
-                             String checkedBy) {
+    public record Convention(
+            String source,
+            String parameter,
+            double value,
+            Weighs weighs,
+            RunningVariance runningVariance,
+            double eps,
+            double initialVariance,
+            String stored,
+            String checkedBy) {
 
         /** w, the weight of the old moving value. */
         public double weightOfOld() {
@@ -68,27 +75,75 @@ public final class Conventions {
         }
     }
 
-    public static final Convention D2L_ZH = new Convention("d2l-zh (PyTorch tab)", "momentum=0.9", 0.9,
-            Weighs.OLD_VALUE, RunningVariance.BIASED, 1e-5, 1, "variance",
+    public static final Convention D2L_ZH = new Convention(
+            "d2l-zh (PyTorch tab)",
+            "momentum=0.9",
+            0.9,
+            Weighs.OLD_VALUE,
+            RunningVariance.BIASED,
+            1e-5,
+            1,
+            "variance",
             "source: d2l-zh batch-norm.md");
-    public static final Convention D2L_EN = new Convention("d2l-en (PyTorch tab)", "momentum=0.1", 0.1,
-            Weighs.BATCH, RunningVariance.BIASED, 1e-5, 1, "variance",
+    public static final Convention D2L_EN = new Convention(
+            "d2l-en (PyTorch tab)",
+            "momentum=0.1",
+            0.1,
+            Weighs.BATCH,
+            RunningVariance.BIASED,
+            1e-5,
+            1,
+            "variance",
             "source: d2l-en batch-norm.md (PR #2213)");
-    public static final Convention D2L_JAVA = new Convention("d2l-java (DJL, BatchNormBlock)", "momentum=0.9f", 0.9,
-            Weighs.OLD_VALUE, RunningVariance.BIASED, 1e-12, 0, "variance",
+    public static final Convention D2L_JAVA = new Convention(
+            "d2l-java (DJL, BatchNormBlock)",
+            "momentum=0.9f",
+            0.9,
+            Weighs.OLD_VALUE,
+            RunningVariance.BIASED,
+            1e-12,
+            0,
+            "variance",
             "source: d2l-java batch-norm.ipynb");
-    public static final Convention PYTORCH = new Convention("PyTorch nn.BatchNorm2d", "momentum=0.1", 0.1,
-            Weighs.BATCH, RunningVariance.UNBIASED, 1e-5, 1, "variance (running_var)",
+    public static final Convention PYTORCH = new Convention(
+            "PyTorch nn.BatchNorm2d",
+            "momentum=0.1",
+            0.1,
+            Weighs.BATCH,
+            RunningVariance.UNBIASED,
+            1e-5,
+            1,
+            "variance (running_var)",
             "test: PyTorch 2.15 output (torch-norm-cases.json)");
-    public static final Convention KERAS = new Convention("Keras 3 BatchNormalization", "momentum=0.99", 0.99,
-            Weighs.OLD_VALUE, RunningVariance.BIASED, 1e-3, 1, "variance (moving_variance)",
+    public static final Convention KERAS = new Convention(
+            "Keras 3 BatchNormalization",
+            "momentum=0.99",
+            0.99,
+            Weighs.OLD_VALUE,
+            RunningVariance.BIASED,
+            1e-3,
+            1,
+            "variance (moving_variance)",
             "source: keras batch_normalization.py");
-    public static final Convention DL4J = new Convention("DL4J 1.0.0-M2.1 BatchNormalization", "decay=0.9", 0.9,
-            Weighs.OLD_VALUE, RunningVariance.BIASED, 1e-5, 1,
+    public static final Convention DL4J = new Convention(
+            "DL4J 1.0.0-M2.1 BatchNormalization",
+            "decay=0.9",
+            0.9,
+            Weighs.OLD_VALUE,
+            RunningVariance.BIASED,
+            1e-5,
+            1,
             "log10 of the std, log10 √(moving variance) (useLogStd=true; ε added at inference)",
             "test: runs DL4J's layer");
-    public static final Convention OURS = new Convention("BN Lab BatchNorm (ours)", "momentum=0.9", BatchNormFunction.MOMENTUM,
-            Weighs.OLD_VALUE, RunningVariance.BIASED, BatchNormFunction.EPS, 1, "variance",
+    public static final Convention OURS = new Convention(
+            "BN Lab BatchNorm (ours)",
+            "momentum=0.9",
+            BatchNormFunction.MOMENTUM,
+            Weighs.OLD_VALUE,
+            RunningVariance.BIASED,
+            BatchNormFunction.EPS,
+            1,
+            "variance",
             "test: runs our layer");
 
     /** The rows in the order the notebook shows them. */
@@ -99,12 +154,17 @@ public final class Conventions {
     /** The rows as a table: a bare {@code Conventions.table()} prints itself in a notebook. */
     public static Table table() {
         List<Convention> rows = rows();
-        return Table.create("Batch norm conventions",
+        return Table.create(
+                "Batch norm conventions",
                 StringColumn.create("source", rows.stream().map(Convention::source)),
                 StringColumn.create("momentum parameter", rows.stream().map(Convention::parameter)),
-                StringColumn.create("it weighs", rows.stream().map(r -> r.weighs() == Weighs.BATCH ? "the batch" : "the old value")),
+                StringColumn.create(
+                        "it weighs",
+                        rows.stream().map(r -> r.weighs() == Weighs.BATCH ? "the batch" : "the old value")),
                 DoubleColumn.create("weight of old value", rows.stream().mapToDouble(Convention::weightOfOld)),
-                StringColumn.create("running variance", rows.stream().map(r -> r.runningVariance().name().toLowerCase())),
+                StringColumn.create(
+                        "running variance",
+                        rows.stream().map(r -> r.runningVariance().name().toLowerCase())),
                 DoubleColumn.create("eps", rows.stream().mapToDouble(Convention::eps)),
                 DoubleColumn.create("initial moving variance", rows.stream().mapToDouble(Convention::initialVariance)),
                 StringColumn.create("stored", rows.stream().map(Convention::stored)),

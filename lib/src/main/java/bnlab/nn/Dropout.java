@@ -27,8 +27,8 @@ public class Dropout extends TwinnedLayer {
 
     public Dropout(double p, Init init) {
         if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("Dropout: p is the probability of dropping a value and must be "
-                    + "in [0, 1), got " + p);
+            throw new IllegalArgumentException(
+                    "Dropout: p is the probability of dropping a value and must be " + "in [0, 1), got " + p);
         }
         this.p = p;
         this.random = new SplittableRandom(init.nextSeed());
@@ -68,8 +68,7 @@ public class Dropout extends TwinnedLayer {
     }
 
     @Override
-    void checkInput(long[] shape) {
-    }
+    void checkInput(long[] shape) {}
 
     @Override
     public void setTraining(boolean training) {

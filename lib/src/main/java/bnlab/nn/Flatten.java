@@ -19,8 +19,9 @@ public class Flatten extends TwinnedLayer {
     @Override
     public INDArray backward(INDArray dY) {
         LayerChecks.requireForward(toString(), inputShape);
-        LayerChecks.gradient(toString(), dY, new long[] {inputShape[0], java.util.Arrays.stream(inputShape).skip(1)
-                .reduce(1, (a, b) -> a * b)});
+        LayerChecks.gradient(toString(), dY, new long[] {
+            inputShape[0], java.util.Arrays.stream(inputShape).skip(1).reduce(1, (a, b) -> a * b)
+        });
         return dY.dup('c').reshape('c', inputShape);
     }
 

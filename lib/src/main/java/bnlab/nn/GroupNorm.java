@@ -37,8 +37,8 @@ public class GroupNorm extends PerExampleNorm {
 
     private static int validChannels(int groups, int channels) {
         if (channels < 1 || groups < 1) {
-            throw new IllegalArgumentException("GroupNorm(groups, channels): both must be >= 1, got groups=" + groups
-                    + ", channels=" + channels);
+            throw new IllegalArgumentException(
+                    "GroupNorm(groups, channels): both must be >= 1, got groups=" + groups + ", channels=" + channels);
         }
         if (channels % groups != 0) {
             List<Integer> divisors = new ArrayList<>();
@@ -67,7 +67,8 @@ public class GroupNorm extends PerExampleNorm {
     void checkInput(long[] shape) {
         if (shape == null || (shape.length != 2 && shape.length != 4)) {
             throw new IllegalArgumentException(this + " expects input (N, " + channels + ") or (N, " + channels
-                    + ", H, W) but got " + (shape == null ? "null" : "rank " + shape.length + " " + Arrays.toString(shape))
+                    + ", H, W) but got "
+                    + (shape == null ? "null" : "rank " + shape.length + " " + Arrays.toString(shape))
                     + ". Reshape it, e.g. x.reshape(N, " + channels + ", H, W).");
         }
         if (shape[1] != channels) {

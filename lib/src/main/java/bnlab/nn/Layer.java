@@ -29,12 +29,10 @@ public interface Layer {
      * Told by {@link Sequential} when this is the network's first layer: the gradient with
      * respect to the input (the images) is never used, so a layer may skip computing it.
      */
-    default void inputGradientNotNeeded() {
-    }
+    default void inputGradientNotNeeded() {}
 
     /** Switches between training (true) and inference (false); ignored by default. */
-    default void setTraining(boolean training) {
-    }
+    default void setTraining(boolean training) {}
 
     /** Training mode, like PyTorch's {@code module.train()}. */
     default Layer train() {

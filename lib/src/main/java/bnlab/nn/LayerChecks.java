@@ -9,8 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class LayerChecks {
 
-    private LayerChecks() {
-    }
+    private LayerChecks() {}
 
     /** The shape of {@code x}; a null input or an empty batch is an error that names the layer. */
     static long[] shape(String layer, INDArray x) {
@@ -83,8 +82,8 @@ final class LayerChecks {
 
     static void requireSize(String layer, long[] shape, int axis, long expected, String fix) {
         if (shape[axis] != expected) {
-            throw new IllegalArgumentException(layer + " expects " + expected + " on axis " + axis
-                    + " but got shape " + Arrays.toString(shape) + ": " + fix);
+            throw new IllegalArgumentException(layer + " expects " + expected + " on axis " + axis + " but got shape "
+                    + Arrays.toString(shape) + ": " + fix);
         }
     }
 
@@ -96,8 +95,8 @@ final class LayerChecks {
 
     static void requirePoolingArguments(String layer, int kernelSize, int stride) {
         if (kernelSize < 1 || stride < 1) {
-            throw new IllegalArgumentException(layer + ": kernel size and stride must be >= 1, got "
-                    + kernelSize + " and " + stride);
+            throw new IllegalArgumentException(
+                    layer + ": kernel size and stride must be >= 1, got " + kernelSize + " and " + stride);
         }
     }
 
@@ -105,8 +104,8 @@ final class LayerChecks {
     private static String imageFix(long[] shape, int channels) {
         if (shape.length == 3) {
             return "a batch of single-channel images needs its channel axis, e.g. x.reshape(" + shape[0] + ", 1, "
-                    + shape[1] + ", " + shape[2] + ")" + (channels > 1 ? " (this layer takes " + channels
-                    + " channels)" : "");
+                    + shape[1] + ", " + shape[2] + ")"
+                    + (channels > 1 ? " (this layer takes " + channels + " channels)" : "");
         }
         if (shape.length == 2) {
             return "flat rows of pixels must be reshaped into images, e.g. x.reshape(" + shape[0] + ", 1, H, W) "

@@ -34,7 +34,9 @@ public class LayerNorm extends PerExampleNorm {
     }
 
     private static long[] validShape(long[] shape) {
-        if (shape == null || (shape.length != 1 && shape.length != 3) || Arrays.stream(shape).anyMatch(d -> d < 1)) {
+        if (shape == null
+                || (shape.length != 1 && shape.length != 3)
+                || Arrays.stream(shape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("LayerNorm: normalizedShape is the shape of one example, (F) after a "
                     + "fully-connected layer or (C, H, W) after a convolution, e.g. new LayerNorm(120) or new "
                     + "LayerNorm(6, 24, 24); got " + Arrays.toString(shape));
@@ -56,10 +58,13 @@ public class LayerNorm extends PerExampleNorm {
     void checkInput(long[] shape) {
         long[] example = shape == null || shape.length < 2 ? null : Arrays.copyOfRange(shape, 1, shape.length);
         if (!Arrays.equals(example, normalizedShape)) {
-            throw new IllegalArgumentException(this + " expects input (N, " + Arrays.toString(normalizedShape)
-                    .replaceAll("[\\[\\]]", "") + ") but got " + Arrays.toString(shape) + ": normalizedShape must be "
-                    + "the shape of one example" + (example == null ? "." : ", here new LayerNorm("
-                    + Arrays.toString(example).replaceAll("[\\[\\]]", "") + ")."));
+            throw new IllegalArgumentException(this + " expects input (N, "
+                    + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "") + ") but got "
+                    + Arrays.toString(shape) + ": normalizedShape must be "
+                    + "the shape of one example"
+                    + (example == null
+                            ? "."
+                            : ", here new LayerNorm(" + Arrays.toString(example).replaceAll("[\\[\\]]", "") + ")."));
         }
     }
 

@@ -16,8 +16,7 @@ public final class LeNet {
     /** The four places a batch norm can go: after conv1, conv2, fc1 and fc2. */
     public static final int PLACES = 4;
 
-    private LeNet() {
-    }
+    private LeNet() {}
 
     /** d2l's LeNet, with our {@link BatchNorm} after every convolution and hidden linear layer. */
     public static Sequential withBatchNorm(Init init) {
@@ -122,7 +121,8 @@ public final class LeNet {
          */
         public Builder noiseAfterBatchNorm(double meanRange, double stdRange) {
             if (!(meanRange > 0 || stdRange > 0)) {
-                throw new IllegalArgumentException("noise ranges must not both be 0, got " + meanRange + " and " + stdRange);
+                throw new IllegalArgumentException(
+                        "noise ranges must not both be 0, got " + meanRange + " and " + stdRange);
             }
             this.noiseMean = meanRange;
             this.noiseStd = stdRange;
@@ -174,7 +174,11 @@ public final class LeNet {
             if (norm != null) {
                 return norm.make(channels, dims);
             }
-            return BatchNorm.builder(channels, dims).momentum(momentum).center(center).scale(scale).affine(affine)
+            return BatchNorm.builder(channels, dims)
+                    .momentum(momentum)
+                    .center(center)
+                    .scale(scale)
+                    .affine(affine)
                     .build();
         }
 
@@ -214,7 +218,11 @@ public final class LeNet {
                 s.append(", BN after sigmoid");
             }
             if (on > 0 && (noiseMean > 0 || noiseStd > 0)) {
-                s.append(", noisy (mean ±").append(noiseMean).append(", std ≤ ").append(noiseStd).append(')');
+                s.append(", noisy (mean ±")
+                        .append(noiseMean)
+                        .append(", std ≤ ")
+                        .append(noiseStd)
+                        .append(')');
             }
             if (dropout > 0) {
                 s.append(", dropout ").append(dropout);

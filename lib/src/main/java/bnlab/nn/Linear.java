@@ -70,11 +70,21 @@ public class Linear extends TwinnedLayer {
 
     @Override
     void checkInput(long[] shape) {
-        LayerChecks.requireRank(toString(), shape, 2, "(N, " + in + ")", shape.length == 4
-                ? "put a Flatten() before a Linear layer that follows a convolution or pooling layer"
-                : "reshape the input to (N, " + in + ")");
-        LayerChecks.requireSize(toString(), shape, 1, in, "put a Flatten() before a Linear layer that follows a "
-                + "convolution, and make 'in' equal the number of features of the layer before");
+        LayerChecks.requireRank(
+                toString(),
+                shape,
+                2,
+                "(N, " + in + ")",
+                shape.length == 4
+                        ? "put a Flatten() before a Linear layer that follows a convolution or pooling layer"
+                        : "reshape the input to (N, " + in + ")");
+        LayerChecks.requireSize(
+                toString(),
+                shape,
+                1,
+                in,
+                "put a Flatten() before a Linear layer that follows a "
+                        + "convolution, and make 'in' equal the number of features of the layer before");
     }
 
     @Override

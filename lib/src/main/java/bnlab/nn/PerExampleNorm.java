@@ -48,7 +48,8 @@ public abstract class PerExampleNorm extends TwinnedLayer implements Normalizati
                     + "number (PyTorch uses 1e-5), got " + eps);
         }
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": parameters are FLOAT or DOUBLE, got " + type);
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": parameters are FLOAT or DOUBLE, got " + type);
         }
         this.eps = eps;
         this.gamma = Parameter.of("gamma", Nd4j.ones(type, affineShape));
@@ -83,7 +84,8 @@ public abstract class PerExampleNorm extends TwinnedLayer implements Normalizati
         checkStatistics(shape, SmallArrays.read(mean), SmallArrays.read(var));
         invStd = Transforms.pow(var.addi(eps), -0.5, false);
         xHat = centred.muliColumnVector(invStd).reshape('c', shape);
-        return xHat.mul(broadcast(gamma.value(), shape, x.dataType())).addi(broadcast(beta.value(), shape, x.dataType()));
+        return xHat.mul(broadcast(gamma.value(), shape, x.dataType()))
+                .addi(broadcast(beta.value(), shape, x.dataType()));
     }
 
     @Override
@@ -94,11 +96,14 @@ public abstract class PerExampleNorm extends TwinnedLayer implements Normalizati
         dY = dY.castTo(xHat.dataType());
         int rows = (int) invStd.length();
         long m = xHat.length() / rows;
-        INDArray dXHat = dY.mul(broadcast(gamma.value(), shape, xHat.dataType())).reshape('c', rows, m);
+        INDArray dXHat =
+                dY.mul(broadcast(gamma.value(), shape, xHat.dataType())).reshape('c', rows, m);
         INDArray h = xHat.reshape('c', rows, m);
         INDArray meanDXHat = center() ? dXHat.mean(true, 1) : Nd4j.zeros(dXHat.dataType(), rows, 1);
         INDArray meanDXHatXHat = dXHat.mul(h).mean(true, 1);
-        INDArray dX = dXHat.subColumnVector(meanDXHat).subi(h.mulColumnVector(meanDXHatXHat)).muliColumnVector(invStd);
+        INDArray dX = dXHat.subColumnVector(meanDXHat)
+                .subi(h.mulColumnVector(meanDXHatXHat))
+                .muliColumnVector(invStd);
         int[] axes = affineAxes(shape);
         gamma.grad().assign(dY.mul(xHat).sum(axes).reshape(gamma.grad().shape()));
         beta.grad().assign(dY.sum(axes).reshape(beta.grad().shape()));

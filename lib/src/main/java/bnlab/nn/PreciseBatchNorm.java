@@ -26,8 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class PreciseBatchNorm {
 
-    private PreciseBatchNorm() {
-    }
+    private PreciseBatchNorm() {}
 
     /** Sums of batch means and variances of one layer. */
     private static final class Collector {

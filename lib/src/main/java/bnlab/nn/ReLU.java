@@ -30,8 +30,7 @@ public class ReLU extends TwinnedLayer {
     }
 
     @Override
-    void checkInput(long[] shape) {
-    }
+    void checkInput(long[] shape) {}
 
     @Override
     public String toString() {

@@ -73,8 +73,9 @@ public class Sequential implements Layer {
                 throw new IllegalArgumentException("Sequential: " + place + " (" + layer + ") is the same object as "
                         + first + ". A layer keeps what its last forward pass saw for its backward pass, so one "
                         + "object cannot stand at two places of a network: its gradients would be wrong. Make one "
-                        + "for each place, e.g. " + (name.isEmpty() ? "a second instance of that class" : "new " + name
-                        + "(...)") + " (to share weights between places, write one layer that uses them twice).");
+                        + "for each place, e.g. "
+                        + (name.isEmpty() ? "a second instance of that class" : "new " + name + "(...)")
+                        + " (to share weights between places, write one layer that uses them twice).");
             }
             if (layer instanceof Sequential inner) {
                 requireDistinct(inner.layers, place + " of the Sequential at " + place + ", ", seen);
@@ -131,7 +132,8 @@ public class Sequential implements Layer {
      */
     public static IllegalArgumentException named(int i, String layer, IllegalArgumentException e) {
         String message = "layer " + i + " (" + layer + "): " + e.getMessage();
-        return e instanceof DivergenceException ? new DivergenceException(message, e)
+        return e instanceof DivergenceException
+                ? new DivergenceException(message, e)
                 : new IllegalArgumentException(message, e);
     }
 
@@ -212,14 +214,18 @@ public class Sequential implements Layer {
             return e; // a nested network said it already
         }
         releaseEngine(); // its buffers are what filled the heap; the next forward rebuilds them
-        return new NetworkOutOfMemoryError("Out of memory in the " + pass + " pass of a batch of " + shape[0]
-                + " examples (" + (pass.equals("forward") ? "input" : "dY") + " of shape " + Arrays.toString(shape)
-                + "; the Java heap may grow to "
-                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB). The weights are unchanged. Use a smaller "
-                + "batch (e.g. " + Math.max(1, shape[0] / 2) + "); to evaluate many images, go through them in "
-                + "batches (ScratchClassifier.countCorrect and Trainer.accuracy do). Or give Java a larger heap: "
-                + "-Xmx4g on the java command line; for the notebook kernels, raise -Xmx in <bnlab.jvm.options> "
-                + "of pom.xml, run scripts/setup.sh and restart the kernel.", e);
+        return new NetworkOutOfMemoryError(
+                "Out of memory in the " + pass + " pass of a batch of " + shape[0]
+                        + " examples (" + (pass.equals("forward") ? "input" : "dY") + " of shape "
+                        + Arrays.toString(shape)
+                        + "; the Java heap may grow to "
+                        + Runtime.getRuntime().maxMemory() / (1 << 20)
+                        + " MiB). The weights are unchanged. Use a smaller "
+                        + "batch (e.g. " + Math.max(1, shape[0] / 2) + "); to evaluate many images, go through them in "
+                        + "batches (ScratchClassifier.countCorrect and Trainer.accuracy do). Or give Java a larger heap: "
+                        + "-Xmx4g on the java command line; for the notebook kernels, raise -Xmx in <bnlab.jvm.options> "
+                        + "of pom.xml, run scripts/setup.sh and restart the kernel.",
+                e);
     }
 
     /**
@@ -260,7 +266,10 @@ public class Sequential implements Layer {
      * input, float parameters, engine on.
      */
     public boolean usesFastEngine(INDArray x) {
-        return fastEngine && x != null && x.dataType() == DataType.FLOAT && (x.rank() == 2 || x.rank() == 4)
+        return fastEngine
+                && x != null
+                && x.dataType() == DataType.FLOAT
+                && (x.rank() == 2 || x.rank() == 4)
                 && parameters().stream().allMatch(p -> p.value().dataType() == DataType.FLOAT);
     }
 
@@ -279,7 +288,8 @@ public class Sequential implements Layer {
                 twins.add(m instanceof TwinnedLayer t ? t.fastLayer() : new LayerAdapter(m));
                 checks.add(m instanceof TwinnedLayer t ? t::checkInput : null);
             }
-            engine = new FastSequential(twins, checks, (i, e) -> named(i, layers.get(i).toString(), e));
+            engine = new FastSequential(
+                    twins, checks, (i, e) -> named(i, layers.get(i).toString(), e));
             if (!inputGradient) {
                 engine.inputGradientNotNeeded();
             }

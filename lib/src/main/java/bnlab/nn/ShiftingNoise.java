@@ -87,8 +87,7 @@ public class ShiftingNoise extends TwinnedLayer {
     }
 
     @Override
-    void checkInput(long[] shape) {
-    }
+    void checkInput(long[] shape) {}
 
     @Override
     public void setTraining(boolean training) {
@@ -97,6 +96,7 @@ public class ShiftingNoise extends TwinnedLayer {
 
     @Override
     public String toString() {
-        return "ShiftingNoise(mean in ±" + meanRange + ", std up to " + stdRange + ", " + (training ? "training" : "inference") + ")";
+        return "ShiftingNoise(mean in ±" + meanRange + ", std up to " + stdRange + ", "
+                + (training ? "training" : "inference") + ")";
     }
 }

@@ -31,8 +31,7 @@ public class Sigmoid extends TwinnedLayer {
     }
 
     @Override
-    void checkInput(long[] shape) {
-    }
+    void checkInput(long[] shape) {}
 
     @Override
     public String toString() {

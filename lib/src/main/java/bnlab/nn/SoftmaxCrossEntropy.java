@@ -36,7 +36,8 @@ public class SoftmaxCrossEntropy {
         for (int i = 0; i < n; i++) {
             int label = labels[i];
             if (label < 0 || label >= classes) {
-                throw new IllegalArgumentException("label " + label + " of example " + i + " is outside 0.." + (classes - 1));
+                throw new IllegalArgumentException(
+                        "label " + label + " of example " + i + " is outside 0.." + (classes - 1));
             }
             int row = i * classes;
             int best = 0;

@@ -68,7 +68,8 @@ record ArraySnapshot(DataType type, long[] shape, double[] reals, long[] integer
         }
         boolean real = in.readBoolean();
         Object values = PrimitiveArrays.read(in);
-        return real ? new ArraySnapshot(type, shape, (double[]) values, null)
+        return real
+                ? new ArraySnapshot(type, shape, (double[]) values, null)
                 : new ArraySnapshot(type, shape, null, (long[]) values);
     }
 }

@@ -22,6 +22,5 @@ public interface Classifier {
     String name();
 
     /** Summed loss and correct predictions of one step over {@code examples} examples. */
-    record StepResult(double lossSum, int correct, int examples) {
-    }
+    record StepResult(double lossSum, int correct, int examples) {}
 }

@@ -16,8 +16,15 @@ package bnlab.train;
  * @param wallSeconds  the whole epoch: batch assembly, training, test evaluation, progress display
  * @param rssMiB       resident memory of the process after the epoch, MiB ({@code NaN} if unknown)
  */
-public record EpochResult(int epoch, double loss, double trainAcc, double testAcc, long examples,
-                          double trainSeconds, double wallSeconds, double rssMiB) {
+public record EpochResult(
+        int epoch,
+        double loss,
+        double trainAcc,
+        double testAcc,
+        long examples,
+        double trainSeconds,
+        double wallSeconds,
+        double rssMiB) {
 
     /** Training examples per second of training-step time. */
     public double examplesPerSecond() {

@@ -25,8 +25,7 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 public final class History {
 
     /** A point of the training curves: running means over the epoch so far, at a fractional epoch. */
-    public record Point(double epoch, double loss, double trainAcc) {
-    }
+    public record Point(double epoch, double loss, double trainAcc) {}
 
     private final String network;
     private final String device;
@@ -62,8 +61,8 @@ public final class History {
     public double[] metric(String name) {
         List<Double> v = metrics.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("no measurement named '" + name + "' in this run; it has "
-                    + metrics.keySet());
+            throw new IllegalArgumentException(
+                    "no measurement named '" + name + "' in this run; it has " + metrics.keySet());
         }
         return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
@@ -129,8 +128,8 @@ public final class History {
     /** d2l's first line, for the last epoch: {@code loss 0.273, train acc 0.899, test acc 0.807}. */
     public String resultLine() {
         EpochResult e = last();
-        return String.format(Locale.ROOT, "loss %.3f, train acc %.3f, test acc %.3f",
-                e.loss(), e.trainAcc(), e.testAcc());
+        return String.format(
+                Locale.ROOT, "loss %.3f, train acc %.3f, test acc %.3f", e.loss(), e.trainAcc(), e.testAcc());
     }
 
     /** d2l's second line: {@code 3313.6 examples/sec on AMD EPYC, 2 threads}. */
@@ -140,16 +139,37 @@ public final class History {
 
     /** One row per epoch: loss, train acc, test acc, examples/sec, seconds, memory. */
     public Table table() {
-        Table t = Table.create(network,
-                IntColumn.create("epoch", epochs.stream().mapToInt(EpochResult::epoch).toArray()),
+        Table t = Table.create(
+                network,
+                IntColumn.create(
+                        "epoch", epochs.stream().mapToInt(EpochResult::epoch).toArray()),
                 column("loss", 3, epochs.stream().mapToDouble(EpochResult::loss).toArray()),
-                column("train acc", 3, epochs.stream().mapToDouble(EpochResult::trainAcc).toArray()),
-                column("test acc", 3, epochs.stream().mapToDouble(EpochResult::testAcc).toArray()),
-                column("examples/sec", 1,
-                        epochs.stream().mapToDouble(EpochResult::examplesPerSecond).toArray()),
-                column("train s", 1, epochs.stream().mapToDouble(EpochResult::trainSeconds).toArray()),
-                column("wall s", 1, epochs.stream().mapToDouble(EpochResult::wallSeconds).toArray()),
-                column("RSS MiB", 0, epochs.stream().mapToDouble(EpochResult::rssMiB).toArray()));
+                column(
+                        "train acc",
+                        3,
+                        epochs.stream().mapToDouble(EpochResult::trainAcc).toArray()),
+                column(
+                        "test acc",
+                        3,
+                        epochs.stream().mapToDouble(EpochResult::testAcc).toArray()),
+                column(
+                        "examples/sec",
+                        1,
+                        epochs.stream()
+                                .mapToDouble(EpochResult::examplesPerSecond)
+                                .toArray()),
+                column(
+                        "train s",
+                        1,
+                        epochs.stream().mapToDouble(EpochResult::trainSeconds).toArray()),
+                column(
+                        "wall s",
+                        1,
+                        epochs.stream().mapToDouble(EpochResult::wallSeconds).toArray()),
+                column(
+                        "RSS MiB",
+                        0,
+                        epochs.stream().mapToDouble(EpochResult::rssMiB).toArray()));
         for (String name : metrics.keySet()) {
             t.addColumns(column(name, 3, metric(name)));
         }
@@ -167,14 +187,30 @@ public final class History {
      */
     public static Table compare(History... runs) {
         List<History> rs = List.of(runs);
-        return Table.create("comparison",
+        return Table.create(
+                "comparison",
                 StringColumn.create("network", rs.stream().map(History::network).toList()),
                 column("loss", 3, rs.stream().mapToDouble(h -> h.last().loss()).toArray()),
-                column("train acc", 3, rs.stream().mapToDouble(h -> h.last().trainAcc()).toArray()),
-                column("test acc", 3, rs.stream().mapToDouble(h -> h.last().testAcc()).toArray()),
-                column("examples/sec", 1, rs.stream().mapToDouble(History::examplesPerSecond).toArray()),
-                column("train s", 1, rs.stream().mapToDouble(History::trainSeconds).toArray()),
-                column("wall s", 1, rs.stream().mapToDouble(History::wallSeconds).toArray()),
+                column(
+                        "train acc",
+                        3,
+                        rs.stream().mapToDouble(h -> h.last().trainAcc()).toArray()),
+                column(
+                        "test acc",
+                        3,
+                        rs.stream().mapToDouble(h -> h.last().testAcc()).toArray()),
+                column(
+                        "examples/sec",
+                        1,
+                        rs.stream().mapToDouble(History::examplesPerSecond).toArray()),
+                column(
+                        "train s",
+                        1,
+                        rs.stream().mapToDouble(History::trainSeconds).toArray()),
+                column(
+                        "wall s",
+                        1,
+                        rs.stream().mapToDouble(History::wallSeconds).toArray()),
                 column("RSS MiB", 0, rs.stream().mapToDouble(History::maxRssMiB).toArray()));
     }
 

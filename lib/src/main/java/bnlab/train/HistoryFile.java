@@ -18,8 +18,7 @@ final class HistoryFile {
 
     private static final String HEADER = "epoch,loss,trainAcc,testAcc,examples,trainSeconds,wallSeconds,rssMiB";
 
-    private HistoryFile() {
-    }
+    private HistoryFile() {}
 
     /** Writes {@code h} to {@code file} (folders created; replaced atomically) and returns the path. */
     static Path save(History h, Path file) {
@@ -29,13 +28,14 @@ final class HistoryFile {
         lines.add("# epochs=" + h.plannedEpochs());
         lines.add(HEADER);
         for (EpochResult e : h.epochs()) {
-            lines.add(e.epoch() + "," + e.loss() + "," + e.trainAcc() + "," + e.testAcc() + "," + e.examples()
-                    + "," + e.trainSeconds() + "," + e.wallSeconds() + "," + e.rssMiB());
+            lines.add(e.epoch() + "," + e.loss() + "," + e.trainAcc() + "," + e.testAcc() + "," + e.examples() + ","
+                    + e.trainSeconds() + "," + e.wallSeconds() + "," + e.rssMiB());
         }
         try {
             Path target = file.toAbsolutePath().normalize();
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            Path tmp = Files.createTempFile(
+                    target.getParent(), target.getFileName().toString(), ".tmp");
             Files.write(tmp, lines, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return target;
@@ -49,10 +49,13 @@ final class HistoryFile {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read a training history from " + file
-                    + " (written by History.save, e.g. by notebook 4)", e);
+            throw new UncheckedIOException(
+                    "could not read a training history from " + file + " (written by History.save, e.g. by notebook 4)",
+                    e);
         }
-        if (lines.size() < 4 || !lines.get(0).startsWith("# network=") || !lines.get(3).equals(HEADER)) {
+        if (lines.size() < 4
+                || !lines.get(0).startsWith("# network=")
+                || !lines.get(3).equals(HEADER)) {
             throw new IllegalArgumentException(file + " is not a training history written by History.save");
         }
         History h = new History(value(lines.get(0)), value(lines.get(1)), Integer.parseInt(value(lines.get(2))));
@@ -61,9 +64,15 @@ final class HistoryFile {
             if (f.length != 8) {
                 throw new IllegalArgumentException(file + ": a history row needs 8 fields, got '" + line + "'");
             }
-            EpochResult e = new EpochResult(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                    Double.parseDouble(f[3]), Long.parseLong(f[4]), Double.parseDouble(f[5]),
-                    Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+            EpochResult e = new EpochResult(
+                    Integer.parseInt(f[0]),
+                    Double.parseDouble(f[1]),
+                    Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]),
+                    Long.parseLong(f[4]),
+                    Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]),
+                    Double.parseDouble(f[7]));
             h.add(new History.Point(e.epoch(), e.loss(), e.trainAcc()));
             h.add(e);
         }

@@ -29,8 +29,7 @@ public final class LibraryBuild {
     private static final URL LOCATION = location(LibraryBuild.class);
     private static volatile String hash;
 
-    private LibraryBuild() {
-    }
+    private LibraryBuild() {}
 
     /** Whether {@code c} is a named class of this library build (not a lambda, not a notebook's class). */
     static boolean contains(Class<?> c) {
@@ -66,8 +65,7 @@ public final class LibraryBuild {
         for (int i = 0; i < 3 && p != null; i++) {
             p = p.getParent();
         }
-        return p != null && Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("lib"))
-                ? p : null;
+        return p != null && Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("lib")) ? p : null;
     }
 
     /** The jar or class folder the library was loaded from, or null if unknown. */
@@ -83,7 +81,8 @@ public final class LibraryBuild {
     }
 
     private static URL location(Class<?> c) {
-        CodeSource cs = c.getProtectionDomain() == null ? null : c.getProtectionDomain().getCodeSource();
+        CodeSource cs =
+                c.getProtectionDomain() == null ? null : c.getProtectionDomain().getCodeSource();
         return cs == null ? null : cs.getLocation();
     }
 
@@ -110,10 +109,15 @@ public final class LibraryBuild {
             if (Files.isDirectory(p)) {
                 List<Path> files;
                 try (Stream<Path> s = Files.walk(p)) {
-                    files = s.filter(f -> f.toString().endsWith(".class")).sorted().toList();
+                    files = s.filter(f -> f.toString().endsWith(".class"))
+                            .sorted()
+                            .toList();
                 }
                 for (Path f : files) {
-                    md.update(p.relativize(f).toString().replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    md.update(p.relativize(f)
+                            .toString()
+                            .replace('\\', '/')
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     md.update(Files.readAllBytes(f));
                 }
             } else {

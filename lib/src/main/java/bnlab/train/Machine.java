@@ -13,8 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     /** The CPU model as {@code /proc/cpuinfo} names it (e.g. "AMD EPYC"), else the architecture. */
     public static String cpu() {

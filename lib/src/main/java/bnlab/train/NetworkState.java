@@ -31,15 +31,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class NetworkState {
 
     /** A Java random generator's fields by name. */
-    private record RandomState(Map<String, Object> fields) {
-    }
+    private record RandomState(Map<String, Object> fields) {}
 
     /** A DL4J network's parameters (which include its batch norms' moving statistics) and updater state. */
-    private record Dl4jState(ArraySnapshot params, ArraySnapshot updater, int iterations, int epochs) {
-    }
+    private record Dl4jState(ArraySnapshot params, ArraySnapshot updater, int iterations, int epochs) {}
 
-    private record EnumName(String name) {
-    }
+    private record EnumName(String name) {}
 
     private final Map<String, Object> leaves;
 
@@ -70,7 +67,8 @@ public final class NetworkState {
 
                 @Override
                 public void value(String path, Object value, ObjectWalk.Place place) {
-                    if (place.field() != null && !Modifier.isFinal(place.field().getModifiers())
+                    if (place.field() != null
+                            && !Modifier.isFinal(place.field().getModifiers())
                             && !place.owner().getClass().isRecord()) {
                         places.put(path, place); // a mutable number, switch or name; settings are final
                     }
@@ -86,7 +84,6 @@ public final class NetworkState {
                     places.put(path, place);
                 }
 
-
                 @Override
                 public void random(String path, Object generator, List<Field> state, ObjectWalk.Place place) {
                     places.put(path, place);
@@ -96,8 +93,6 @@ public final class NetworkState {
                 public void network(String path, MultiLayerNetwork n, ObjectWalk.Place place) {
                     places.put(path, place);
                 }
-
-
             });
         } catch (ObjectWalk.Unreadable e) {
             throw new IllegalArgumentException("the network's state cannot be read: it holds " + e.getMessage(), e);
@@ -123,14 +118,18 @@ public final class NetworkState {
         }
         if (now instanceof MultiLayerNetwork n) {
             INDArray u = n.getUpdater() == null ? null : n.getUpdater().getStateViewArray();
-            return new Dl4jState(ArraySnapshot.of(n.params()), u == null ? null : ArraySnapshot.of(u),
-                    n.getLayerWiseConfigurations().getIterationCount(), n.getLayerWiseConfigurations().getEpochCount());
+            return new Dl4jState(
+                    ArraySnapshot.of(n.params()),
+                    u == null ? null : ArraySnapshot.of(u),
+                    n.getLayerWiseConfigurations().getIterationCount(),
+                    n.getLayerWiseConfigurations().getEpochCount());
         }
         if (now instanceof java.util.Random || now instanceof java.util.SplittableRandom) {
             Map<String, Object> fields = new LinkedHashMap<>();
             for (Field f : now.getClass().getDeclaredFields()) {
                 if (!Modifier.isStatic(f.getModifiers())
-                        && (f.getType().isPrimitive() || f.getType() == AtomicLong.class) && f.trySetAccessible()) {
+                        && (f.getType().isPrimitive() || f.getType() == AtomicLong.class)
+                        && f.trySetAccessible()) {
                     Object v = ObjectWalk.read(f, now);
                     fields.put(f.getName(), v instanceof AtomicLong l ? l.get() : v);
                 }
@@ -158,8 +157,11 @@ public final class NetworkState {
             if (leaf == null || now == null) {
                 continue;
             }
-            if (now instanceof INDArray || now instanceof MultiLayerNetwork || now.getClass().isArray()
-                    || now instanceof java.util.Random || now instanceof java.util.SplittableRandom) {
+            if (now instanceof INDArray
+                    || now instanceof MultiLayerNetwork
+                    || now.getClass().isArray()
+                    || now instanceof java.util.Random
+                    || now instanceof java.util.SplittableRandom) {
                 if (!write(leaf, now)) {
                     return false;
                 }
@@ -194,7 +196,8 @@ public final class NetworkState {
             s.restoreInto(a);
             return true;
         }
-        if (target.getClass().isArray() && leaf.getClass() == target.getClass()
+        if (target.getClass().isArray()
+                && leaf.getClass() == target.getClass()
                 && java.lang.reflect.Array.getLength(leaf) == java.lang.reflect.Array.getLength(target)) {
             System.arraycopy(leaf, 0, target, 0, java.lang.reflect.Array.getLength(leaf));
             return true;
@@ -226,7 +229,8 @@ public final class NetworkState {
             }
             d.params().restoreInto(n.params());
             INDArray u = n.getUpdater() == null ? null : n.getUpdater().getStateViewArray();
-            if ((u == null) != (d.updater() == null) || (u != null && !d.updater().fits(u))) {
+            if ((u == null) != (d.updater() == null)
+                    || (u != null && !d.updater().fits(u))) {
                 return false;
             }
             if (u != null) {
@@ -300,8 +304,7 @@ public final class NetworkState {
         }
 
         @Override
-        public void unreadable(String path, ObjectWalk.Unreadable why) {
-        }
+        public void unreadable(String path, ObjectWalk.Unreadable why) {}
     }
 
     /** How many values (arrays, numbers, generators) the state holds. */

@@ -69,32 +69,23 @@ final class ObjectWalk {
 
     /** What the walk reports, in order; a visitor overrides what it needs (an unreadable object ends the walk). */
     interface Visitor {
-        default void enter(String path, Class<?> type, int length) {
-        }
+        default void enter(String path, Class<?> type, int length) {}
 
-        default void value(String path, Object value, Place place) {
-        }
+        default void value(String path, Object value, Place place) {}
 
-        default void array(String path, INDArray a, Place place) {
-        }
+        default void array(String path, INDArray a, Place place) {}
 
-        default void primitives(String path, Object array, Place place) {
-        }
+        default void primitives(String path, Object array, Place place) {}
 
-        default void dataset(String path, ImageDataset d) {
-        }
+        default void dataset(String path, ImageDataset d) {}
 
-        default void random(String path, Object generator, List<Field> state, Place place) throws Unreadable {
-        }
+        default void random(String path, Object generator, List<Field> state, Place place) throws Unreadable {}
 
-        default void network(String path, MultiLayerNetwork net, Place place) {
-        }
+        default void network(String path, MultiLayerNetwork net, Place place) {}
 
-        default void reference(String path, int id, Object target) {
-        }
+        default void reference(String path, int id, Object target) {}
 
-        default void nothing(String path) {
-        }
+        default void nothing(String path) {}
 
         default void unreadable(String path, Unreadable why) throws Unreadable {
             throw why;
@@ -193,11 +184,15 @@ final class ObjectWalk {
             List<Field> state = new ArrayList<>();
             for (Field f : c.getDeclaredFields()) {
                 // the generator's numbers (SplittableRandom also keeps a derived proxy object)
-                boolean number = f.getType().isPrimitive() || f.getType() == java.util.concurrent.atomic.AtomicLong.class;
+                boolean number =
+                        f.getType().isPrimitive() || f.getType() == java.util.concurrent.atomic.AtomicLong.class;
                 if (!Modifier.isStatic(f.getModifiers()) && number) {
                     if (!f.trySetAccessible()) {
-                        visitor.unreadable(path, new Unreadable("a " + c.getName() + " whose seed Java keeps private (start "
-                                + "Java with --add-opens java.base/java.util=ALL-UNNAMED, as the project's kernels do)"));
+                        visitor.unreadable(
+                                path,
+                                new Unreadable(
+                                        "a " + c.getName() + " whose seed Java keeps private (start "
+                                                + "Java with --add-opens java.base/java.util=ALL-UNNAMED, as the project's kernels do)"));
                         return;
                     }
                     state.add(f);
@@ -206,8 +201,10 @@ final class ObjectWalk {
             state.sort(Comparator.comparing(Field::getName));
             visitor.random(path, o, state, place);
         } else {
-            visitor.unreadable(path, new Unreadable("a " + c.getName() + " (the run cache reads only numbers, strings, "
-                    + "lists, ordered maps and random generators of Java's own classes)"));
+            visitor.unreadable(
+                    path,
+                    new Unreadable("a " + c.getName() + " (the run cache reads only numbers, strings, "
+                            + "lists, ordered maps and random generators of Java's own classes)"));
         }
     }
 
@@ -217,7 +214,8 @@ final class ObjectWalk {
         for (Class<?> k = c; k != null && k != Object.class && k != Record.class; k = k.getSuperclass()) {
             if (!LibraryBuild.contains(k)) {
                 if (Arrays.stream(k.getDeclaredFields()).anyMatch(f -> !Modifier.isStatic(f.getModifiers()))) {
-                    throw new Unreadable(what(c) + ", which extends " + k.getName() + ", a class whose state the run cache cannot read");
+                    throw new Unreadable(what(c) + ", which extends " + k.getName()
+                            + ", a class whose state the run cache cannot read");
                 }
                 continue;
             }
@@ -246,7 +244,11 @@ final class ObjectWalk {
     }
 
     private static boolean isBoxedNumber(Class<?> c) {
-        return c == Integer.class || c == Long.class || c == Double.class || c == Float.class || c == Short.class
+        return c == Integer.class
+                || c == Long.class
+                || c == Double.class
+                || c == Float.class
+                || c == Short.class
                 || c == Byte.class;
     }
 
@@ -265,7 +267,8 @@ final class ObjectWalk {
         if (c.isHidden()) {
             return "a lambda or hidden class (" + c.getName().replaceAll("/0x.*", "") + ")";
         }
-        var cs = c.getProtectionDomain() == null ? null : c.getProtectionDomain().getCodeSource();
+        var cs =
+                c.getProtectionDomain() == null ? null : c.getProtectionDomain().getCodeSource();
         if (cs == null || cs.getLocation() == null) {
             return "an object of class " + c.getName() + ", written in a notebook cell or generated at run time";
         }

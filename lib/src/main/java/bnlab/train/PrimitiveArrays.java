@@ -9,11 +9,11 @@ import java.lang.reflect.Array;
 final class PrimitiveArrays {
 
     private static final String TYPES = "ZBCSIJFD";
-    private static final Class<?>[] CLASSES = {boolean.class, byte.class, char.class, short.class, int.class,
-        long.class, float.class, double.class};
+    private static final Class<?>[] CLASSES = {
+        boolean.class, byte.class, char.class, short.class, int.class, long.class, float.class, double.class
+    };
 
-    private PrimitiveArrays() {
-    }
+    private PrimitiveArrays() {}
 
     static void write(DataOutputStream out, Object array) throws IOException {
         Class<?> type = array.getClass().getComponentType();

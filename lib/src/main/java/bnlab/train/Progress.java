@@ -17,8 +17,8 @@ import java.util.Locale;
  * @param testAcc  test accuracy after this epoch, NaN before the epoch ends
  * @param history  the run so far (the live figure is drawn from it)
  */
-public record Progress(int epoch, int epochs, int batch, int batches, double loss,
-                       double trainAcc, double testAcc, History history) {
+public record Progress(
+        int epoch, int epochs, int batch, int batches, double loss, double trainAcc, double testAcc, History history) {
 
     /** True once per epoch, after the test set has been evaluated. */
     public boolean isEpochEnd() {
@@ -37,8 +37,15 @@ public record Progress(int epoch, int epochs, int batch, int batches, double los
 
     @Override
     public String toString() {
-        String s = String.format(Locale.ROOT, "epoch %d/%d, batch %d/%d: loss %.3f, train acc %.3f",
-                epoch, epochs, batch, batches, loss, trainAcc);
+        String s = String.format(
+                Locale.ROOT,
+                "epoch %d/%d, batch %d/%d: loss %.3f, train acc %.3f",
+                epoch,
+                epochs,
+                batch,
+                batches,
+                loss,
+                trainAcc);
         return isEpochEnd() ? s + String.format(Locale.ROOT, ", test acc %.3f", testAcc) : s;
     }
 }

@@ -26,7 +26,7 @@ public interface ProgressListener {
 
     /** Listens to nothing. */
     static ProgressListener none() {
-        return p -> { };
+        return p -> {};
     }
 
     /** A progress bar on the terminal (standard error), advanced after every batch. */

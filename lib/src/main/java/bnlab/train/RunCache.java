@@ -84,12 +84,16 @@ public final class RunCache {
 
     /** A cache in folder {@code dir} (runs in {@code dir/runs}), also reading the runs of the {@code shared} folders. */
     public static RunCache in(Path dir, Path... shared) {
-        return new RunCache(true, dir.resolve("runs"), java.util.Arrays.stream(shared).map(p -> p.resolve("runs")).toList());
+        return new RunCache(
+                true,
+                dir.resolve("runs"),
+                java.util.Arrays.stream(shared).map(p -> p.resolve("runs")).toList());
     }
 
     static RunCache fromSettings(Map<String, String> env, Properties props) {
         String switchValue = setting("bnlab.cache", "BNLAB_CACHE", env, props);
-        if (switchValue != null && Set.of("off", "false", "no", "0", "none").contains(switchValue.toLowerCase(Locale.ROOT))) {
+        if (switchValue != null
+                && Set.of("off", "false", "no", "0", "none").contains(switchValue.toLowerCase(Locale.ROOT))) {
             return off();
         }
         String dir = setting("bnlab.cache.dir", "BNLAB_CACHE_DIR", env, props);
@@ -109,7 +113,9 @@ public final class RunCache {
     /** {@code build/cache} of the project the library was built in, else {@code build/cache} of the working folder. */
     private static Path defaultFolder() {
         Path root = LibraryBuild.projectRoot();
-        return (root != null ? root : Path.of("").toAbsolutePath()).resolve("build").resolve("cache");
+        return (root != null ? root : Path.of("").toAbsolutePath())
+                .resolve("build")
+                .resolve("cache");
     }
 
     private static String setting(String property, String variable, Map<String, String> env, Properties props) {
@@ -143,11 +149,13 @@ public final class RunCache {
                 continue;
             }
             try (InputStream raw = Files.newInputStream(file);
-                 DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16)))) {
+                    DataInputStream in =
+                            new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16)))) {
                 return Optional.of(RunRecord.readFrom(in, key.hash()));
             } catch (IOException | RuntimeException e) {
-                warnOnce("read:" + folder, "run cache: could not read " + file + " (" + e
-                        + "); training the run instead");
+                warnOnce(
+                        "read:" + folder,
+                        "run cache: could not read " + file + " (" + e + "); training the run instead");
             }
         }
         return Optional.empty();
@@ -164,7 +172,8 @@ public final class RunCache {
             Files.createDirectories(file.getParent());
             tmp = Files.createTempFile(file.getParent(), "." + key.hash().substring(0, 16), ".tmp");
             try (OutputStream raw = Files.newOutputStream(tmp);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16)))) {
+                    DataOutputStream out =
+                            new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16)))) {
                 record.writeTo(out, key.hash());
             }
             try {
@@ -181,8 +190,11 @@ public final class RunCache {
                     // nothing more to do: the run itself is fine
                 }
             }
-            warnOnce("write:" + writable, "run cache: cannot save runs in " + writable + " (" + e + "); runs still "
-                    + "train, they are just not kept" + (e instanceof IOException ? ". Set BNLAB_CACHE_DIR to a writable folder." : "."));
+            warnOnce(
+                    "write:" + writable,
+                    "run cache: cannot save runs in " + writable + " (" + e + "); runs still "
+                            + "train, they are just not kept"
+                            + (e instanceof IOException ? ". Set BNLAB_CACHE_DIR to a writable folder." : "."));
             return false;
         }
     }
@@ -203,7 +215,12 @@ public final class RunCache {
         if (!enabled) {
             return "run cache off";
         }
-        return "run cache in " + writable + (readOnly.isEmpty() ? "" : ", also reading "
-                + String.join(", ", readOnly.stream().map(Path::toString).toList()));
+        return "run cache in " + writable
+                + (readOnly.isEmpty()
+                        ? ""
+                        : ", also reading "
+                                + String.join(
+                                        ", ",
+                                        readOnly.stream().map(Path::toString).toList()));
     }
 }

@@ -141,7 +141,8 @@ public final class RunKey {
     public static final class Builder {
 
         private final MessageDigest md = sha256();
-        private final DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), md));
+        private final DataOutputStream out =
+                new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), md));
         private String reason;
         private boolean threadsSet;
 
@@ -186,7 +187,9 @@ public final class RunKey {
             if (!threadsSet) {
                 throw new IllegalStateException("say how many threads split a step: threads(n)");
             }
-            return reason != null ? new RunKey(null, reason) : new RunKey(HexFormat.of().formatHex(md.digest()), null);
+            return reason != null
+                    ? new RunKey(null, reason)
+                    : new RunKey(HexFormat.of().formatHex(md.digest()), null);
         }
 
         private void text(String s) {
@@ -258,7 +261,8 @@ public final class RunKey {
                 out.writeUTF("N" + path);
                 out.write(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
                 ArraySnapshot.of(net.params()).writeTo(out);
-                INDArray updater = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+                INDArray updater =
+                        net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
                 out.writeBoolean(updater != null);
                 if (updater != null) {
                     ArraySnapshot.of(updater).writeTo(out);

@@ -227,8 +227,15 @@ public final class RunRecord {
         }
         int epochs = in.readInt();
         for (int i = 0; i < epochs; i++) {
-            h.add(new EpochResult(in.readInt(), readDouble(in), readDouble(in), readDouble(in), in.readLong(),
-                    readDouble(in), readDouble(in), readDouble(in)));
+            h.add(new EpochResult(
+                    in.readInt(),
+                    readDouble(in),
+                    readDouble(in),
+                    readDouble(in),
+                    in.readLong(),
+                    readDouble(in),
+                    readDouble(in),
+                    readDouble(in)));
         }
         int metrics = in.readInt();
         for (int i = 0; i < metrics; i++) {

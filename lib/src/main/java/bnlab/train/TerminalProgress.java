@@ -17,15 +17,19 @@ final class TerminalProgress implements ProgressListener {
     @Override
     public void update(Progress p) {
         if (bar == null) {
-            bar = new ProgressBarBuilder().setTaskName(p.history().network())
+            bar = new ProgressBarBuilder()
+                    .setTaskName(p.history().network())
                     .setInitialMax((long) p.epochs() * p.batches())
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                    .setUnit(" batches", 1).continuousUpdate().build();
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500)
+                    .setUnit(" batches", 1)
+                    .continuousUpdate()
+                    .build();
         }
         bar.stepTo((long) (p.epoch() - 1) * p.batches() + p.batch());
         if (p.isEpochEnd()) lastTest = String.format(Locale.ROOT, " test %.3f", p.testAcc());
-        bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d loss %.3f train %.3f%s",
-                p.epoch(), p.loss(), p.trainAcc(), lastTest));
+        bar.setExtraMessage(String.format(
+                Locale.ROOT, "epoch %d loss %.3f train %.3f%s", p.epoch(), p.loss(), p.trainAcc(), lastTest));
         if (p.isLast()) {
             bar.close();
             bar = null;

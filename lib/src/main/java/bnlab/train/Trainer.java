@@ -111,27 +111,31 @@ public final class Trainer {
      * printed line saying so; the progress listener then sees the last epoch only. A network
      * the cache cannot fingerprint (a module written in a notebook, say) always trains.
      */
-    public History fit(Classifier net, ImageDataset train, ImageDataset test, int epochs,
-                       ProgressListener progress) {
+    public History fit(Classifier net, ImageDataset train, ImageDataset test, int epochs, ProgressListener progress) {
         if (epochs < 1) throw new IllegalArgumentException("epochs " + epochs + " < 1");
         requireExamples("training", train);
         requireExamples("test", test);
         RunKey key = cache.enabled() ? key(net, train, test, epochs, progress) : null;
         if (key != null && key.cacheable()) {
             var hit = cache.load(key);
-            if (hit.isPresent() && hit.get().history() != null && hit.get().failure() == null
+            if (hit.isPresent()
+                    && hit.get().history() != null
+                    && hit.get().failure() == null
                     && hit.get().restoreNetwork(net, test)) {
                 History h = hit.get().history();
                 EpochResult last = h.last();
                 int batches = lastBatch.batchCount(train.size(), batchSize);
-                progress.update(new Progress(epochs, epochs, batches, batches, last.loss(), last.trainAcc(),
-                        last.testAcc(), h));
-                String date = java.time.Instant.ofEpochMilli(hit.get().createdMillis()).toString().substring(0, 10);
+                progress.update(new Progress(
+                        epochs, epochs, batches, batches, last.loss(), last.trainAcc(), last.testAcc(), h));
+                String date = java.time.Instant.ofEpochMilli(hit.get().createdMillis())
+                        .toString()
+                        .substring(0, 10);
                 bnlab.viz.Labels labels = bnlab.viz.Labels.current();
                 String line = "{network}: loaded from the run cache (trained on {date} with this network, data and "
                         + "settings; BNLAB_CACHE=off trains it again)";
                 System.out.println((labels.language().equals("en") ? line : labels.translate(line))
-                        .replace("{network}", net.name()).replace("{date}", date));
+                        .replace("{network}", net.name())
+                        .replace("{date}", date));
                 return h;
             }
         }
@@ -179,8 +183,8 @@ public final class Trainer {
                 .build();
     }
 
-    private History train(Classifier net, ImageDataset train, ImageDataset test, int epochs,
-                          ProgressListener progress) {
+    private History train(
+            Classifier net, ImageDataset train, ImageDataset test, int epochs, ProgressListener progress) {
         int batches = lastBatch.batchCount(train.size(), batchSize);
         if (batches == 0) {
             throw new IllegalArgumentException("the training set has " + train.size() + " examples, fewer than one "
@@ -209,8 +213,15 @@ public final class Trainer {
                 if (b % every == 0 && b < batches) {
                     double x = epoch - 1 + (double) b / batches;
                     history.add(new History.Point(x, lossSum / examples, (double) correct / examples));
-                    progress.update(new Progress(epoch, epochs, b, batches, lossSum / examples,
-                            (double) correct / examples, Double.NaN, history));
+                    progress.update(new Progress(
+                            epoch,
+                            epochs,
+                            b,
+                            batches,
+                            lossSum / examples,
+                            (double) correct / examples,
+                            Double.NaN,
+                            history));
                 }
             }
             double loss = lossSum / examples;
@@ -221,10 +232,16 @@ public final class Trainer {
                 history.addMetric(m.getKey(), m.getValue().applyAsDouble(net));
             }
             NativeMemory.collect();
-            history.add(new EpochResult(epoch, loss, trainAcc, testAcc, examples, trainNanos / 1e9,
-                    (System.nanoTime() - wallStart) / 1e9, Machine.rssMiB()));
-            progress.update(new Progress(epoch, epochs, batches, batches, loss, trainAcc, testAcc,
-                    history));
+            history.add(new EpochResult(
+                    epoch,
+                    loss,
+                    trainAcc,
+                    testAcc,
+                    examples,
+                    trainNanos / 1e9,
+                    (System.nanoTime() - wallStart) / 1e9,
+                    Machine.rssMiB()));
+            progress.update(new Progress(epoch, epochs, batches, batches, loss, trainAcc, testAcc, history));
         }
         return history;
     }
@@ -240,14 +257,19 @@ public final class Trainer {
             if (batch.size() >= batchSize || e instanceof bnlab.nn.DivergenceException) {
                 throw e;
             }
-            throw new IllegalArgumentException("the last batch of epoch " + epoch + " holds the " + batch.size()
-                    + " example" + (batch.size() == 1 ? "" : "s") + " left over (" + trainSize + " training examples = "
-                    + trainSize / batchSize + " batches of " + batchSize + " + " + trainSize % batchSize + ") and "
-                    + net.name() + " cannot train on " + (batch.size() == 1 ? "it" : "them") + ": " + e.getMessage()
-                    + "\nChoose what happens to the left-over examples, as PyTorch's DataLoader(drop_last=...) lets "
-                    + "one: trainer.lastBatch(LastBatch.DROP) leaves them out of each epoch, "
-                    + "trainer.lastBatch(LastBatch.MERGE) adds them to the batch before; or pick a batch size that "
-                    + "leaves at least 2.", e);
+            throw new IllegalArgumentException(
+                    "the last batch of epoch " + epoch + " holds the " + batch.size()
+                            + " example" + (batch.size() == 1 ? "" : "s") + " left over (" + trainSize
+                            + " training examples = "
+                            + trainSize / batchSize + " batches of " + batchSize + " + " + trainSize % batchSize
+                            + ") and "
+                            + net.name() + " cannot train on " + (batch.size() == 1 ? "it" : "them") + ": "
+                            + e.getMessage()
+                            + "\nChoose what happens to the left-over examples, as PyTorch's DataLoader(drop_last=...) lets "
+                            + "one: trainer.lastBatch(LastBatch.DROP) leaves them out of each epoch, "
+                            + "trainer.lastBatch(LastBatch.MERGE) adds them to the batch before; or pick a batch size that "
+                            + "leaves at least 2.",
+                    e);
         }
     }
 
@@ -277,8 +299,8 @@ public final class Trainer {
 
     private static void check(Classifier.StepResult step, Batch batch, Classifier net) {
         if (step.examples() != batch.size()) {
-            throw new IllegalStateException(net.name() + " reported " + step.examples()
-                    + " examples for a batch of " + batch.size());
+            throw new IllegalStateException(
+                    net.name() + " reported " + step.examples() + " examples for a batch of " + batch.size());
         }
     }
 

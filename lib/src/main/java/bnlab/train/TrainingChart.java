@@ -17,8 +17,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class TrainingChart {
 
-    private TrainingChart() {
-    }
+    private TrainingChart() {}
 
     /** The figure of a history (finished or still running) as an XChart chart. */
     public static XYChart chart(History history) {
@@ -26,13 +25,22 @@ public final class TrainingChart {
         List<History.Point> points = history.points();
         if (!points.isEmpty()) {
             double[] x = points.stream().mapToDouble(History.Point::epoch).toArray();
-            line(chart, "train loss (right axis)", x, points.stream().mapToDouble(History.Point::loss).toArray())
+            line(
+                            chart,
+                            "train loss (right axis)",
+                            x,
+                            points.stream().mapToDouble(History.Point::loss).toArray())
                     .setYAxisGroup(1);
-            line(chart, "train acc", x, points.stream().mapToDouble(History.Point::trainAcc).toArray());
+            line(
+                    chart,
+                    "train acc",
+                    x,
+                    points.stream().mapToDouble(History.Point::trainAcc).toArray());
         }
         List<EpochResult> epochs = history.epochs();
         if (!epochs.isEmpty()) {
-            XYSeries test = chart.addSeries("test acc",
+            XYSeries test = chart.addSeries(
+                    "test acc",
                     epochs.stream().mapToDouble(EpochResult::epoch).toArray(),
                     epochs.stream().mapToDouble(EpochResult::testAcc).toArray());
             test.setMarker(SeriesMarkers.DIAMOND);
@@ -45,8 +53,11 @@ public final class TrainingChart {
         XYChart chart = Charts.lines(title, "epoch", "test accuracy");
         for (History h : runs) {
             List<EpochResult> epochs = h.epochs();
-            chart.addSeries(h.network(), epochs.stream().mapToDouble(EpochResult::epoch).toArray(),
-                    epochs.stream().mapToDouble(EpochResult::testAcc).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            chart.addSeries(
+                            h.network(),
+                            epochs.stream().mapToDouble(EpochResult::epoch).toArray(),
+                            epochs.stream().mapToDouble(EpochResult::testAcc).toArray())
+                    .setMarker(SeriesMarkers.CIRCLE);
         }
         chart.getStyler().setXAxisDecimalPattern("0");
         return Charts.image(chart);

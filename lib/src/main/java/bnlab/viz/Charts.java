@@ -11,16 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.series.Series;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.Histogram;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.internal.series.Series;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * XChart figures as static images: a notebook cell that ends with {@code Charts.image(chart)}
@@ -55,20 +55,25 @@ public final class Charts {
         new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
         new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),
         new Color(0xA0CBE8), new Color(0xFFBE7D), new Color(0xFF9D9A), new Color(0x86BCB6), new Color(0x8CD17D),
-        new Color(0xF1CE63), new Color(0xD4A6C8), new Color(0xFABFD2), new Color(0xD7B5A6), new Color(0x79706E)};
+        new Color(0xF1CE63), new Color(0xD4A6C8), new Color(0xFABFD2), new Color(0xD7B5A6), new Color(0x79706E)
+    };
 
     /** Suffix of the hidden series that carry a range's bars. */
     private static final String BARS = " \u2009bars";
 
     private static final Map<String, Color> COLOURS = new LinkedHashMap<>();
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** A line chart with the course's style; add series with {@code chart.addSeries(...)}. */
     public static XYChart lines(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         style(chart.getStyler());
         chart.getStyler().setMarkerSize(5);
         return chart;
@@ -78,14 +83,19 @@ public final class Charts {
      * Overlaid histograms of several samples on shared bins from {@code min} to {@code max},
      * e.g. one channel before and after normalization.
      */
-    public static CategoryChart histograms(String title, String xTitle, int bins, double min,
-                                           double max, String[] names, double[]... samples) {
+    public static CategoryChart histograms(
+            String title, String xTitle, int bins, double min, double max, String[] names, double[]... samples) {
         if (names.length != samples.length) {
-            throw new IllegalArgumentException(names.length + " names for " + samples.length
-                    + " samples: give one name per sample.");
+            throw new IllegalArgumentException(
+                    names.length + " names for " + samples.length + " samples: give one name per sample.");
         }
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xTitle).yAxisTitle("count").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle("count")
+                .build();
         style(chart.getStyler());
         chart.getStyler().setOverlapped(true);
         chart.getStyler().setXAxisDecimalPattern("0.#");
@@ -111,8 +121,8 @@ public final class Charts {
      * (e.g. the mean over seeds and the lowest and highest seed), in the colour of
      * {@code colourKey}; the bars are not in the legend. NaN values leave a gap.
      */
-    public static XYSeries addRange(XYChart chart, String name, String colourKey, double[] x, double[] mean,
-                                    double[] low, double[] high) {
+    public static XYSeries addRange(
+            XYChart chart, String name, String colourKey, double[] x, double[] mean, double[] low, double[] high) {
         if (x.length != mean.length || x.length != low.length || x.length != high.length) {
             throw new IllegalArgumentException("addRange needs as many means, lows and highs as x values, got "
                     + x.length + ", " + mean.length + ", " + low.length + ", " + high.length);
@@ -150,7 +160,8 @@ public final class Charts {
         if (chart instanceof XYChart xy) {
             colourSeries(xy);
             labelLogAxes(xy);
-            if (xy.getStyler().getYAxisDecimalPattern() == null && xy.getStyler().getyAxisTickLabelsFormattingFunction() == null) {
+            if (xy.getStyler().getYAxisDecimalPattern() == null
+                    && xy.getStyler().getyAxisTickLabelsFormattingFunction() == null) {
                 // XChart's own pattern prints 0.08 as ".08"
                 xy.setCustomYAxisTickLabelsFormatter(v -> plain(v, 4));
             }
@@ -160,7 +171,10 @@ public final class Charts {
         // axis without one shows the y-axis title, translated below
         String yTitle = chart.getYAxisTitle();
         StringBuilder texts = new StringBuilder();
-        for (int group : chart.getSeriesMap().values().stream().map(s -> s.getYAxisGroup()).distinct().toList()) {
+        for (int group : chart.getSeriesMap().values().stream()
+                .map(s -> s.getYAxisGroup())
+                .distinct()
+                .toList()) {
             String own = chart.getYAxisGroupTitle(group);
             if (own != null && !own.equals(yTitle)) {
                 chart.setYAxisGroupTitle(group, labels.translate(own));
@@ -221,15 +235,18 @@ public final class Charts {
     private static Function<Double, String> logScale(XYChart chart, boolean x) {
         boolean powersOfTwo = chart.getSeriesMap().values().stream()
                 .flatMapToDouble(s -> java.util.Arrays.stream(x ? s.getXData() : s.getYData()))
-                .filter(Double::isFinite).allMatch(Charts::isPowerOfTwo);
+                .filter(Double::isFinite)
+                .allMatch(Charts::isPowerOfTwo);
         double base = powersOfTwo ? 2 : 10;
         DoubleUnaryOperator log = v -> v > 0 ? Math.log(v) / Math.log(base) : Double.NaN;
         for (XYSeries s : chart.getSeriesMap().values()) {
             double[] xs = s.getXData();
             double[] ys = s.getYData();
             double[] e = s.getExtraValues();
-            s.replaceData(x ? java.util.Arrays.stream(xs).map(log).toArray() : xs,
-                    x ? ys : java.util.Arrays.stream(ys).map(log).toArray(), e);
+            s.replaceData(
+                    x ? java.util.Arrays.stream(xs).map(log).toArray() : xs,
+                    x ? ys : java.util.Arrays.stream(ys).map(log).toArray(),
+                    e);
         }
         return v -> plain(Math.pow(base, v), 2);
     }
@@ -262,7 +279,9 @@ public final class Charts {
             return 0;
         }
         java.util.List<String> entries = chart.getSeriesMap().values().stream()
-                .filter(s -> ((Series) s).isShowInLegend()).map(s -> ((Series) s).getLabel()).toList();
+                .filter(s -> ((Series) s).isShowInLegend())
+                .map(s -> ((Series) s).getLabel())
+                .toList();
         if (entries.isEmpty()) {
             return 0;
         }
@@ -270,7 +289,10 @@ public final class Charts {
         FontMetrics fm = g.getFontMetrics(styler.getLegendFont());
         g.dispose();
         int pad = styler.getLegendPadding();
-        int row = Math.max(fm.getHeight(), styler instanceof org.knowm.xchart.style.AxesChartStyler a ? a.getMarkerSize() : 0) + pad;
+        int row = Math.max(
+                        fm.getHeight(),
+                        styler instanceof org.knowm.xchart.style.AxesChartStyler a ? a.getMarkerSize() : 0)
+                + pad;
         int width = 2 * pad;
         for (String e : entries) {
             width += styler.getLegendSeriesLineLength() + 3 * pad + fm.stringWidth(e);

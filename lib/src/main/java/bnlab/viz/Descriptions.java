@@ -26,8 +26,7 @@ public final class Descriptions {
     /** At most this many series are described one by one; the rest are counted. */
     static final int MAX_SERIES = 8;
 
-    private Descriptions() {
-    }
+    private Descriptions() {}
 
     /** The chart's text alternative in every language of {@link Labels#LANGUAGES}. */
     public static Map<String, String> of(Chart<?, ?> chart) {
@@ -54,29 +53,44 @@ public final class Descriptions {
         List<XYSeries> all = new ArrayList<>(chart.getSeriesMap().values());
         // a series hidden from the legend draws another's range bars (Charts.addRange)
         List<XYSeries> series = all.stream().filter(XYSeries::isShowInLegend).toList();
-        StringBuilder s = new StringBuilder(w.zh ? "折线图“" + w.t(chart.getTitle()) + "”。"
-                : "Line chart \"" + chart.getTitle() + "\". ");
-        double[] xs = series.stream().flatMapToDouble(p -> Arrays.stream(p.getXData())).toArray();
+        StringBuilder s = new StringBuilder(
+                w.zh ? "折线图“" + w.t(chart.getTitle()) + "”。" : "Line chart \"" + chart.getTitle() + "\". ");
+        double[] xs = series.stream()
+                .flatMapToDouble(p -> Arrays.stream(p.getXData()))
+                .toArray();
         Double xMin = chart.getStyler().getXAxisMin();
         Double xMax = chart.getStyler().getXAxisMax();
         double[] xRange = range(xs, xMin, xMax);
         String yTitle = chart.getYAxisTitle();
-        String right = series.stream().filter(p -> p.getYAxisGroup() != 0).findFirst()
-                .map(p -> chart.getYAxisGroupTitle(p.getYAxisGroup())).orElse(null);
+        String right = series.stream()
+                .filter(p -> p.getYAxisGroup() != 0)
+                .findFirst()
+                .map(p -> chart.getYAxisGroupTitle(p.getYAxisGroup()))
+                .orElse(null);
         if (right == null) {
             right = chart.getYAxisGroupTitle(1);
             if (right != null && right.equals(yTitle)) right = null;
         }
         if (w.zh) {
             s.append("横轴：").append(w.t(chart.getXAxisTitle()));
-            if (xRange != null) s.append("（").append(num(xRange[0])).append(" 到 ").append(num(xRange[1])).append("）");
-            s.append(chart.getStyler().isXAxisLogarithmic() ? "，对数刻度" : "").append("；纵轴：").append(w.t(yTitle));
+            if (xRange != null)
+                s.append("（")
+                        .append(num(xRange[0]))
+                        .append(" 到 ")
+                        .append(num(xRange[1]))
+                        .append("）");
+            s.append(chart.getStyler().isXAxisLogarithmic() ? "，对数刻度" : "")
+                    .append("；纵轴：")
+                    .append(w.t(yTitle));
             if (right != null) s.append("；右侧纵轴：").append(w.t(right));
             s.append("。");
         } else {
             s.append("x-axis: ").append(chart.getXAxisTitle());
-            if (xRange != null) s.append(", ").append(num(xRange[0])).append(" to ").append(num(xRange[1]));
-            s.append(chart.getStyler().isXAxisLogarithmic() ? ", logarithmic" : "").append("; y-axis: ").append(yTitle);
+            if (xRange != null)
+                s.append(", ").append(num(xRange[0])).append(" to ").append(num(xRange[1]));
+            s.append(chart.getStyler().isXAxisLogarithmic() ? ", logarithmic" : "")
+                    .append("; y-axis: ")
+                    .append(yTitle);
             if (right != null) s.append("; right y-axis: ").append(right);
             s.append(". ");
         }
@@ -86,10 +100,11 @@ public final class Descriptions {
         s.append(w.zh ? series.size() + " 条曲线：" : series.size() + " series: ");
         List<String> parts = new ArrayList<>();
         for (XYSeries p : series.subList(0, Math.min(series.size(), MAX_SERIES))) {
-            boolean bars = p.getExtraValues() != null || all.stream().anyMatch(
-                    h -> !h.isShowInLegend() && h != p && h.getName().startsWith(p.getName()));
-            parts.add(line(p.getLabel(), p.getXData(), p.getYData(), bars,
-                    right != null && p.getYAxisGroup() != 0, w));
+            boolean bars = p.getExtraValues() != null
+                    || all.stream()
+                            .anyMatch(h ->
+                                    !h.isShowInLegend() && h != p && h.getName().startsWith(p.getName()));
+            parts.add(line(p.getLabel(), p.getXData(), p.getYData(), bars, right != null && p.getYAxisGroup() != 0, w));
         }
         s.append(String.join(w.zh ? "；" : "; ", parts));
         if (series.size() > MAX_SERIES) {
@@ -121,55 +136,78 @@ public final class Descriptions {
         }
         double spread = hi[1] - lo[1];
         double scale = Math.max(Math.abs(hi[1]), Math.abs(lo[1]));
-        boolean flat = spread <= 1e-9 * Math.max(1, scale) || spread < 0.02 * scale && points.size() > 1
-                && Math.abs(last - first) < 0.01 * scale;
-        s.append(w.zh ? "：" + points.size() + " 个点，" : ": " + points.size() + " point" + (points.size() == 1 ? "" : "s") + ", ");
+        boolean flat = spread <= 1e-9 * Math.max(1, scale)
+                || spread < 0.02 * scale && points.size() > 1 && Math.abs(last - first) < 0.01 * scale;
+        s.append(
+                w.zh
+                        ? "：" + points.size() + " 个点，"
+                        : ": " + points.size() + " point" + (points.size() == 1 ? "" : "s") + ", ");
         if (points.size() == 1) {
-            s.append(w.zh ? "值 " + num(first) + "（x = " + num(points.get(0)[0]) + "）"
-                    : "value " + num(first) + " at x = " + num(points.get(0)[0]));
+            s.append(
+                    w.zh
+                            ? "值 " + num(first) + "（x = " + num(points.get(0)[0]) + "）"
+                            : "value " + num(first) + " at x = " + num(points.get(0)[0]));
         } else if (flat) {
             s.append(w.zh ? "基本持平，约 " + num(first) : "flat at about " + num(first));
         } else {
             boolean rises = last > first;
-            s.append(w.zh ? (rises ? "从 " + num(first) + " 升到 " + num(last) : "从 " + num(first) + " 降到 " + num(last))
-                    : (rises ? "rises" : "falls") + " from " + num(first) + " to " + num(last));
+            s.append(
+                    w.zh
+                            ? (rises ? "从 " + num(first) + " 升到 " + num(last) : "从 " + num(first) + " 降到 " + num(last))
+                            : (rises ? "rises" : "falls") + " from " + num(first) + " to " + num(last));
             boolean endsAreExtremes = (lo == points.get(0) || lo == points.get(points.size() - 1))
                     && (hi == points.get(0) || hi == points.get(points.size() - 1));
             if (!endsAreExtremes) {
-                s.append(w.zh ? "（最低 " + num(lo[1]) + "，x = " + num(lo[0]) + "；最高 " + num(hi[1]) + "，x = " + num(hi[0]) + "）"
-                        : " (lowest " + num(lo[1]) + " at x = " + num(lo[0]) + ", highest " + num(hi[1])
-                        + " at x = " + num(hi[0]) + ")");
+                s.append(
+                        w.zh
+                                ? "（最低 " + num(lo[1]) + "，x = " + num(lo[0]) + "；最高 " + num(hi[1]) + "，x = "
+                                        + num(hi[0]) + "）"
+                                : " (lowest " + num(lo[1]) + " at x = " + num(lo[0]) + ", highest " + num(hi[1])
+                                        + " at x = " + num(hi[0]) + ")");
             }
         }
         if (errorBars) s.append(w.zh ? "，带误差线" : ", with error bars");
         if (missing > 0) {
-            s.append(w.zh ? "，" + missing + " 个点没有数值" : ", " + missing + " point" + (missing == 1 ? "" : "s") + " without a value");
+            s.append(
+                    w.zh
+                            ? "，" + missing + " 个点没有数值"
+                            : ", " + missing + " point" + (missing == 1 ? "" : "s") + " without a value");
         }
         return s.toString();
     }
 
     private static String category(CategoryChart chart, Words w) {
         List<CategorySeries> series = new ArrayList<>(chart.getSeriesMap().values());
-        boolean histogram = !series.isEmpty() && series.get(0).getXData().stream().allMatch(v -> v instanceof Number)
+        boolean histogram = !series.isEmpty()
+                && series.get(0).getXData().stream().allMatch(v -> v instanceof Number)
                 && chart.getStyler().isOverlapped();
         StringBuilder s = new StringBuilder();
         if (histogram) {
             List<?> bins = new ArrayList<>(series.get(0).getXData());
-            double width = bins.size() > 1 ? ((Number) bins.get(1)).doubleValue() - ((Number) bins.get(0)).doubleValue() : 0;
+            double width =
+                    bins.size() > 1 ? ((Number) bins.get(1)).doubleValue() - ((Number) bins.get(0)).doubleValue() : 0;
             double from = ((Number) bins.get(0)).doubleValue() - width / 2;
             double to = ((Number) bins.get(bins.size() - 1)).doubleValue() + width / 2;
-            s.append(w.zh ? "直方图“" + w.t(chart.getTitle()) + "”。横轴：" + w.t(chart.getXAxisTitle()) + "，"
-                    + bins.size() + " 个区间，从 " + num(from) + " 到 " + num(to) + "；纵轴：" + w.t(chart.getYAxisTitle())
-                    + "。" + series.size() + " 组数据："
-                    : "Histogram \"" + chart.getTitle() + "\". x-axis: " + chart.getXAxisTitle() + ", " + bins.size()
-                    + " bins from " + num(from) + " to " + num(to) + "; y-axis: " + chart.getYAxisTitle() + ". "
-                    + series.size() + " series: ");
+            s.append(
+                    w.zh
+                            ? "直方图“" + w.t(chart.getTitle()) + "”。横轴：" + w.t(chart.getXAxisTitle()) + "，"
+                                    + bins.size() + " 个区间，从 " + num(from) + " 到 " + num(to) + "；纵轴："
+                                    + w.t(chart.getYAxisTitle())
+                                    + "。" + series.size() + " 组数据："
+                            : "Histogram \"" + chart.getTitle() + "\". x-axis: " + chart.getXAxisTitle() + ", "
+                                    + bins.size()
+                                    + " bins from " + num(from) + " to " + num(to) + "; y-axis: "
+                                    + chart.getYAxisTitle() + ". "
+                                    + series.size() + " series: ");
         } else {
-            s.append(w.zh ? "柱状图“" + w.t(chart.getTitle()) + "”。横轴：" + w.t(chart.getXAxisTitle()) + "；纵轴："
-                    + w.t(chart.getYAxisTitle()) + "。"
-                    : "Bar chart \"" + chart.getTitle() + "\". x-axis: " + chart.getXAxisTitle() + "; y-axis: "
-                    + chart.getYAxisTitle() + ". ");
-            if (series.isEmpty()) return s.append(w.zh ? "尚无数据。" : "No data yet.").toString().trim();
+            s.append(
+                    w.zh
+                            ? "柱状图“" + w.t(chart.getTitle()) + "”。横轴：" + w.t(chart.getXAxisTitle()) + "；纵轴："
+                                    + w.t(chart.getYAxisTitle()) + "。"
+                            : "Bar chart \"" + chart.getTitle() + "\". x-axis: " + chart.getXAxisTitle() + "; y-axis: "
+                                    + chart.getYAxisTitle() + ". ");
+            if (series.isEmpty())
+                return s.append(w.zh ? "尚无数据。" : "No data yet.").toString().trim();
             s.append(w.zh ? series.size() + " 组数据：" : series.size() + " series: ");
         }
         List<String> parts = new ArrayList<>();
@@ -206,10 +244,11 @@ public final class Descriptions {
         String count = num(y.get(peak).doubleValue());
         String from = num(((Number) x.get(first)).doubleValue());
         String to = num(((Number) x.get(last)).doubleValue());
-        return w.zh ? name + "：" + num(total) + " 个值，最多的区间在 " + peakAt + "（" + count + " 个），分布在 " + from
-                + " 到 " + to + " 的区间里"
+        return w.zh
+                ? name + "：" + num(total) + " 个值，最多的区间在 " + peakAt + "（" + count + " 个），分布在 " + from + " 到 " + to
+                        + " 的区间里"
                 : name + ": " + num(total) + " values, the fullest bin at " + peakAt + " (" + count
-                + "), spread over the bins from " + from + " to " + to;
+                        + "), spread over the bins from " + from + " to " + to;
     }
 
     private static String bars(CategorySeries p, Words w) {
@@ -244,11 +283,14 @@ public final class Descriptions {
         if (v == 0) return "0";
         double a = Math.abs(v);
         if (a >= 1e-3 && a < 1e6) {
-            BigDecimal d = new BigDecimal(v).round(new MathContext(a >= 1000 ? (int) Math.floor(Math.log10(a)) + 1 : 3))
+            BigDecimal d = new BigDecimal(v)
+                    .round(new MathContext(a >= 1000 ? (int) Math.floor(Math.log10(a)) + 1 : 3))
                     .stripTrailingZeros();
             return d.toPlainString();
         }
-        return String.format(java.util.Locale.ROOT, "%.2e", v).replace("e-0", "e-").replace("e+0", "e");
+        return String.format(java.util.Locale.ROOT, "%.2e", v)
+                .replace("e-0", "e-")
+                .replace("e+0", "e");
     }
 
     /** The words of one language: {@code t} translates a label, {@code zh} picks the sentence pattern. */

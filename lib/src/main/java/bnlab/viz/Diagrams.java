@@ -16,8 +16,7 @@ public final class Diagrams {
     private static final Color HIGHLIGHT = new Color(0xE6, 0x55, 0x0D);
     private static final Color OTHER = new Color(0xDD, 0xDD, 0xDD);
 
-    private Diagrams() {
-    }
+    private Diagrams() {}
 
     /**
      * An (N, C, H, W) batch drawn as N rows of C planes of H×W cells, with the N·H·W values that
@@ -26,8 +25,8 @@ public final class Diagrams {
      */
     public static Figure reductionAxes(int n, int c, int h, int w, int channel) {
         if (n < 1 || c < 1 || h < 1 || w < 1 || channel < 0 || channel >= c) {
-            throw new IllegalArgumentException("reductionAxes needs positive sizes and 0 <= channel < C, got ("
-                    + n + ", " + c + ", " + h + ", " + w + ") and channel " + channel);
+            throw new IllegalArgumentException("reductionAxes needs positive sizes and 0 <= channel < C, got (" + n
+                    + ", " + c + ", " + h + ", " + w + ") and channel " + channel);
         }
         int cell = 16;
         int gap = 18;
@@ -39,8 +38,8 @@ public final class Diagrams {
         int height = top + n * (planeH + gap) + 60;
         // every word in the edition's language (Labels), in fonts that have its glyphs (Fonts)
         Labels labels = Labels.current();
-        String title = labels.translate("The values batch norm averages for channel " + channel
-                + " of an (N, C, H, W) batch");
+        String title =
+                labels.translate("The values batch norm averages for channel " + channel + " of an (N, C, H, W) batch");
         String[] channels = new String[c];
         for (int ch = 0; ch < c; ch++) {
             channels[ch] = labels.translate("channel " + ch);
@@ -51,19 +50,29 @@ public final class Diagrams {
         }
         String axisC = labels.translate("axis 1 (C) →");
         String axisN = labels.translate("axis 0 (N) ↓");
-        String averaged = labels.translate(String.format(java.util.Locale.ROOT,
-                "averaged together: N·H·W = %d·%d·%d = %d values (axes 0, 2, 3)", n, h, w, n * h * w));
+        String averaged = labels.translate(String.format(
+                java.util.Locale.ROOT,
+                "averaged together: N·H·W = %d·%d·%d = %d values (axes 0, 2, 3)",
+                n,
+                h,
+                w,
+                n * h * w));
         String others = labels.translate("other channels: their own statistics");
         String all = title + String.join("", channels) + String.join("", examples) + axisC + axisN + averaged + others;
         Font titleFont = Fonts.fitting(new Font(Font.SANS_SERIF, Font.BOLD, 15), all);
         Font textFont = Fonts.fitting(new Font(Font.SANS_SERIF, Font.PLAIN, 12), all);
         Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-        int textWidth = Math.max(probe.getFontMetrics(titleFont).stringWidth(title) + 20,
-                30 + Math.max(probe.getFontMetrics(textFont).stringWidth(averaged),
-                        probe.getFontMetrics(textFont).stringWidth(others)) + 10);
+        int textWidth = Math.max(
+                probe.getFontMetrics(titleFont).stringWidth(title) + 20,
+                30
+                        + Math.max(
+                                probe.getFontMetrics(textFont).stringWidth(averaged),
+                                probe.getFontMetrics(textFont).stringWidth(others))
+                        + 10);
         probe.dispose();
         // at least the charts' 640 pixels, so both editions draw it the same size unless a text is longer
-        BufferedImage image = new BufferedImage(Math.max(Math.max(width, 640), textWidth), height, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image =
+                new BufferedImage(Math.max(Math.max(width, 640), textWidth), height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -105,17 +114,35 @@ public final class Diagrams {
         g.setColor(Color.BLACK);
         g.drawString(others, 30, legendY + 20);
         g.dispose();
-        String english = String.format(java.util.Locale.ROOT, "Diagram \"%s\": a batch of N = %d examples"
-                + " (rows), each with C = %d channels of %d × %d values. Channel %d is highlighted in every"
-                + " example and at every position: these N·H·W = %d values are averaged together into the"
-                + " mean and the variance of channel %d; each other channel has its own statistics.",
+        String english = String.format(
+                java.util.Locale.ROOT,
+                "Diagram \"%s\": a batch of N = %d examples"
+                        + " (rows), each with C = %d channels of %d × %d values. Channel %d is highlighted in every"
+                        + " example and at every position: these N·H·W = %d values are averaged together into the"
+                        + " mean and the variance of channel %d; each other channel has its own statistics.",
                 "The values batch norm averages for channel " + channel + " of an (N, C, H, W) batch",
-                n, c, h, w, channel, n * h * w, channel);
-        String chinese = String.format(java.util.Locale.ROOT, "示意图“%s”：一个小批量有 N = %d 个样本（每行一个），"
-                + "每个样本有 C = %d 个通道，每个通道 %d × %d 个数值。每个样本中、每个位置上的通道 %d 都被高亮："
-                + "这 N·H·W = %d 个数值一起求出通道 %d 的均值和方差；其他通道各有自己的统计量。",
-                Labels.of("zh", false).translate("The values batch norm averages for channel " + channel
-                        + " of an (N, C, H, W) batch"), n, c, h, w, channel, n * h * w, channel);
+                n,
+                c,
+                h,
+                w,
+                channel,
+                n * h * w,
+                channel);
+        String chinese = String.format(
+                java.util.Locale.ROOT,
+                "示意图“%s”：一个小批量有 N = %d 个样本（每行一个），"
+                        + "每个样本有 C = %d 个通道，每个通道 %d × %d 个数值。每个样本中、每个位置上的通道 %d 都被高亮："
+                        + "这 N·H·W = %d 个数值一起求出通道 %d 的均值和方差；其他通道各有自己的统计量。",
+                Labels.of("zh", false)
+                        .translate(
+                                "The values batch norm averages for channel " + channel + " of an (N, C, H, W) batch"),
+                n,
+                c,
+                h,
+                w,
+                channel,
+                n * h * w,
+                channel);
         return new Figure(image, Descriptions.of(english, chinese));
     }
 }

@@ -37,8 +37,9 @@ public final class Figure extends BufferedImage {
 
     /** The text alternative in {@code language} ({@code en} or {@code zh}). */
     public String description(String language) {
-        return Objects.requireNonNull(alternatives.get(language), () -> "no text alternative in '"
-                + language + "': use one of " + Labels.LANGUAGES);
+        return Objects.requireNonNull(
+                alternatives.get(language),
+                () -> "no text alternative in '" + language + "': use one of " + Labels.LANGUAGES);
     }
 
     /** The text alternative in the edition's language. */

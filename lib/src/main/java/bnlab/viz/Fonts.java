@@ -18,13 +18,12 @@ import org.knowm.xchart.style.Styler;
 final class Fonts {
 
     /** Preferred families for Chinese text, best first; any other family that can show it follows. */
-    static final List<String> PREFERRED = List.of("Noto Sans CJK SC", "Noto Sans SC",
-            "Source Han Sans SC", "WenQuanYi Zen Hei", "Noto Sans CJK JP");
+    static final List<String> PREFERRED =
+            List.of("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Noto Sans CJK JP");
 
     private static volatile boolean warned;
 
-    private Fonts() {
-    }
+    private Fonts() {}
 
     /**
      * Makes every text font of {@code styler} able to show {@code text}. When no installed font
@@ -33,7 +32,8 @@ final class Fonts {
     static void fit(Styler styler, String text) {
         boolean shown = styler.getChartTitleFont().canDisplayUpTo(text) == -1
                 && styler.getLegendFont().canDisplayUpTo(text) == -1
-                && (!(styler instanceof AxesChartStyler a) || a.getAxisTitleFont().canDisplayUpTo(text) == -1);
+                && (!(styler instanceof AxesChartStyler a)
+                        || a.getAxisTitleFont().canDisplayUpTo(text) == -1);
         if (shown) return;
         Optional<String> family = familyOrWarn(text);
         if (family.isEmpty()) return;
@@ -71,10 +71,9 @@ final class Fonts {
 
     /** The first installed family (preferred ones first) whose plain font shows all of {@code text}. */
     static Optional<String> familyFor(String text) {
-        List<String> installed = Arrays.asList(
-                GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
-        return java.util.stream.Stream.concat(PREFERRED.stream().filter(installed::contains),
-                        installed.stream())
+        List<String> installed =
+                Arrays.asList(GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
+        return java.util.stream.Stream.concat(PREFERRED.stream().filter(installed::contains), installed.stream())
                 .filter(name -> new Font(name, Font.PLAIN, 12).canDisplayUpTo(text) == -1)
                 .findFirst();
     }

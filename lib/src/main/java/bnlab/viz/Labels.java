@@ -58,11 +58,11 @@ public final class Labels {
     private static final Pattern GROUP = Pattern.compile("\\$(\\d)");
     /** How deep translated groups may nest before a pattern is taken to match its own group. */
     private static final int MAX_DEPTH = 8;
+
     private static final Map<String, Labels> LOADED = new ConcurrentHashMap<>();
 
     /** A pattern line: the whole label must match {@code english}; {@code $n} in the translation is group n, translated. */
-    private record Rule(Pattern english, String translation, String source) {
-    }
+    private record Rule(Pattern english, String translation, String source) {}
 
     private final String language;
     private final Map<String, String> translations;
@@ -87,8 +87,8 @@ public final class Labels {
     /** The labels of {@code language}; {@code strict}: a missing translation is an error. */
     public static Labels of(String language, boolean strict) {
         if (!LANGUAGES.contains(language)) {
-            throw new IllegalArgumentException("BNLAB_LANG (or bnlab.lang) is '" + language
-                    + "', expected one of " + LANGUAGES + ": unset it for English or set it to zh.");
+            throw new IllegalArgumentException("BNLAB_LANG (or bnlab.lang) is '" + language + "', expected one of "
+                    + LANGUAGES + ": unset it for English or set it to zh.");
         }
         Labels loaded = LOADED.computeIfAbsent(language, Labels::load);
         return new Labels(language, loaded.translations, loaded.rules, strict);
@@ -160,8 +160,11 @@ public final class Labels {
                 throw new IllegalStateException("bnlab/viz/" + resource + " is missing from the lib "
                         + "jar: rebuild it with `mvn -B package -DskipTests` (scripts/setup.sh).");
             }
-            return read(language, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
-                    String.format(SOURCE, language), false);
+            return read(
+                    language,
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+                    String.format(SOURCE, language),
+                    false);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + resource, e);
         }
@@ -186,8 +189,8 @@ public final class Labels {
                 continue;
             }
             if (table.put(parts[0], parts[1]) != null) {
-                throw new IllegalStateException(source + " line " + number + " repeats the label \""
-                        + parts[0] + "\": keep one line per English label.");
+                throw new IllegalStateException(source + " line " + number + " repeats the label \"" + parts[0]
+                        + "\": keep one line per English label.");
             }
         }
         return new Labels(language, Map.copyOf(table), List.copyOf(rules), strict);
@@ -199,16 +202,16 @@ public final class Labels {
         try {
             pattern = Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new IllegalStateException(where + ": `" + regex + "` is not a Java regular expression: "
-                    + e.getDescription(), e);
+            throw new IllegalStateException(
+                    where + ": `" + regex + "` is not a Java regular expression: " + e.getDescription(), e);
         }
         int groups = pattern.matcher("").groupCount();
         Matcher ref = GROUP.matcher(translation);
         while (ref.find()) {
             int n = Integer.parseInt(ref.group(1));
             if (n < 1 || n > groups) {
-                throw new IllegalStateException(where + ": the translation uses $" + n + " but `" + regex
-                        + "` has " + groups + " group(s)");
+                throw new IllegalStateException(
+                        where + ": the translation uses $" + n + " but `" + regex + "` has " + groups + " group(s)");
             }
         }
         return new Rule(pattern, translation, where);

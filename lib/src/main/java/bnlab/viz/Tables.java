@@ -20,8 +20,7 @@ public final class Tables {
     /** Digits shown after the decimal point by {@link #fixed(Table, int)}'s default. */
     public static final int DIGITS = 6;
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /**
      * The table as an HTML fragment: a {@code <table>} element whose caption is the table's name
@@ -32,7 +31,8 @@ public final class Tables {
     public static String html(Table table) {
         Table shown = localized(table, Labels.current());
         StringWriter out = new StringWriter();
-        new HtmlWriter().write(shown, HtmlWriteOptions.builder(new Destination(out)).build());
+        new HtmlWriter()
+                .write(shown, HtmlWriteOptions.builder(new Destination(out)).build());
         String html = out.toString();
         String name = shown.name();
         if (name == null || name.isBlank()) {

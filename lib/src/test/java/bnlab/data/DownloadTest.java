@@ -48,8 +48,8 @@ class DownloadTest {
     }
 
     private FashionMnistLocator locator(Path cache) {
-        return new FashionMnistLocator(new LocatorConfig(null, cache, tmp.resolve("no-system-dir"),
-                mirror.url()), fixture.files, downloader);
+        return new FashionMnistLocator(
+                new LocatorConfig(null, cache, tmp.resolve("no-system-dir"), mirror.url()), fixture.files, downloader);
     }
 
     @Test
@@ -71,7 +71,8 @@ class DownloadTest {
         }
         assertEquals(4, names(cache).size(), "no leftover temporary files: " + names(cache));
         // While a body streamed in, only a .part file existed, never the final name.
-        assertTrue(seenDuringTransfer.stream().anyMatch(n -> n.startsWith(labels.gzName() + ".part-")),
+        assertTrue(
+                seenDuringTransfer.stream().anyMatch(n -> n.startsWith(labels.gzName() + ".part-")),
                 seenDuringTransfer.toString());
         assertFalse(seenDuringTransfer.contains(labels.gzName()), seenDuringTransfer.toString());
     }
@@ -79,17 +80,15 @@ class DownloadTest {
     @Test
     void checksumMismatchLeavesNoFileBehind() {
         DataFile good = fixture.files.trainLabels();
-        DataFile wrongMd5 = new DataFile(good.name(), good.kind(), good.count(),
-                "0123456789abcdef0123456789abcdef", good.sha256(), good.size());
+        DataFile wrongMd5 = new DataFile(
+                good.name(), good.kind(), good.count(), "0123456789abcdef0123456789abcdef", good.sha256(), good.size());
         Path cache = tmp.resolve("cache");
 
-        var e = assertThrows(DataFileException.class,
-                () -> downloader.download(mirror.url(), wrongMd5, cache));
+        var e = assertThrows(DataFileException.class, () -> downloader.download(mirror.url(), wrongMd5, cache));
 
         String message = e.getMessage();
         assertTrue(message.contains(Downloader.urlOf(mirror.url(), good).toString()), message);
-        assertTrue(message.contains("expected MD5 0123456789abcdef0123456789abcdef, got "
-                + good.gzMd5()), message);
+        assertTrue(message.contains("expected MD5 0123456789abcdef0123456789abcdef, got " + good.gzMd5()), message);
         assertEquals(List.of(), names(cache), "neither the final file nor a temporary one");
     }
 
@@ -101,7 +100,8 @@ class DownloadTest {
         String message = e.getMessage();
         assertTrue(message.contains("HTTP 404"), message);
         assertTrue(message.contains(cache.toAbsolutePath() + " (BN Lab cache): no such folder"), message);
-        assertTrue(message.contains(tmp.resolve("no-system-dir").toAbsolutePath().toString()), message);
+        assertTrue(
+                message.contains(tmp.resolve("no-system-dir").toAbsolutePath().toString()), message);
         assertTrue(message.contains(mirror.url() + fixture.files.trainImages().gzName()), message);
         assertTrue(e.fix().contains("dataset-fashion-mnist") && e.fix().contains("BNLAB_DATA_DIR"), e.fix());
         assertEquals(List.of(), names(cache));
@@ -119,9 +119,12 @@ class DownloadTest {
             var e = assertThrows(DataFileException.class, () -> patient.download(server.url(), spec, cache));
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "ended by the drop");
             assertEquals(1, server.requests.get());
-            assertTrue(e.getMessage().contains(Downloader.urlOf(server.url(), spec).toString()), e.getMessage());
-            assertTrue(e.getMessage().contains("connection lost after " + body.length / 2 + " of "
-                    + body.length + " bytes"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(Downloader.urlOf(server.url(), spec).toString()), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains("connection lost after " + body.length / 2 + " of " + body.length + " bytes"),
+                    e.getMessage());
         }
         assertEquals(List.of(), names(cache), "neither the final file nor a temporary one");
     }
@@ -131,7 +134,8 @@ class DownloadTest {
         mirror.mode = TestMirror.Mode.STALL;
         long start = System.nanoTime();
         assertFailsCleanly("no data for " + STALL.toMillis() + " ms");
-        assertTrue(System.nanoTime() - start < Duration.ofMillis(2_500).toNanos(),
+        assertTrue(
+                System.nanoTime() - start < Duration.ofMillis(2_500).toNanos(),
                 "gave up before the server's 3 s silence ended");
     }
 
@@ -157,13 +161,17 @@ class DownloadTest {
         Path cache = fixture.writeRaw(tmp.resolve("cache"));
         DataFile missing = fixture.files.testImages();
         Files.delete(cache.resolve(missing.name()));
-        var before = Files.getLastModifiedTime(cache.resolve(fixture.files.trainImages().name()));
+        var before = Files.getLastModifiedTime(
+                cache.resolve(fixture.files.trainImages().name()));
 
         FashionMnist data = FashionMnist.load(locator(cache), 100, 100);
 
         assertEquals(List.of(missing.gzName()), mirror.requests);
         assertEquals(IdxFixture.TEST, data.test().size());
-        assertEquals(before, Files.getLastModifiedTime(cache.resolve(fixture.files.trainImages().name())));
+        assertEquals(
+                before,
+                Files.getLastModifiedTime(
+                        cache.resolve(fixture.files.trainImages().name())));
     }
 
     @Test
@@ -202,8 +210,9 @@ class DownloadTest {
         Path cache = Files.createDirectories(tmp.resolve("cache"));
         DataFile labels = fixture.files.testLabels();
         Path abandoned = Files.write(cache.resolve(labels.gzName() + ".part-123"), new byte[] {1, 2, 3});
-        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.fromMillis(
-                System.currentTimeMillis() - 3 * STALL.toMillis()));
+        Files.setLastModifiedTime(
+                abandoned,
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3 * STALL.toMillis()));
         Path live = Files.write(cache.resolve(labels.gzName() + ".part-456"), new byte[] {4});
         Path other = Files.write(cache.resolve("unrelated.part-789"), new byte[] {5});
         Files.setLastModifiedTime(other, Files.getLastModifiedTime(abandoned));

@@ -55,8 +55,7 @@ final class IdxFixture {
         ByteBuffer b = ByteBuffer.allocate(16 + count * rows * cols);
         b.putInt(IdxKind.IMAGES.magic()).putInt(count).putInt(rows).putInt(cols);
         for (int i = 0; i < count; i++)
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) b.put((byte) pixel(first, i, r, c));
+            for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) b.put((byte) pixel(first, i, r, c));
         return b.array();
     }
 

@@ -2,9 +2,9 @@ package bnlab.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -39,7 +39,8 @@ class IdxReaderTest {
             assertEquals(IdxFixture.label(0, i), readLabels[i], "label " + i);
             for (int r = 0; r < read.rows(); r++)
                 for (int c = 0; c < read.cols(); c++)
-                    assertEquals(IdxFixture.pixel(0, i, r, c),
+                    assertEquals(
+                            IdxFixture.pixel(0, i, r, c),
                             read.pixels()[(i * read.rows() + r) * read.cols() + c] & 0xff);
         }
     }
@@ -73,7 +74,10 @@ class IdxReaderTest {
         byte[] gz = IdxFixture.gzip(noise);
         Path file = IdxFixture.write(dir.resolve("noise.gz"), Arrays.copyOf(gz, gz.length / 2));
         var e = assertThrows(DataFileException.class, () -> IdxReader.readImages(file, null));
-        assertMentions(e, file, "is truncated: the data (200 images of 28x28 by its header) needs 156800 bytes, only",
+        assertMentions(
+                e,
+                file,
+                "is truncated: the data (200 images of 28x28 by its header) needs 156800 bytes, only",
                 "arrived");
         assertFalse(e.getMessage().contains("the the"), e.getMessage());
     }
@@ -96,8 +100,7 @@ class IdxReaderTest {
     @ValueSource(ints = {5, 50, 97})
     void truncatedGzipFileIsReportedAsTruncated(int percent) {
         byte[] whole = fixture.gz.get(images);
-        Path file = IdxFixture.write(dir.resolve(images.gzName()),
-                Arrays.copyOf(whole, whole.length * percent / 100));
+        Path file = IdxFixture.write(dir.resolve(images.gzName()), Arrays.copyOf(whole, whole.length * percent / 100));
         var e = assertThrows(DataFileException.class, () -> IdxReader.readImages(file, images));
         assertMentions(e, file, "truncated");
     }

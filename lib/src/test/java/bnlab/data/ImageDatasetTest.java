@@ -18,6 +18,7 @@ class ImageDatasetTest {
 
     /** Pixels are k/255 for small integers k: float32 holds them far closer than this. */
     private static final int N = 103;
+
     private static final int SIDE = 28;
 
     /** Image i has pixel (0, 0) = i, so a batch tells which examples it holds; label = i % 10. */
@@ -110,7 +111,10 @@ class ImageDatasetTest {
         for (int k = 0; k < indices.length; k++)
             for (int r = 0; r < SIDE; r += 9)
                 for (int c = 0; c < SIDE; c += 5)
-                    assertEquals(DATA.pixel(indices[k], r, c) / 255.0, x.getDouble(k, 0, r, c), Tolerances.FLOAT_ROUNDED_ONCE);
+                    assertEquals(
+                            DATA.pixel(indices[k], r, c) / 255.0,
+                            x.getDouble(k, 0, r, c),
+                            Tolerances.FLOAT_ROUNDED_ONCE);
         assertArrayEquals(new int[] {0, 7, 2, 5}, DATA.labels(indices));
     }
 

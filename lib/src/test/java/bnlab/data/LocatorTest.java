@@ -25,8 +25,8 @@ class LocatorTest {
     Path tmp;
 
     private FashionMnistLocator locator(Path named, Path cache, Path system, URI mirror) {
-        return new FashionMnistLocator(new LocatorConfig(named, cache, system, mirror), fixture.files,
-                new Downloader(SHORT, SHORT, SHORT));
+        return new FashionMnistLocator(
+                new LocatorConfig(named, cache, system, mirror), fixture.files, new Downloader(SHORT, SHORT, SHORT));
     }
 
     @Test
@@ -40,7 +40,9 @@ class LocatorTest {
         assertEquals(DataLocation.Origin.NAMED_DIR, first.origin());
         for (DataFile f : fixture.files.all()) assertEquals(named.resolve(f.gzName()), first.path(f));
 
-        assertEquals(DataLocation.Origin.CACHE, locator(null, cache, system, nowhere).locate().origin());
+        assertEquals(
+                DataLocation.Origin.CACHE,
+                locator(null, cache, system, nowhere).locate().origin());
         DataLocation last = locator(null, tmp.resolve("empty"), system, nowhere).locate();
         assertEquals(DataLocation.Origin.SYSTEM, last.origin());
         assertTrue(last.description().contains("Debian package dataset-fashion-mnist"), last.description());
@@ -53,8 +55,8 @@ class LocatorTest {
         Files.delete(dir.resolve(raw.gzName()));
         IdxFixture.write(dir.resolve(raw.name()), fixture.raw.get(raw));
 
-        FashionMnist data = FashionMnist.load(locator(dir, tmp.resolve("c"), tmp.resolve("s"),
-                TestMirror.closedPortUrl()), 100, 2);
+        FashionMnist data =
+                FashionMnist.load(locator(dir, tmp.resolve("c"), tmp.resolve("s"), TestMirror.closedPortUrl()), 100, 2);
         assertEquals(IdxFixture.TRAIN, data.train().size());
         assertEquals(2, data.test().size(), "the test limit");
         assertEquals(IdxFixture.pixel(0, 4, 3, 2), data.train().pixel(4, 3, 2));
@@ -70,7 +72,8 @@ class LocatorTest {
         URI closed = TestMirror.closedPortUrl();
 
         long start = System.nanoTime();
-        var e = assertThrows(DataFileException.class, () -> locator(named, cache, system, closed).locate());
+        var e = assertThrows(DataFileException.class, () -> locator(named, cache, system, closed)
+                .locate());
         assertTrue(System.nanoTime() - start < SHORT.toNanos(), "a refused connection fails fast");
 
         String message = e.getMessage();
@@ -88,8 +91,10 @@ class LocatorTest {
     void downloadsCanBeSwitchedOff() {
         LocatorConfig config = LocatorConfig.from(Map.of("BNLAB_DATA_MIRROR", "off"), home("/h"));
         assertNull(config.mirror());
-        var locator = new FashionMnistLocator(new LocatorConfig(null, tmp.resolve("c"),
-                tmp.resolve("s"), config.mirror()), fixture.files, new Downloader());
+        var locator = new FashionMnistLocator(
+                new LocatorConfig(null, tmp.resolve("c"), tmp.resolve("s"), config.mirror()),
+                fixture.files,
+                new Downloader());
         var e = assertThrows(DataFileException.class, locator::locate);
         assertTrue(e.getMessage().contains("download: disabled"), e.getMessage());
     }
@@ -103,15 +108,17 @@ class LocatorTest {
         assertEquals(LocatorConfig.DEBIAN_DIR, defaults.systemDir());
         assertEquals(LocatorConfig.OFFICIAL_MIRROR, defaults.mirror());
 
-        var env = Map.of("BNLAB_DATA_DIR", "/env/data", "XDG_CACHE_HOME", "/xdg",
-                "BNLAB_DATA_MIRROR", "http://127.0.0.1:1/m/");
+        var env = Map.of(
+                "BNLAB_DATA_DIR", "/env/data", "XDG_CACHE_HOME", "/xdg", "BNLAB_DATA_MIRROR", "http://127.0.0.1:1/m/");
         var fromEnv = LocatorConfig.from(env, props);
         assertEquals(Path.of("/env/data"), fromEnv.dataDir());
         assertEquals(Path.of("/xdg/bnlab/fashion-mnist"), fromEnv.cacheDir());
         assertEquals(URI.create("http://127.0.0.1:1/m/"), fromEnv.mirror());
 
         var withCacheEnv = LocatorConfig.from(Map.of("BNLAB_CACHE_DIR", "/env/cache", "XDG_CACHE_HOME", "/xdg"), props);
-        assertEquals(Path.of("/env/cache/fashion-mnist"), withCacheEnv.cacheDir(),
+        assertEquals(
+                Path.of("/env/cache/fashion-mnist"),
+                withCacheEnv.cacheDir(),
                 "BNLAB_CACHE_DIR is BN Lab's cache folder: downloads in fashion-mnist/, runs in runs/");
 
         props.setProperty("bnlab.data.dir", "/prop/data");

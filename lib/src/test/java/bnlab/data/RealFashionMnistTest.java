@@ -43,8 +43,8 @@ class RealFashionMnistTest {
         }
         // No named folder, an empty cache, downloads off: the Debian folder must be the source.
         var config = new LocatorConfig(null, emptyCache, DIR, null);
-        data = FashionMnist.load(new FashionMnistLocator(config, OFFICIAL, new Downloader()),
-                Integer.MAX_VALUE, Integer.MAX_VALUE);
+        data = FashionMnist.load(
+                new FashionMnistLocator(config, OFFICIAL, new Downloader()), Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     @Test
@@ -127,10 +127,13 @@ class RealFashionMnistTest {
 
     @Test
     void limitsKeepTheFirstExamples() {
-        FashionMnist small = FashionMnist.load(new FashionMnistLocator(
-                new LocatorConfig(null, emptyCache, DIR, null), OFFICIAL, new Downloader()), 256, 100);
+        FashionMnist small = FashionMnist.load(
+                new FashionMnistLocator(new LocatorConfig(null, emptyCache, DIR, null), OFFICIAL, new Downloader()),
+                256,
+                100);
         assertEquals(256, small.train().size());
         assertEquals(100, small.test().size());
-        for (int i = 0; i < 100; i += 13) assertEquals(data.test().label(i), small.test().label(i));
+        for (int i = 0; i < 100; i += 13)
+            assertEquals(data.test().label(i), small.test().label(i));
     }
 }

@@ -19,13 +19,16 @@ import java.util.concurrent.Executors;
 final class TestMirror implements AutoCloseable {
 
     /** How to answer one request for a known file: whole, or half a body and then silence. */
-    enum Mode { OK, STALL }
+    enum Mode {
+        OK,
+        STALL
+    }
 
     final List<String> requests = new CopyOnWriteArrayList<>();
     final Map<String, byte[]> files = new ConcurrentHashMap<>();
     volatile Mode mode = Mode.OK;
     /** Runs after the headers went out and before the body, e.g. to look at the target folder. */
-    volatile Runnable beforeBody = () -> { };
+    volatile Runnable beforeBody = () -> {};
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();

@@ -33,6 +33,7 @@ class Dl4jLeNetTest {
 
     /** A few optimization steps: 1 024 images in batches of 64, 16 steps per epoch. */
     static final int TRAIN = 1024;
+
     static final int TEST = 512;
     static final int BATCH = 64;
     static final long SEED = 7;
@@ -53,10 +54,23 @@ class Dl4jLeNetTest {
     @Test
     void layersFollowTheSeed() {
         MultiLayerNetwork net = Dl4jLeNet.network(SEED);
-        String[] expected = {"ConvolutionLayer", "BatchNormalization", "ActivationLayer",
-            "SubsamplingLayer", "ConvolutionLayer", "BatchNormalization", "ActivationLayer",
-            "SubsamplingLayer", "DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer",
-            "BatchNormalization", "ActivationLayer", "OutputLayer"};
+        String[] expected = {
+            "ConvolutionLayer",
+            "BatchNormalization",
+            "ActivationLayer",
+            "SubsamplingLayer",
+            "ConvolutionLayer",
+            "BatchNormalization",
+            "ActivationLayer",
+            "SubsamplingLayer",
+            "DenseLayer",
+            "BatchNormalization",
+            "ActivationLayer",
+            "DenseLayer",
+            "BatchNormalization",
+            "ActivationLayer",
+            "OutputLayer"
+        };
         String[] actual = new String[net.getnLayers()];
         for (int i = 0; i < actual.length; i++) {
             actual[i] = net.getLayer(i).getClass().getSimpleName();
@@ -67,21 +81,28 @@ class Dl4jLeNetTest {
         assertEquals(WorkspaceMode.ENABLED, conf.getInferenceWorkspaceMode());
         for (Layer l : net.getLayers()) {
             if (l instanceof BatchNormalization bn) {
-                var c = (org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer();
+                var c = (org.deeplearning4j.nn.conf.layers.BatchNormalization)
+                        bn.conf().getLayer();
                 assertEquals(1e-5, c.getEps());
                 assertEquals(0.9, c.getDecay());
             }
             if (l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b) {
                 Sgd sgd = (Sgd) b.getIUpdater();
                 assertEquals(1.0, sgd.getLearningRate());
-                assertTrue(b.getRegularization().isEmpty() && b.getRegularizationBias().isEmpty(),
+                assertTrue(
+                        b.getRegularization().isEmpty()
+                                && b.getRegularizationBias().isEmpty(),
                         "no regularization");
             }
         }
-        assertEquals(List.of(6L, 16L, 120L, 84L, 10L), List.of(
-                net.getLayer(0).getParam("b").length(), net.getLayer(4).getParam("b").length(),
-                net.getLayer(8).getParam("b").length(), net.getLayer(11).getParam("b").length(),
-                net.getLayer(14).getParam("b").length()));
+        assertEquals(
+                List.of(6L, 16L, 120L, 84L, 10L),
+                List.of(
+                        net.getLayer(0).getParam("b").length(),
+                        net.getLayer(4).getParam("b").length(),
+                        net.getLayer(8).getParam("b").length(),
+                        net.getLayer(11).getParam("b").length(),
+                        net.getLayer(14).getParam("b").length()));
     }
 
     /**
@@ -98,8 +119,9 @@ class Dl4jLeNetTest {
             double xavier = Math.sqrt(6.0 / (fanIns[k] + fanOuts[k]));
             INDArray w = net.getLayer(layers[k]).getParam("W");
             double max = w.amaxNumber().doubleValue();
-            assertTrue(max <= xavier + 1e-7 && max > 0.9 * xavier, "W of layer " + layers[k] + ": max " + max
-                    + ", Xavier bound " + xavier);
+            assertTrue(
+                    max <= xavier + 1e-7 && max > 0.9 * xavier,
+                    "W of layer " + layers[k] + ": max " + max + ", Xavier bound " + xavier);
             double variance = w.mul(w).meanNumber().doubleValue();
             assertEquals(xavier * xavier / 3, variance, 0.25 * xavier * xavier / 3, "W of layer " + layers[k]);
             double bound = 1 / Math.sqrt(fanIns[k]);
@@ -152,8 +174,10 @@ class Dl4jLeNetTest {
         Dl4jLeNet.uniformBiases(plain, SEED);
         boolean oneDnn = Nd4jCpu.Environment.getInstance().isUseONEDNN();
         assertEquals(oneDnn ? 8 : 0, helpers(fast), "conv, pooling and BN layers with a helper");
-        assertEquals(0, helpers(plain), "DL4J attached helpers itself: its check works again, "
-                + "Dl4jLeNet.useOneDnnHelpers may go");
+        assertEquals(
+                0,
+                helpers(plain),
+                "DL4J attached helpers itself: its check works again, " + "Dl4jLeNet.useOneDnnHelpers may go");
         assertEquals(plain.params(), fast.params());
         Batch batch = data.train().batches(BATCH, 1).iterator().next();
         INDArray y = batch.yOneHot();

@@ -61,7 +61,9 @@ class BatchNoiseTest {
         assertThrows(IllegalArgumentException.class, () -> BatchNoise.measure(rows, new int[] {11}, 10, 1));
         assertThrows(IllegalArgumentException.class, () -> BatchNoise.measure(rows, new int[] {1}, 10, 1));
         assertThrows(IllegalArgumentException.class, () -> BatchNoise.measure(rows, new int[] {2}, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> BatchNoise.measure(new double[][] {{1}, {1}}, new int[] {2}, 5, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BatchNoise.measure(new double[][] {{1}, {1}}, new int[] {2}, 5, 1));
     }
 
     @Test
@@ -75,10 +77,15 @@ class BatchNoiseTest {
         assertEquals(120, rows[0].length, "fc1 has 120 outputs");
         assertEquals(before[0], fc1.movingMean().toDoubleVector()[0], 0.0, "inference mode: no update");
         assertTrue(fc1.isTraining(), "back in training mode");
-        assertThrows(IllegalArgumentException.class, () -> BatchNoise.inputs(net, 0, data.train()), "after a convolution");
+        assertThrows(
+                IllegalArgumentException.class, () -> BatchNoise.inputs(net, 0, data.train()), "after a convolution");
         assertThrows(IllegalArgumentException.class, () -> BatchNoise.inputs(net, 4, data.train()), "there are 4");
         var chart = BatchNoise.chart("t", List.of(BatchNoise.measure(rows, new int[] {2, 4}, 20, 1)));
-        assertEquals(4, chart.getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(),
+        assertEquals(
+                4,
+                chart.getSeriesMap().values().stream()
+                        .filter(s -> s.isShowInLegend())
+                        .count(),
                 "two measured series (their bars hidden from the legend) and two formulas");
         bnlab.viz.Charts.image(chart);
     }

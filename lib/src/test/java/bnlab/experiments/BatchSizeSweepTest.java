@@ -36,14 +36,18 @@ class BatchSizeSweepTest {
     @BeforeAll
     static void train() {
         data = FashionMnist.load(128, 64);
-        results = BatchSizeSweep.on(data).batchSizes(32, 4).seeds(1, 2).keepNetworks()
+        results = BatchSizeSweep.on(data)
+                .batchSizes(32, 4)
+                .seeds(1, 2)
+                .keepNetworks()
                 .learningRate(ScaledLearningRate.linear(1.0, 256))
                 .arm("BN", LeNet.builder())
                 .arm("GN", (b, steps) -> {
                     stepsSeen.put(b, steps);
                     return LeNet.builder().norm("GN", (c, d) -> new GroupNorm(2, c));
                 })
-                .arm("Ghost BN", b -> b > 8, (b, steps) -> LeNet.builder().norm("Ghost", (c, d) -> new GhostBatchNorm(c, d, 8)))
+                .arm("Ghost BN", b -> b > 8, (b, steps) -> LeNet.builder()
+                        .norm("Ghost", (c, d) -> new GhostBatchNorm(c, d, 8)))
                 .run();
     }
 
@@ -53,9 +57,12 @@ class BatchSizeSweepTest {
         assertEquals(1.0, ScaledLearningRate.linear(1.0, 256).at(256), EXACT);
         assertEquals(0.5, ScaledLearningRate.squareRoot(1.0, 256).at(64), EXACT);
         assertEquals(0.4, ScaledLearningRate.linear(0.1, 32).at(128), EXACT);
-        assertEquals("lr = 1.0 · b/256 (linear scaling)", ScaledLearningRate.linear(1.0, 256).toString());
+        assertEquals(
+                "lr = 1.0 · b/256 (linear scaling)",
+                ScaledLearningRate.linear(1.0, 256).toString());
         assertThrows(IllegalArgumentException.class, () -> ScaledLearningRate.linear(0, 256));
-        assertThrows(IllegalArgumentException.class, () -> ScaledLearningRate.linear(1, 256).at(0));
+        assertThrows(IllegalArgumentException.class, () -> ScaledLearningRate.linear(1, 256)
+                .at(0));
     }
 
     @Test
@@ -65,7 +72,9 @@ class BatchSizeSweepTest {
         for (int b : results.batchSizes()) {
             for (Run r : results.at(b).runs("BN")) {
                 assertEquals(128, r.history().last().examples(), "one pass over the 128 images at batch " + b);
-                assertTrue(r.network().toString().contains("Sgd(lr=" + b / 256.0), r.network().toString());
+                assertTrue(
+                        r.network().toString().contains("Sgd(lr=" + b / 256.0),
+                        r.network().toString());
             }
             assertEquals(b / 256.0, results.learningRate(b), EXACT);
         }
@@ -91,7 +100,11 @@ class BatchSizeSweepTest {
         assertTrue(table.stringColumn("b = 32").get(0).matches("0\\.\\d{3} ± 0\\.\\d{3}"), table.print());
 
         XYChart chart = results.chart("test acc", "t");
-        assertEquals(3, chart.getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(),
+        assertEquals(
+                3,
+                chart.getSeriesMap().values().stream()
+                        .filter(s -> s.isShowInLegend())
+                        .count(),
                 "one line per arm in the legend (their bars are series too, not in the legend)");
         double[] x = chart.getSeriesMap().get("Ghost BN").getXData();
         assertArrayEquals(new double[] {32}, x, EXACT, "x is the batch size, on a log axis");
@@ -106,31 +119,57 @@ class BatchSizeSweepTest {
         assertArrayEquals(new double[] {4, 4}, results.values("BN", 4, "one"), EXACT);
         assertEquals(1, results.table("one").rowCount(), "only the measured arm");
         assertThrows(IllegalArgumentException.class, () -> results.values("GN", 4, "one"));
-        BatchSizeResults forgotten = BatchSizeSweep.on(FashionMnist.load(16, 16)).batchSizes(8).seeds(1).arm("BN", LeNet.builder()).run();
-        assertThrows(IllegalStateException.class, () -> forgotten.measureAfterTraining("one", "BN", b -> c -> b),
+        BatchSizeResults forgotten = BatchSizeSweep.on(FashionMnist.load(16, 16))
+                .batchSizes(8)
+                .seeds(1)
+                .arm("BN", LeNet.builder())
+                .run();
+        assertThrows(
+                IllegalStateException.class,
+                () -> forgotten.measureAfterTraining("one", "BN", b -> c -> b),
                 "networks not kept: a clear error, not a NullPointerException");
-        assertEquals(1, results.measurements("BN", "t", "y", "one", "test acc").getSeriesMap().get("one").getXData().length - 1);
+        assertEquals(
+                1,
+                results.measurements("BN", "t", "y", "one", "test acc")
+                                .getSeriesMap()
+                                .get("one")
+                                .getXData()
+                                .length
+                        - 1);
     }
 
     @Test
     void sweepsMergeOnlyWhenTheirSettingsMatch() {
-        BatchSizeResults more = BatchSizeSweep.on(data).batchSizes(4).seeds(1, 2).arm("LN",
-                LeNet.builder().norm("LN", (c, d) -> new GroupNorm(1, c))).run();
+        BatchSizeResults more = BatchSizeSweep.on(data)
+                .batchSizes(4)
+                .seeds(1, 2)
+                .arm("LN", LeNet.builder().norm("LN", (c, d) -> new GroupNorm(1, c)))
+                .run();
         BatchSizeResults all = results.with(more);
         assertEquals(java.util.List.of("BN", "GN", "Ghost BN", "LN"), all.arms());
         assertArrayEquals(new int[] {4}, all.batchSizes("LN"));
         assertEquals(results.mean("BN", 32, "test acc"), all.mean("BN", 32, "test acc"), EXACT);
         assertThrows(IllegalArgumentException.class, () -> all.with(more), "the same arm twice");
-        BatchSizeResults oneSeed = BatchSizeSweep.on(data).batchSizes(4).seeds(1).arm("IN", LeNet.builder()).run();
+        BatchSizeResults oneSeed = BatchSizeSweep.on(data)
+                .batchSizes(4)
+                .seeds(1)
+                .arm("IN", LeNet.builder())
+                .run();
         assertThrows(IllegalArgumentException.class, () -> results.with(oneSeed));
     }
 
     @Test
     void aMinimumOfStepsGivesLargeBatchesMorePassesAndEachArmItsOwnRate() {
         // 128 images: 4 steps of 32, 32 steps of 4; at least 8 steps means 2 passes at 32, 1 at 4.
-        BatchSizeSweep sweep = BatchSizeSweep.on(data).batchSizes(4, 32).seeds(1, 2).minimumSteps(8)
+        BatchSizeSweep sweep = BatchSizeSweep.on(data)
+                .batchSizes(4, 32)
+                .seeds(1, 2)
+                .minimumSteps(8)
                 .arm("BN", LeNet.builder())
-                .arm("GN", LeNet.builder().norm("GN", (c, d) -> new GroupNorm(2, c)), ScaledLearningRate.linear(2.0, 256));
+                .arm(
+                        "GN",
+                        LeNet.builder().norm("GN", (c, d) -> new GroupNorm(2, c)),
+                        ScaledLearningRate.linear(2.0, 256));
         assertEquals(1, sweep.passes(4));
         assertEquals(2, sweep.passes(32));
         assertEquals(8, sweep.steps(32));
@@ -139,7 +178,11 @@ class BatchSizeSweepTest {
         assertEquals(8, r.steps(32));
         assertEquals(32, r.steps(4));
         assertEquals(2, r.at(32).runs("GN").get(0).history().epochs().size(), "two epochs at batch 32");
-        assertEquals(256, r.at(32).runs("BN").get(0).history().epochs().stream().mapToLong(e -> e.examples()).sum());
+        assertEquals(
+                256,
+                r.at(32).runs("BN").get(0).history().epochs().stream()
+                        .mapToLong(e -> e.examples())
+                        .sum());
         assertEquals(32 / 256.0, r.learningRate("BN", 32), EXACT);
         assertEquals(2 * 32 / 256.0, r.learningRate("GN", 32), EXACT);
         assertThrows(IllegalStateException.class, () -> r.learningRate(32), "the arms' rules differ");
@@ -161,7 +204,8 @@ class BatchSizeSweepTest {
 
     @Test
     void batchSizesBelowTwoAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> BatchSizeSweep.on(data).batchSizes(1, 4));
+        assertThrows(
+                IllegalArgumentException.class, () -> BatchSizeSweep.on(data).batchSizes(1, 4));
         assertThrows(IllegalStateException.class, () -> BatchSizeSweep.on(data).run());
     }
 
@@ -174,22 +218,30 @@ class BatchSizeSweepTest {
     void batchStatisticsAreTakenOverTestBatchesOfTheGivenSize() {
         ImageDataset test = data.test();
         Linear linear = new Linear(784, 10, true, Init.seeded(3));
-        ScratchClassifier c = new ScratchClassifier("linear-bn", new Sequential(new Flatten(), linear, new BatchNorm(10, 2)), 0.1);
+        ScratchClassifier c =
+                new ScratchClassifier("linear-bn", new Sequential(new Flatten(), linear, new BatchNorm(10, 2)), 0.1);
         for (int b : new int[] {4, 16, 64}) {
             long correct = 0;
             for (Batch batch : test.batches(b)) {
                 INDArray logits = linear.forward(batch.x().reshape(batch.size(), 784));
-                INDArray z = logits.subRowVector(logits.mean(0)).divRowVector(org.nd4j.linalg.ops.transforms.Transforms.sqrt(logits.var(false, 0).add(1e-5)));
+                INDArray z = logits.subRowVector(logits.mean(0))
+                        .divRowVector(org.nd4j.linalg.ops.transforms.Transforms.sqrt(
+                                logits.var(false, 0).add(1e-5)));
                 int[] predicted = bnlab.nn.SoftmaxCrossEntropy.argmax(z);
                 for (int i = 0; i < predicted.length; i++) {
                     correct += predicted[i] == batch.y()[i] ? 1 : 0;
                 }
             }
-            assertEquals((double) correct / test.size(), Evaluations.withBatchStatistics(test, b).applyAsDouble(c),
-                    1.5 / test.size(), "batches of " + b + " (one near-tie may round the other way in float)");
+            assertEquals(
+                    (double) correct / test.size(),
+                    Evaluations.withBatchStatistics(test, b).applyAsDouble(c),
+                    1.5 / test.size(),
+                    "batches of " + b + " (one near-tie may round the other way in float)");
         }
         assertThrows(IllegalArgumentException.class, () -> Evaluations.withBatchStatistics(test, 1));
-        assertThrows(IllegalArgumentException.class, () -> Evaluations.withBatchStatistics(test.take(9), 4),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Evaluations.withBatchStatistics(test.take(9), 4),
                 "9 images in batches of 4 leave one alone");
     }
 }

@@ -14,13 +14,18 @@ class BudgetTest {
 
     @Test
     void englishSaysWhatTrainedWhatLoadedAndTheSteps() {
-        assertEquals("learning-rates: trained 30 runs, loaded 0 from the run cache; each run 4 epochs × 50 steps = 200 "
-                + "steps of batch 256 on 12,800 training images (tested on 2,500); saved to x.csv",
+        assertEquals(
+                "learning-rates: trained 30 runs, loaded 0 from the run cache; each run 4 epochs × 50 steps = 200 "
+                        + "steps of batch 256 on 12,800 training images (tested on 2,500); saved to x.csv",
                 Budget.line("learning-rates", 30, 0, four.each(), "x.csv"));
-        assertEquals("1 epoch of 12,288 training images, 6,144 steps of batch 2 … 48 steps of batch 256 (tested on 4,000)",
+        assertEquals(
+                "1 epoch of 12,288 training images, 6,144 steps of batch 2 … 48 steps of batch 256 (tested on 4,000)",
                 Budget.eachAcross(small, large));
-        assertEquals("1 epoch of 12,288 training images, 6,144 steps of batch 2 … 8 epochs, 384 steps of batch 256 "
-                + "(tested on 4,000)", Budget.eachAcross(small, eight), "more passes at the large batch sizes");
+        assertEquals(
+                "1 epoch of 12,288 training images, 6,144 steps of batch 2 … 8 epochs, 384 steps of batch 256 "
+                        + "(tested on 4,000)",
+                Budget.eachAcross(small, eight),
+                "more passes at the large batch sizes");
     }
 
     @Test
@@ -28,12 +33,15 @@ class BudgetTest {
         String before = System.getProperty("bnlab.lang");
         System.setProperty("bnlab.lang", "zh");
         try {
-            assertEquals("learning-rates：训练了 0 次运行，从运行缓存载入 30 次；每次运行 4 个迭代周期 × 50 步 = 200 步，批量大小 256，"
-                    + "12,800 张训练图像（在 2,500 张图像上测试）；结果保存在 x.csv",
+            assertEquals(
+                    "learning-rates：训练了 0 次运行，从运行缓存载入 30 次；每次运行 4 个迭代周期 × 50 步 = 200 步，批量大小 256，"
+                            + "12,800 张训练图像（在 2,500 张图像上测试）；结果保存在 x.csv",
                     Budget.line("learning-rates", 0, 30, four.each(), "x.csv"));
-            assertEquals("1 个迭代周期，12,288 张训练图像，批量大小 2 时 6,144 步 … 批量大小 256 时 48 步（在 4,000 张图像上测试）",
+            assertEquals(
+                    "1 个迭代周期，12,288 张训练图像，批量大小 2 时 6,144 步 … 批量大小 256 时 48 步（在 4,000 张图像上测试）",
                     Budget.eachAcross(small, large));
-            assertEquals("1 个迭代周期，12,288 张训练图像，批量大小 2 时 6,144 步 … 8 个迭代周期，批量大小 256 时 384 步（在 4,000 张图像上测试）",
+            assertEquals(
+                    "1 个迭代周期，12,288 张训练图像，批量大小 2 时 6,144 步 … 8 个迭代周期，批量大小 256 时 384 步（在 4,000 张图像上测试）",
                     Budget.eachAcross(small, eight));
         } finally {
             if (before == null) {

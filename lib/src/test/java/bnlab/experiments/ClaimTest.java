@@ -15,7 +15,8 @@ class ClaimTest {
         String msg = assertThrows(IllegalStateException.class, () -> Claim.check("one beats two", 1 > 2, "1 vs 2"))
                 .getMessage();
         assertTrue(msg.contains("claims that one beats two") && msg.contains("measured 1 vs 2"), msg);
-        assertTrue(Claim.checkUnlessQuick(Profile.quick(), "one beats two", false, "1 vs 2").startsWith("…"));
+        assertTrue(Claim.checkUnlessQuick(Profile.quick(), "one beats two", false, "1 vs 2")
+                .startsWith("…"));
         assertThrows(IllegalStateException.class, () -> Claim.checkUnlessQuick(Profile.full(), "x", false, "y"));
     }
 
@@ -24,12 +25,15 @@ class ClaimTest {
         System.setProperty("bnlab.lang", "zh");
         System.setProperty("bnlab.strict.labels", "true");
         try {
-            assertEquals("✔ 只用 2 个样本的统计量会损失很多准确率（test acc 0.50 vs 0.77）",
+            assertEquals(
+                    "✔ 只用 2 个样本的统计量会损失很多准确率（test acc 0.50 vs 0.77）",
                     Claim.check("statistics of 2 examples cost a lot of accuracy", true, "test acc 0.50 vs 0.77"));
-            assertTrue(Claim.checkUnlessQuick(Profile.quick(), "statistics of 2 examples cost a lot of accuracy",
-                    false, "x").contains("快速配置下不检验"));
-            String msg = assertThrows(IllegalStateException.class,
-                    () -> Claim.check("a claim nobody translated", true, "1 vs 0")).getMessage();
+            assertTrue(Claim.checkUnlessQuick(
+                            Profile.quick(), "statistics of 2 examples cost a lot of accuracy", false, "x")
+                    .contains("快速配置下不检验"));
+            String msg = assertThrows(
+                            IllegalStateException.class, () -> Claim.check("a claim nobody translated", true, "1 vs 0"))
+                    .getMessage();
             assertTrue(msg.contains("a claim nobody translated") && msg.contains("labels-zh.tsv"), msg);
         } finally {
             System.clearProperty("bnlab.lang");

@@ -13,8 +13,8 @@ import bnlab.nn.LeNet;
 import bnlab.nn.Linear;
 import bnlab.nn.Sequential;
 import bnlab.train.Halve;
-import bnlab.train.ScratchClassifier;
 import bnlab.train.RunCache;
+import bnlab.train.ScratchClassifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,12 @@ class ExperimentCacheTest {
     }
 
     private Experiment experiment() {
-        return Experiment.on(data).named("cache-test").epochs(2).seeds(1, 2).keepNetworks().watchSigmoids(0)
+        return Experiment.on(data)
+                .named("cache-test")
+                .epochs(2)
+                .seeds(1, 2)
+                .keepNetworks()
+                .watchSigmoids(0)
                 .arm("BN", LeNet.builder(), 1.0)
                 .arm("no BN", "plain", 0.5, LeNet.builder().noBatchNorm().dropout(0.3), 0.5)
                 .measure("test acc, batch statistics", Evaluations.withBatchStatistics(data.test()));
@@ -72,34 +77,45 @@ class ExperimentCacheTest {
         Results loaded = experiment().run();
         assertEquals(0, loaded.trained(), "every run of the same definition is loaded");
         assertEquals(4, loaded.loaded());
-        assertTrue(loaded.budgetLine().startsWith("cache-test: trained 0 runs, loaded 4 from the run cache; each run "
-                + "2 epochs × 2 steps = 4 steps of batch 256 on 512 training images (tested on 256); saved to "),
+        assertTrue(
+                loaded.budgetLine()
+                        .startsWith(
+                                "cache-test: trained 0 runs, loaded 4 from the run cache; each run "
+                                        + "2 epochs × 2 steps = 4 steps of batch 256 on 512 training images (tested on 256); saved to "),
                 loaded.budgetLine());
         for (int i = 0; i < 4; i++) {
             Run a = trained.runs().get(i);
             Run b = loaded.runs().get(i);
             assertEquals(a.history().epochs(), b.history().epochs(), "every figure of every epoch");
             assertEquals(a.history().points(), b.history().points());
-            assertArrayEquals(a.history().metric("test acc, batch statistics"),
+            assertArrayEquals(
+                    a.history().metric("test acc, batch statistics"),
                     b.history().metric("test acc, batch statistics"));
             assertEquals(a.watch().steps(0), b.watch().steps(0), "every watched step");
             assertEquals(a.learningRate(), b.learningRate());
         }
         var measure = Evaluations.withMovingStatistics(data.test());
-        assertArrayEquals(trained.measured("BN", measure), loaded.measured("BN", measure),
+        assertArrayEquals(
+                trained.measured("BN", measure),
+                loaded.measured("BN", measure),
                 "the kept networks are the trained ones");
         assertEquals(first, Files.readString(csv), "the CSV file is the same whether the runs were trained or loaded");
     }
 
     @Test
     void theCsvFileHasOneRowPerArmSeedAndEpoch() throws IOException {
-        Results r = Experiment.on(data).named("csv-test").epochs(2).seeds(1, 2)
+        Results r = Experiment.on(data)
+                .named("csv-test")
+                .epochs(2)
+                .seeds(1, 2)
                 .arm("no BN", "plain", 0.5, LeNet.builder().noBatchNorm(), 0.5)
                 .measure("test acc, batch statistics", Evaluations.withBatchStatistics(data.test()))
                 .run();
         List<String> lines = Files.readAllLines(r.csvFile());
-        assertEquals("experiment,arm,series,x,network,seed,epoch,step,lr,batch_size,train_images,train_loss,train_acc,"
-                + "test_acc,test_acc_batch_statistics,failure", lines.get(0));
+        assertEquals(
+                "experiment,arm,series,x,network,seed,epoch,step,lr,batch_size,train_images,train_loss,train_acc,"
+                        + "test_acc,test_acc_batch_statistics,failure",
+                lines.get(0));
         assertEquals(1 + 2 * 2, lines.size());
         String[] row = cells(lines.get(4));
         assertEquals("csv-test", row[0]);
@@ -114,14 +130,21 @@ class ExperimentCacheTest {
         assertEquals(run.history().last().testAcc(), Double.parseDouble(row[13]), 0.0);
         assertEquals(run.history().metric("test acc, batch statistics")[1], Double.parseDouble(row[14]), 0.0);
         assertEquals("", row[15]);
-        assertTrue(r.csvFile().startsWith(Path.of(System.getProperty("bnlab.results.dir", "build/results")).toAbsolutePath()),
+        assertTrue(
+                r.csvFile()
+                        .startsWith(Path.of(System.getProperty("bnlab.results.dir", "build/results"))
+                                .toAbsolutePath()),
                 r.csvFile().toString());
     }
 
     @Test
     void valuesComputedAfterTrainingJoinTheCsvFileOnTheLastRowOfEachRun() throws IOException {
-        Results r = Experiment.on(data).named("csv-after").epochs(2).seeds(1, 2)
-                .arm("BN", LeNet.builder(), 1.0).run();
+        Results r = Experiment.on(data)
+                .named("csv-after")
+                .epochs(2)
+                .seeds(1, 2)
+                .arm("BN", LeNet.builder(), 1.0)
+                .run();
         r.keep("double the seed", run -> 2.0 * run.seed());
         List<String> lines = Files.readAllLines(r.csvFile());
         assertTrue(lines.get(0).endsWith(",double_the_seed,failure"), lines.get(0));
@@ -155,23 +178,36 @@ class ExperimentCacheTest {
 
     @Test
     void anArmThatSharesOneNetworkBetweenSeedsIsRefused() {
-        ScratchClassifier shared = new ScratchClassifier("shared", LeNet.builder().build(Init.seeded(1)), 1.0);
-        var e = assertThrows(IllegalArgumentException.class,
+        ScratchClassifier shared =
+                new ScratchClassifier("shared", LeNet.builder().build(Init.seeded(1)), 1.0);
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Experiment.on(data).seeds(1, 2).arm("shared", s -> shared).run());
-        assertTrue(e.getMessage().contains("shared, seed 1") && e.getMessage().contains("shared, seed 2")
-                && e.getMessage().contains("Build a new network for every seed"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("shared, seed 1")
+                        && e.getMessage().contains("shared, seed 2")
+                        && e.getMessage().contains("Build a new network for every seed"),
+                e.getMessage());
         Sequential layers = LeNet.builder().build(Init.seeded(1));
-        var e2 = assertThrows(IllegalArgumentException.class, () -> Experiment.on(data).seeds(1)
+        var e2 = assertThrows(IllegalArgumentException.class, () -> Experiment.on(data)
+                .seeds(1)
                 .arm("a", s -> new ScratchClassifier("a", layers, 1.0))
-                .arm("b", s -> new ScratchClassifier("b", layers, 0.5)).run());
+                .arm("b", s -> new ScratchClassifier("b", layers, 0.5))
+                .run());
         assertTrue(e2.getMessage().contains("share"), e2.getMessage());
     }
 
     @Test
     void runsOfANetworkWithAModuleFromOutsideTheLibraryAlwaysTrain() {
-        Experiment e = Experiment.on(data).named("outside").seeds(1)
-                .arm("mine", s -> new ScratchClassifier("mine", new Sequential(new Flatten(),
-                        new Linear(784, 10, true, Init.seeded(s)), new Halve()), 0.5));
+        Experiment e = Experiment.on(data)
+                .named("outside")
+                .seeds(1)
+                .arm(
+                        "mine",
+                        s -> new ScratchClassifier(
+                                "mine",
+                                new Sequential(new Flatten(), new Linear(784, 10, true, Init.seeded(s)), new Halve()),
+                                0.5));
         assertEquals(1, e.run().trained());
         Results again = e.run();
         assertEquals(1, again.trained(), "never loaded: its code is not the library's");

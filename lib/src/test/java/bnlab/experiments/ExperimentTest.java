@@ -31,7 +31,9 @@ class ExperimentTest {
 
     @Test
     void armsAndSeedsAreSummarizedAndRunsRepeat() {
-        Results r = Experiment.on(data).epochs(2).seeds(1, 2)
+        Results r = Experiment.on(data)
+                .epochs(2)
+                .seeds(1, 2)
                 .arm("BN", s -> leNet("BN", LeNet.builder(), s, 1.0))
                 .arm("no BN", s -> leNet("no BN", LeNet.builder().noBatchNorm(), s, 1.0))
                 .measure("one", c -> 1.0)
@@ -51,15 +53,32 @@ class ExperimentTest {
         assertArrayEquals(new long[] {1, 2}, p.seeds());
         assertEquals(r.last("BN", "train acc")[1] - r.last("no BN", "train acc")[1], p.differences()[1], 0.0);
         assertEquals(2, r.summary("BN", Jumps.largestDrop("test acc", 1)).runs());
-        assertArrayEquals(r.runs("BN").get(0).values("loss"), new double[] {
-            r.runs("BN").get(0).history().epochs().get(0).loss(), r.runs("BN").get(0).last("loss")}, 0.0);
-        assertTrue(r.describe().contains("2 epochs × 4 steps = 8 steps of batch 256 on 1,024 training images"), r.describe());
+        assertArrayEquals(
+                r.runs("BN").get(0).values("loss"),
+                new double[] {
+                    r.runs("BN").get(0).history().epochs().get(0).loss(),
+                    r.runs("BN").get(0).last("loss")
+                },
+                0.0);
+        assertTrue(
+                r.describe().contains("2 epochs × 4 steps = 8 steps of batch 256 on 1,024 training images"),
+                r.describe());
         assertTrue(r.html("test acc").contains("<caption>test acc after the last epoch, over seeds</caption>"));
-        assertEquals(2, r.curves("test acc", "t").getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(),
+        assertEquals(
+                2,
+                r.curves("test acc", "t").getSeriesMap().values().stream()
+                        .filter(s -> s.isShowInLegend())
+                        .count(),
                 "a line per arm in the legend");
-        Results again = Experiment.on(data).epochs(2).seeds(2)
-                .arm("BN", s -> leNet("BN", LeNet.builder(), s, 1.0)).run();
-        assertEquals(r.runs("BN").get(1).last("loss"), again.runs("BN").get(0).last("loss"), 0.0,
+        Results again = Experiment.on(data)
+                .epochs(2)
+                .seeds(2)
+                .arm("BN", s -> leNet("BN", LeNet.builder(), s, 1.0))
+                .run();
+        assertEquals(
+                r.runs("BN").get(1).last("loss"),
+                again.runs("BN").get(0).last("loss"),
+                0.0,
                 "the same seed gives the same run");
     }
 
@@ -71,7 +90,8 @@ class ExperimentTest {
             public StepResult trainStep(Batch batch) {
                 StepResult r = real.trainStep(batch);
                 if (!nanLoss) {
-                    throw new bnlab.nn.DivergenceException("batchNorm: the batch statistics of channel 0 are not usable");
+                    throw new bnlab.nn.DivergenceException(
+                            "batchNorm: the batch statistics of channel 0 are not usable");
                 }
                 return new StepResult(Double.NaN, r.correct(), r.examples());
             }
@@ -90,7 +110,9 @@ class ExperimentTest {
 
     @Test
     void aDivergingRunIsRecordedNotDropped() {
-        Results r = Experiment.on(data).epochs(2).seeds(1, 2)
+        Results r = Experiment.on(data)
+                .epochs(2)
+                .seeds(1, 2)
                 .arm("NaN loss", "s", 3, s -> failing("NaN loss", true))
                 .arm("broken statistics", "s", 2, s -> failing("broken statistics", false))
                 .arm("lr 1", "s", 1, s -> leNet("BN", LeNet.builder(), s, 1.0))
@@ -102,9 +124,13 @@ class ExperimentTest {
             assertEquals(2, r.summary(arm, "test acc").diverged());
             assertTrue(r.summary(arm, "test acc").toString().startsWith("diverged in all 2 runs"));
         }
-        assertTrue(r.runs("NaN loss").get(0).failure().contains("loss of epoch 1 is NaN"), r.runs("NaN loss").get(0).failure());
+        assertTrue(
+                r.runs("NaN loss").get(0).failure().contains("loss of epoch 1 is NaN"),
+                r.runs("NaN loss").get(0).failure());
         assertFalse(r.runs("lr 1").get(0).diverged());
-        assertEquals(1, r.sweep("train acc", "t", "lr", true).getSeriesMap().get("s").getXData().length,
+        assertEquals(
+                1,
+                r.sweep("train acc", "t", "lr", true).getSeriesMap().get("s").getXData().length,
                 "the diverged points are left out of the sweep");
     }
 

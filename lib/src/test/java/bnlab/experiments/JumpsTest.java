@@ -57,8 +57,8 @@ class JumpsTest {
     @Test
     void pairedDifferencesClaimOnlyWhenEverySeedAgrees() {
         long[] seeds = {1, 2, 3};
-        Paired up = Paired.of("a", seeds, new double[] {0.5, 0.6, 0.7}, "b", new long[] {3, 2, 1},
-                new double[] {0.6, 0.5, 0.4});
+        Paired up = Paired.of(
+                "a", seeds, new double[] {0.5, 0.6, 0.7}, "b", new long[] {3, 2, 1}, new double[] {0.6, 0.5, 0.4});
         assertArrayEquals(new double[] {0.1, 0.1, 0.1}, up.differences(), TOLERANCE);
         assertTrue(up.aAbove());
         assertEquals("higher", up.verdict("higher", "lower"));
@@ -66,12 +66,14 @@ class JumpsTest {
         assertFalse(mixed.agrees());
         assertEquals("no measurable difference", mixed.verdict("higher", "lower"));
         assertTrue(mixed.toString().contains("signs differ"), mixed.toString());
-        Paired diverged = Paired.of("a", seeds, new double[] {Double.NaN, 0.2, 0.3}, "b", seeds, new double[] {0.5, 0.5, 0.5});
+        Paired diverged =
+                Paired.of("a", seeds, new double[] {Double.NaN, 0.2, 0.3}, "b", seeds, new double[] {0.5, 0.5, 0.5});
         assertEquals(1, diverged.leftOut());
         assertTrue(diverged.aBelow());
         Paired one = Paired.of("a", new long[] {1}, new double[] {2}, "b", new long[] {1}, new double[] {1});
         assertFalse(one.agrees(), "one seed is not evidence");
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Paired.of("a", new long[] {1}, new double[] {1}, "b", new long[] {2}, new double[] {1}));
     }
 }

@@ -52,15 +52,22 @@ class ProbesTest {
             }
         }
         // With batch norm before it, the input of the last sigmoid has median near beta = 0 at the first step.
-        assertTrue(Math.abs(watch.steps(3).get(0).p50()) < 0.5, watch.steps(3).get(0).toString());
-        assertEquals(2, watch.saturation("t").getSeriesMap().values().iterator().next().getXData().length);
+        assertTrue(
+                Math.abs(watch.steps(3).get(0).p50()) < 0.5,
+                watch.steps(3).get(0).toString());
+        assertEquals(
+                2,
+                watch.saturation("t").getSeriesMap().values().iterator().next().getXData().length);
     }
 
     @Test
     void probePassesBetweenTrainingStepsAreNotRecordedAsSteps() {
         // 512 images in batches of 256: 2 steps per epoch; each epoch's landscape probe makes 3
         // more training-mode forward passes, which must not count as steps.
-        Results r = Experiment.on(data).epochs(2).seeds(1).watchSigmoids(0)
+        Results r = Experiment.on(data)
+                .epochs(2)
+                .seeds(1)
+                .watchSigmoids(0)
                 .arm("BN", LeNet.builder(), 1.0)
                 .measureAll(LossLandscape.NAMES, LossLandscape.measurements(batch, 0.5, 1))
                 .run();
@@ -78,7 +85,9 @@ class ProbesTest {
         assertEquals(1, MatchedLoss.epoch(run, Double.MAX_VALUE));
         assertEquals(0, MatchedLoss.epoch(run, -1));
         assertTrue(Double.isNaN(MatchedLoss.metric("test acc", -1).applyAsDouble(run)));
-        assertEquals(watch.saturation(3, 0, 2), MatchedLoss.saturation(3, Double.MAX_VALUE).applyAsDouble(run));
+        assertEquals(
+                watch.saturation(3, 0, 2),
+                MatchedLoss.saturation(3, Double.MAX_VALUE).applyAsDouble(run));
         assertEquals(watch.rms(3, 0, 2), MatchedLoss.rms(3, Double.MAX_VALUE).applyAsDouble(run));
         assertTrue(watch.rms(3, 0, 4) > 0.1, "batch-normalized inputs have a scale near 1");
 
@@ -128,8 +137,14 @@ class ProbesTest {
         noise.setTraining(false);
         assertEquals(x, noise.forward(x), "nothing is added in inference mode");
         Sequential noisy = LeNet.builder().noiseAfterBatchNorm(1, 2).build(Init.seeded(1));
-        assertEquals(4, java.util.stream.IntStream.range(0, noisy.size()).filter(i -> noisy.get(i) instanceof ShiftingNoise).count());
-        assertTrue(noisy.get(2) instanceof ShiftingNoise && noisy.get(1) instanceof BatchNorm, "noise right after each batch norm");
+        assertEquals(
+                4,
+                java.util.stream.IntStream.range(0, noisy.size())
+                        .filter(i -> noisy.get(i) instanceof ShiftingNoise)
+                        .count());
+        assertTrue(
+                noisy.get(2) instanceof ShiftingNoise && noisy.get(1) instanceof BatchNorm,
+                "noise right after each batch norm");
     }
 
     @Test
@@ -137,7 +152,8 @@ class ProbesTest {
         Sequential net = LeNet.withBatchNorm(Init.seeded(2));
         ScratchClassifier c = new ScratchClassifier("BN", net, 1.0);
         c.trainStep(batch);
-        List<INDArray> before = net.parameters().stream().map(p -> p.value().dup()).toList();
+        List<INDArray> before =
+                net.parameters().stream().map(p -> p.value().dup()).toList();
         INDArray mean = ((BatchNorm) net.get(1)).movingMean().dup();
         LossLandscape.Probe p = LossLandscape.probe(c, batch, 0.25, 1, 4);
         assertTrue(p.lossRange() > 0 && p.gradientChange() > 0 && p.beta() > 0, p.toString());
@@ -155,7 +171,9 @@ class ProbesTest {
     @Test
     void measureAllRecordsSeveralNumbersOfOneComputation() {
         int[] calls = {0};
-        Results r = Experiment.on(data).epochs(2).seeds(1)
+        Results r = Experiment.on(data)
+                .epochs(2)
+                .seeds(1)
                 .arm("BN", LeNet.builder(), 1.0)
                 .measureAll(new String[] {"a", "b"}, c -> new double[] {++calls[0], -calls[0]})
                 .run();

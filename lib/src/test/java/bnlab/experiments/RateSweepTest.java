@@ -32,7 +32,8 @@ class RateSweepTest {
         // 4 steps per run: batch norm trains at lr 1; at lr 1000 the last linear layer (no batch
         // norm after it) blows the loss up; the plain network is still on its plateau everywhere.
         FashionMnist data = FashionMnist.load(1024, 256);
-        RateSweep sweep = RateSweep.of(() -> Experiment.on(data).epochs(1).seeds(1, 2).xavierInit())
+        RateSweep sweep = RateSweep.of(
+                        () -> Experiment.on(data).epochs(1).seeds(1, 2).xavierInit())
                 .series("with batch norm", "BN", LeNet.builder())
                 .series("without batch norm", "no BN", LeNet.builder().noBatchNorm())
                 .run(1, 1000);
@@ -43,7 +44,9 @@ class RateSweepTest {
         assertFalse(c.trains(bnHuge), "lr 1000: loss " + bnHuge.last("loss"));
         assertTrue(sweep.largestThatTrains("with batch norm", 1) >= 1.0);
         assertTrue(sweep.best("with batch norm", 2) >= 1.0);
-        assertTrue(Double.isNaN(sweep.largestThatTrains("without batch norm", 1)), "the plain net does not train in 4 steps");
+        assertTrue(
+                Double.isNaN(sweep.largestThatTrains("without batch norm", 1)),
+                "the plain net does not train in 4 steps");
         // refined between 1 and 100 for the BN series only
         assertTrue(sweep.results().arms().stream().anyMatch(a -> a.name().equals("BN, lr 3.0")));
         assertTrue(sweep.results().arms().stream().noneMatch(a -> a.name().equals("no BN, lr 3.0")));
@@ -66,16 +69,20 @@ class RateSweepTest {
             assertTrue(st.p5() < 0 && st.p95() > 0 && st.saturated() < 0.05, st.toString());
         }
         SigmoidInputs.Stats hand = SigmoidInputs.stats("s", new float[] {-4, -1, 0, 1, 3});
-        assertEquals(0.4, hand.saturated(), 1e-12);   // −4 and 3 are beyond ln 19 ≈ 2.94
+        assertEquals(0.4, hand.saturated(), 1e-12); // −4 and 3 are beyond ln 19 ≈ 2.94
         assertEquals(0, hand.p50(), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> SigmoidInputs.measure(new Sequential(new bnlab.nn.Flatten()), x));
+        assertThrows(
+                IllegalArgumentException.class, () -> SigmoidInputs.measure(new Sequential(new bnlab.nn.Flatten()), x));
     }
 
     @Test
     void preciseBnOfANetworkWithoutBatchNormIsItsInferenceAccuracy() {
         FashionMnist data = FashionMnist.load(512, 256);
-        var plain = new bnlab.train.ScratchClassifier("plain", LeNet.builder().noBatchNorm().build(Init.seeded(5)), 1.0);
-        assertEquals(Evaluations.withMovingStatistics(data.test()).applyAsDouble(plain),
-                Evaluations.afterPreciseBn(data.train(), 2, data.test()).applyAsDouble(plain), 0.0);
+        var plain = new bnlab.train.ScratchClassifier(
+                "plain", LeNet.builder().noBatchNorm().build(Init.seeded(5)), 1.0);
+        assertEquals(
+                Evaluations.withMovingStatistics(data.test()).applyAsDouble(plain),
+                Evaluations.afterPreciseBn(data.train(), 2, data.test()).applyAsDouble(plain),
+                0.0);
     }
 }

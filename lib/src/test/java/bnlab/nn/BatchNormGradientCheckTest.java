@@ -25,8 +25,10 @@ import org.nd4j.linalg.factory.Nd4j;
 class BatchNormGradientCheckTest {
 
     static List<long[]> shapes() {
-        return List.of(new long[] {5, 3}, new long[] {7, 1}, new long[] {3, 2, 3, 5},
-                new long[] {2, 1, 5, 7}, new long[] {4, 3, 1, 1});
+        return List.of(
+                new long[] {5, 3}, new long[] {7, 1}, new long[] {3, 2, 3, 5}, new long[] {2, 1, 5, 7}, new long[] {
+                    4, 3, 1, 1
+                });
     }
 
     /** Random inputs of one case, double precision. */
@@ -34,7 +36,8 @@ class BatchNormGradientCheckTest {
         static Case random(long[] shape, long seed) {
             Nd4j.getRandom().setSeed(seed);
             long[] pc = perChannelShape((int) shape[1], shape.length);
-            return new Case(Nd4j.randn(DataType.DOUBLE, shape).muli(2).addi(0.7),
+            return new Case(
+                    Nd4j.randn(DataType.DOUBLE, shape).muli(2).addi(0.7),
                     Nd4j.rand(DataType.DOUBLE, pc).addi(0.5),
                     Nd4j.randn(DataType.DOUBLE, pc),
                     Nd4j.randn(DataType.DOUBLE, pc),
@@ -43,8 +46,16 @@ class BatchNormGradientCheckTest {
         }
 
         double loss(Mode mode) {
-            INDArray y = BatchNormFunction.batchNorm(x, gamma, beta, movingMean, movingVar,
-                    BatchNormFunction.EPS, BatchNormFunction.MOMENTUM, mode).y();
+            INDArray y = BatchNormFunction.batchNorm(
+                            x,
+                            gamma,
+                            beta,
+                            movingMean,
+                            movingVar,
+                            BatchNormFunction.EPS,
+                            BatchNormFunction.MOMENTUM,
+                            mode)
+                    .y();
             return y.mul(r).sumNumber().doubleValue();
         }
     }
@@ -54,8 +65,15 @@ class BatchNormGradientCheckTest {
     void functionGradientsMatchFiniteDifferences(long[] shape) {
         for (Mode mode : Mode.values()) {
             Case k = Case.random(shape, 11 + shape.length * 100 + shape[0]);
-            BatchNormResult fwd = BatchNormFunction.batchNorm(k.x, k.gamma, k.beta, k.movingMean, k.movingVar,
-                    BatchNormFunction.EPS, BatchNormFunction.MOMENTUM, mode);
+            BatchNormResult fwd = BatchNormFunction.batchNorm(
+                    k.x,
+                    k.gamma,
+                    k.beta,
+                    k.movingMean,
+                    k.movingVar,
+                    BatchNormFunction.EPS,
+                    BatchNormFunction.MOMENTUM,
+                    mode);
             BatchNormGradients g = BatchNormFunction.batchNormBackward(k.r, fwd, k.gamma);
             DoubleSupplier loss = () -> k.loss(mode);
             String what = mode + " " + java.util.Arrays.toString(shape);
@@ -100,10 +118,13 @@ class BatchNormGradientCheckTest {
     }
 
     static void check(INDArray analytic, INDArray numeric, String what) {
-        assertTrue(numeric.amaxNumber().doubleValue() > 1e-3, what + ": the numeric gradient is ~0, the check would prove nothing");
+        assertTrue(
+                numeric.amaxNumber().doubleValue() > 1e-3,
+                what + ": the numeric gradient is ~0, the check would prove nothing");
         double rel = FiniteDifferences.relativeError(analytic, numeric, what);
-        assertTrue(rel <= Tolerances.FINITE_DIFFERENCES, what + ": relative error " + rel + " > "
-                + Tolerances.FINITE_DIFFERENCES);
+        assertTrue(
+                rel <= Tolerances.FINITE_DIFFERENCES,
+                what + ": relative error " + rel + " > " + Tolerances.FINITE_DIFFERENCES);
         WORST.merge(what.substring(0, what.indexOf(' ')), rel, Math::max);
     }
 

@@ -23,7 +23,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 class BatchNormLayerTest {
 
     /** The layer is the function plus bookkeeping, so both give the same numbers in double. */
-
     static INDArray input(int rank, int c, long seed) {
         Nd4j.getRandom().setSeed(seed);
         long[] shape = rank == 2 ? new long[] {8, c} : new long[] {3, c, 4, 5};
@@ -74,8 +73,15 @@ class BatchNormLayerTest {
         params.get(0).value().assign(2);
         INDArray x = input(rank, 3, 1);
         INDArray y = bn.forward(x).dup();
-        BatchNormResult expected = BatchNormFunction.batchNorm(x, Nd4j.valueArrayOf(bn.gamma().shape(), 2.0),
-                bn.beta(), Nd4j.zeros(bn.gamma().shape()), Nd4j.ones(bn.gamma().shape()), 1e-5, 0.9, Mode.TRAINING);
+        BatchNormResult expected = BatchNormFunction.batchNorm(
+                x,
+                Nd4j.valueArrayOf(bn.gamma().shape(), 2.0),
+                bn.beta(),
+                Nd4j.zeros(bn.gamma().shape()),
+                Nd4j.ones(bn.gamma().shape()),
+                1e-5,
+                0.9,
+                Mode.TRAINING);
         assertClose(expected.y(), y, Tolerances.DOUBLE, "y with gamma set through parameters()");
     }
 
@@ -115,23 +121,29 @@ class BatchNormLayerTest {
         INDArray batchMean = x.mean(axes);
         INDArray batchVar = x.var(false, axes);
         bn.forward(x);
-        assertClose(batchMean.mul(0.1), bn.movingMean().reshape(3), Tolerances.DOUBLE, "moving mean = 0.9·0 + 0.1·batch");
-        assertClose(batchVar.mul(0.1).add(0.9), bn.movingVar().reshape(3), Tolerances.DOUBLE, "moving var = 0.9·1 + 0.1·batch");
+        assertClose(
+                batchMean.mul(0.1), bn.movingMean().reshape(3), Tolerances.DOUBLE, "moving mean = 0.9·0 + 0.1·batch");
+        assertClose(
+                batchVar.mul(0.1).add(0.9),
+                bn.movingVar().reshape(3),
+                Tolerances.DOUBLE,
+                "moving var = 0.9·1 + 0.1·batch");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {2, 4})
     void backwardWritesIntoTheParametersGradArrays(int rank) {
         BatchNorm bn = layer(3, rank);
-        bn.gamma().assign(Nd4j.createFromArray(0.5, 2.0, -1.0).reshape(bn.gamma().shape()));
+        bn.gamma()
+                .assign(Nd4j.createFromArray(0.5, 2.0, -1.0).reshape(bn.gamma().shape()));
         bn.beta().assign(Nd4j.createFromArray(0.1, 0.2, 0.3).reshape(bn.beta().shape()));
         INDArray gradGamma = bn.parameters().get(0).grad();
         INDArray gradBeta = bn.parameters().get(1).grad();
         for (long seed = 7; seed < 9; seed++) {
             INDArray x = input(rank, 3, seed);
             INDArray dY = Nd4j.randn(DataType.DOUBLE, x.shape());
-            BatchNormResult fwd = BatchNormFunction.batchNorm(x, bn.gamma(), bn.beta(), bn.movingMean(),
-                    bn.movingVar(), 1e-5, 0.9, Mode.TRAINING);
+            BatchNormResult fwd = BatchNormFunction.batchNorm(
+                    x, bn.gamma(), bn.beta(), bn.movingMean(), bn.movingVar(), 1e-5, 0.9, Mode.TRAINING);
             BatchNormGradients expected = BatchNormFunction.batchNormBackward(dY, fwd, bn.gamma());
             bn.forward(x);
             INDArray dX = bn.backward(dY);
@@ -148,13 +160,17 @@ class BatchNormLayerTest {
     @Test
     void nonContiguousInputIsHandled() {
         INDArray big = input(4, 3, 10);
-        INDArray view = big.get(NDArrayIndex.interval(0, 2, 3), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.interval(1, 4));
+        INDArray view = big.get(
+                NDArrayIndex.interval(0, 2, 3), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(1, 4));
         BatchNorm a = layer(3, 4);
         BatchNorm b = layer(3, 4);
         assertClose(b.forward(view.dup()), a.forward(view), Tolerances.DOUBLE, "forward of a strided view");
-        INDArray dY = Nd4j.randn(DataType.DOUBLE, 4, 3, 4, 6).get(NDArrayIndex.interval(0, 2, 4), NDArrayIndex.all(),
-                NDArrayIndex.all(), NDArrayIndex.interval(2, 5));
+        INDArray dY = Nd4j.randn(DataType.DOUBLE, 4, 3, 4, 6)
+                .get(
+                        NDArrayIndex.interval(0, 2, 4),
+                        NDArrayIndex.all(),
+                        NDArrayIndex.all(),
+                        NDArrayIndex.interval(2, 5));
         assertClose(b.backward(dY.dup()), a.backward(dY), Tolerances.DOUBLE, "backward of a strided view");
         assertClose(b.movingVar(), a.movingVar(), Tolerances.DOUBLE, "moving var");
     }

@@ -26,7 +26,6 @@ class BatchNormMovingStatisticsTest {
     static final double MOMENTUM = 0.9;
     /** Double: the recursion and the closed form differ only by rounding. */
     /** Float: the layer stores its moving statistics in float, rounding once per step. */
-
     static List<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
@@ -47,7 +46,8 @@ class BatchNormMovingStatisticsTest {
         Nd4j.getRandom().setSeed(5);
         for (int k = 0; k < STEPS; k++) {
             // Each batch has its own centre and spread, so the average really moves.
-            INDArray x = Nd4j.randn(DataType.DOUBLE, shape).muli(1 + k).addi(3 - k).castTo(type);
+            INDArray x =
+                    Nd4j.randn(DataType.DOUBLE, shape).muli(1 + k).addi(3 - k).castTo(type);
             stats.add(batchStatistics(x));
             layer.forward(x);
         }

@@ -46,17 +46,19 @@ class BatchNormReferenceTest {
 
     /** max |ours − reference| / (1 + max |reference|): float arithmetic on both sides. */
     static final double EPS = 1e-5;
+
     static final double MOMENTUM = 0.9;
     static final DataType F = DataType.FLOAT;
 
     static List<long[]> shapes() {
-        return List.of(new long[] {16, 5}, new long[] {7, 1}, new long[] {4, 3, 5, 5},
-                new long[] {2, 1, 5, 7}, new long[] {3, 4, 1, 1});
+        return List.of(
+                new long[] {16, 5}, new long[] {7, 1}, new long[] {4, 3, 5, 5}, new long[] {2, 1, 5, 7}, new long[] {
+                    3, 4, 1, 1
+                });
     }
 
     /** What one implementation produced; null where it has no meaningful value. */
-    record Out(INDArray y, INDArray movingMean, INDArray movingVar, INDArray dX, INDArray dGamma, INDArray dBeta) {
-    }
+    record Out(INDArray y, INDArray movingMean, INDArray movingVar, INDArray dX, INDArray dGamma, INDArray dBeta) {}
 
     @ParameterizedTest
     @MethodSource("shapes")
@@ -101,21 +103,28 @@ class BatchNormReferenceTest {
         if (theirs == null) {
             return;
         }
-        double dev = assertClose(theirs.reshape(ours.shape()), ours, Tolerances.FLOAT_LIBRARY, ref + " " + quantity + " " + what);
+        double dev = assertClose(
+                theirs.reshape(ours.shape()), ours, Tolerances.FLOAT_LIBRARY, ref + " " + quantity + " " + what);
         WORST.merge(ref + " " + quantity, dev, Math::max);
     }
 
     @AfterAll
     static void report() {
-        WORST.forEach((k, v) -> System.out.printf("largest deviation vs %-20s %.2e  (tolerance %.0e)%n", k, v,
-                Tolerances.FLOAT_LIBRARY));
+        WORST.forEach((k, v) -> System.out.printf(
+                "largest deviation vs %-20s %.2e  (tolerance %.0e)%n", k, v, Tolerances.FLOAT_LIBRARY));
     }
 
     /** DL4J's BatchNormalization layer on its own, as bench/Dl4jBatchNorm drives it. */
     static Out dl4j(INDArray x, INDArray gamma, INDArray beta, INDArray mm, INDArray mv, INDArray dY, Mode mode) {
         int c = (int) x.size(1);
         NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder()
-                .layer(new BatchNormalization.Builder().nIn(c).nOut(c).eps(EPS).decay(MOMENTUM).useLogStd(false).build())
+                .layer(new BatchNormalization.Builder()
+                        .nIn(c)
+                        .nOut(c)
+                        .eps(EPS)
+                        .decay(MOMENTUM)
+                        .useLogStd(false)
+                        .build())
                 .build();
         long numParams = conf.getLayer().initializer().numParams(conf);
         Layer layer = conf.getLayer().instantiate(conf, null, 0, Nd4j.create(F, 1, numParams), true, F);
@@ -160,12 +169,18 @@ class BatchNormReferenceTest {
             mean = movingMean;
             var = movingVar;
         }
-        SDVariable y = vx.sub(mean).mul(sd.math().rsqrt(var.add(EPS))).mul(vGamma).add("y", vBeta);
+        SDVariable y =
+                vx.sub(mean).mul(sd.math().rsqrt(var.add(EPS))).mul(vGamma).add("y", vBeta);
         y.mul(sd.constant("dY", dY)).sum("loss");
         sd.setLossVariables("loss");
         Map<String, INDArray> grads = quietly(() -> sd.calculateGradients(Map.of(), "x", "gamma", "beta"));
         Map<String, INDArray> out = training ? sd.output(Map.of(), "y", "newMean", "newVar") : sd.output(Map.of(), "y");
-        return new Out(out.get("y"), out.get("newMean"), out.get("newVar"), grads.get("x"), grads.get("gamma"),
+        return new Out(
+                out.get("y"),
+                out.get("newMean"),
+                out.get("newVar"),
+                grads.get("x"),
+                grads.get("gamma"),
                 grads.get("beta"));
     }
 

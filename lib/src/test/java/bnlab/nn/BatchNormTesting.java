@@ -10,8 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** What the batch norm tests share: one way to measure a deviation, and per-channel arrays. */
 final class BatchNormTesting {
 
-    private BatchNormTesting() {
-    }
+    private BatchNormTesting() {}
 
     /** The shape of a per-channel array for an input of the given rank: (1, C) or (1, C, 1, 1). */
     static long[] perChannelShape(int c, int rank) {

@@ -100,8 +100,10 @@ class BatchNormTorchTest {
         }
 
         JsonNode eval = c.get("eval");
-        layer.movingMean().assign(array(eval.get("running_mean"), layer.movingMean().shape()));
-        layer.movingVar().assign(array(eval.get("running_var"), layer.movingVar().shape()));
+        layer.movingMean()
+                .assign(array(eval.get("running_mean"), layer.movingMean().shape()));
+        layer.movingVar()
+                .assign(array(eval.get("running_var"), layer.movingVar().shape()));
         layer.eval();
         replayStep(layer, eval, shape, name + " inference");
         compare("running mean", doubles(eval.get("running_mean")), flat(layer.movingMean()), name + " inference");
@@ -114,8 +116,16 @@ class BatchNormTorchTest {
         INDArray dy = array(step.get("dy"), shape);
         compare("y", doubles(step.get("y")), flat(layer.forward(x)), what);
         compare("dX", doubles(step.get("dx")), flat(layer.backward(dy)), what);
-        compare("dGamma", doubles(step.get("dgamma")), flat(layer.parameters().get(0).grad()), what);
-        compare("dBeta", doubles(step.get("dbeta")), flat(layer.parameters().get(1).grad()), what);
+        compare(
+                "dGamma",
+                doubles(step.get("dgamma")),
+                flat(layer.parameters().get(0).grad()),
+                what);
+        compare(
+                "dBeta",
+                doubles(step.get("dbeta")),
+                flat(layer.parameters().get(1).grad()),
+                what);
     }
 
     /** Largest deviation per quantity over all cases, printed in the test log (the figure quoted in the README and the notebooks). */
@@ -129,7 +139,8 @@ class BatchNormTorchTest {
     @AfterAll
     static void report() throws IOException {
         String version = data().get("torch_version").asText();
-        WORST.forEach((q, v) -> System.out.printf("largest deviation vs PyTorch %s, %-34s %.2e  (tolerance %.0e)%n",
+        WORST.forEach((q, v) -> System.out.printf(
+                "largest deviation vs PyTorch %s, %-34s %.2e  (tolerance %.0e)%n",
                 version, q, v, Tolerances.FLOAT_LIBRARY));
     }
 

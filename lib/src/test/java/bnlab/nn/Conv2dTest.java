@@ -35,8 +35,12 @@ class Conv2dTest {
                 y = conv.forward(x.castTo(type));
                 dX = conv.backward(dY.castTo(type));
             }
-            double[][] ref = naive(x, conv.weight().castTo(DataType.DOUBLE),
-                    conv.parameters().get(1).value().castTo(DataType.DOUBLE), dY, 3);
+            double[][] ref = naive(
+                    x,
+                    conv.weight().castTo(DataType.DOUBLE),
+                    conv.parameters().get(1).value().castTo(DataType.DOUBLE),
+                    dY,
+                    3);
             double tol = type == DataType.DOUBLE ? Tolerances.DOUBLE : 2 * Tolerances.FLOAT_ROUNDED_ONCE;
             BatchNormFunctionTest.assertClose(Nd4j.create(ref[0], y.shape(), 'c'), y, tol, engine + " y");
             BatchNormFunctionTest.assertClose(Nd4j.create(ref[1], dX.shape(), 'c'), dX, tol, engine + " dX");

@@ -37,7 +37,6 @@ import tech.tablesaw.api.Table;
  */
 class ConventionsTest {
 
-
     private static INDArray batch(long seed, long... shape) {
         Nd4j.getRandom().setSeed(seed);
         return Nd4j.randn(DataType.DOUBLE, shape).muli(3).addi(1);
@@ -55,9 +54,16 @@ class ConventionsTest {
         for (int c = 0; c < 3; c++) {
             double mean = x.mean(0, 2, 3).getDouble(c);
             double biased = x.var(false, 0, 2, 3).getDouble(c);
-            assertEquals(row.movingAverage(0, mean), bn.movingMean().getDouble(c), Tolerances.DOUBLE, "moving mean, channel " + c);
-            assertEquals(row.movingAverage(row.initialVariance(), row.averagedVariance(biased, m)),
-                    bn.movingVar().getDouble(c), Tolerances.DOUBLE, "moving variance, channel " + c);
+            assertEquals(
+                    row.movingAverage(0, mean),
+                    bn.movingMean().getDouble(c),
+                    Tolerances.DOUBLE,
+                    "moving mean, channel " + c);
+            assertEquals(
+                    row.movingAverage(row.initialVariance(), row.averagedVariance(biased, m)),
+                    bn.movingVar().getDouble(c),
+                    Tolerances.DOUBLE,
+                    "moving variance, channel " + c);
         }
     }
 
@@ -69,10 +75,18 @@ class ConventionsTest {
     @Test
     void dl4jByRunningItsBatchNormalizationLayer() {
         Convention row = Conventions.DL4J;
-        var conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE).updater(new Sgd(0.0)).list()
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.DOUBLE)
+                .updater(new Sgd(0.0))
+                .list()
                 .layer(new BatchNormalization.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3).activation(Activation.IDENTITY).build())
-                .setInputType(InputType.feedForward(3)).build();
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nOut(3)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .setInputType(InputType.feedForward(3))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         BatchNormalization layer = (BatchNormalization) net.getLayer(0).conf().getLayer();
@@ -81,7 +95,8 @@ class ConventionsTest {
         assertTrue(layer.isUseLogStd(), "useLogStd is the default");
         var state = net.getLayer(0).paramTable();
         assertTrue(state.containsKey("log10stdev") && !state.containsKey("var"), "stores " + state.keySet());
-        assertEquals(row.initialVariance(), Math.pow(10, 2 * state.get("log10stdev").getDouble(0)), Tolerances.DOUBLE);
+        assertEquals(
+                row.initialVariance(), Math.pow(10, 2 * state.get("log10stdev").getDouble(0)), Tolerances.DOUBLE);
 
         INDArray x = batch(2, 5, 3);
         net.fit(x, Nd4j.zeros(DataType.DOUBLE, 5, 3));
@@ -90,13 +105,24 @@ class ConventionsTest {
             double mean = x.mean(0).getDouble(c);
             double biased = x.var(false, 0).getDouble(c);
             double movingVar = row.movingAverage(row.initialVariance(), row.averagedVariance(biased, 5));
-            assertEquals(row.movingAverage(0, mean), state.get("mean").getDouble(c), Tolerances.DOUBLE, "mean, channel " + c);
-            assertEquals(Math.log10(Math.sqrt(movingVar)), state.get("log10stdev").getDouble(c), Tolerances.DOUBLE,
+            assertEquals(
+                    row.movingAverage(0, mean),
+                    state.get("mean").getDouble(c),
+                    Tolerances.DOUBLE,
+                    "mean, channel " + c);
+            assertEquals(
+                    Math.log10(Math.sqrt(movingVar)),
+                    state.get("log10stdev").getDouble(c),
+                    Tolerances.DOUBLE,
                     "log10stdev, channel " + c);
         }
         double std = Math.pow(10, state.get("log10stdev").getDouble(0));
-        INDArray y = net.feedForwardToLayer(0, Nd4j.valueArrayOf(new long[] {1, 3}, 2.0), false).get(1);
-        assertEquals((2 - state.get("mean").getDouble(0)) / Math.sqrt(std * std + row.eps()), y.getDouble(0), Tolerances.DOUBLE,
+        INDArray y = net.feedForwardToLayer(0, Nd4j.valueArrayOf(new long[] {1, 3}, 2.0), false)
+                .get(1);
+        assertEquals(
+                (2 - state.get("mean").getDouble(0)) / Math.sqrt(std * std + row.eps()),
+                y.getDouble(0),
+                Tolerances.DOUBLE,
                 "inference normalizes with √(std² + ε)");
     }
 
@@ -118,7 +144,10 @@ class ConventionsTest {
             double biased = x.var(false, 0, 2, 3).getDouble(c);
             // 9 significant digits in the JSON.
             assertEquals(row.movingAverage(0, x.mean(0, 2, 3).getDouble(c)), runningMean[c], 1e-8, "running_mean " + c);
-            assertEquals(row.movingAverage(row.initialVariance(), row.averagedVariance(biased, m)), runningVar[c], 1e-8,
+            assertEquals(
+                    row.movingAverage(row.initialVariance(), row.averagedVariance(biased, m)),
+                    runningVar[c],
+                    1e-8,
                     "running_var " + c);
         }
     }
@@ -128,10 +157,14 @@ class ConventionsTest {
      * value, ε and the first moving variance as quoted. All four sources compute the batch
      * variance as a mean of squares, divided by m: biased.
      */
-    private static void assertFollowsSource(Convention row, DoubleBinaryOperator quotedUpdate, double quotedEps,
-                                            double quotedInitialVariance) {
+    private static void assertFollowsSource(
+            Convention row, DoubleBinaryOperator quotedUpdate, double quotedEps, double quotedInitialVariance) {
         for (double[] v : new double[][] {{0, 1}, {2, 5}, {1, 0.25}}) {
-            assertEquals(quotedUpdate.applyAsDouble(v[0], v[1]), row.movingAverage(v[0], v[1]), Tolerances.DOUBLE, row.source());
+            assertEquals(
+                    quotedUpdate.applyAsDouble(v[0], v[1]),
+                    row.movingAverage(v[0], v[1]),
+                    Tolerances.DOUBLE,
+                    row.source());
         }
         assertEquals(RunningVariance.BIASED, row.runningVariance(), row.source());
         assertEquals(quotedEps, row.eps(), row.source());
@@ -147,8 +180,8 @@ class ConventionsTest {
     @Test
     void d2lZhAgainstItsSource() {
         double momentum = 0.9;
-        assertFollowsSource(Conventions.D2L_ZH, (movingMean, mean) -> momentum * movingMean + (1.0 - momentum) * mean,
-                1e-5, 1);
+        assertFollowsSource(
+                Conventions.D2L_ZH, (movingMean, mean) -> momentum * movingMean + (1.0 - momentum) * mean, 1e-5, 1);
     }
 
     /**
@@ -161,8 +194,8 @@ class ConventionsTest {
     @Test
     void d2lEnAgainstItsSource() {
         double momentum = 0.1;
-        assertFollowsSource(Conventions.D2L_EN, (movingMean, mean) -> (1.0 - momentum) * movingMean + momentum * mean,
-                1e-5, 1);
+        assertFollowsSource(
+                Conventions.D2L_EN, (movingMean, mean) -> (1.0 - momentum) * movingMean + momentum * mean, 1e-5, 1);
         assertEquals(Weighs.BATCH, Conventions.D2L_EN.weighs());
     }
 
@@ -176,8 +209,8 @@ class ConventionsTest {
     @Test
     void d2lJavaAgainstItsSource() {
         double momentum = 0.9;
-        assertFollowsSource(Conventions.D2L_JAVA, (movingMean, mean) -> movingMean * momentum + mean * (1.0 - momentum),
-                1e-12, 0);
+        assertFollowsSource(
+                Conventions.D2L_JAVA, (movingMean, mean) -> movingMean * momentum + mean * (1.0 - momentum), 1e-12, 0);
     }
 
     /**
@@ -190,8 +223,11 @@ class ConventionsTest {
     @Test
     void kerasAgainstItsSource() {
         double momentum = 0.99;
-        assertFollowsSource(Conventions.KERAS,
-                (movingVariance, variance) -> movingVariance * momentum + variance * (1.0 - momentum), 1e-3, 1);
+        assertFollowsSource(
+                Conventions.KERAS,
+                (movingVariance, variance) -> movingVariance * momentum + variance * (1.0 - momentum),
+                1e-3,
+                1);
     }
 
     @Test
@@ -200,7 +236,8 @@ class ConventionsTest {
         assertEquals(7, t.rowCount());
         assertEquals(9, t.columnCount());
         assertEquals("PyTorch nn.BatchNorm2d", t.stringColumn("source").get(3));
-        assertEquals(0.9, t.doubleColumn("weight of old value").get(3), Tolerances.DOUBLE, "PyTorch's 0.1 weighs the batch");
+        assertEquals(
+                0.9, t.doubleColumn("weight of old value").get(3), Tolerances.DOUBLE, "PyTorch's 0.1 weighs the batch");
         assertEquals("unbiased", t.stringColumn("running variance").get(3));
         assertTrue(t.print().contains("log10"), t.print());
     }

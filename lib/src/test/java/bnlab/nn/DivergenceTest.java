@@ -33,8 +33,8 @@ class DivergenceTest {
             for (boolean fast : new boolean[] {true, false}) {
                 Sequential net = new Sequential(new Sigmoid(), e.make().get()).useFastEngine(fast);
                 INDArray x = withNaN(e.inputShape());
-                DivergenceException d = assertThrows(DivergenceException.class, () -> net.forward(x),
-                        e + (fast ? " fast" : " plain"));
+                DivergenceException d =
+                        assertThrows(DivergenceException.class, () -> net.forward(x), e + (fast ? " fast" : " plain"));
                 messages[fast ? 0 : 1] = d.getMessage();
                 assertTrue(d.getMessage().startsWith("layer 1 ("), d.getMessage());
                 assertTrue(d.getMessage().contains("NaN") && d.getMessage().contains("learning rate"), d.getMessage());
@@ -48,8 +48,8 @@ class DivergenceTest {
         BatchNorm bn = new BatchNorm(3, 2);
         bn.movingVar().putScalar(0, Double.NaN);
         bn.eval();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> bn.forward(Nd4j.rand(DataType.FLOAT, 4, 3)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> bn.forward(Nd4j.rand(DataType.FLOAT, 4, 3)));
         assertFalse(e instanceof DivergenceException, e.getMessage());
         assertTrue(e.getMessage().contains("moving statistics passed in are broken"), e.getMessage());
     }
@@ -59,7 +59,9 @@ class DivergenceTest {
         Sequential inner = new Sequential(new Linear(3, 3, true, Init.seeded(1)), new BatchNorm(3, 2));
         Sequential net = new Sequential(new Sigmoid(), inner);
         DivergenceException d = assertThrows(DivergenceException.class, () -> net.forward(withNaN(4, 3)));
-        assertTrue(d.getMessage().startsWith("layer 1 (Sequential") && d.getMessage().contains("layer 1 (BatchNorm"),
+        assertTrue(
+                d.getMessage().startsWith("layer 1 (Sequential")
+                        && d.getMessage().contains("layer 1 (BatchNorm"),
                 d.getMessage());
     }
 }

@@ -27,7 +27,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class FastEngineTest {
 
-
     private static INDArray random(long seed, long... shape) {
         Nd4j.getRandom().setSeed(seed);
         return Nd4j.randn(DataType.FLOAT, shape);
@@ -58,7 +57,11 @@ class FastEngineTest {
         List<Parameter> a = layer.parameters();
         List<Parameter> b = twinOwner.parameters();
         for (int i = 0; i < a.size(); i++) {
-            BatchNormTesting.assertClose(a.get(i).grad(), b.get(i).grad(), Tolerances.FLOAT, what + " d" + a.get(i).name());
+            BatchNormTesting.assertClose(
+                    a.get(i).grad(),
+                    b.get(i).grad(),
+                    Tolerances.FLOAT,
+                    what + " d" + a.get(i).name());
         }
         if (layer instanceof BatchNorm bn) {
             BatchNorm other = (BatchNorm) twinOwner;
@@ -80,8 +83,11 @@ class FastEngineTest {
     /** Shapes whose work falls below and above the threshold at which the engine uses two threads. */
     static List<long[]> imageShapes(int channels) {
         long t = Parallel.THRESHOLD;
-        return List.of(new long[] {1, channels, 5, 5}, new long[] {2, channels, 7, 9},
-                new long[] {1, channels, 128, 128}, new long[] {3, channels, 3, (t / (3 * channels * 3)) + 1},
+        return List.of(
+                new long[] {1, channels, 5, 5},
+                new long[] {2, channels, 7, 9},
+                new long[] {1, channels, 128, 128},
+                new long[] {3, channels, 3, (t / (3 * channels * 3)) + 1},
                 new long[] {37, channels, 12, 12});
     }
 
@@ -89,7 +95,10 @@ class FastEngineTest {
     static final boolean[][] LITE_FORMS = {{true, true}, {true, false}, {false, true}};
 
     static BatchNorm form(int channels, int numDims, boolean[] form) {
-        return BatchNorm.builder(channels, numDims).center(form[0]).scale(form[1]).build();
+        return BatchNorm.builder(channels, numDims)
+                .center(form[0])
+                .scale(form[1])
+                .build();
     }
 
     @Test
@@ -110,7 +119,8 @@ class FastEngineTest {
                 String kind = "center " + form[0] + " scale " + form[1];
                 assertTwinAgrees(() -> form(3, 4, form).frozenAffine(), s, "BatchNorm " + kind + " frozen " + at);
                 assertTwinAgrees(() -> form(3, 4, form), s, "BatchNorm " + kind + " " + at);
-                assertTwinAgrees(() -> (BatchNorm) form(3, 4, form).eval(), s, "BatchNorm " + kind + " inference " + at);
+                assertTwinAgrees(
+                        () -> (BatchNorm) form(3, 4, form).eval(), s, "BatchNorm " + kind + " inference " + at);
             }
             assertTwinAgrees(() -> new Dropout(0.3, Init.seeded(8)), s, "Dropout " + at);
             assertTwinAgrees(() -> new ShiftingNoise(0.5, 2, Init.seeded(8)), s, "ShiftingNoise " + at);
@@ -125,8 +135,10 @@ class FastEngineTest {
             assertTwinAgrees(() -> new Dropout(0.5, Init.seeded(8)), s, "Dropout n=" + n);
             for (boolean[] form : LITE_FORMS) {
                 if (n > 1) {
-                    assertTwinAgrees(() -> form(150, 2, form), s, "BatchNorm(2) center " + form[0] + " scale " + form[1]
-                            + " n=" + n);
+                    assertTwinAgrees(
+                            () -> form(150, 2, form),
+                            s,
+                            "BatchNorm(2) center " + form[0] + " scale " + form[1] + " n=" + n);
                 }
             }
             if (n > 1) {
@@ -152,8 +164,10 @@ class FastEngineTest {
         Sequential fast = new Sequential(new Linear(4, 3), new BatchNorm(3, 2));
         Sequential plain = new Sequential(new Linear(4, 3), new BatchNorm(3, 2)).useFastEngine(false);
         INDArray one = random(3, 1, 4);
-        String a = assertThrows(IllegalArgumentException.class, () -> fast.forward(one)).getMessage();
-        String b = assertThrows(IllegalArgumentException.class, () -> plain.forward(one)).getMessage();
+        String a = assertThrows(IllegalArgumentException.class, () -> fast.forward(one))
+                .getMessage();
+        String b = assertThrows(IllegalArgumentException.class, () -> plain.forward(one))
+                .getMessage();
         assertEquals(b, a, "same error from both engines");
         assertTrue(a.contains("more than one value per channel") && a.contains("eval()"), a);
     }
@@ -189,7 +203,10 @@ class FastEngineTest {
             plain.backward(lossPlain.backward());
             for (int i = 0; i < fast.parameters().size(); i++) {
                 Parameter p = plain.parameters().get(i);
-                BatchNormTesting.assertClose(p.grad(), fast.parameters().get(i).grad(), Tolerances.FLOAT_NETWORK,
+                BatchNormTesting.assertClose(
+                        p.grad(),
+                        fast.parameters().get(i).grad(),
+                        Tolerances.FLOAT_NETWORK,
                         "step " + step + " gradient of " + p.name() + " in layer with " + p);
             }
             sgdFast.step();
@@ -221,16 +238,24 @@ class FastEngineTest {
                 return g.mul(2);
             }
         };
-        Sequential fast = new Sequential(new Linear(6, 5, true, Init.seeded(1)), doubler, new Sigmoid(),
-                new Linear(5, 2, true, Init.seeded(2)));
-        Sequential plain = new Sequential(new Linear(6, 5, true, Init.seeded(1)), doubler, new Sigmoid(),
-                new Linear(5, 2, true, Init.seeded(2))).useFastEngine(false);
+        Sequential fast = new Sequential(
+                new Linear(6, 5, true, Init.seeded(1)), doubler, new Sigmoid(), new Linear(5, 2, true, Init.seeded(2)));
+        Sequential plain = new Sequential(
+                        new Linear(6, 5, true, Init.seeded(1)),
+                        doubler,
+                        new Sigmoid(),
+                        new Linear(5, 2, true, Init.seeded(2)))
+                .useFastEngine(false);
         INDArray x = random(5, 9, 6);
         BatchNormTesting.assertClose(plain.forward(x), fast.forward(x), Tolerances.FLOAT_ROUNDED_ONCE, "output");
         INDArray g = random(6, 9, 2);
         fast.backward(g);
         plain.backward(g);
-        BatchNormTesting.assertClose(plain.parameters().get(0).grad(), fast.parameters().get(0).grad(), Tolerances.FLOAT_ROUNDED_ONCE, "dW of layer 0");
+        BatchNormTesting.assertClose(
+                plain.parameters().get(0).grad(),
+                fast.parameters().get(0).grad(),
+                Tolerances.FLOAT_ROUNDED_ONCE,
+                "dW of layer 0");
     }
 
     @Test
@@ -262,8 +287,10 @@ class FastEngineTest {
         Sequential fast = leNet(1);
         Sequential plain = leNet(1).useFastEngine(false);
         INDArray wrong = random(1, 2, 3, 28, 28);
-        String a = assertThrows(IllegalArgumentException.class, () -> fast.forward(wrong)).getMessage();
-        String b = assertThrows(IllegalArgumentException.class, () -> plain.forward(wrong)).getMessage();
+        String a = assertThrows(IllegalArgumentException.class, () -> fast.forward(wrong))
+                .getMessage();
+        String b = assertThrows(IllegalArgumentException.class, () -> plain.forward(wrong))
+                .getMessage();
         assertEquals(b, a);
         assertTrue(a.startsWith("layer 0 (Conv2d(1, 6, kernel_size=5))"), a);
     }
@@ -284,7 +311,8 @@ class FastEngineTest {
         assertEquals(1, seenFast.size(), "one call, then removed");
         assertEquals(1, seenPlain.size());
         assertEquals(2, seenFast.get(0).rank());
-        BatchNormTesting.assertClose(seenPlain.get(0), seenFast.get(0), Tolerances.FLOAT_NETWORK, "input of the last sigmoid");
+        BatchNormTesting.assertClose(
+                seenPlain.get(0), seenFast.get(0), Tolerances.FLOAT_NETWORK, "input of the last sigmoid");
     }
 
     @Test

@@ -47,8 +47,12 @@ class HandCheckedTest {
         // dW = Σ dY · window: with dY = 1 everywhere, each weight sees the sum of the pixels it touched:
         // top-left 1+2+4+5 = 12, top-right 2+3+5+6 = 16, bottom-left 24, bottom-right 28.
         conv.backward(Nd4j.ones(DataType.FLOAT, 1, 1, 2, 2));
-        assertValues(new double[] {12, 16, 24, 28}, BatchNormTesting.flat(conv.parameters().get(0).grad()), "dW");
-        assertValues(new double[] {4}, BatchNormTesting.flat(conv.parameters().get(1).grad()), "db = Σ dY");
+        assertValues(
+                new double[] {12, 16, 24, 28},
+                BatchNormTesting.flat(conv.parameters().get(0).grad()),
+                "dW");
+        assertValues(
+                new double[] {4}, BatchNormTesting.flat(conv.parameters().get(1).grad()), "db = Σ dY");
     }
 
     /** W = [[1, 2], [3, 4]], b = [1, 1], x = [1, 1]: y = x·Wᵀ + b = [1+2+1, 3+4+1] = [4, 8]. */
@@ -59,7 +63,9 @@ class HandCheckedTest {
         linear.parameters().get(1).value().assign(1);
         assertValues(new double[] {4, 8}, forward(linear, array(new double[] {1, 1}, 1, 2)), "x·Wᵀ + b");
         // dX = dY·W: dY = [1, 0] picks W's first row.
-        assertValues(new double[] {1, 2}, BatchNormTesting.flat(linear.backward(array(new double[] {1, 0}, 1, 2))),
+        assertValues(
+                new double[] {1, 2},
+                BatchNormTesting.flat(linear.backward(array(new double[] {1, 0}, 1, 2))),
                 "dX = dY·W");
     }
 
@@ -68,7 +74,9 @@ class HandCheckedTest {
     void sigmoid() {
         Sigmoid s = new Sigmoid();
         assertValues(new double[] {0.5, 0.75}, forward(s, array(new double[] {0, Math.log(3)}, 1, 2)), "σ");
-        assertValues(new double[] {0.25, 0.1875}, BatchNormTesting.flat(s.backward(Nd4j.ones(DataType.FLOAT, 1, 2))),
+        assertValues(
+                new double[] {0.25, 0.1875},
+                BatchNormTesting.flat(s.backward(Nd4j.ones(DataType.FLOAT, 1, 2))),
                 "σ(1 − σ): 1/4 and 3/16");
     }
 
@@ -85,8 +93,10 @@ class HandCheckedTest {
     void avgPool() {
         AvgPool2d pool = new AvgPool2d(2, 2);
         assertValues(new double[] {2.5}, forward(pool, array(new double[] {1, 2, 3, 4}, 1, 1, 2, 2)), "mean");
-        assertValues(new double[] {0.25, 0.25, 0.25, 0.25},
-                BatchNormTesting.flat(pool.backward(Nd4j.ones(DataType.FLOAT, 1, 1, 1, 1))), "spread evenly");
+        assertValues(
+                new double[] {0.25, 0.25, 0.25, 0.25},
+                BatchNormTesting.flat(pool.backward(Nd4j.ones(DataType.FLOAT, 1, 1, 1, 1))),
+                "spread evenly");
     }
 
     /** The maximum of [[1, 2], [3, 4]] is 4, and only the 4 gets the gradient. */
@@ -94,8 +104,10 @@ class HandCheckedTest {
     void maxPool() {
         MaxPool2d pool = new MaxPool2d(2, 2);
         assertValues(new double[] {4}, forward(pool, array(new double[] {1, 2, 3, 4}, 1, 1, 2, 2)), "max");
-        assertValues(new double[] {0, 0, 0, 1},
-                BatchNormTesting.flat(pool.backward(Nd4j.ones(DataType.FLOAT, 1, 1, 1, 1))), "to the maximum only");
+        assertValues(
+                new double[] {0, 0, 0, 1},
+                BatchNormTesting.flat(pool.backward(Nd4j.ones(DataType.FLOAT, 1, 1, 1, 1))),
+                "to the maximum only");
     }
 
     /** (1, 2, 1, 2) becomes (1, 4), values in C order. */
@@ -140,18 +152,23 @@ class HandCheckedTest {
         BatchNorm bn = new BatchNorm(2, 2);
         assertValues(new double[] {-1, -1, 1, 1}, forward(bn, array(new double[] {1, 2, 3, 4}, 2, 2)), "x̂");
         assertValues(new double[] {0.2, 0.3}, BatchNormTesting.flat(bn.movingMean()), "moving mean");
-        assertValues(new double[] {-1, -1, 1, 1}, forward(BatchNorm.meanOnly(2, 2), array(new double[] {1, 2, 3, 4}, 2, 2)),
+        assertValues(
+                new double[] {-1, -1, 1, 1},
+                forward(BatchNorm.meanOnly(2, 2), array(new double[] {1, 2, 3, 4}, 2, 2)),
                 "mean only: x − μ");
         double s = 1 / Math.sqrt(1 + 1e-5);
-        assertValues(new double[] {s, 2 * s, 3 * s, 4 * s},
-                forward(BatchNorm.varianceOnly(2, 2), array(new double[] {1, 2, 3, 4}, 2, 2)), "variance only: x/√(1 + ε)");
+        assertValues(
+                new double[] {s, 2 * s, 3 * s, 4 * s},
+                forward(BatchNorm.varianceOnly(2, 2), array(new double[] {1, 2, 3, 4}, 2, 2)),
+                "variance only: x/√(1 + ε)");
     }
 
     /** Virtual batches of 2: [[1], [3]] and [[5], [9]] are each normalized to [-1, 1] on their own. */
     @Test
     void ghostBatchNorm() {
         GhostBatchNorm g = new GhostBatchNorm(1, 2, 2);
-        assertValues(new double[] {-1, 1, -1, 1}, forward(g, array(new double[] {1, 3, 5, 9}, 4, 1)), "per ghost batch");
+        assertValues(
+                new double[] {-1, 1, -1, 1}, forward(g, array(new double[] {1, 3, 5, 9}, 4, 1)), "per ghost batch");
     }
 
     /**
@@ -173,11 +190,14 @@ class HandCheckedTest {
         INDArray x = array(new double[] {1, 3, 2, 6}, 2, 2);
         assertValues(new double[] {-1, 1, -1, 1}, forward(new LayerNorm(2), x), "LayerNorm");
         assertValues(new double[] {-1, 1, -1, 1}, forward(new GroupNorm(1, 2), x), "GroupNorm, one group");
-        assertValues(new double[] {-1, 1, -1, 1}, forward(new InstanceNorm(1), array(new double[] {1, 3, 2, 6}, 2, 1, 1, 2)),
+        assertValues(
+                new double[] {-1, 1, -1, 1},
+                forward(new InstanceNorm(1), array(new double[] {1, 3, 2, 6}, 2, 1, 1, 2)),
                 "InstanceNorm over H·W");
         // RMSNorm keeps the mean: [3, 4] has root mean square √((9 + 16)/2) = √12.5, so y = [3, 4]/√12.5.
         double rms = Math.sqrt(12.5 + 1e-5);
-        assertValues(new double[] {3 / rms, 4 / rms}, forward(new RMSNorm(2), array(new double[] {3, 4}, 1, 2)), "RMSNorm");
+        assertValues(
+                new double[] {3 / rms, 4 / rms}, forward(new RMSNorm(2), array(new double[] {3, 4}, 1, 2)), "RMSNorm");
     }
 
     /** Linear then Sigmoid with W = 0, b = 0: every output is σ(0) = 1/2, in both engines. */

@@ -25,8 +25,7 @@ final class LayerCatalog {
         }
     }
 
-    private LayerCatalog() {
-    }
+    private LayerCatalog() {}
 
     static List<Entry> all() {
         return List.of(
@@ -51,12 +50,18 @@ final class LayerCatalog {
                 new Entry("RMSNorm", () -> new RMSNorm(2, 3, 3), 4, 2, 3, 3),
                 new Entry("GroupNorm", () -> new GroupNorm(1, 2), 4, 2, 3, 3),
                 new Entry("InstanceNorm", () -> new InstanceNorm(2), 4, 2, 3, 3),
-                new Entry("Sequential", () -> new Sequential(new Linear(5, 3, true, Init.seeded(5)), new Sigmoid()), 4, 5));
+                new Entry(
+                        "Sequential",
+                        () -> new Sequential(new Linear(5, 3, true, Init.seeded(5)), new Sigmoid()),
+                        4,
+                        5));
     }
 
     /** The normalization layers among {@link #all()}. */
     static List<Entry> normalizations() {
-        return all().stream().filter(e -> e.make().get() instanceof NormalizationLayer).toList();
+        return all().stream()
+                .filter(e -> e.make().get() instanceof NormalizationLayer)
+                .toList();
     }
 
     /**
@@ -68,7 +73,11 @@ final class LayerCatalog {
         for (Entry e : all()) {
             covered.add(e.make().get().getClass().getName());
         }
-        Path dir = Path.of(Layer.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+        Path dir = Path.of(Layer.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
                 .resolve("bnlab/nn");
         Set<String> missing = new TreeSet<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -78,8 +87,11 @@ final class LayerCatalog {
                     continue;
                 }
                 Class<?> c = Class.forName("bnlab.nn." + file.substring(0, file.length() - 6));
-                if (Layer.class.isAssignableFrom(c) && !c.isInterface() && Modifier.isPublic(c.getModifiers())
-                        && !Modifier.isAbstract(c.getModifiers()) && !covered.contains(c.getName())) {
+                if (Layer.class.isAssignableFrom(c)
+                        && !c.isInterface()
+                        && Modifier.isPublic(c.getModifiers())
+                        && !Modifier.isAbstract(c.getModifiers())
+                        && !covered.contains(c.getName())) {
                     missing.add(c.getName());
                 }
             }

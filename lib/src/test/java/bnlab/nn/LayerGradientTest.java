@@ -66,8 +66,16 @@ class LayerGradientTest {
     void batchNormVariants() {
         for (boolean[] form : FastEngineTest.LITE_FORMS) {
             for (boolean training : new boolean[] {true, false}) {
-                BatchNorm conv = BatchNorm.builder(3, 4).center(form[0]).scale(form[1]).dataType(DataType.DOUBLE).build();
-                BatchNorm fc = BatchNorm.builder(4, 2).center(form[0]).scale(form[1]).dataType(DataType.DOUBLE).build();
+                BatchNorm conv = BatchNorm.builder(3, 4)
+                        .center(form[0])
+                        .scale(form[1])
+                        .dataType(DataType.DOUBLE)
+                        .build();
+                BatchNorm fc = BatchNorm.builder(4, 2)
+                        .center(form[0])
+                        .scale(form[1])
+                        .dataType(DataType.DOUBLE)
+                        .build();
                 conv.setTraining(training);
                 fc.setTraining(training);
                 // Non-zero means, so that centring matters.
@@ -88,7 +96,11 @@ class LayerGradientTest {
         INDArray mask = y.div(x);
         long dropped = mask.eq(0).castTo(DataType.INT32).sumNumber().longValue();
         assertTrue(Math.abs(dropped / 2000.0 - 0.4) < 0.05, "about 40% dropped: " + dropped / 2000.0);
-        assertEquals(1 / 0.6, mask.maxNumber().doubleValue(), Tolerances.FLOAT_ROUNDED_ONCE, "survivors scaled by 1/(1 - p)");
+        assertEquals(
+                1 / 0.6,
+                mask.maxNumber().doubleValue(),
+                Tolerances.FLOAT_ROUNDED_ONCE,
+                "survivors scaled by 1/(1 - p)");
         INDArray g = input(50, 40);
         assertEquals(g.mul(mask), d.backward(g));
         d.eval();
@@ -99,9 +111,14 @@ class LayerGradientTest {
     @Test
     void aSmallLeNetEndToEnd() {
         Sequential net = new Sequential(
-                new Conv2d(1, 2, 3, INIT), new BatchNorm(2, 4, 1e-5, 0.9, DataType.DOUBLE), new Sigmoid(),
-                new AvgPool2d(2, 2), new Flatten(),
-                new Linear(2 * 3 * 3, 4, true, INIT), new BatchNorm(4, 2, 1e-5, 0.9, DataType.DOUBLE), new Sigmoid(),
+                new Conv2d(1, 2, 3, INIT),
+                new BatchNorm(2, 4, 1e-5, 0.9, DataType.DOUBLE),
+                new Sigmoid(),
+                new AvgPool2d(2, 2),
+                new Flatten(),
+                new Linear(2 * 3 * 3, 4, true, INIT),
+                new BatchNorm(4, 2, 1e-5, 0.9, DataType.DOUBLE),
+                new Sigmoid(),
                 new Linear(4, 3, true, INIT));
         FiniteDifferences.checkLayer(net, input(3, 1, 8, 8), 15);
         net.inputGradientNotNeeded(); // as a trainer does: the first layer skips the images' gradient
@@ -115,8 +132,8 @@ class LayerGradientTest {
         SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
         ce.forward(logits, labels);
         INDArray g = ce.backward();
-        FiniteDifferences.assertGradient(g, logits, () -> new SoftmaxCrossEntropy().forward(logits, labels),
-                "softmax cross-entropy");
+        FiniteDifferences.assertGradient(
+                g, logits, () -> new SoftmaxCrossEntropy().forward(logits, labels), "softmax cross-entropy");
     }
 
     @Test
@@ -149,21 +166,31 @@ class LayerGradientTest {
         INDArray dxd = d.backward(g).dup();
         INDArray dxf = f.backward(g.castTo(DataType.FLOAT)).dup();
         BatchNormFunctionTest.assertClose(dxd, dxf, Tolerances.FLOAT_ROUNDED_ONCE, "conv dX float vs double");
-        BatchNormFunctionTest.assertClose(d.parameters().get(0).grad(), f.parameters().get(0).grad(), Tolerances.FLOAT_SUM,
+        BatchNormFunctionTest.assertClose(
+                d.parameters().get(0).grad(),
+                f.parameters().get(0).grad(),
+                Tolerances.FLOAT_SUM,
                 "conv dW float vs double");
     }
 
     @Test
     void floatPoolingAndSigmoidLoopsAgreeWithTheDoubleOps() {
-        for (Layer[] pair : new Layer[][] {{new AvgPool2d(2, 2), new AvgPool2d(2, 2)},
-            {new AvgPool2d(3, 2), new AvgPool2d(3, 2)}, {new Sigmoid(), new Sigmoid()}}) {
+        for (Layer[] pair : new Layer[][] {
+            {new AvgPool2d(2, 2), new AvgPool2d(2, 2)},
+            {new AvgPool2d(3, 2), new AvgPool2d(3, 2)},
+            {new Sigmoid(), new Sigmoid()}
+        }) {
             INDArray x = input(3, 2, 7, 9);
             INDArray yd = pair[0].forward(x).dup();
             INDArray yf = pair[1].forward(x.castTo(DataType.FLOAT)).dup();
-            BatchNormFunctionTest.assertClose(yd, yf, Tolerances.FLOAT_ROUNDED_ONCE, pair[0] + " forward float vs double");
+            BatchNormFunctionTest.assertClose(
+                    yd, yf, Tolerances.FLOAT_ROUNDED_ONCE, pair[0] + " forward float vs double");
             INDArray g = input(yd.shape()).addi(1);
-            BatchNormFunctionTest.assertClose(pair[0].backward(g).dup(), pair[1].backward(g.castTo(DataType.FLOAT)).dup(),
-                    1e-6, pair[0] + " backward float vs double");
+            BatchNormFunctionTest.assertClose(
+                    pair[0].backward(g).dup(),
+                    pair[1].backward(g.castTo(DataType.FLOAT)).dup(),
+                    1e-6,
+                    pair[0] + " backward float vs double");
         }
     }
 
@@ -171,11 +198,14 @@ class LayerGradientTest {
     void badShapesAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> new Linear(5, 3).forward(Nd4j.ones(2, 4)));
         assertTrue(e.getMessage().contains("Linear(5, 3)") && e.getMessage().contains("Flatten"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(1, 6, 5).forward(Nd4j.ones(DataType.FLOAT, 2, 3, 28, 28)));
+        e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(1, 6, 5)
+                .forward(Nd4j.ones(DataType.FLOAT, 2, 3, 28, 28)));
         assertTrue(e.getMessage().contains("Conv2d(1, 6") && e.getMessage().contains("channel"), e.getMessage());
         Sequential net = new Sequential(new Linear(4, 3), new BatchNorm(5, 2));
         e = assertThrows(IllegalArgumentException.class, () -> net.forward(Nd4j.ones(DataType.FLOAT, 2, 4)));
         assertTrue(e.getMessage().startsWith("layer 1 (BatchNorm(5"), e.getMessage());
-        assertEquals(List.of("weight", "bias", "gamma", "beta"), net.parameters().stream().map(Parameter::name).toList());
+        assertEquals(
+                List.of("weight", "bias", "gamma", "beta"),
+                net.parameters().stream().map(Parameter::name).toList());
     }
 }

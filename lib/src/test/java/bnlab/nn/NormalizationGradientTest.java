@@ -87,7 +87,8 @@ class NormalizationGradientTest {
      */
     @Test
     void batchRenormWhereRAndDAreClipped() {
-        Supplier<Layer> asBatchNorm = () -> moved(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1, 0);
+        Supplier<Layer> asBatchNorm =
+                () -> moved(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1, 0);
         checkBothModes(asBatchNorm, input(4, 3, 2, 3), 60);
         Supplier<Layer> clipped = () -> far(new BatchRenorm(3, 4, EPS, 1.0, D)).setLimits(1.2, 0.1);
         checkBothModes(clipped, input(4, 3, 2, 3), 62);
@@ -99,7 +100,8 @@ class NormalizationGradientTest {
     void theBatchFamilyRefusesOneExampleAfterAFullyConnectedLayer() {
         INDArray one = input(1, 4);
         for (Layer m : new Layer[] {new GhostBatchNorm(4, 2, 2, EPS, 0.9, D), new BatchRenorm(4, 2, EPS, 0.9, D)}) {
-            String e = assertThrows(IllegalArgumentException.class, () -> m.forward(one)).getMessage();
+            String e = assertThrows(IllegalArgumentException.class, () -> m.forward(one))
+                    .getMessage();
             assertTrue(e.contains("eval()") && e.contains("[1, 4]"), e);
             FiniteDifferences.checkLayer(randomAffine(m).eval(), one, 70);
         }
@@ -107,8 +109,12 @@ class NormalizationGradientTest {
 
     /** Moving statistics away from 0 and 1, so inference mode is not the identity. */
     private static <T extends BatchStatisticsNorm> T moved(T m) {
-        m.movingMean().assign(Nd4j.linspace(-0.5, 0.7, m.movingMean().length(), D).reshape(m.movingMean().shape()));
-        m.movingVar().assign(Nd4j.linspace(0.5, 2.5, m.movingVar().length(), D).reshape(m.movingVar().shape()));
+        m.movingMean()
+                .assign(Nd4j.linspace(-0.5, 0.7, m.movingMean().length(), D)
+                        .reshape(m.movingMean().shape()));
+        m.movingVar()
+                .assign(Nd4j.linspace(0.5, 2.5, m.movingVar().length(), D)
+                        .reshape(m.movingVar().shape()));
         return m;
     }
 

@@ -57,8 +57,16 @@ class NormalizationLayersTest {
         assertClose(ln.forward(x), gn.forward(x), Tolerances.DOUBLE, "output");
         INDArray dY = input(2, 3, 4, 2, 5);
         assertClose(ln.backward(dY), gn.backward(dY), Tolerances.DOUBLE, "dX");
-        assertClose(ln.parameters().get(0).grad().sum(1, 2), gn.parameters().get(0).grad(), Tolerances.DOUBLE, "dGamma summed per channel");
-        assertClose(ln.parameters().get(1).grad().sum(1, 2), gn.parameters().get(1).grad(), Tolerances.DOUBLE, "dBeta summed per channel");
+        assertClose(
+                ln.parameters().get(0).grad().sum(1, 2),
+                gn.parameters().get(0).grad(),
+                Tolerances.DOUBLE,
+                "dGamma summed per channel");
+        assertClose(
+                ln.parameters().get(1).grad().sum(1, 2),
+                gn.parameters().get(1).grad(),
+                Tolerances.DOUBLE,
+                "dBeta summed per channel");
     }
 
     @Test
@@ -87,10 +95,16 @@ class NormalizationLayersTest {
     @Test
     void perExampleNormsIgnoreTheRestOfTheBatchAndTheMode() {
         INDArray x = input(5, 4, 6, 3, 3);
-        for (PerExampleNorm m : List.of(new GroupNorm(3, 6, EPS, D), new InstanceNorm(6, EPS, D),
+        for (PerExampleNorm m : List.of(
+                new GroupNorm(3, 6, EPS, D),
+                new InstanceNorm(6, EPS, D),
                 new LayerNorm(new long[] {6, 3, 3}, EPS, D))) {
             INDArray all = m.forward(x);
-            assertClose(all.get(NDArrayIndex.interval(2, 3)).dup(), m.forward(rows(x, 2, 3)), Tolerances.DOUBLE, m + " example 2 alone");
+            assertClose(
+                    all.get(NDArrayIndex.interval(2, 3)).dup(),
+                    m.forward(rows(x, 2, 3)),
+                    Tolerances.DOUBLE,
+                    m + " example 2 alone");
             m.eval();
             assertClose(all, m.forward(x), Tolerances.DOUBLE, m + " in inference mode");
         }
@@ -112,8 +126,13 @@ class NormalizationLayersTest {
             // Momentum 0 makes the moving statistics the batch's own.
             BatchNorm bn = new BatchNorm(3, 4, EPS, 0.0, D);
             bn.gamma().assign(ghost.gamma());
-            assertClose(bn.forward(rows(x, v[0], v[1])), rows(y, v[0], v[1]), Tolerances.DOUBLE, "virtual batch " + v[0]);
-            assertClose(bn.backward(rows(dY, v[0], v[1])), rows(dX, v[0], v[1]), Tolerances.DOUBLE, "dX of virtual batch " + v[0]);
+            assertClose(
+                    bn.forward(rows(x, v[0], v[1])), rows(y, v[0], v[1]), Tolerances.DOUBLE, "virtual batch " + v[0]);
+            assertClose(
+                    bn.backward(rows(dY, v[0], v[1])),
+                    rows(dX, v[0], v[1]),
+                    Tolerances.DOUBLE,
+                    "dX of virtual batch " + v[0]);
             dGamma.addi(bn.parameters().get(0).grad());
             double weight = (v[1] - v[0]) / 5.0;
             batchMean.addi(bn.movingMean().mul(weight));
@@ -147,14 +166,19 @@ class NormalizationLayersTest {
         assertClose(bn.forward(x), renorm.forward(x), Tolerances.DOUBLE, "output");
         assertClose(bn.backward(dY), renorm.backward(dY), Tolerances.DOUBLE, "dX");
         assertClose(bn.parameters().get(0).grad(), renorm.parameters().get(0).grad(), Tolerances.DOUBLE, "dGamma");
-        assertEquals(2.0 * 0.9 + 0.1 * x.mean(0, 2, 3).getDouble(1), renorm.movingMean().getDouble(1), Tolerances.DOUBLE, "moving mean");
+        assertEquals(
+                2.0 * 0.9 + 0.1 * x.mean(0, 2, 3).getDouble(1),
+                renorm.movingMean().getDouble(1),
+                Tolerances.DOUBLE,
+                "moving mean");
     }
 
     @Test
     void batchRenormUnclippedTrainsWithTheInferenceOutputAndBatchNormsGradientScaledByR() {
         INDArray x = input(11, 5, 2, 3, 3);
         INDArray dY = input(12, 5, 2, 3, 3);
-        BatchRenorm renorm = new BatchRenorm(2, 4, EPS, 0.9, D).setLimits(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
+        BatchRenorm renorm =
+                new BatchRenorm(2, 4, EPS, 0.9, D).setLimits(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
         renorm.movingMean().assign(Nd4j.create(new double[] {0.5, -1}).reshape(1, 2, 1, 1));
         renorm.movingVar().assign(Nd4j.create(new double[] {2, 9}).reshape(1, 2, 1, 1));
         renorm.gamma().assign(Nd4j.create(new double[] {1.5, 0.5}).reshape(1, 2, 1, 1));
@@ -203,20 +227,30 @@ class NormalizationLayersTest {
 
     @Test
     void badArgumentsNameTheFix() {
-        String e = assertThrows(IllegalArgumentException.class, () -> new GroupNorm(4, 6)).getMessage();
+        String e = assertThrows(IllegalArgumentException.class, () -> new GroupNorm(4, 6))
+                .getMessage();
         assertTrue(e.contains("[1, 2, 3, 6]"), e);
-        e = assertThrows(IllegalArgumentException.class, () -> new InstanceNorm(3).forward(Nd4j.ones(DataType.FLOAT, 2, 3))).getMessage();
+        e = assertThrows(IllegalArgumentException.class, () -> new InstanceNorm(3)
+                        .forward(Nd4j.ones(DataType.FLOAT, 2, 3)))
+                .getMessage();
         assertTrue(e.contains("LayerNorm"), e);
-        e = assertThrows(IllegalArgumentException.class, () -> new LayerNorm(120).forward(Nd4j.ones(DataType.FLOAT, 2, 84))).getMessage();
+        e = assertThrows(IllegalArgumentException.class, () -> new LayerNorm(120)
+                        .forward(Nd4j.ones(DataType.FLOAT, 2, 84)))
+                .getMessage();
         assertTrue(e.contains("new LayerNorm(84)"), e);
-        e = assertThrows(IllegalArgumentException.class, () -> new LayerNorm(6, 24, 24).forward(Nd4j.ones(DataType.INT32, 1, 6, 24, 24))).getMessage();
+        e = assertThrows(IllegalArgumentException.class, () -> new LayerNorm(6, 24, 24)
+                        .forward(Nd4j.ones(DataType.INT32, 1, 6, 24, 24)))
+                .getMessage();
         assertTrue(e.contains("castTo"), e);
-        e = assertThrows(IllegalArgumentException.class, () -> new BatchRenorm(3, 4).setLimits(0.5, 1)).getMessage();
+        e = assertThrows(IllegalArgumentException.class, () -> new BatchRenorm(3, 4).setLimits(0.5, 1))
+                .getMessage();
         assertTrue(e.contains("r_max must be >= 1"), e);
-        e = assertThrows(IllegalArgumentException.class, () -> new GhostBatchNorm(3, 4, 0)).getMessage();
+        e = assertThrows(IllegalArgumentException.class, () -> new GhostBatchNorm(3, 4, 0))
+                .getMessage();
         assertTrue(e.contains("virtualBatch"), e);
-        e = assertThrows(IllegalArgumentException.class,
-                () -> new GroupNorm(1, 2).forward(Nd4j.create(new float[] {1, Float.NaN}, new long[] {1, 2}))).getMessage();
+        e = assertThrows(IllegalArgumentException.class, () -> new GroupNorm(1, 2)
+                        .forward(Nd4j.create(new float[] {1, Float.NaN}, new long[] {1, 2})))
+                .getMessage();
         assertTrue(e.contains("NaN") && e.contains("learning rate"), e);
     }
 
@@ -225,9 +259,11 @@ class NormalizationLayersTest {
         assertEquals("GroupNorm(2, 6, eps=1.0E-5)", new GroupNorm(2, 6).toString());
         assertEquals("InstanceNorm(6, eps=1.0E-5, affine, no running statistics)", new InstanceNorm(6).toString());
         assertEquals("LayerNorm([6, 24, 24], eps=1.0E-5, gamma/beta per element)", new LayerNorm(6, 24, 24).toString());
-        assertEquals("GhostBatchNorm(6, numDims=4, eps=1.0E-5, momentum=0.9, virtualBatch=32, training)",
+        assertEquals(
+                "GhostBatchNorm(6, numDims=4, eps=1.0E-5, momentum=0.9, virtualBatch=32, training)",
                 new GhostBatchNorm(6, 4, 32).toString());
-        assertEquals("BatchRenorm(84, numDims=2, eps=1.0E-5, momentum=0.9, r_max=3.0, d_max=5.0, inference)",
+        assertEquals(
+                "BatchRenorm(84, numDims=2, eps=1.0E-5, momentum=0.9, r_max=3.0, d_max=5.0, inference)",
                 new BatchRenorm(84, 2).eval().toString());
     }
 }

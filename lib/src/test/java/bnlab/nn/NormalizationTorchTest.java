@@ -47,19 +47,27 @@ class NormalizationTorchTest {
         List<Arguments> cases = new ArrayList<>();
         root.get("cases").forEach(c -> cases.add(Arguments.of(c.get("name").asText(), c)));
         for (String layer : new String[] {"LayerNorm", "GroupNorm", "InstanceNorm2d"}) {
-            assertTrue(cases.stream().filter(a -> ((JsonNode) a.get()[1]).get("layer").asText().equals(layer)).count() >= 2,
+            assertTrue(
+                    cases.stream()
+                                    .filter(a -> ((JsonNode) a.get()[1])
+                                            .get("layer")
+                                            .asText()
+                                            .equals(layer))
+                                    .count()
+                            >= 2,
                     "expected several " + layer + " cases");
         }
         return cases;
     }
 
     private static PerExampleNorm layer(JsonNode c, long[] shape) {
-        PerExampleNorm layer = switch (c.get("layer").asText()) {
-            case "LayerNorm" -> new LayerNorm(longs(c.get("normalized_shape")));
-            case "GroupNorm" -> new GroupNorm(c.get("groups").asInt(), (int) shape[1]);
-            case "InstanceNorm2d" -> new InstanceNorm((int) shape[1]);
-            default -> throw new IllegalArgumentException("unknown layer " + c.get("layer"));
-        };
+        PerExampleNorm layer =
+                switch (c.get("layer").asText()) {
+                    case "LayerNorm" -> new LayerNorm(longs(c.get("normalized_shape")));
+                    case "GroupNorm" -> new GroupNorm(c.get("groups").asInt(), (int) shape[1]);
+                    case "InstanceNorm2d" -> new InstanceNorm((int) shape[1]);
+                    default -> throw new IllegalArgumentException("unknown layer " + c.get("layer"));
+                };
         layer.gamma().assign(array(c.get("gamma"), layer.gamma().shape()));
         layer.beta().assign(array(c.get("beta"), layer.beta().shape()));
         return layer;
@@ -81,10 +89,30 @@ class NormalizationTorchTest {
 
         PerExampleNorm owner = layer(c, shape);
         FastLayer twin = owner.fastLayer();
-        compare(kind, "y (fast engine)", c.get("y"), twin.forward(Tensor.copyOf(x, null)).toINDArray(), name);
-        compare(kind, "dX (fast engine)", c.get("dx"), twin.backward(Tensor.copyOf(dy, null)).toINDArray(), name);
-        compare(kind, "dGamma (fast engine)", c.get("dgamma"), owner.parameters().get(0).grad(), name);
-        compare(kind, "dBeta (fast engine)", c.get("dbeta"), owner.parameters().get(1).grad(), name);
+        compare(
+                kind,
+                "y (fast engine)",
+                c.get("y"),
+                twin.forward(Tensor.copyOf(x, null)).toINDArray(),
+                name);
+        compare(
+                kind,
+                "dX (fast engine)",
+                c.get("dx"),
+                twin.backward(Tensor.copyOf(dy, null)).toINDArray(),
+                name);
+        compare(
+                kind,
+                "dGamma (fast engine)",
+                c.get("dgamma"),
+                owner.parameters().get(0).grad(),
+                name);
+        compare(
+                kind,
+                "dBeta (fast engine)",
+                c.get("dbeta"),
+                owner.parameters().get(1).grad(),
+                name);
     }
 
     /** Largest deviation per layer and quantity over all cases, printed in the test log (the figure quoted in the README and the notebooks). */
@@ -99,7 +127,8 @@ class NormalizationTorchTest {
     @AfterAll
     static void report() throws IOException {
         String version = data().get("torch_version").asText();
-        WORST.forEach((q, v) -> System.out.printf("largest deviation vs PyTorch %s, %-40s %.2e  (tolerance %.0e)%n",
+        WORST.forEach((q, v) -> System.out.printf(
+                "largest deviation vs PyTorch %s, %-40s %.2e  (tolerance %.0e)%n",
                 version, q, v, Tolerances.FLOAT_LIBRARY));
     }
 }

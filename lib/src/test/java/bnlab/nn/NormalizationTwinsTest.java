@@ -26,7 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class NormalizationTwinsTest {
 
-
     /** Non-trivial γ and β (the same for both copies a test makes), so the affine step is exercised. */
     private static <T extends Layer> T randomAffine(T m, long seed) {
         Nd4j.getRandom().setSeed(seed);
@@ -38,10 +37,17 @@ class NormalizationTwinsTest {
 
     /** Moving statistics away from 0 and 1, so batch renorm's r and d are far from 1 and 0 and clip. */
     private static <T extends BatchStatisticsNorm> T movedStatistics(T m) {
-        m.movingMean().assign(Nd4j.linspace(-0.6, 0.6, m.movingMean().length(), m.movingMean().dataType())
-                .reshape(m.movingMean().shape()));
-        m.movingVar().assign(Nd4j.linspace(0.3, 3.0, m.movingVar().length(), m.movingVar().dataType())
-                .reshape(m.movingVar().shape()));
+        m.movingMean()
+                .assign(Nd4j.linspace(
+                                -0.6,
+                                0.6,
+                                m.movingMean().length(),
+                                m.movingMean().dataType())
+                        .reshape(m.movingMean().shape()));
+        m.movingVar()
+                .assign(Nd4j.linspace(
+                                0.3, 3.0, m.movingVar().length(), m.movingVar().dataType())
+                        .reshape(m.movingVar().shape()));
         return m;
     }
 
@@ -89,17 +95,24 @@ class NormalizationTwinsTest {
             for (int v : new int[] {1, 2, 3, 64}) {
                 agrees(() -> randomAffine(new GhostBatchNorm(6, 4, v), 3), s, "GhostBatchNorm(6, 4, " + v + ")");
             }
-            agrees(inference(() -> movedStatistics(randomAffine(new GhostBatchNorm(6, 4, 2), 3))), s,
+            agrees(
+                    inference(() -> movedStatistics(randomAffine(new GhostBatchNorm(6, 4, 2), 3))),
+                    s,
                     "GhostBatchNorm inference");
         }
         for (int n : new int[] {2, 33, 256}) {
             long[] s = {n, 150};
             for (int v : new int[] {2, 3, 16}) {
                 if (n % v != 1) {
-                    agrees(() -> randomAffine(new GhostBatchNorm(150, 2, v), 4), s, "GhostBatchNorm(150, 2, " + v + ")");
+                    agrees(
+                            () -> randomAffine(new GhostBatchNorm(150, 2, v), 4),
+                            s,
+                            "GhostBatchNorm(150, 2, " + v + ")");
                 }
             }
-            agrees(inference(() -> movedStatistics(randomAffine(new GhostBatchNorm(150, 2, 2), 4))), s,
+            agrees(
+                    inference(() -> movedStatistics(randomAffine(new GhostBatchNorm(150, 2, 2), 4))),
+                    s,
                     "GhostBatchNorm(150, 2) inference");
         }
     }
@@ -109,21 +122,35 @@ class NormalizationTwinsTest {
         for (long[] s : imageShapes(6)) {
             agrees(() -> randomAffine(new BatchRenorm(6, 4), 1), s, "BatchRenorm");
             agrees(() -> movedStatistics(randomAffine(new BatchRenorm(6, 4), 1)), s, "BatchRenorm, moved statistics");
-            agrees(() -> movedStatistics(randomAffine(new BatchRenorm(6, 4), 1)).setLimits(1.5, 0.3), s,
+            agrees(
+                    () -> movedStatistics(randomAffine(new BatchRenorm(6, 4), 1))
+                            .setLimits(1.5, 0.3),
+                    s,
                     "BatchRenorm, clipped");
-            agrees(inference(() -> movedStatistics(randomAffine(new BatchRenorm(6, 4), 1))), s, "BatchRenorm inference");
+            agrees(
+                    inference(() -> movedStatistics(randomAffine(new BatchRenorm(6, 4), 1))),
+                    s,
+                    "BatchRenorm inference");
         }
         for (int n : new int[] {2, 33, 256}) {
             long[] s = {n, 150};
-            agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)).setLimits(1.5, 0.3), s,
+            agrees(
+                    () -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2))
+                            .setLimits(1.5, 0.3),
+                    s,
                     "BatchRenorm(150, 2), clipped");
             // With two examples some channels hold two nearly equal values (σ_B ≈ 0.0025 here, so
             // 1/σ_B ≈ 400): the float twin's x̂ carries the float rounding of the batch mean times
             // that factor, and its input gradient is 3.1e-5 (relative) from the layer's, which is
             // computed in double and within 1.6e-6 of the exact result. Larger batches hold 2e-5.
-            agrees(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)), s, "BatchRenorm(150, 2)",
+            agrees(
+                    () -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2)),
+                    s,
+                    "BatchRenorm(150, 2)",
                     n == 2 ? 4e-5 : Tolerances.FLOAT);
-            agrees(inference(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2))), s,
+            agrees(
+                    inference(() -> movedStatistics(randomAffine(new BatchRenorm(150, 2), 2))),
+                    s,
                     "BatchRenorm(150, 2) inference");
         }
     }
@@ -141,10 +168,21 @@ class NormalizationTwinsTest {
     private static Sequential leNet(long seed, java.util.function.BiFunction<Integer, Integer, Layer> norm) {
         Init init = Init.seeded(seed);
         return new Sequential(
-                new Conv2d(1, 6, 5, init), norm.apply(6, 4), new Sigmoid(), new AvgPool2d(2, 2),
-                new Conv2d(6, 16, 5, init), norm.apply(16, 4), new Sigmoid(), new AvgPool2d(2, 2), new Flatten(),
-                new Linear(256, 120, true, init), norm.apply(120, 2), new Sigmoid(),
-                new Linear(120, 84, true, init), norm.apply(84, 2), new Sigmoid(),
+                new Conv2d(1, 6, 5, init),
+                norm.apply(6, 4),
+                new Sigmoid(),
+                new AvgPool2d(2, 2),
+                new Conv2d(6, 16, 5, init),
+                norm.apply(16, 4),
+                new Sigmoid(),
+                new AvgPool2d(2, 2),
+                new Flatten(),
+                new Linear(256, 120, true, init),
+                norm.apply(120, 2),
+                new Sigmoid(),
+                new Linear(120, 84, true, init),
+                norm.apply(84, 2),
+                new Sigmoid(),
                 new Linear(84, 10, true, init));
     }
 
@@ -168,7 +206,8 @@ class NormalizationTwinsTest {
 
     @Test
     void leNetsWithTheAlternativesTrainTheSameInBothEnginesAndUseTheTwins() {
-        java.util.Map<String, java.util.function.BiFunction<Integer, Integer, Layer>> norms = new java.util.LinkedHashMap<>();
+        java.util.Map<String, java.util.function.BiFunction<Integer, Integer, Layer>> norms =
+                new java.util.LinkedHashMap<>();
         norms.put("GroupNorm G=2", (c, d) -> new GroupNorm(2, c));
         norms.put("LayerNorm (GN G=1)", (c, d) -> new GroupNorm(1, c));
         norms.put("GhostBatchNorm", (c, d) -> new GhostBatchNorm(c, d, 4));
@@ -187,7 +226,8 @@ class NormalizationTwinsTest {
                 INDArray x = Nd4j.rand(DataType.FLOAT, 16, 1, 28, 28);
                 INDArray zFast = fast.forward(x);
                 INDArray zPlain = plain.forward(x);
-                BatchNormTesting.assertClose(zPlain, zFast, Tolerances.FLOAT_NETWORK, entry.getKey() + " logits, step " + step);
+                BatchNormTesting.assertClose(
+                        zPlain, zFast, Tolerances.FLOAT_NETWORK, entry.getKey() + " logits, step " + step);
                 SoftmaxCrossEntropy lossFast = new SoftmaxCrossEntropy();
                 SoftmaxCrossEntropy lossPlain = new SoftmaxCrossEntropy();
                 lossFast.forward(zFast, labels);
@@ -195,7 +235,10 @@ class NormalizationTwinsTest {
                 fast.backward(lossFast.backward());
                 plain.backward(lossPlain.backward());
                 for (int i = 0; i < fast.parameters().size(); i++) {
-                    BatchNormTesting.assertClose(plain.parameters().get(i).grad(), fast.parameters().get(i).grad(), Tolerances.FLOAT_NETWORK,
+                    BatchNormTesting.assertClose(
+                            plain.parameters().get(i).grad(),
+                            fast.parameters().get(i).grad(),
+                            Tolerances.FLOAT_NETWORK,
                             entry.getKey() + " step " + step + " gradient " + i);
                 }
                 sgdFast.step();
@@ -205,7 +248,8 @@ class NormalizationTwinsTest {
             fast.eval();
             plain.eval();
             INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28);
-            BatchNormTesting.assertClose(plain.forward(x), fast.forward(x), Tolerances.FLOAT_NETWORK, entry.getKey() + " inference logits");
+            BatchNormTesting.assertClose(
+                    plain.forward(x), fast.forward(x), Tolerances.FLOAT_NETWORK, entry.getKey() + " inference logits");
             for (int i : new int[] {1, 5, 10, 13}) {
                 Class<?> twin = fast.get(i) instanceof PerExampleNorm ? GroupNormKernel.class : BatchNormKernel.class;
                 assertInstanceOf(twin, fast.engine().get(i), entry.getKey() + " layer " + i + " runs as a twin");
@@ -216,10 +260,15 @@ class NormalizationTwinsTest {
     /** Both engines refuse a batch that leaves a one-example virtual batch after a fully-connected layer. */
     @Test
     void aOneExampleVirtualBatchFailsTheSameInBothEngines() {
-        Supplier<Sequential> make = () -> new Sequential(new Linear(4, 3, true, Init.seeded(1)), new GhostBatchNorm(3, 2, 4));
+        Supplier<Sequential> make =
+                () -> new Sequential(new Linear(4, 3, true, Init.seeded(1)), new GhostBatchNorm(3, 2, 4));
         INDArray five = Nd4j.rand(DataType.FLOAT, 5, 4);
-        String a = assertThrows(IllegalArgumentException.class, () -> make.get().forward(five)).getMessage();
-        String b = assertThrows(IllegalArgumentException.class, () -> make.get().useFastEngine(false).forward(five)).getMessage();
+        String a = assertThrows(IllegalArgumentException.class, () -> make.get().forward(five))
+                .getMessage();
+        String b = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> make.get().useFastEngine(false).forward(five))
+                .getMessage();
         assertEquals(b, a, "same error from both engines");
         assertTrue(a.contains("virtual batch of 1 example") && a.contains("multiple of 4"), a);
     }

@@ -12,8 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class OutOfMemoryProbe {
 
-    private OutOfMemoryProbe() {
-    }
+    private OutOfMemoryProbe() {}
 
     public static void main(String[] args) {
         int large = Integer.parseInt(args[0]);

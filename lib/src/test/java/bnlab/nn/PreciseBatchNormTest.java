@@ -48,7 +48,11 @@ class PreciseBatchNormTest {
                 }
             }
             for (int c = 0; c < 3; c++) {
-                assertEquals(mean[c], bn.movingMean().getDouble(c), Tolerances.FLOAT_LIBRARY, "mean of channel " + c + ", fast " + fast);
+                assertEquals(
+                        mean[c],
+                        bn.movingMean().getDouble(c),
+                        Tolerances.FLOAT_LIBRARY,
+                        "mean of channel " + c + ", fast " + fast);
                 assertEquals(var[c], bn.movingVar().getDouble(c), 1e-4 * var[c], "variance of channel " + c);
             }
             assertFalse(bn.isTraining(), "back in inference mode");
@@ -64,10 +68,16 @@ class PreciseBatchNormTest {
         PreciseBatchNorm.recompute(fast, xs, 3);
         PreciseBatchNorm.recompute(plain, xs, 3);
         for (int i : new int[] {1, 5, 10, 13}) {
-            BatchNormTesting.assertClose(((BatchNorm) plain.get(i)).movingVar(), ((BatchNorm) fast.get(i)).movingVar(),
-                    Tolerances.FLOAT_NETWORK, "moving variance of layer " + i);
-            BatchNormTesting.assertClose(((BatchNorm) plain.get(i)).movingMean(), ((BatchNorm) fast.get(i)).movingMean(),
-                    Tolerances.FLOAT_NETWORK, "moving mean of layer " + i);
+            BatchNormTesting.assertClose(
+                    ((BatchNorm) plain.get(i)).movingVar(),
+                    ((BatchNorm) fast.get(i)).movingVar(),
+                    Tolerances.FLOAT_NETWORK,
+                    "moving variance of layer " + i);
+            BatchNormTesting.assertClose(
+                    ((BatchNorm) plain.get(i)).movingMean(),
+                    ((BatchNorm) fast.get(i)).movingMean(),
+                    Tolerances.FLOAT_NETWORK,
+                    "moving mean of layer " + i);
         }
         assertTrue(((BatchNorm) fast.get(1)).isTraining(), "a network in training mode stays in training mode");
         // Ordinary training afterwards uses the moving average again.
@@ -81,7 +91,8 @@ class PreciseBatchNormTest {
         Sequential noNorm = new Sequential(new Linear(2, 2));
         assertThrows(IllegalArgumentException.class, () -> PreciseBatchNorm.recompute(noNorm, batches(1, 4, 2), 1));
         Sequential net = new Sequential(new BatchNorm(2, 2));
-        String msg = assertThrows(IllegalArgumentException.class, () -> PreciseBatchNorm.recompute(net, List.of(), 3)).getMessage();
+        String msg = assertThrows(IllegalArgumentException.class, () -> PreciseBatchNorm.recompute(net, List.of(), 3))
+                .getMessage();
         assertTrue(msg.contains("no input batches"), msg);
         assertThrows(IllegalArgumentException.class, () -> PreciseBatchNorm.recompute(net, batches(1, 4, 2), 0));
     }
@@ -97,7 +108,8 @@ class PreciseBatchNormTest {
         double[][] stats = new double[2][channels];
         for (int from = 0; from < n; from += v) {
             int to = Math.min(n, from + v);
-            INDArray ghost = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).castTo(DataType.DOUBLE);
+            INDArray ghost = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to))
+                    .castTo(DataType.DOUBLE);
             INDArray m = ghost.mean(axes);
             INDArray var = ghost.var(false, axes);
             for (int c = 0; c < channels; c++) {
@@ -133,9 +145,15 @@ class PreciseBatchNormTest {
                     }
                 }
                 String what = e + (fast ? ", fast engine" : ", ND4J");
-                BatchNormTesting.assertClose(mean, BatchNormTesting.flat(layer.movingStatistics().mean()), Tolerances.FLOAT_ROUNDED_ONCE,
+                BatchNormTesting.assertClose(
+                        mean,
+                        BatchNormTesting.flat(layer.movingStatistics().mean()),
+                        Tolerances.FLOAT_ROUNDED_ONCE,
                         what + ": moving mean");
-                BatchNormTesting.assertClose(var, BatchNormTesting.flat(layer.movingStatistics().variance()), Tolerances.FLOAT_ROUNDED_ONCE,
+                BatchNormTesting.assertClose(
+                        var,
+                        BatchNormTesting.flat(layer.movingStatistics().variance()),
+                        Tolerances.FLOAT_ROUNDED_ONCE,
                         what + ": moving variance");
                 assertFalse(layer.isTraining(), what + ": back in inference mode");
                 if (layer instanceof BatchRenorm r) {
@@ -155,8 +173,10 @@ class PreciseBatchNormTest {
         INDArray before = bn.movingMean().dup();
         PreciseBatchNorm.recompute(net, batches(2, 8, 3), 2);
         assertFalse(before.equals(bn.movingMean()), "the nested BatchNorm was recomputed");
-        String msg = assertThrows(IllegalArgumentException.class,
-                () -> PreciseBatchNorm.recompute(new Sequential(new GroupNorm(1, 3)), batches(1, 4, 3), 1)).getMessage();
+        String msg = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> PreciseBatchNorm.recompute(new Sequential(new GroupNorm(1, 3)), batches(1, 4, 3), 1))
+                .getMessage();
         assertTrue(msg.contains("no layer with moving statistics"), msg);
     }
 

@@ -34,7 +34,11 @@ class PublicApiTest {
 
     /** Every public class of bnlab.nn, nested ones included, from the compiled classes. */
     private static List<Class<?>> publicClasses() throws IOException, ClassNotFoundException {
-        Path dir = Path.of(Layer.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+        Path dir = Path.of(Layer.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
                 .resolve("bnlab/nn");
         List<Class<?>> classes = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -43,7 +47,9 @@ class PublicApiTest {
                 if (!file.endsWith(".class") || file.equals("package-info.class")) {
                     continue;
                 }
-                Class<?> c = Class.forName("bnlab.nn." + file.substring(0, file.length() - ".class".length()), false,
+                Class<?> c = Class.forName(
+                        "bnlab.nn." + file.substring(0, file.length() - ".class".length()),
+                        false,
                         Layer.class.getClassLoader());
                 if (Modifier.isPublic(c.getModifiers()) && !c.isAnonymousClass() && !c.isSynthetic()) {
                     classes.add(c);
@@ -71,7 +77,9 @@ class PublicApiTest {
         }
         for (Executable e : members) {
             boolean returns = e instanceof Method m && mentionsKernel(m.getGenericReturnType());
-            if (returns || mentionsKernel(e.getGenericParameterTypes()) || mentionsKernel(e.getGenericExceptionTypes())) {
+            if (returns
+                    || mentionsKernel(e.getGenericParameterTypes())
+                    || mentionsKernel(e.getGenericExceptionTypes())) {
                 found.add(c.getSimpleName() + "." + (e instanceof Constructor ? "<init>" : e.getName()) + "()");
             }
         }

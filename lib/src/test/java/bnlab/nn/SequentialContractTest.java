@@ -38,7 +38,9 @@ class SequentialContractTest {
 
     @Test
     void everyLayerClassIsCatalogued() throws Exception {
-        assertEquals(List.of(), new ArrayList<>(LayerCatalog.uncatalogued()),
+        assertEquals(
+                List.of(),
+                new ArrayList<>(LayerCatalog.uncatalogued()),
                 "add these layers to LayerCatalog, so the tests over every layer cover them");
     }
 
@@ -48,12 +50,16 @@ class SequentialContractTest {
     void aLayerObjectAtTwoPlacesIsRefusedForEveryKindOfLayer() {
         for (Entry e : LayerCatalog.all()) {
             Layer layer = e.make().get();
-            String msg = assertThrows(IllegalArgumentException.class, () -> new Sequential(layer, new Sigmoid(), layer),
-                    e.name()).getMessage();
+            String msg = assertThrows(
+                            IllegalArgumentException.class, () -> new Sequential(layer, new Sigmoid(), layer), e.name())
+                    .getMessage();
             assertTrue(msg.contains("layer 2 (" + layer + ") is the same object as layer 0"), msg);
             assertTrue(msg.contains("new " + layer.getClass().getSimpleName() + "("), msg);
-            String nested = assertThrows(IllegalArgumentException.class,
-                    () -> new Sequential(layer, new Sequential(new Sigmoid(), layer)), e.name()).getMessage();
+            String nested = assertThrows(
+                            IllegalArgumentException.class,
+                            () -> new Sequential(layer, new Sequential(new Sigmoid(), layer)),
+                            e.name())
+                    .getMessage();
             assertTrue(nested.contains("same object as layer 0"), nested);
         }
     }
@@ -91,18 +97,24 @@ class SequentialContractTest {
                     Sequential net = new Sequential(e.make().get()).useFastEngine(fast);
                     net.forward(x);
                     INDArray dY = random(2, wrong);
-                    messages[fast ? 0 : 1] = assertThrows(IllegalArgumentException.class, () -> net.backward(dY),
-                            e + " " + Arrays.toString(wrong) + ", " + engine(fast)).getMessage();
+                    messages[fast ? 0 : 1] = assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> net.backward(dY),
+                                    e + " " + Arrays.toString(wrong) + ", " + engine(fast))
+                            .getMessage();
                 }
                 assertEquals(messages[1], messages[0], e + ": same message from both engines");
-                assertTrue(messages[0].contains("dY must have the shape of the output of the last forward pass, "
-                        + Arrays.toString(yShape) + ", but got " + Arrays.toString(wrong)), messages[0]);
+                assertTrue(
+                        messages[0].contains("dY must have the shape of the output of the last forward pass, "
+                                + Arrays.toString(yShape) + ", but got " + Arrays.toString(wrong)),
+                        messages[0]);
                 assertTrue(messages[0].contains("not a transposed or reshaped one"), messages[0]);
                 // The layer alone, as a notebook calls it.
                 Layer layer = e.make().get();
                 layer.forward(x.dup());
-                String alone = assertThrows(IllegalArgumentException.class, () -> layer.backward(random(2, wrong)),
-                        e + " alone").getMessage();
+                String alone = assertThrows(
+                                IllegalArgumentException.class, () -> layer.backward(random(2, wrong)), e + " alone")
+                        .getMessage();
                 String name = layer instanceof Sequential ? "Sequential" : layer.toString();
                 assertTrue(alone.startsWith(name + ".backward: dY must have the shape"), alone);
             }
@@ -138,8 +150,9 @@ class SequentialContractTest {
             Sequential net = new Sequential(new Linear(3, 4, true, Init.seeded(1)), doubler(g -> null), new Sigmoid())
                     .useFastEngine(fast);
             net.forward(random(1, 5, 3));
-            messages[fast ? 0 : 1] = assertThrows(IllegalStateException.class, () -> net.backward(random(2, 5, 4)),
-                    engine(fast)).getMessage();
+            messages[fast ? 0 : 1] = assertThrows(
+                            IllegalStateException.class, () -> net.backward(random(2, 5, 4)), engine(fast))
+                    .getMessage();
         }
         assertEquals(messages[1], messages[0]);
         assertTrue(messages[0].startsWith("layer 1 (Doubler()): Doubler().backward returned null"), messages[0]);
@@ -150,21 +163,27 @@ class SequentialContractTest {
     void aGradientShapedUnlikeTheInputIsRefusedInBothEngines() {
         String[] messages = new String[2];
         for (boolean fast : ENGINES) {
-            Sequential net = new Sequential(new Linear(3, 4, true, Init.seeded(1)), doubler(g -> g.transpose().dup()),
-                    new Sigmoid()).useFastEngine(fast);
+            Sequential net = new Sequential(
+                            new Linear(3, 4, true, Init.seeded(1)),
+                            doubler(g -> g.transpose().dup()),
+                            new Sigmoid())
+                    .useFastEngine(fast);
             net.forward(random(1, 5, 3));
-            messages[fast ? 0 : 1] = assertThrows(IllegalStateException.class, () -> net.backward(random(2, 5, 4)),
-                    engine(fast)).getMessage();
+            messages[fast ? 0 : 1] = assertThrows(
+                            IllegalStateException.class, () -> net.backward(random(2, 5, 4)), engine(fast))
+                    .getMessage();
         }
         assertEquals(messages[1], messages[0]);
-        assertTrue(messages[0].contains("returned a gradient of shape [4, 5] for a forward input of shape [5, 4]"),
+        assertTrue(
+                messages[0].contains("returned a gradient of shape [4, 5] for a forward input of shape [5, 4]"),
                 messages[0]);
     }
 
     @Test
     void theFirstLayerMayReturnNullOnlyWhenTheInputGradientIsNotNeeded() {
         for (boolean fast : ENGINES) {
-            Sequential net = new Sequential(doubler(g -> null), new Linear(3, 2, true, Init.seeded(1))).useFastEngine(fast);
+            Sequential net =
+                    new Sequential(doubler(g -> null), new Linear(3, 2, true, Init.seeded(1))).useFastEngine(fast);
             net.forward(random(1, 4, 3));
             assertThrows(IllegalStateException.class, () -> net.backward(random(2, 4, 2)), engine(fast));
             net.inputGradientNotNeeded();
@@ -176,7 +195,8 @@ class SequentialContractTest {
     /** The first layer of a nested network is not the network's first layer: it must pass its gradient on. */
     @Test
     void aNestedNetworkPassesTheGradientToTheLayersBeforeIt() {
-        Supplier<Sequential> make = () -> new Sequential(new Linear(3, 4, true, Init.seeded(1)),
+        Supplier<Sequential> make = () -> new Sequential(
+                new Linear(3, 4, true, Init.seeded(1)),
                 new Sequential(new Linear(4, 2, true, Init.seeded(2)), new Sigmoid()));
         INDArray x = random(1, 6, 3);
         INDArray dY = random(2, 6, 2);
@@ -190,8 +210,10 @@ class SequentialContractTest {
             assertTrue(dW.amaxNumber().doubleValue() > 1e-4, engine(fast) + ": the first Linear got a gradient");
             grads.add(dW.dup());
         }
-        BatchNormTesting.assertClose(grads.get(1), grads.get(0), Tolerances.FLOAT_ROUNDED_ONCE, "dW of the outer Linear, engines");
-        Sequential exact = new Sequential(new Linear(3, 4, true, Init.seeded(1).dataType(DataType.DOUBLE)),
+        BatchNormTesting.assertClose(
+                grads.get(1), grads.get(0), Tolerances.FLOAT_ROUNDED_ONCE, "dW of the outer Linear, engines");
+        Sequential exact = new Sequential(
+                new Linear(3, 4, true, Init.seeded(1).dataType(DataType.DOUBLE)),
                 new Sequential(new Linear(4, 2, true, Init.seeded(2).dataType(DataType.DOUBLE)), new Sigmoid()));
         FiniteDifferences.checkLayer(exact, x.castTo(DataType.DOUBLE), 3);
     }
@@ -218,8 +240,8 @@ class SequentialContractTest {
             Sequential net = new Sequential(new Sigmoid(), broken).useFastEngine(fast);
             String msg = assertThrows(IllegalStateException.class, () -> net.forward(random(1, 2, 3)), engine(fast))
                     .getMessage();
-            assertEquals("layer 1 (Broken()): Broken().forward returned null: return the layer's output, a new array",
-                    msg);
+            assertEquals(
+                    "layer 1 (Broken()): Broken().forward returned null: return the layer's output, a new array", msg);
         }
     }
 
@@ -227,8 +249,14 @@ class SequentialContractTest {
 
     /** Gradients of every parameter after one forward/backward of a sigmoid network around {@code middle}. */
     private static List<INDArray> gradients(Layer middle, boolean fast, boolean callerEdits) {
-        Sequential net = new Sequential(new Linear(3, 4, true, Init.seeded(1)), new Sigmoid(), middle, new Sigmoid(),
-                new Linear(4, 2, true, Init.seeded(2)), new Sigmoid()).useFastEngine(fast);
+        Sequential net = new Sequential(
+                        new Linear(3, 4, true, Init.seeded(1)),
+                        new Sigmoid(),
+                        middle,
+                        new Sigmoid(),
+                        new Linear(4, 2, true, Init.seeded(2)),
+                        new Sigmoid())
+                .useFastEngine(fast);
         INDArray x = random(1, 5, 3);
         INDArray dY = random(2, 5, 2);
         INDArray y = net.forward(x);
@@ -249,7 +277,8 @@ class SequentialContractTest {
 
     private static void assertSameGradients(List<INDArray> expected, List<INDArray> actual, String what) {
         for (int i = 0; i < expected.size(); i++) {
-            BatchNormTesting.assertClose(expected.get(i), actual.get(i), Tolerances.FLOAT_ROUNDED_ONCE, what + ", parameter " + i);
+            BatchNormTesting.assertClose(
+                    expected.get(i), actual.get(i), Tolerances.FLOAT_ROUNDED_ONCE, what + ", parameter " + i);
         }
     }
 
@@ -275,7 +304,9 @@ class SequentialContractTest {
     @Test
     void editingTheInputTheOutputOrDyAfterwardsChangesNothingInEitherEngine() {
         for (boolean fast : ENGINES) {
-            assertSameGradients(gradients(new ReLU(), fast, false), gradients(new ReLU(), fast, true),
+            assertSameGradients(
+                    gradients(new ReLU(), fast, false),
+                    gradients(new ReLU(), fast, true),
                     "caller edits x, y and dY, " + engine(fast));
         }
     }

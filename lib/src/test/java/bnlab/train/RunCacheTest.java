@@ -46,9 +46,13 @@ class RunCacheTest {
     /** A small network of library modules: seconds to train on 512 images. */
     private static Sequential mlp(long seed, double momentum) {
         Init init = Init.seeded(seed);
-        return new Sequential(new Flatten(), new Linear(784, 32, true, init),
-                new BatchNorm(32, 2, 1e-5, momentum, org.nd4j.linalg.api.buffer.DataType.FLOAT), new Sigmoid(),
-                new Dropout(0.2, init), new Linear(32, 10, true, init));
+        return new Sequential(
+                new Flatten(),
+                new Linear(784, 32, true, init),
+                new BatchNorm(32, 2, 1e-5, momentum, org.nd4j.linalg.api.buffer.DataType.FLOAT),
+                new Sigmoid(),
+                new Dropout(0.2, init),
+                new Linear(32, 10, true, init));
     }
 
     private static ScratchClassifier classifier(long seed, double lr) {
@@ -96,7 +100,8 @@ class RunCacheTest {
         History fresh = fit(classifier(1, 0.5), RunCache.off(), 2);
         for (int e = 0; e < 2; e++) {
             assertEquals(fresh.epochs().get(e).loss(), loaded.epochs().get(e).loss(), 0.0);
-            assertEquals(fresh.epochs().get(e).trainAcc(), loaded.epochs().get(e).trainAcc(), 0.0);
+            assertEquals(
+                    fresh.epochs().get(e).trainAcc(), loaded.epochs().get(e).trainAcc(), 0.0);
             assertEquals(fresh.epochs().get(e).testAcc(), loaded.epochs().get(e).testAcc(), 0.0);
         }
 
@@ -112,18 +117,34 @@ class RunCacheTest {
     void aChangedDefinitionMisses() {
         RunKey base = key(seed -> classifier(seed, 0.5), 1, 2, data);
         assertTrue(base.cacheable(), base::reason);
-        assertEquals(base.hash(), key(seed -> classifier(seed, 0.5), 1, 2, data).hash(), "the same definition, the same key");
-        assertNotEquals(base.hash(), key(seed -> classifier(seed, 0.5), 2, 2, data).hash(), "seed");
-        assertNotEquals(base.hash(), key(seed -> classifier(seed, 0.3), 1, 2, data).hash(), "learning rate");
-        assertNotEquals(base.hash(), key(seed -> classifier(seed, 0.5), 1, 3, data).hash(), "epochs");
-        assertNotEquals(base.hash(), key(seed -> new ScratchClassifier("mlp", mlp(seed, 0.99), 0.5), 1, 2, data).hash(),
+        assertEquals(
+                base.hash(),
+                key(seed -> classifier(seed, 0.5), 1, 2, data).hash(),
+                "the same definition, the same key");
+        assertNotEquals(
+                base.hash(), key(seed -> classifier(seed, 0.5), 2, 2, data).hash(), "seed");
+        assertNotEquals(
+                base.hash(), key(seed -> classifier(seed, 0.3), 1, 2, data).hash(), "learning rate");
+        assertNotEquals(
+                base.hash(), key(seed -> classifier(seed, 0.5), 1, 3, data).hash(), "epochs");
+        assertNotEquals(
+                base.hash(),
+                key(seed -> new ScratchClassifier("mlp", mlp(seed, 0.99), 0.5), 1, 2, data)
+                        .hash(),
                 "a layer option (the batch norm's momentum)");
         FashionMnist less = FashionMnist.load(511, 256);
-        assertNotEquals(base.hash(), key(seed -> classifier(seed, 0.5), 1, 2, less).hash(), "the data slice");
-        RunKey otherBuild = new RunKey.Builder("another library build").add("network", classifier(1, 0.5))
-                .add("epochs", 2).threads(1).build();
-        RunKey thisBuild = new RunKey.Builder(LibraryBuild.hash()).add("network", classifier(1, 0.5))
-                .add("epochs", 2).threads(1).build();
+        assertNotEquals(
+                base.hash(), key(seed -> classifier(seed, 0.5), 1, 2, less).hash(), "the data slice");
+        RunKey otherBuild = new RunKey.Builder("another library build")
+                .add("network", classifier(1, 0.5))
+                .add("epochs", 2)
+                .threads(1)
+                .build();
+        RunKey thisBuild = new RunKey.Builder(LibraryBuild.hash())
+                .add("network", classifier(1, 0.5))
+                .add("epochs", 2)
+                .threads(1)
+                .build();
         assertNotEquals(thisBuild.hash(), otherBuild.hash(), "the library build");
     }
 
@@ -143,8 +164,14 @@ class RunCacheTest {
     }
 
     private static RunKey key(LongFunction<Classifier> build, long seed, int epochs, FashionMnist d) {
-        return RunKey.builder().add("network", build.apply(seed)).add("training data", d.train())
-                .add("test data", d.test()).add("epochs", epochs).add("seed", seed).threads(1).build();
+        return RunKey.builder()
+                .add("network", build.apply(seed))
+                .add("training data", d.train())
+                .add("test data", d.test())
+                .add("epochs", epochs)
+                .add("seed", seed)
+                .threads(1)
+                .build();
     }
 
     @Test
@@ -152,8 +179,8 @@ class RunCacheTest {
         RunCache cache = RunCache.in(dir);
         LongFunction<ScratchClassifier> build = seed -> {
             Init init = Init.seeded(seed);
-            return new ScratchClassifier("with my module", new Sequential(new Flatten(), new Linear(784, 10, true, init),
-                    new Halve()), 0.5);
+            return new ScratchClassifier(
+                    "with my module", new Sequential(new Flatten(), new Linear(784, 10, true, init), new Halve()), 0.5);
         };
         RunKey k = RunKey.builder().add("network", build.apply(1)).threads(1).build();
         assertFalse(k.cacheable());
@@ -172,14 +199,26 @@ class RunCacheTest {
         RunCache cache = RunCache.in(dir);
         var small = FashionMnist.load(256, 256);
         var first = Dl4jLeNet.create(3);
-        History trained = new Trainer(128, 7).cache(cache).fit(first, small.train(), small.test(), 1, ProgressListener.none());
+        History trained =
+                new Trainer(128, 7).cache(cache).fit(first, small.train(), small.test(), 1, ProgressListener.none());
         assertEquals(1, entries());
         var second = Dl4jLeNet.create(3);
-        History loaded = new Trainer(128, 7).cache(cache).fit(second, small.train(), small.test(), 1, ProgressListener.none());
+        History loaded =
+                new Trainer(128, 7).cache(cache).fit(second, small.train(), small.test(), 1, ProgressListener.none());
         assertEquals(trained.epochs(), loaded.epochs());
-        assertEquals(first.network().params(), second.network().params(), "DL4J's parameters and moving statistics restored");
-        RunKey other = RunKey.builder().add("network", Dl4jLeNet.create(4)).threads(1).build();
-        assertNotEquals(RunKey.builder().add("network", Dl4jLeNet.create(3)).threads(1).build().hash(), other.hash());
+        assertEquals(
+                first.network().params(),
+                second.network().params(),
+                "DL4J's parameters and moving statistics restored");
+        RunKey other =
+                RunKey.builder().add("network", Dl4jLeNet.create(4)).threads(1).build();
+        assertNotEquals(
+                RunKey.builder()
+                        .add("network", Dl4jLeNet.create(3))
+                        .threads(1)
+                        .build()
+                        .hash(),
+                other.hash());
     }
 
     @Test
@@ -199,10 +238,12 @@ class RunCacheTest {
         assertFalse(Files.exists(student.resolve("runs")), "a loaded run is not copied");
         fit(classifier(3, 0.5), studentCache, 1);
         try (Stream<Path> s = Files.walk(student)) {
-            assertEquals(1, s.filter(p -> p.toString().endsWith(".run.gz")).count(), "a new run goes to the private folder");
+            assertEquals(
+                    1, s.filter(p -> p.toString().endsWith(".run.gz")).count(), "a new run goes to the private folder");
         }
         try (Stream<Path> s = Files.walk(teacher)) {
-            assertEquals(1, s.filter(p -> p.toString().endsWith(".run.gz")).count(), "the shared folder is never written");
+            assertEquals(
+                    1, s.filter(p -> p.toString().endsWith(".run.gz")).count(), "the shared folder is never written");
         }
     }
 
@@ -227,19 +268,29 @@ class RunCacheTest {
 
     @Test
     void offMeansNothingIsReadOrWritten() throws IOException {
-        RunCache off = RunCache.fromSettings(java.util.Map.of("BNLAB_CACHE", "off", "BNLAB_CACHE_DIR", dir.toString()),
-                new java.util.Properties());
+        RunCache off = RunCache.fromSettings(
+                java.util.Map.of("BNLAB_CACHE", "off", "BNLAB_CACHE_DIR", dir.toString()), new java.util.Properties());
         assertFalse(off.enabled());
         fit(classifier(1, 0.5), off, 1);
         assertEquals(0, entries());
-        RunCache on = RunCache.fromSettings(java.util.Map.of("BNLAB_CACHE_DIR", dir.toString()), new java.util.Properties());
+        RunCache on =
+                RunCache.fromSettings(java.util.Map.of("BNLAB_CACHE_DIR", dir.toString()), new java.util.Properties());
         assertEquals(dir.resolve("runs"), on.folder());
     }
 
     @Test
     void aLeNetFromTheBuilderIsCacheable() {
-        RunKey k = RunKey.builder().add("network", new ScratchClassifier("LeNet", LeNet.builder().dropout(0.5)
-                .build(Init.seeded(1).xavier()), 1.0)).threads(1).build();
+        RunKey k = RunKey.builder()
+                .add(
+                        "network",
+                        new ScratchClassifier(
+                                "LeNet",
+                                LeNet.builder()
+                                        .dropout(0.5)
+                                        .build(Init.seeded(1).xavier()),
+                                1.0))
+                .threads(1)
+                .build();
         assertTrue(k.cacheable(), k::reason);
     }
 }

@@ -109,12 +109,19 @@ class TrainerTest {
     @Test
     void resultLinesLikeD2l() {
         History h = new Trainer(BATCH, 5).fit(new Stub(), TRAIN, TEST, 2, ProgressListener.none());
-        assertTrue(h.resultLine().matches("loss \\d+\\.\\d{3}, train acc \\d\\.\\d{3}, test acc \\d\\.\\d{3}"),
+        assertTrue(
+                h.resultLine().matches("loss \\d+\\.\\d{3}, train acc \\d\\.\\d{3}, test acc \\d\\.\\d{3}"),
                 h.resultLine());
         assertTrue(h.speedLine().matches("\\d+\\.\\d examples/sec on .+, \\d+ threads?"), h.speedLine());
         assertEquals(h.resultLine() + "\n" + h.speedLine(), h.toString());
-        assertEquals(String.format(java.util.Locale.ROOT, "loss %.3f, train acc %.3f, test acc %.3f",
-                h.last().loss(), h.last().trainAcc(), h.last().testAcc()), h.resultLine());
+        assertEquals(
+                String.format(
+                        java.util.Locale.ROOT,
+                        "loss %.3f, train acc %.3f, test acc %.3f",
+                        h.last().loss(),
+                        h.last().trainAcc(),
+                        h.last().testAcc()),
+                h.resultLine());
         long examples = 2L * N;
         assertEquals(examples / h.trainSeconds(), h.examplesPerSecond(), 1e-9);
     }
@@ -128,7 +135,8 @@ class TrainerTest {
         assertEquals(h.toString(), back.toString());
         assertEquals(h.network(), back.network());
         assertEquals(History.compare(h).print(), History.compare(back).print());
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> History.load(java.nio.file.Files.writeString(dir.resolve("bad.csv"), "not a history\n")));
     }
 
@@ -136,8 +144,9 @@ class TrainerTest {
     void tableAndFigure() {
         History h = new Trainer(BATCH, 5).fit(new Stub(), TRAIN, TEST, 2, ProgressListener.none());
         Table t = h.table();
-        assertEquals(List.of("epoch", "loss", "train acc", "test acc", "examples/sec", "train s",
-                "wall s", "RSS MiB"), t.columnNames());
+        assertEquals(
+                List.of("epoch", "loss", "train acc", "test acc", "examples/sec", "train s", "wall s", "RSS MiB"),
+                t.columnNames());
         assertEquals(2, t.rowCount());
         assertEquals("stub", t.name());
         String trainAcc = String.format(java.util.Locale.ROOT, "%.3f", h.last().trainAcc());
@@ -165,20 +174,31 @@ class TrainerTest {
         History h = new Trainer(BATCH, 5).fit(new Stub(), TRAIN, TEST, 2, calls::add);
         // 10 batches, 5 updates per epoch: after batches 2, 4, 6, 8, and at the end (with test acc)
         assertEquals(10, calls.size());
-        assertEquals(List.of(2, 4, 6, 8, 10), calls.subList(0, 5).stream().map(Progress::batch).toList());
+        assertEquals(
+                List.of(2, 4, 6, 8, 10),
+                calls.subList(0, 5).stream().map(Progress::batch).toList());
         assertFalse(calls.get(3).isEpochEnd());
         assertTrue(Double.isNaN(calls.get(3).testAcc()));
         assertTrue(calls.get(4).isEpochEnd() && !calls.get(4).isLast());
         assertTrue(calls.get(9).isLast());
         assertEquals(h.last().testAcc(), calls.get(9).testAcc());
         assertEquals(h, calls.get(0).history());
-        assertTrue(calls.get(4).toString().startsWith("epoch 1/2, batch 10/10: loss"), calls.get(4).toString());
+        assertTrue(
+                calls.get(4).toString().startsWith("epoch 1/2, batch 10/10: loss"),
+                calls.get(4).toString());
         assertEquals(Charts.WIDTH, calls.get(2).figure().getWidth());
 
         int[] every = {0};
         ProgressListener perBatch = new ProgressListener() {
-            @Override public void update(Progress p) { every[0]++; }
-            @Override public int updatesPerEpoch() { return Integer.MAX_VALUE; }
+            @Override
+            public void update(Progress p) {
+                every[0]++;
+            }
+
+            @Override
+            public int updatesPerEpoch() {
+                return Integer.MAX_VALUE;
+            }
         };
         new Trainer(BATCH, 5).fit(new Stub(), TRAIN, TEST, 1, perBatch);
         assertEquals(10, every[0], "9 batches inside the epoch + its end");
@@ -193,8 +213,8 @@ class TrainerTest {
     @Test
     void rejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> new Trainer(0, 1));
-        assertThrows(IllegalArgumentException.class,
-                () -> new Trainer().fit(new Stub(), TRAIN, TEST, 0, ProgressListener.none()));
+        assertThrows(IllegalArgumentException.class, () -> new Trainer()
+                .fit(new Stub(), TRAIN, TEST, 0, ProgressListener.none()));
         assertThrows(IllegalStateException.class, () -> new History("x", "cpu", 1).last());
         assertNotEquals("", new Trainer().toString());
     }
@@ -215,42 +235,66 @@ class TrainerTest {
 
     /** A network with batch norm after a linear layer: it cannot train on a batch of one example. */
     private static ScratchClassifier withBatchNorm() {
-        return new ScratchClassifier("BN", new Sequential(new Flatten(), new Linear(784, 8, true, Init.seeded(1)),
-                new BatchNorm(8, 2), new Sigmoid(), new Linear(8, 10, true, Init.seeded(2))), 0.1);
+        return new ScratchClassifier(
+                "BN",
+                new Sequential(
+                        new Flatten(),
+                        new Linear(784, 8, true, Init.seeded(1)),
+                        new BatchNorm(8, 2),
+                        new Sigmoid(),
+                        new Linear(8, 10, true, Init.seeded(2))),
+                0.1);
     }
 
     @Test
     void aLastBatchOfOneExampleIsExplainedWithWhatToDoWithIt() {
         ImageDataset train = dataset(21, 3);
-        String msg = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(BATCH, 5).fit(withBatchNorm(), train, TEST, 1, ProgressListener.none())).getMessage();
-        assertTrue(msg.startsWith("the last batch of epoch 1 holds the 1 example left over (21 training examples = 2 "
-                + "batches of 10 + 1) and BN cannot train on it: "), msg);
+        String msg = assertThrows(IllegalArgumentException.class, () -> new Trainer(BATCH, 5)
+                        .fit(withBatchNorm(), train, TEST, 1, ProgressListener.none()))
+                .getMessage();
+        assertTrue(
+                msg.startsWith("the last batch of epoch 1 holds the 1 example left over (21 training examples = 2 "
+                        + "batches of 10 + 1) and BN cannot train on it: "),
+                msg);
         assertTrue(msg.contains("more than one value per channel"), msg);
-        assertTrue(msg.contains("DataLoader(drop_last=...)") && msg.contains("trainer.lastBatch(LastBatch.DROP)")
-                && msg.contains("trainer.lastBatch(LastBatch.MERGE)"), msg);
+        assertTrue(
+                msg.contains("DataLoader(drop_last=...)")
+                        && msg.contains("trainer.lastBatch(LastBatch.DROP)")
+                        && msg.contains("trainer.lastBatch(LastBatch.MERGE)"),
+                msg);
         for (LastBatch last : new LastBatch[] {LastBatch.DROP, LastBatch.MERGE}) {
-            History h = new Trainer(BATCH, 5).lastBatch(last).fit(withBatchNorm(), train, TEST, 1, ProgressListener.none());
+            History h =
+                    new Trainer(BATCH, 5).lastBatch(last).fit(withBatchNorm(), train, TEST, 1, ProgressListener.none());
             assertEquals(last == LastBatch.DROP ? 20 : 21, h.epochs().get(0).examples(), last.name());
             Stub stub = new Stub();
             new Trainer(BATCH, 5).lastBatch(last).fit(stub, train, TEST, 1, ProgressListener.none());
-            assertEquals(last == LastBatch.DROP ? List.of(10, 10) : List.of(10, 11),
-                    stub.seen.stream().map(y -> y.length).toList(), last.name());
+            assertEquals(
+                    last == LastBatch.DROP ? List.of(10, 10) : List.of(10, 11),
+                    stub.seen.stream().map(y -> y.length).toList(),
+                    last.name());
         }
     }
 
     @Test
     void anEmptyDataSetIsRefusedInsteadOfGivingNaN() {
         ImageDataset empty = TRAIN.take(0);
-        String msg = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(BATCH, 5).fit(new Stub(), empty, TEST, 1, ProgressListener.none())).getMessage();
-        assertTrue(msg.contains("the training set is empty (0 images)") && msg.contains("0/0 (NaN)")
-                && msg.contains("at least one image"), msg);
-        assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(BATCH, 5).fit(new Stub(), TRAIN, empty, 1, ProgressListener.none()));
-        String drop = assertThrows(IllegalArgumentException.class, () -> new Trainer(BATCH, 5).lastBatch(LastBatch.DROP)
-                .fit(new Stub(), TRAIN.take(7), TEST, 1, ProgressListener.none())).getMessage();
-        assertTrue(drop.contains("fewer than one batch of 10") && drop.contains("LastBatch.DROP leaves them all out"), drop);
+        String msg = assertThrows(IllegalArgumentException.class, () -> new Trainer(BATCH, 5)
+                        .fit(new Stub(), empty, TEST, 1, ProgressListener.none()))
+                .getMessage();
+        assertTrue(
+                msg.contains("the training set is empty (0 images)")
+                        && msg.contains("0/0 (NaN)")
+                        && msg.contains("at least one image"),
+                msg);
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(BATCH, 5)
+                .fit(new Stub(), TRAIN, empty, 1, ProgressListener.none()));
+        String drop = assertThrows(IllegalArgumentException.class, () -> new Trainer(BATCH, 5)
+                        .lastBatch(LastBatch.DROP)
+                        .fit(new Stub(), TRAIN.take(7), TEST, 1, ProgressListener.none()))
+                .getMessage();
+        assertTrue(
+                drop.contains("fewer than one batch of 10") && drop.contains("LastBatch.DROP leaves them all out"),
+                drop);
     }
 
     static ImageDataset dataset(int n, long seed) {

@@ -32,7 +32,8 @@ class ChartsTest {
         assertArrayEquals(x, line.getXData());
         assertArrayEquals(mean, line.getYData());
         assertTrue(line.isShowInLegend());
-        List<XYSeries> bars = chart.getSeriesMap().values().stream().filter(s -> s != line).toList();
+        List<XYSeries> bars =
+                chart.getSeriesMap().values().stream().filter(s -> s != line).toList();
         assertEquals(1, bars.size(), "one series holds all the bars");
         XYSeries b = bars.get(0);
         assertFalse(b.isShowInLegend(), "the bars are not a legend entry");
@@ -53,9 +54,11 @@ class ChartsTest {
     @Test
     void arraysOfDifferentLengthsAreRefused() {
         XYChart chart = Charts.lines("t", "x", "y");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Charts.addRange(chart, "a", "a", new double[] {1, 2}, new double[] {1, 2}, new double[] {1},
-                        new double[] {1, 2}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Charts.addRange(
+                        chart, "a", "a", new double[] {1, 2}, new double[] {1, 2}, new double[] {1}, new double[] {1, 2
+                        }));
         assertTrue(e.getMessage().contains("got 2, 2, 1, 2"), e.getMessage());
     }
 }

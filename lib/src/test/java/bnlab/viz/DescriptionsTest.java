@@ -18,8 +18,7 @@ import org.knowm.xchart.XYChart;
 class DescriptionsTest {
 
     private static XYChart refresh() {
-        XYChart chart = Charts.lines("Test accuracy while the moving statistics are refreshed",
-                "epoch", "accuracy");
+        XYChart chart = Charts.lines("Test accuracy while the moving statistics are refreshed", "epoch", "accuracy");
         chart.addSeries("test acc", new double[] {0, 1, 2, 3}, new double[] {0.71, 0.78, 0.74, 0.80});
         chart.addSeries("train acc", new double[] {0, 3}, new double[] {0.862, 0.862});
         return chart;
@@ -28,10 +27,12 @@ class DescriptionsTest {
     @Test
     void aLineChartNamesItsTitleAxesAndEachSeriesTrend() {
         String en = Descriptions.of(refresh()).get("en");
-        assertEquals("Line chart \"Test accuracy while the moving statistics are refreshed\". "
-                + "x-axis: epoch, 0 to 3; y-axis: accuracy. 2 series: \"test acc\": 4 points, rises from "
-                + "0.71 to 0.8; \"train acc\": 2 points, "
-                + "flat at about 0.862.", en);
+        assertEquals(
+                "Line chart \"Test accuracy while the moving statistics are refreshed\". "
+                        + "x-axis: epoch, 0 to 3; y-axis: accuracy. 2 series: \"test acc\": 4 points, rises from "
+                        + "0.71 to 0.8; \"train acc\": 2 points, "
+                        + "flat at about 0.862.",
+                en);
     }
 
     @Test
@@ -39,8 +40,10 @@ class DescriptionsTest {
         XYChart chart = Charts.lines("loss", "epoch", "loss");
         chart.addSeries("train loss", new double[] {1, 2, 3}, new double[] {2.3, 0.2, 0.5});
         String en = Descriptions.of(chart).get("en");
-        assertTrue(en.contains("\"train loss\": 3 points, falls from 2.3 to 0.5 (lowest 0.2 at x = 2, "
-                + "highest 2.3 at x = 1)"), en);
+        assertTrue(
+                en.contains("\"train loss\": 3 points, falls from 2.3 to 0.5 (lowest 0.2 at x = 2, "
+                        + "highest 2.3 at x = 1)"),
+                en);
     }
 
     @Test
@@ -54,17 +57,21 @@ class DescriptionsTest {
 
     @Test
     void aHistogramSaysHowManyValuesWhereTheyPeakAndTheirSpan() {
-        CategoryChart chart = Charts.histograms("One feature", "value", 4, 0, 4,
-                new String[] {"before: x"}, new double[] {0.5, 1.5, 1.6, 1.7, 2.5});
+        CategoryChart chart = Charts.histograms(
+                "One feature", "value", 4, 0, 4, new String[] {"before: x"}, new double[] {0.5, 1.5, 1.6, 1.7, 2.5});
         String en = Descriptions.of(chart).get("en");
-        assertEquals("Histogram \"One feature\". x-axis: value, 4 bins from 0 to 4; y-axis: count. 1 series: "
-                + "\"before: x\": 5 values, the fullest bin at 1.5 (3), spread over the bins from 0.5 to 2.5.", en);
+        assertEquals(
+                "Histogram \"One feature\". x-axis: value, 4 bins from 0 to 4; y-axis: count. 1 series: "
+                        + "\"before: x\": 5 values, the fullest bin at 1.5 (3), spread over the bins from 0.5 to 2.5.",
+                en);
         assertTrue(Descriptions.of(chart).get("zh").startsWith("直方图“"));
     }
 
     @Test
     void emptyAxesSayThereIsNoDataYet() {
-        assertTrue(Descriptions.of(Charts.lines("live", "epoch", "accuracy")).get("en").endsWith("No data yet."));
+        assertTrue(Descriptions.of(Charts.lines("live", "epoch", "accuracy"))
+                .get("en")
+                .endsWith("No data yet."));
     }
 
     @Test
@@ -76,7 +83,7 @@ class DescriptionsTest {
         assertTrue(ImageIO.write(figure, "png", png), "no PNG writer took the figure");
         var decoded = ImageIO.read(new ByteArrayInputStream(png.toByteArray()));
         assertEquals(Charts.WIDTH, decoded.getWidth());
-        assertEquals(figure.getHeight(), decoded.getHeight());  // the legend below may add height
+        assertEquals(figure.getHeight(), decoded.getHeight()); // the legend below may add height
         assertThrows(IllegalArgumentException.class, () -> new Figure(figure, Map.of("en", "only English")));
     }
 

@@ -37,15 +37,15 @@ class LabelsTest {
     void chineseLabelsComeFromTheLabelFile() {
         Labels zh = Labels.of("zh", true);
         assertEquals("移动均值", zh.translate("moving mean"));
-        assertEquals("最大 |ΔY|", zh.translate("max |ΔY|"));   // a '|' inside a label
+        assertEquals("最大 |ΔY|", zh.translate("max |ΔY|")); // a '|' inside a label
         assertEquals("训练模式", zh.translate("TRAINING"));
         assertTrue(zh.size() > 100, "labels loaded: " + zh.size());
     }
 
     @Test
     void aMissingLabelIsAnErrorThatNamesTheFileOnlyWhenStrict() {
-        var e = assertThrows(IllegalStateException.class,
-                () -> Labels.of("zh", true).translate("a label nobody translated"));
+        var e = assertThrows(
+                IllegalStateException.class, () -> Labels.of("zh", true).translate("a label nobody translated"));
         assertTrue(e.getMessage().contains("a label nobody translated"), e.getMessage());
         assertTrue(e.getMessage().contains("lib/src/main/resources/bnlab/viz/labels-zh.tsv"), e.getMessage());
         assertEquals("a label nobody translated", Labels.of("zh", false).translate("a label nobody translated"));
@@ -74,7 +74,8 @@ class LabelsTest {
 
     @Test
     void chineseTablesTranslateCaptionColumnsAndTextCellsOfACopy() {
-        Table t = Table.create("What each call changes in a BatchNorm layer",
+        Table t = Table.create(
+                "What each call changes in a BatchNorm layer",
                 StringColumn.create("call", "forward, training mode", "[64, 10]"),
                 DoubleColumn.create("mean", 0.5, 1.0 / 3));
         Tables.fixed(t, 2);
@@ -102,8 +103,8 @@ class LabelsTest {
     void chineseChartsGetTheirWordsAndAFontThatHasTheGlyphs() {
         System.setProperty("bnlab.lang", "zh");
         System.setProperty("bnlab.strict.labels", "true");
-        XYChart chart = Charts.lines("Moving statistics, batches of 256 from N(3, 4), momentum 0.9",
-                "training step", "value");
+        XYChart chart =
+                Charts.lines("Moving statistics, batches of 256 from N(3, 4), momentum 0.9", "training step", "value");
         chart.addSeries("moving mean", new double[] {0, 1}, new double[] {0, 0.3});
         BufferedImage image = Charts.image(chart);
         assertEquals(Charts.WIDTH, image.getWidth());
@@ -129,17 +130,16 @@ class LabelsTest {
         assertEquals("无批量规范化，学习率 10.0", zh.translate("no BN, lr 10.0"));
         assertEquals("有批量规范化（3 个种子）", zh.translate("with batch norm (3 seeds)"));
         assertEquals("批量规范化，学习率 1.0（3 个种子）", zh.translate("BN, lr 1.0 (3 seeds)"));
-        assertEquals("测试准确率：最后一个迭代周期之后，各种子汇总",
-                zh.translate("test acc after the last epoch, over seeds"));
+        assertEquals("测试准确率：最后一个迭代周期之后，各种子汇总", zh.translate("test acc after the last epoch, over seeds"));
         assertEquals("动量 0.9：3 个种子的平均值", zh.translate("momentum 0.9: means over 3 seeds"));
-        assertEquals("种子 2：每个迭代周期之后的准确率，四种测法",
-                zh.translate("Seed 2: accuracy after each epoch, measured four ways"));
+        assertEquals("种子 2：每个迭代周期之后的准确率，四种测法", zh.translate("Seed 2: accuracy after each epoch, measured four ways"));
         assertEquals("样本 1", zh.translate("example 1"));
     }
 
     @Test
     void anExactLineWinsAndGroupsAreTranslatedAsLabels() throws IOException {
-        Labels zh = file(true,
+        Labels zh = file(
+                true,
                 "# a comment",
                 "re:(.+) \\((\\d+) seeds\\)\t$1（$2 个种子）",
                 "re:BN, lr ([0-9.]+)\t批量规范化，学习率 $1",
@@ -156,19 +156,25 @@ class LabelsTest {
     void aGroupWithoutATranslationIsAnErrorThatNamesItAndTheLabel() throws IOException {
         Labels strict = file(true, "re:(.+) \\((\\d+) seeds\\)\t$1（$2 个种子）");
         var e = assertThrows(IllegalStateException.class, () -> strict.translate("conv layers only (3 seeds)"));
-        assertTrue(e.getMessage().contains("\"conv layers only\" (part of \"conv layers only (3 seeds)\")"), e.getMessage());
-        assertEquals("conv layers only（3 个种子）",
+        assertTrue(
+                e.getMessage().contains("\"conv layers only\" (part of \"conv layers only (3 seeds)\")"),
+                e.getMessage());
+        assertEquals(
+                "conv layers only（3 个种子）",
                 file(false, "re:(.+) \\((\\d+) seeds\\)\t$1（$2 个种子）").translate("conv layers only (3 seeds)"));
     }
 
     @Test
     void aBadPatternLineIsAnErrorWithItsLineNumber() {
         var regex = assertThrows(IllegalStateException.class, () -> file(false, "ok\t好", "re:(unclosed\t$1"));
-        assertTrue(regex.getMessage().contains("test.tsv line 2") && regex.getMessage().contains("regular expression"),
+        assertTrue(
+                regex.getMessage().contains("test.tsv line 2")
+                        && regex.getMessage().contains("regular expression"),
                 regex.getMessage());
         var group = assertThrows(IllegalStateException.class, () -> file(false, "re:lr (\\S+)\t学习率 $2"));
         assertTrue(group.getMessage().contains("$2") && group.getMessage().contains("1 group"), group.getMessage());
-        var loop = assertThrows(IllegalStateException.class, () -> file(true, "re:(.*)\t[$1]").translate("anything"));
+        var loop = assertThrows(
+                IllegalStateException.class, () -> file(true, "re:(.*)\t[$1]").translate("anything"));
         assertTrue(loop.getMessage().contains("nests patterns"), loop.getMessage());
     }
 
@@ -179,7 +185,8 @@ class LabelsTest {
         XYChart chart = Charts.lines("comparison", "epoch", "accuracy");
         chart.setYAxisGroupTitle(1, "loss");
         chart.addSeries("train acc", new double[] {1, 2}, new double[] {0.5, 0.6});
-        chart.addSeries("train loss (right axis)", new double[] {1, 2}, new double[] {2.0, 1.0}).setYAxisGroup(1);
+        chart.addSeries("train loss (right axis)", new double[] {1, 2}, new double[] {2.0, 1.0})
+                .setYAxisGroup(1);
         Charts.image(chart);
         assertEquals("损失", chart.getYAxisGroupTitle(1));
         assertEquals("准确率", chart.getYAxisTitle());
@@ -191,14 +198,17 @@ class LabelsTest {
         System.setProperty("bnlab.strict.labels", "true");
         BufferedImage en = Diagrams.reductionAxes(2, 3, 4, 4, 1);
         System.setProperty("bnlab.lang", "zh");
-        BufferedImage zh = Diagrams.reductionAxes(2, 3, 4, 4, 1);   // strict: every word has a label
+        BufferedImage zh = Diagrams.reductionAxes(2, 3, 4, 4, 1); // strict: every word has a label
         assertEquals(en.getHeight(), zh.getHeight());
         assertEquals(en.getWidth(), zh.getWidth(), "both editions draw the figure the same size");
         Labels labels = Labels.current();
         String words = labels.translate("The values batch norm averages for channel 1 of an (N, C, H, W) batch")
                 + labels.translate("averaged together: N·H·W = 2·4·4 = 32 values (axes 0, 2, 3)")
-                + labels.translate("example 1") + labels.translate("channel 2");
+                + labels.translate("example 1")
+                + labels.translate("channel 2");
         assertFalse(words.matches(".*[A-Za-z]{2,}.*"), words);
-        assertEquals(-1, Fonts.fitting(new Font(Font.SANS_SERIF, Font.PLAIN, 12), words).canDisplayUpTo(words));
+        assertEquals(
+                -1,
+                Fonts.fitting(new Font(Font.SANS_SERIF, Font.PLAIN, 12), words).canDisplayUpTo(words));
     }
 }

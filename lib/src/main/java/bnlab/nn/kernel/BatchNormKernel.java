@@ -231,8 +231,17 @@ public final class BatchNormKernel implements FastLayer {
                     }
                     double[] k3 = norm.gradient(k, c, g[c], sumDy, sumDyCentred, (double) count * s, lastTraining);
                     for (int e = first(k); e < end(k, dY.n); e++) {
-                        SIMD.inputGradient(dY.data, x, dX.data, (e * channels + c) * s, s,
-                                (float) k3[0], (float) k3[1], (float) k3[2], base, factor);
+                        SIMD.inputGradient(
+                                dY.data,
+                                x,
+                                dX.data,
+                                (e * channels + c) * s,
+                                s,
+                                (float) k3[0],
+                                (float) k3[1],
+                                (float) k3[2],
+                                base,
+                                factor);
                     }
                 }
                 dGamma[c] = (float) dg;
@@ -261,8 +270,8 @@ public final class BatchNormKernel implements FastLayer {
                 double d = norm.d()[k][j];
                 dg[j] += sumDyXHat[j];
                 db[j] += sumDy[j];
-                double[] k3 = norm.gradient(k, j, g[j], sumDy[j], sumDyXHat[j] - d * sumDy[j], end(k, dY.n) - first(k),
-                        lastTraining);
+                double[] k3 = norm.gradient(
+                        k, j, g[j], sumDy[j], sumDyXHat[j] - d * sumDy[j], end(k, dY.n) - first(k), lastTraining);
                 a[j] = (float) k3[0];
                 shift[j] = (float) (k3[1] - k3[2] * d);
                 slope[j] = (float) k3[2];

@@ -14,8 +14,7 @@ import java.util.Arrays;
  */
 public final class BatchNormRows {
 
-    private BatchNormRows() {
-    }
+    private BatchNormRows() {}
 
     /**
      * Per virtual batch (of {@code virtualBatch} consecutive rows) and channel, the mean and the
@@ -62,8 +61,8 @@ public final class BatchNormRows {
     }
 
     /** x̂ = (x − centre)·s·r + d and y = γ·x̂ + β, per virtual batch as {@code norm} says; {@code xHat} may be null. */
-    public static void normalize(Rows x, BatchNormalizer norm, int virtualBatch, double[] gamma, double[] beta,
-                                 Rows xHat, Rows y) {
+    public static void normalize(
+            Rows x, BatchNormalizer norm, int virtualBatch, double[] gamma, double[] beta, Rows xHat, Rows y) {
         int channels = gamma.length;
         int s = x.width / channels;
         double[] gammaRow = perPosition(gamma, s);
@@ -79,7 +78,9 @@ public final class BatchNormRows {
             }
             double[] centreRow = perPosition(centre, s);
             double[] factorRow = perPosition(factor, s);
-            for (int r = BatchNormalizer.first(k, virtualBatch); r < BatchNormalizer.end(k, virtualBatch, x.rows); r++) {
+            for (int r = BatchNormalizer.first(k, virtualBatch);
+                    r < BatchNormalizer.end(k, virtualBatch, x.rows);
+                    r++) {
                 x.read(r, row);
                 for (int j = 0; j < row.length; j++) {
                     row[j] = (row[j] - centreRow[j]) * factorRow[j];
@@ -99,8 +100,16 @@ public final class BatchNormRows {
      * {@code dX} is given, dX = a·dY + shift + slope·(x̂ − d) with the coefficients of
      * {@link BatchNormalizer#gradient} per virtual batch and channel.
      */
-    public static void backward(Rows dY, Rows xHat, double[] gamma, BatchNormalizer norm, int virtualBatch,
-                                boolean training, Rows dX, double[] dGamma, double[] dBeta) {
+    public static void backward(
+            Rows dY,
+            Rows xHat,
+            double[] gamma,
+            BatchNormalizer norm,
+            int virtualBatch,
+            boolean training,
+            Rows dX,
+            double[] dGamma,
+            double[] dBeta) {
         int channels = gamma.length;
         int w = dY.width;
         int s = w / channels;
@@ -135,7 +144,8 @@ public final class BatchNormRows {
             double[] shift = new double[channels];
             double[] slope = new double[channels];
             for (int c = 0; c < channels; c++) {
-                double[] k3 = norm.gradient(k, c, gamma[c], sumBeta[c], sumCentred[c], (double) (to - from) * s, training);
+                double[] k3 =
+                        norm.gradient(k, c, gamma[c], sumBeta[c], sumCentred[c], (double) (to - from) * s, training);
                 a[c] = k3[0];
                 shift[c] = k3[1];
                 slope[c] = k3[2];

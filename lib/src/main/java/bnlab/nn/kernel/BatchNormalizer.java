@@ -21,8 +21,8 @@ import java.util.Arrays;
  * @param r      Batch Renorm's r [k][c] (1 otherwise)
  * @param d      Batch Renorm's d [k][c] (0 otherwise)
  */
-public record BatchNormalizer(boolean center, boolean scale, double[][] mean, double[][] invStd, double[][] r,
-                              double[][] d) {
+public record BatchNormalizer(
+        boolean center, boolean scale, double[][] mean, double[][] invStd, double[][] r, double[][] d) {
 
     /** Plain batch norm of each virtual batch from its mean and biased variance: r = 1, d = 0. */
     public static BatchNormalizer of(double[][] mean, double[][] var, double eps, boolean center, boolean scale) {
@@ -69,7 +69,8 @@ public record BatchNormalizer(boolean center, boolean scale, double[][] mean, do
      * </pre>
      * (notebook 3b derives the full form); in inference mode dX = a·dY.
      */
-    public double[] gradient(int k, int c, double gamma, double sumDy, double sumDyCentred, double m, boolean training) {
+    public double[] gradient(
+            int k, int c, double gamma, double sumDy, double sumDyCentred, double m, boolean training) {
         double r1 = r[k][c];
         double s = invStd[k][c];
         double a = gamma * r1 * s;

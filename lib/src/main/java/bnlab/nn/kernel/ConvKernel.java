@@ -36,6 +36,7 @@ public final class ConvKernel implements FastLayer {
 
     /** Per part (thread): the image's column matrix, its gradient, dYᵀ, and the part's dW, db sums. */
     private float[][] cols = new float[0][];
+
     private float[][] dCols = new float[0][];
     private Simd.ProductSums[] sums = new Simd.ProductSums[0];
     private float[][] dYPadded = new float[0][];
@@ -105,7 +106,8 @@ public final class ConvKernel implements FastLayer {
         Parallel.run(n, parts, (part, from, to) -> {
             float[] c = cols[part] = Tensor.buffer(cols[part], (long) patch * p);
             float[] dw = partDw[part] = Tensor.buffer(partDw[part], (long) out * patch);
-            double[] db = partDb[part] = partDb[part] == null || partDb[part].length < out ? new double[out] : partDb[part];
+            double[] db =
+                    partDb[part] = partDb[part] == null || partDb[part].length < out ? new double[out] : partDb[part];
             Arrays.fill(dw, 0, out * patch, 0f);
             Arrays.fill(db, 0, out, 0.0);
             if (sums[part] == null || !sums[part].fits(out, patch, p)) {

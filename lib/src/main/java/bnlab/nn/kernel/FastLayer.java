@@ -14,6 +14,5 @@ public interface FastLayer {
     Tensor backward(Tensor dY);
 
     /** The first layer's input gradient (the images') is never used: a layer may skip it. */
-    default void inputGradientNotNeeded() {
-    }
+    default void inputGradientNotNeeded() {}
 }

@@ -32,8 +32,10 @@ public final class FastSequential implements FastLayer {
      * shape (null: no check); {@code named} turns an error of layer i into the one the network
      * reports (with the layer's place and name), as {@code bnlab.nn.Sequential} does.
      */
-    public FastSequential(List<FastLayer> layers, List<Consumer<long[]>> checks,
-                          BiFunction<Integer, RuntimeException, RuntimeException> named) {
+    public FastSequential(
+            List<FastLayer> layers,
+            List<Consumer<long[]>> checks,
+            BiFunction<Integer, RuntimeException, RuntimeException> named) {
         this.layers = layers.toArray(new FastLayer[0]);
         this.checks = new java.util.ArrayList<>(checks);
         this.named = named;
@@ -62,7 +64,8 @@ public final class FastSequential implements FastLayer {
         if (why == null) {
             return line;
         }
-        String how = why.startsWith("-D") ? "leave out -Dbnlab.simd=plain"
+        String how = why.startsWith("-D")
+                ? "leave out -Dbnlab.simd=plain"
                 : "start Java with --add-modules jdk.incubator.vector (the project's kernels do)";
         return line + ": " + how + " for the Vector API, about " + PLAIN_SLOWDOWN + " times faster";
     }

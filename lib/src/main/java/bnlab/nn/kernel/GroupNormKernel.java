@@ -39,14 +39,21 @@ public final class GroupNormKernel implements FastLayer {
     private float[] dBetaRow;
     /** dY·γ, the gradient of x̂. */
     private float[] dXHat;
+
     private int groupsPerExample;
     private Tensor xHat;
     private Tensor y;
     private Tensor dX;
 
     /** {@code center}: subtract each group's mean (false: divide by the root mean square only, μ = 0). */
-    public GroupNormKernel(TrainedArray gamma, TrainedArray beta, double eps, boolean perElement, boolean center,
-                           ToIntFunction<long[]> groups, Checks checks) {
+    public GroupNormKernel(
+            TrainedArray gamma,
+            TrainedArray beta,
+            double eps,
+            boolean perElement,
+            boolean center,
+            ToIntFunction<long[]> groups,
+            Checks checks) {
         this.gamma = gamma;
         this.beta = beta;
         this.eps = eps;

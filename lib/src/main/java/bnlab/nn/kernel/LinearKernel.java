@@ -1,6 +1,5 @@
 package bnlab.nn.kernel;
 
-
 /**
  * {@code bnlab.nn.Linear}: Y = X·Wᵀ + b, with Wᵀ copied once per step so that all three
  * products run along rows ({@link Simd#nn}); backward dW = dYᵀ·X, db = Σ_n dY, dX = dY·W. Rows
@@ -78,8 +77,11 @@ public final class LinearKernel implements FastLayer {
             }
         }
         float[] xb = xRows;
-        Parallel.forEach(out, (long) n * in, (part, from, to) ->
-                SIMD.nn(to - from, in, n, dY.data, from, 1, out, xb, 0, ldx, dw, from * in, in, false));
+        Parallel.forEach(
+                out,
+                (long) n * in,
+                (part, from, to) ->
+                        SIMD.nn(to - from, in, n, dY.data, from, 1, out, xb, 0, ldx, dw, from * in, in, false));
         SmallArrays.writeFloats(dw, weight.grad());
         if (bias != null) {
             float[] db = new float[out];
@@ -107,8 +109,11 @@ public final class LinearKernel implements FastLayer {
             }
         }
         float[] b = wRows;
-        Parallel.forEach(n, (long) in * out, (part, from, to) ->
-                SIMD.nn(to - from, in, out, dY.data, from * out, out, 1, b, 0, ldw, dX.data, from * in, in, false));
+        Parallel.forEach(
+                n,
+                (long) in * out,
+                (part, from, to) -> SIMD.nn(
+                        to - from, in, out, dY.data, from * out, out, 1, b, 0, ldw, dX.data, from * in, in, false));
         return dX;
     }
 

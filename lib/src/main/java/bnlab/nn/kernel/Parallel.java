@@ -25,7 +25,8 @@ public final class Parallel {
      * {@link #threads()}), with the fix.
      */
     public static final int THREADS = BAD_THREADS == null && System.getProperty(THREADS_PROPERTY) != null
-            ? Integer.parseInt(System.getProperty(THREADS_PROPERTY).trim()) : Runtime.getRuntime().availableProcessors();
+            ? Integer.parseInt(System.getProperty(THREADS_PROPERTY).trim())
+            : Runtime.getRuntime().availableProcessors();
 
     private static volatile int threads = THREADS;
     private static volatile long threshold = THRESHOLD;
@@ -36,8 +37,7 @@ public final class Parallel {
         void run(int part, int from, int to);
     }
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /** What is wrong with {@code value} as a thread count, or null if nothing (null: not set). */
     static String problem(String value) {
@@ -83,7 +83,8 @@ public final class Parallel {
             body.run(0, 0, count);
             return;
         }
-        IntStream.range(0, parts).parallel()
+        IntStream.range(0, parts)
+                .parallel()
                 .forEach(p -> body.run(p, (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
     }
 

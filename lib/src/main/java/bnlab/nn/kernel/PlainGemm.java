@@ -42,11 +42,23 @@ final class PlainGemm {
         }
     }
 
-    private PlainGemm() {
-    }
+    private PlainGemm() {}
 
-    static void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
-                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    static void nn(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -118,8 +130,20 @@ final class PlainGemm {
         }
     }
 
-    static void nt(int m, int n, int depth, float[] a, int aOff, int lda,
-                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    static void nt(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         if (n >= 32) {
             // As nn with B read transposed: B[j, k] = b[bOff + j·ldb + k] is Bᵀ with rows k.
             nnTransposedB(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, add);
@@ -134,8 +158,20 @@ final class PlainGemm {
         }
     }
 
-    private static void nnTransposedB(int m, int n, int depth, float[] a, int aOff, int lda,
-                                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    private static void nnTransposedB(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         Scratch s = SCRATCH.get();
         float[][] bt = s.rows(depth, n);
         for (int j = 0; j < n; j++) {

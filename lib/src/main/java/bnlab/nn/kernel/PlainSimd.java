@@ -20,9 +20,11 @@ final class PlainSimd implements Simd {
     static final float LN2_LO = -2.12194440e-4f;
     /** The range where 2ⁿ stays a normal float: e^−87.3 ≈ 1.2·10⁻³⁸, e^88 ≈ 1.7·10³⁸. */
     static final float MIN = -87.3f;
+
     static final float MAX = 88f;
     /** 1.5·2²³: adding and subtracting it rounds a float to the nearest integer. */
     static final float ROUND = 12582912f;
+
     static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     static final float P0 = 1.9875691500e-4f;
     static final float P1 = 1.3981999507e-3f;
@@ -42,14 +44,39 @@ final class PlainSimd implements Simd {
     }
 
     @Override
-    public void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
-                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    public void nn(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         PlainGemm.nn(m, n, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, add);
     }
 
     @Override
-    public void nt(int m, int n, int depth, float[] a, int aOff, int lda,
-                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    public void nt(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         PlainGemm.nt(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, add);
     }
 
@@ -242,7 +269,8 @@ final class PlainSimd implements Simd {
     }
 
     @Override
-    public void gradientSums(float[] dY, float[] x, int off, int len, int count, int stride, float centre, double[] out) {
+    public void gradientSums(
+            float[] dY, float[] x, int off, int len, int count, int stride, float centre, double[] out) {
         double sum = 0;
         double sumX = 0;
         for (int e = 0; e < count; e++) {
@@ -275,8 +303,8 @@ final class PlainSimd implements Simd {
     }
 
     @Override
-    public void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd,
-                          float gamma, float beta) {
+    public void normalize(
+            float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd, float gamma, float beta) {
         if (xHat == null) {
             for (int i = off; i < off + len; i++) {
                 y[i] = Math.fma((x[i] - mean) * invStd, gamma, beta);
@@ -291,8 +319,17 @@ final class PlainSimd implements Simd {
     }
 
     @Override
-    public void inputGradient(float[] dY, float[] x, float[] dX, int off, int len, float scale,
-                              float shift, float slope, float mean, float invStd) {
+    public void inputGradient(
+            float[] dY,
+            float[] x,
+            float[] dX,
+            int off,
+            int len,
+            float scale,
+            float shift,
+            float slope,
+            float mean,
+            float invStd) {
         for (int i = off; i < off + len; i++) {
             dX[i] = Math.fma(dY[i], scale, Math.fma((x[i] - mean) * invStd, slope, shift));
         }
@@ -320,8 +357,17 @@ final class PlainSimd implements Simd {
     }
 
     @Override
-    public void normalizeColumns(float[] x, float[] xHat, float[] y, int off, int len, float[] mean,
-                                 float[] scale, float[] gamma, float[] beta, int at) {
+    public void normalizeColumns(
+            float[] x,
+            float[] xHat,
+            float[] y,
+            int off,
+            int len,
+            float[] mean,
+            float[] scale,
+            float[] gamma,
+            float[] beta,
+            int at) {
         for (int j = 0; j < len; j++) {
             float h = (x[off + j] - mean[at + j]) * scale[at + j];
             xHat[off + j] = h;
@@ -337,7 +383,8 @@ final class PlainSimd implements Simd {
     }
 
     @Override
-    public void gradientSumColumns(float[] dY, float[] xHat, int off, int len, float[] sumDy, float[] sumDyXHat, int at) {
+    public void gradientSumColumns(
+            float[] dY, float[] xHat, int off, int len, float[] sumDy, float[] sumDyXHat, int at) {
         for (int j = 0; j < len; j++) {
             sumDy[at + j] += dY[off + j];
             sumDyXHat[at + j] = Math.fma(dY[off + j], xHat[off + j], sumDyXHat[at + j]);
@@ -345,8 +392,16 @@ final class PlainSimd implements Simd {
     }
 
     @Override
-    public void inputGradientColumns(float[] dY, float[] xHat, float[] dX, int off, int len, float[] scale,
-                                     float[] shift, float[] slope, int at) {
+    public void inputGradientColumns(
+            float[] dY,
+            float[] xHat,
+            float[] dX,
+            int off,
+            int len,
+            float[] scale,
+            float[] shift,
+            float[] slope,
+            int at) {
         for (int j = 0; j < len; j++) {
             dX[off + j] = Math.fma(dY[off + j], scale[at + j], Math.fma(xHat[off + j], slope[at + j], shift[at + j]));
         }
@@ -355,6 +410,7 @@ final class PlainSimd implements Simd {
     /** Per thread: two chunks of floats, so that every loop of {@link #sigmoid} indexes its arrays alike. */
     /** Floats per chunk of the loops that work on copies (they stay in the fastest cache). */
     private static final int SIGMOID_CHUNK = 1024;
+
     private static final ThreadLocal<float[][]> CHUNK = ThreadLocal.withInitial(() -> new float[2][SIGMOID_CHUNK]);
 
     /**
@@ -381,7 +437,8 @@ final class PlainSimd implements Simd {
                 b[j] = Math.fma(p, r * r, r) + 1f;
             }
             for (int j = 0; j < len; j++) { // 2ⁿ
-                a[j] = Float.intBitsToFloat((Float.floatToRawIntBits(Math.fma(a[j], LOG2E, ROUND)) - (ROUND_BITS - 127)) << 23);
+                a[j] = Float.intBitsToFloat(
+                        (Float.floatToRawIntBits(Math.fma(a[j], LOG2E, ROUND)) - (ROUND_BITS - 127)) << 23);
             }
             for (int j = 0; j < len; j++) {
                 b[j] = 1f / (b[j] * a[j] + 1f);

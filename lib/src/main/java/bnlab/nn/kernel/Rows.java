@@ -22,7 +22,8 @@ public abstract class Rows {
     /** Row access to {@code a}, which must be float or double, C-ordered and contiguous. */
     public static Rows of(INDArray a) {
         if (a.ordering() != 'c' || !Tensor.contiguous(a)) {
-            throw new IllegalArgumentException("internal: rows need a contiguous C-ordered array, got " + a.shapeInfoToString());
+            throw new IllegalArgumentException(
+                    "internal: rows need a contiguous C-ordered array, got " + a.shapeInfoToString());
         }
         int n = (int) a.size(0);
         int w = (int) (a.length() / Math.max(n, 1));

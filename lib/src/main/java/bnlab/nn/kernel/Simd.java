@@ -38,15 +38,40 @@ public interface Simd {
      * A(i, k) = a[aOff + i·aRow + k·aCol], B[k, j] = b[bOff + k·ldb + j], C[i, j] = c[cOff + i·ldc + j].
      * A is read through two strides, so a transposed A costs nothing.
      */
-    void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
-            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add);
+    void nn(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add);
 
     /**
      * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth (dot products of rows), where
      * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
      */
-    void nt(int m, int n, int depth, float[] a, int aOff, int lda,
-            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add);
+    void nt(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add);
 
     /**
      * C = Σ_e A_e·B_eᵀ over many pairs of matrices (a convolution's weight gradient sums one per
@@ -91,15 +116,24 @@ public interface Simd {
      * x̂ = (x − mean)·invStd and y = γ·x̂ + β over x[off, off + len), into the same places of xHat
      * and y; with xHat null, y alone.
      */
-    void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd,
-                   float gamma, float beta);
+    void normalize(
+            float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd, float gamma, float beta);
 
     /**
      * dX = scale·dY + (slope·x̂ + shift) over [off, off + len), a batch norm's input gradient, with
      * x̂ = (x − mean)·invStd made again from the input (or x̂ itself, with mean 0 and invStd 1).
      */
-    void inputGradient(float[] dY, float[] x, float[] dX, int off, int len, float scale, float shift, float slope,
-                       float mean, float invStd);
+    void inputGradient(
+            float[] dY,
+            float[] x,
+            float[] dX,
+            int off,
+            int len,
+            float scale,
+            float shift,
+            float slope,
+            float mean,
+            float invStd);
 
     /** out[outOff + i] = a[aOff + i]·b[bOff + i]. */
     void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len);
@@ -110,8 +144,17 @@ public interface Simd {
     void addColumns(float[] acc, float[] x, int off, int len, float[] centre, int at);
 
     /** x̂ = (x − mean[at + i])·scale[at + i], y = γ[at + i]·x̂ + β[at + i] over x[off, off + len). */
-    void normalizeColumns(float[] x, float[] xHat, float[] y, int off, int len, float[] mean, float[] scale,
-                          float[] gamma, float[] beta, int at);
+    void normalizeColumns(
+            float[] x,
+            float[] xHat,
+            float[] y,
+            int off,
+            int len,
+            float[] mean,
+            float[] scale,
+            float[] gamma,
+            float[] beta,
+            int at);
 
     /** y = γ[at + i]·x̂ + β[at + i] over [off, off + len). */
     void affineColumns(float[] xHat, float[] y, int off, int len, float[] gamma, float[] beta, int at);
@@ -120,8 +163,16 @@ public interface Simd {
     void gradientSumColumns(float[] dY, float[] xHat, int off, int len, float[] sumDy, float[] sumDyXHat, int at);
 
     /** dX = scale[at + i]·dY + (slope[at + i]·x̂ + shift[at + i]) over [off, off + len). */
-    void inputGradientColumns(float[] dY, float[] xHat, float[] dX, int off, int len, float[] scale,
-                              float[] shift, float[] slope, int at);
+    void inputGradientColumns(
+            float[] dY,
+            float[] xHat,
+            float[] dX,
+            int off,
+            int len,
+            float[] scale,
+            float[] shift,
+            float[] slope,
+            int at);
 
     // ------------------------------------------------------------------ activations over [from, to)
 
@@ -165,7 +216,9 @@ public interface Simd {
             } else {
                 try {
                     // By name, so that no Vector API class is loaded where the module is missing.
-                    simd = (Simd) Class.forName("bnlab.nn.kernel.VectorSimd").getDeclaredConstructor().newInstance();
+                    simd = (Simd) Class.forName("bnlab.nn.kernel.VectorSimd")
+                            .getDeclaredConstructor()
+                            .newInstance();
                 } catch (ReflectiveOperationException | LinkageError e) {
                     why = "the Vector API failed to start: " + e;
                 }
@@ -174,7 +227,6 @@ public interface Simd {
             WHY_PLAIN = why;
         }
 
-        private Choice() {
-        }
+        private Choice() {}
     }
 }

@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class SmallArrays {
 
-    private SmallArrays() {
-    }
+    private SmallArrays() {}
 
     public static double[] read(INDArray a) {
         int n = (int) a.length();

@@ -15,6 +15,7 @@ public final class Tensor {
 
     /** The values; at least {@link #size()} long, only the first {@code size()} are meaningful. */
     public final float[] data;
+
     public final int n;
     public final int c;
     public final int h;
@@ -43,8 +44,8 @@ public final class Tensor {
      */
     public static float[] buffer(float[] old, long size) {
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a buffer of " + size + " floats is more than Java arrays hold: "
-                    + "use a smaller batch");
+            throw new IllegalArgumentException(
+                    "a buffer of " + size + " floats is more than Java arrays hold: " + "use a smaller batch");
         }
         return old != null && old.length >= size ? old : new float[(int) size];
     }
@@ -57,7 +58,8 @@ public final class Tensor {
     /** The same values seen with another shape of the same size (Flatten). */
     public Tensor reshape(int n, int c, int h, int w, int rank) {
         if ((long) n * c * h * w != size()) {
-            throw new IllegalArgumentException("cannot reshape " + this + " to (" + n + ", " + c + ", " + h + ", " + w + ")");
+            throw new IllegalArgumentException(
+                    "cannot reshape " + this + " to (" + n + ", " + c + ", " + h + ", " + w + ")");
         }
         return new Tensor(data, n, c, h, w, rank);
     }
@@ -96,7 +98,8 @@ public final class Tensor {
             a = a.dup('c');
         }
         int n = (int) a.size(0);
-        Tensor t = a.rank() == 2 ? reuse(old, n, (int) a.size(1), 1, 1, 2)
+        Tensor t = a.rank() == 2
+                ? reuse(old, n, (int) a.size(1), 1, 1, 2)
                 : reuse(old, n, (int) a.size(1), (int) a.size(2), (int) a.size(3), 4);
         a.data().asNioFloat().get(Math.toIntExact(a.offset()), t.data, 0, t.size());
         return t;

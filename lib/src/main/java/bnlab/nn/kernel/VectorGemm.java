@@ -18,8 +18,7 @@ final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private VectorGemm() {
-    }
+    private VectorGemm() {}
 
     /**
      * C[i, j] (+)= Σ_k A(i, k)·B[k, j] for i &lt; m, j &lt; n, k &lt; depth, where
@@ -27,8 +26,21 @@ final class VectorGemm {
      * Columns go two vectors at a time (rows six, four, two, one at a time), then one vector
      * (rows eight, four, one at a time), then one by one.
      */
-    static void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
-                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    static void nn(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         int wide = n - n % (2 * L);
         int i = 0;
         for (; i + 6 <= m; i += 6) {
@@ -70,8 +82,21 @@ final class VectorGemm {
      * The last {@code cols} &lt; L columns of C through copies padded with zeros to a whole vector:
      * one vector operation per row and step instead of {@code cols} scalar ones.
      */
-    private static void paddedTail(int m, int cols, int depth, float[] a, int aOff, int aRow, int aCol,
-                                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    private static void paddedTail(
+            int m,
+            int cols,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         float[][] t = TAIL.get();
         float[] bt = t[0] = Tensor.buffer(t[0], (long) depth * L);
         float[] ct = t[1] = Tensor.buffer(t[1], (long) m * L);
@@ -98,8 +123,20 @@ final class VectorGemm {
     }
 
     /** Six rows of C, columns [0, wide) two vectors at a time: twelve accumulators, what fits in AVX2's sixteen registers. */
-    private static void wide6(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
-                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    private static void wide6(
+            int wide,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -156,8 +193,20 @@ final class VectorGemm {
         }
     }
 
-    private static void wide4(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
-                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    private static void wide4(
+            int wide,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -198,8 +247,20 @@ final class VectorGemm {
     }
 
     /** Two rows (one, with aRow = ldc = 0: the row is then computed twice into the same place). */
-    private static void wide2(int wide, int depth, float[] a, int aOff, int aRow, int aCol,
-                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    private static void wide2(
+            int wide,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         int c1 = cOff + ldc;
         int a1 = aOff + aRow;
         for (int j = 0; j < wide; j += 2 * L) {
@@ -224,8 +285,19 @@ final class VectorGemm {
     }
 
     /** Eight rows of C, one vector wide (columns [0, L) from cOff). */
-    private static void narrow8(int depth, float[] a, int aOff, int aRow, int aCol,
-                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    private static void narrow8(
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         FloatVector s0 = start(c, cOff, add), s1 = start(c, cOff + ldc, add);
         FloatVector s2 = start(c, cOff + 2 * ldc, add), s3 = start(c, cOff + 3 * ldc, add);
         FloatVector s4 = start(c, cOff + 4 * ldc, add), s5 = start(c, cOff + 5 * ldc, add);
@@ -258,8 +330,8 @@ final class VectorGemm {
         s7.intoArray(c, cOff + 7 * ldc);
     }
 
-    private static void narrow1(int depth, float[] a, int aOff, int aCol,
-                                float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
+    private static void narrow1(
+            int depth, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
         FloatVector s0 = start(c, cOff, add);
         for (int k = 0; k < depth; k++) {
             s0 = FloatVector.broadcast(S, a[aOff + k * aCol]).fma(FloatVector.fromArray(S, b, bOff + k * ldb), s0);
@@ -268,8 +340,19 @@ final class VectorGemm {
     }
 
     /** Columns [from, n) of one row of C, one at a time. */
-    private static void scalarTail(int from, int n, int depth, float[] a, int aOff, int aCol,
-                                   float[] b, int bOff, int ldb, float[] c, int cOff, boolean add) {
+    private static void scalarTail(
+            int from,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            boolean add) {
         for (int j = from; j < n; j++) {
             float s = add ? c[cOff + j] : 0f;
             for (int k = 0, ak = aOff, bk = bOff + j; k < depth; k++, ak += aCol, bk += ldb) {
@@ -287,8 +370,20 @@ final class VectorGemm {
      * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth, where
      * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
      */
-    static void nt(int m, int n, int depth, float[] a, int aOff, int lda,
-                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    static void nt(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         int i = 0;
         for (; i + 2 <= m; i += 2) {
             int j = 0;
@@ -313,8 +408,21 @@ final class VectorGemm {
      * The accumulators pass through memory between the matrices of a batch: a vector kept live
      * across nested loops makes the JIT box it (a hundred times slower).
      */
-    private static void nt2x4(int depth, int batch, float[] a, int aOff, int lda, int aStep, float[] b, int bOff,
-                              int ldb, int bStep, float[] c, int cOff, int ldc, boolean add) {
+    private static void nt2x4(
+            int depth,
+            int batch,
+            float[] a,
+            int aOff,
+            int lda,
+            int aStep,
+            float[] b,
+            int bOff,
+            int ldb,
+            int bStep,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         float[] acc = new float[8 * L];
         float[] tail = new float[8];
         for (int e = 0; e < batch; e++) {
@@ -333,8 +441,8 @@ final class VectorGemm {
     }
 
     /** acc (8 vectors: rows 0, 1 of A × rows 0..3 of B) += the products of one pair of matrices. */
-    private static void pass2x4(int depth, float[] a, int a0, int lda, float[] b, int b0, int ldb,
-                                float[] acc, float[] tail) {
+    private static void pass2x4(
+            int depth, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] acc, float[] tail) {
         int a1 = a0 + lda;
         int b1 = b0 + ldb;
         int b2 = b1 + ldb;

@@ -32,7 +32,6 @@ final class VectorSimd implements Simd {
     /** Lanes L/2 .. L−1: joins the end of one short row and the start of the next in one vector. */
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
 
-
     @Override
     public int lanes() {
         return L;
@@ -44,20 +43,46 @@ final class VectorSimd implements Simd {
     }
 
     @Override
-    public void nn(int m, int n, int depth, float[] a, int aOff, int aRow, int aCol,
-                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    public void nn(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         VectorGemm.nn(m, n, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, add);
     }
 
     @Override
-    public void nt(int m, int n, int depth, float[] a, int aOff, int lda,
-                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add) {
+    public void nt(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
         VectorGemm.nt(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, add);
     }
 
     @Override
     public ProductSums productSums(int m, int n, int depth) {
-        return m % L == 0 && depth < 256 ? new VectorGemm.TransposedProductSums(m, n, depth)
+        return m % L == 0 && depth < 256
+                ? new VectorGemm.TransposedProductSums(m, n, depth)
                 : new VectorGemm.VectorProductSums(m, n, depth);
     }
 
@@ -81,11 +106,16 @@ final class VectorSimd implements Simd {
         FloatVector n = t.sub(PlainSimd.ROUND);
         FloatVector r = n.fma(FloatVector.broadcast(S, -PlainSimd.LN2_HI), x);
         r = n.fma(FloatVector.broadcast(S, -PlainSimd.LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, PlainSimd.P0).fma(r, FloatVector.broadcast(S, PlainSimd.P1))
-                .fma(r, FloatVector.broadcast(S, PlainSimd.P2)).fma(r, FloatVector.broadcast(S, PlainSimd.P3))
-                .fma(r, FloatVector.broadcast(S, PlainSimd.P4)).fma(r, FloatVector.broadcast(S, PlainSimd.P5));
+        FloatVector p = FloatVector.broadcast(S, PlainSimd.P0)
+                .fma(r, FloatVector.broadcast(S, PlainSimd.P1))
+                .fma(r, FloatVector.broadcast(S, PlainSimd.P2))
+                .fma(r, FloatVector.broadcast(S, PlainSimd.P3))
+                .fma(r, FloatVector.broadcast(S, PlainSimd.P4))
+                .fma(r, FloatVector.broadcast(S, PlainSimd.P5));
         p = p.fma(r.mul(r), r).add(1f);
-        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(PlainSimd.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = ((IntVector) t.reinterpretAsInts())
+                .sub(PlainSimd.ROUND_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
 
@@ -167,7 +197,8 @@ final class VectorSimd implements Simd {
     }
 
     @Override
-    public void gradientSums(float[] dY, float[] x, int off, int len, int count, int stride, float centre, double[] out) {
+    public void gradientSums(
+            float[] dY, float[] x, int off, int len, int count, int stride, float centre, double[] out) {
         float[] acc = new float[2 * L];
         FloatVector mu = FloatVector.broadcast(S, centre);
         double sum = 0;
@@ -207,8 +238,8 @@ final class VectorSimd implements Simd {
     }
 
     @Override
-    public void normalize(float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd,
-                          float gamma, float beta) {
+    public void normalize(
+            float[] x, float[] xHat, float[] y, int off, int len, float mean, float invStd, float gamma, float beta) {
         int i = 0;
         FloatVector mu = FloatVector.broadcast(S, mean);
         FloatVector is = FloatVector.broadcast(S, invStd);
@@ -236,8 +267,17 @@ final class VectorSimd implements Simd {
     }
 
     @Override
-    public void inputGradient(float[] dY, float[] x, float[] dX, int off, int len, float scale,
-                              float shift, float slope, float mean, float invStd) {
+    public void inputGradient(
+            float[] dY,
+            float[] x,
+            float[] dX,
+            int off,
+            int len,
+            float scale,
+            float shift,
+            float slope,
+            float mean,
+            float invStd) {
         int i = 0;
         FloatVector a = FloatVector.broadcast(S, scale);
         FloatVector b = FloatVector.broadcast(S, shift);
@@ -259,7 +299,9 @@ final class VectorSimd implements Simd {
     public void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len) {
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+            FloatVector.fromArray(S, a, aOff + i)
+                    .mul(FloatVector.fromArray(S, b, bOff + i))
+                    .intoArray(out, outOff + i);
         }
         for (; i < len; i++) {
             out[outOff + i] = a[aOff + i] * b[bOff + i];
@@ -287,14 +329,25 @@ final class VectorSimd implements Simd {
     }
 
     @Override
-    public void normalizeColumns(float[] x, float[] xHat, float[] y, int off, int len, float[] mean,
-                                 float[] scale, float[] gamma, float[] beta, int at) {
+    public void normalizeColumns(
+            float[] x,
+            float[] xHat,
+            float[] y,
+            int off,
+            int len,
+            float[] mean,
+            float[] scale,
+            float[] gamma,
+            float[] beta,
+            int at) {
         int j = 0;
         for (int bound = S.loopBound(len); j < bound; j += L) {
-            FloatVector h = FloatVector.fromArray(S, x, off + j).sub(FloatVector.fromArray(S, mean, at + j))
+            FloatVector h = FloatVector.fromArray(S, x, off + j)
+                    .sub(FloatVector.fromArray(S, mean, at + j))
                     .mul(FloatVector.fromArray(S, scale, at + j));
             h.intoArray(xHat, off + j);
-            h.fma(FloatVector.fromArray(S, gamma, at + j), FloatVector.fromArray(S, beta, at + j)).intoArray(y, off + j);
+            h.fma(FloatVector.fromArray(S, gamma, at + j), FloatVector.fromArray(S, beta, at + j))
+                    .intoArray(y, off + j);
         }
         for (; j < len; j++) {
             float h = (x[off + j] - mean[at + j]) * scale[at + j];
@@ -307,8 +360,9 @@ final class VectorSimd implements Simd {
     public void affineColumns(float[] xHat, float[] y, int off, int len, float[] gamma, float[] beta, int at) {
         int j = 0;
         for (int bound = S.loopBound(len); j < bound; j += L) {
-            FloatVector.fromArray(S, xHat, off + j).fma(FloatVector.fromArray(S, gamma, at + j),
-                    FloatVector.fromArray(S, beta, at + j)).intoArray(y, off + j);
+            FloatVector.fromArray(S, xHat, off + j)
+                    .fma(FloatVector.fromArray(S, gamma, at + j), FloatVector.fromArray(S, beta, at + j))
+                    .intoArray(y, off + j);
         }
         for (; j < len; j++) {
             y[off + j] = Math.fma(xHat[off + j], gamma[at + j], beta[at + j]);
@@ -316,7 +370,8 @@ final class VectorSimd implements Simd {
     }
 
     @Override
-    public void gradientSumColumns(float[] dY, float[] xHat, int off, int len, float[] sumDy, float[] sumDyXHat, int at) {
+    public void gradientSumColumns(
+            float[] dY, float[] xHat, int off, int len, float[] sumDy, float[] sumDyXHat, int at) {
         int j = 0;
         for (int bound = S.loopBound(len); j < bound; j += L) {
             FloatVector d = FloatVector.fromArray(S, dY, off + j);
@@ -331,14 +386,24 @@ final class VectorSimd implements Simd {
     }
 
     @Override
-    public void inputGradientColumns(float[] dY, float[] xHat, float[] dX, int off, int len, float[] scale,
-                                     float[] shift, float[] slope, int at) {
+    public void inputGradientColumns(
+            float[] dY,
+            float[] xHat,
+            float[] dX,
+            int off,
+            int len,
+            float[] scale,
+            float[] shift,
+            float[] slope,
+            int at) {
         int j = 0;
         for (int bound = S.loopBound(len); j < bound; j += L) {
             FloatVector d = FloatVector.fromArray(S, dY, off + j);
             FloatVector h = FloatVector.fromArray(S, xHat, off + j);
-            d.fma(FloatVector.fromArray(S, scale, at + j), h.fma(FloatVector.fromArray(S, slope, at + j),
-                    FloatVector.fromArray(S, shift, at + j))).intoArray(dX, off + j);
+            d.fma(
+                            FloatVector.fromArray(S, scale, at + j),
+                            h.fma(FloatVector.fromArray(S, slope, at + j), FloatVector.fromArray(S, shift, at + j)))
+                    .intoArray(dX, off + j);
         }
         for (; j < len; j++) {
             dX[off + j] = Math.fma(dY[off + j], scale[at + j], Math.fma(xHat[off + j], slope[at + j], shift[at + j]));
@@ -384,7 +449,9 @@ final class VectorSimd implements Simd {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector.fromArray(S, dY, i).blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(dX, i);
+            FloatVector.fromArray(S, dY, i)
+                    .blend(0f, v.compare(VectorOperators.LE, 0f))
+                    .intoArray(dX, i);
         }
         for (; i < to; i++) {
             dX[i] = x[i] > 0 ? dY[i] : 0f;
@@ -427,7 +494,8 @@ final class VectorSimd implements Simd {
                     FloatVector.fromArray(S, src, a + j).intoArray(dst, d + j);
                 }
                 FloatVector.fromArray(S, src, a + whole)
-                        .blend(FloatVector.fromArray(S, src, b - half), UPPER_HALF).intoArray(dst, d + whole);
+                        .blend(FloatVector.fromArray(S, src, b - half), UPPER_HALF)
+                        .intoArray(dst, d + whole);
                 for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, src, b + half + j).intoArray(dst, d + whole + L + j);
                 }

@@ -12,8 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Windows {
 
-    private Windows() {
-    }
+    private Windows() {}
 
     public static long outputSize(long size, int kernel, int stride) {
         return (size - kernel) / stride + 1;
@@ -32,7 +31,8 @@ public final class Windows {
         long w = x.size(3);
         long offset = x.offset() + ki * w + kj + (channel < 0 ? 0 : channel * h * w);
         long[] shape = channel < 0 ? new long[] {x.size(0), x.size(1), oh, ow} : new long[] {x.size(0), oh, ow};
-        long[] strides = channel < 0 ? new long[] {x.size(1) * h * w, h * w, stride * w, stride}
+        long[] strides = channel < 0
+                ? new long[] {x.size(1) * h * w, h * w, stride * w, stride}
                 : new long[] {x.size(1) * h * w, stride * w, stride};
         return Nd4j.create(x.data(), shape, strides, offset, 'c', x.dataType());
     }

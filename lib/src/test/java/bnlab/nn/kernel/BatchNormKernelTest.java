@@ -26,8 +26,8 @@ class BatchNormKernelTest {
     }
 
     /** How a layer answers the kernel: its virtual batch and a normalizer built from the statistics. */
-    private record Setting(String name, int virtualBatch, boolean center, boolean scale, boolean renorm,
-                           boolean training) {
+    private record Setting(
+            String name, int virtualBatch, boolean center, boolean scale, boolean renorm, boolean training) {
         BatchNormalizer normalizer(double[][] mean, double[][] var) {
             BatchNormalizer plain = BatchNormalizer.of(mean, var, 1e-5, center, scale);
             if (!renorm) {
@@ -57,10 +57,20 @@ class BatchNormKernelTest {
     private static List<Setting> settings() {
         List<Setting> all = new ArrayList<>();
         for (boolean[] form : new boolean[][] {{true, true}, {true, false}, {false, true}}) {
-            all.add(new Setting("batch norm center " + form[0] + " scale " + form[1], Integer.MAX_VALUE, form[0],
-                    form[1], false, true));
-            all.add(new Setting("inference center " + form[0] + " scale " + form[1], Integer.MAX_VALUE, form[0],
-                    form[1], false, false));
+            all.add(new Setting(
+                    "batch norm center " + form[0] + " scale " + form[1],
+                    Integer.MAX_VALUE,
+                    form[0],
+                    form[1],
+                    false,
+                    true));
+            all.add(new Setting(
+                    "inference center " + form[0] + " scale " + form[1],
+                    Integer.MAX_VALUE,
+                    form[0],
+                    form[1],
+                    false,
+                    false));
         }
         // Virtual batches of 3 and 4 (of 2, a pair of nearly equal values has σ_B ≈ 0 and 1/σ_B
         // multiplies the float rounding of its mean; NormalizationTwinsTest bounds that case).
@@ -82,16 +92,31 @@ class BatchNormKernelTest {
         int v = Math.min(setting.virtualBatch(), n);
         // The double loops.
         double[][][] stats = BatchNormRows.statistics(Rows.of(x), channels, v);
-        BatchNormalizer norm = setting.training() ? setting.normalizer(stats[0], stats[1]) : setting.inference(channels);
+        BatchNormalizer norm =
+                setting.training() ? setting.normalizer(stats[0], stats[1]) : setting.inference(channels);
         INDArray y = x.ulike();
         INDArray xHat = x.ulike();
-        BatchNormRows.normalize(Rows.of(x), norm, setting.training() ? v : n, SmallArrays.read(gamma),
-                SmallArrays.read(beta), Rows.of(xHat), Rows.of(y));
+        BatchNormRows.normalize(
+                Rows.of(x),
+                norm,
+                setting.training() ? v : n,
+                SmallArrays.read(gamma),
+                SmallArrays.read(beta),
+                Rows.of(xHat),
+                Rows.of(y));
         INDArray dX = x.ulike();
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
-        BatchNormRows.backward(Rows.of(dY), Rows.of(xHat), SmallArrays.read(gamma), norm, setting.training() ? v : n,
-                setting.training(), Rows.of(dX), dGamma, dBeta);
+        BatchNormRows.backward(
+                Rows.of(dY),
+                Rows.of(xHat),
+                SmallArrays.read(gamma),
+                norm,
+                setting.training() ? v : n,
+                setting.training(),
+                Rows.of(dX),
+                dGamma,
+                dBeta);
         // The kernel.
         Trained g = Trained.of(gamma);
         Trained b = Trained.of(beta);
@@ -172,8 +197,12 @@ class BatchNormKernelTest {
                 throw new AssertionError("training mode");
             }
         });
-        INDArray y = kernel.forward(Tensor.copyOf(Nd4j.createFromArray(new float[][] {{1}, {3}}), null)).toINDArray();
+        INDArray y = kernel.forward(Tensor.copyOf(Nd4j.createFromArray(new float[][] {{1}, {3}}), null))
+                .toINDArray();
         double s = 1 / Math.sqrt(1 + 1e-5);
-        assertArrayEquals(new float[] {(float) (1 - 2 * s), (float) (1 + 2 * s)}, y.reshape(2).toFloatVector(), 1e-6f);
+        assertArrayEquals(
+                new float[] {(float) (1 - 2 * s), (float) (1 + 2 * s)},
+                y.reshape(2).toFloatVector(),
+                1e-6f);
     }
 }

@@ -27,9 +27,8 @@ class BatchNormRowsTest {
     private static final double EPS = 1e-5;
 
     /** A form of batch norm: virtual batch, centring, scaling, Renorm's r and d, training mode. */
-    private record Form(String name, int virtualBatch, boolean center, boolean scale, double r, double d,
-                        boolean training) {
-    }
+    private record Form(
+            String name, int virtualBatch, boolean center, boolean scale, double r, double d, boolean training) {}
 
     private static final Form[] FORMS = {
         new Form("batch norm", N, true, true, 1, 0, true),
@@ -99,7 +98,8 @@ class BatchNormRowsTest {
 
     /** The normalizer a layer builds for {@code form}: the batch's statistics, or fixed ones in inference. */
     private static BatchNormalizer normalizer(Form form, double[] x) {
-        double[][][] stats = form.training() ? BatchNormRows.statistics(rows(x), C, form.virtualBatch())
+        double[][][] stats = form.training()
+                ? BatchNormRows.statistics(rows(x), C, form.virtualBatch())
                 : new double[][][] {{{0.3, -0.2}}, {{1.5, 0.8}}};
         BatchNormalizer plain = BatchNormalizer.of(stats[0], stats[1], EPS, form.center(), form.scale());
         double[][] r = new double[plain.groups()][C];
@@ -151,7 +151,13 @@ class BatchNormRowsTest {
             double[] y = forward(form, x, gamma, beta);
             INDArray xHatArray = result();
             INDArray yArray = result();
-            BatchNormRows.normalize(rows(x), normalizer(form, x), form.virtualBatch(), gamma, beta, Rows.of(xHatArray),
+            BatchNormRows.normalize(
+                    rows(x),
+                    normalizer(form, x),
+                    form.virtualBatch(),
+                    gamma,
+                    beta,
+                    Rows.of(xHatArray),
                     Rows.of(yArray));
             assertArrayEquals(y, values(yArray), 0.0, form.name() + ": y with and without x̂ kept");
             double[] xHat = values(xHatArray);
@@ -165,7 +171,8 @@ class BatchNormRowsTest {
                                 / (form.scale() ? Math.sqrt(var + EPS) : 1);
                         double expected = u * form.r() + form.d();
                         assertEquals(expected, xHat[at(n, c, i)], Tolerances.DOUBLE, form.name() + " x̂");
-                        assertEquals(gamma[c] * expected + beta[c], y[at(n, c, i)], Tolerances.DOUBLE, form.name() + " y");
+                        assertEquals(
+                                gamma[c] * expected + beta[c], y[at(n, c, i)], Tolerances.DOUBLE, form.name() + " y");
                     }
                 }
             }
@@ -186,8 +193,16 @@ class BatchNormRowsTest {
             INDArray dX = result();
             double[] dGamma = new double[C];
             double[] dBeta = new double[C];
-            BatchNormRows.backward(rows(dY), Rows.of(xHat), gamma, norm, form.virtualBatch(), form.training(), Rows.of(dX),
-                    dGamma, dBeta);
+            BatchNormRows.backward(
+                    rows(dY),
+                    Rows.of(xHat),
+                    gamma,
+                    norm,
+                    form.virtualBatch(),
+                    form.training(),
+                    Rows.of(dX),
+                    dGamma,
+                    dBeta);
             FiniteDifferences.assertGradient(values(dX), x, () -> loss(form, x, gamma, beta, dY), form.name() + ": dX");
             FiniteDifferences.assertGradient(dGamma, gamma, () -> loss(form, x, gamma, beta, dY), form.name() + ": dγ");
             FiniteDifferences.assertGradient(dBeta, beta, () -> loss(form, x, gamma, beta, dY), form.name() + ": dβ");
@@ -200,7 +215,8 @@ class BatchNormRowsTest {
      */
     @Test
     void statisticsByHand() {
-        Rows x = Rows.of(Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {2, 1, 2}, 'c').castTo(DataType.FLOAT));
+        Rows x = Rows.of(Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {2, 1, 2}, 'c')
+                .castTo(DataType.FLOAT));
         double[][][] whole = BatchNormRows.statistics(x, 1, 2);
         assertEquals(2.5, whole[0][0][0], 0.0);
         assertEquals(1.25, whole[1][0][0], 0.0);

@@ -27,7 +27,8 @@ class BatchNormalizerTest {
     }
 
     /** L = Σ dY·y for one channel of m values normalized as the normalizer's form says (statistics from x). */
-    private static double loss(double[] x, double[] dY, boolean center, boolean scale, double r, double d, double gamma) {
+    private static double loss(
+            double[] x, double[] dY, boolean center, boolean scale, double r, double d, double gamma) {
         int m = x.length;
         double[] stats = statistics(x);
         double mean = stats[0];
@@ -51,7 +52,8 @@ class BatchNormalizerTest {
             dY[i] = random.nextDouble() - 0.5;
         }
         double gamma = 1.7;
-        for (double[] form : new double[][] {{1, 1, 1, 0}, {1, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 0.6, 1.4}, {1, 1, 2.5, -3}}) {
+        for (double[] form :
+                new double[][] {{1, 1, 1, 0}, {1, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 0.6, 1.4}, {1, 1, 2.5, -3}}) {
             boolean center = form[0] == 1;
             boolean scale = form[1] == 1;
             double r = form[2];
@@ -59,8 +61,10 @@ class BatchNormalizerTest {
             double[] stats = statistics(x);
             double mean = stats[0];
             double s = scale ? 1 / Math.sqrt(stats[1] + 1e-5) : 1;
-            BatchNormalizer norm = new BatchNormalizer(center, scale, new double[][] {{mean}}, new double[][] {{s}},
-                    new double[][] {{r}}, new double[][] {{d}});
+            BatchNormalizer norm = new BatchNormalizer(
+                    center, scale, new double[][] {{mean}}, new double[][] {{s}}, new double[][] {{r}}, new double[][] {
+                        {d}
+                    });
             double sumDy = 0;
             double sumDyCentred = 0;
             double[] xHat = new double[m];
@@ -74,7 +78,10 @@ class BatchNormalizerTest {
             for (int i = 0; i < m; i++) {
                 analytic[i] = k[0] * dY[i] + k[1] + k[2] * (xHat[i] - d);
             }
-            FiniteDifferences.assertGradient(analytic, x, () -> loss(x, dY, center, scale, r, d, gamma),
+            FiniteDifferences.assertGradient(
+                    analytic,
+                    x,
+                    () -> loss(x, dY, center, scale, r, d, gamma),
                     "center " + center + " scale " + scale + " r " + r + " d " + d);
         }
     }
@@ -84,8 +91,8 @@ class BatchNormalizerTest {
         BatchNormalizer plain = BatchNormalizer.of(new double[][] {{2}}, new double[][] {{4 - 1e-5}}, 1e-5, true, true);
         assertEquals(0.5, plain.invStd()[0][0], 1e-15, "1/√(σ² + ε) with σ² + ε = 4");
         assertEquals(2, plain.shiftedCentre(0, 0), 0.0, "centre = μ when d = 0");
-        BatchNormalizer renorm = new BatchNormalizer(true, true, new double[][] {{2}}, new double[][] {{0.5}},
-                new double[][] {{2}}, new double[][] {{3}});
+        BatchNormalizer renorm = new BatchNormalizer(
+                true, true, new double[][] {{2}}, new double[][] {{0.5}}, new double[][] {{2}}, new double[][] {{3}});
         assertEquals(1, renorm.factor(0, 0), 0.0, "s·r");
         assertEquals(-1, renorm.shiftedCentre(0, 0), 0.0, "μ − d/(s·r) = 2 − 3");
         assertEquals(3, BatchNormalizer.count(10, 4), "10 examples in virtual batches of 4: 4, 4, 2");

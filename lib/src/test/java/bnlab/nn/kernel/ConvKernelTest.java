@@ -65,7 +65,8 @@ class ConvKernelTest {
 
     @Test
     void aFirstLayerSkipsTheInputGradient() {
-        ConvKernel conv = new ConvKernel(1, 2, 3, Trained.of(new double[18], 2, 1, 3, 3), Trained.of(new double[2], 2, 1));
+        ConvKernel conv =
+                new ConvKernel(1, 2, 3, Trained.of(new double[18], 2, 1, 3, 3), Trained.of(new double[2], 2, 1));
         conv.inputGradientNotNeeded();
         conv.forward(KernelTesting.tensor(1, 2, 1, 5, 5));
         assertNull(conv.backward(KernelTesting.tensor(2, 2, 2, 3, 3)));

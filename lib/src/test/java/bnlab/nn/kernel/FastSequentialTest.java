@@ -54,8 +54,10 @@ class FastSequentialTest {
     void layersRunInOrderBackwardInReverseAndTheResultIsANewArray() {
         List<String> calls = new ArrayList<>();
         List<long[]> checked = new ArrayList<>();
-        FastSequential net = new FastSequential(List.of(new Doubler("a", calls), new Doubler("b", calls)),
-                Arrays.asList(checked::add, null), (i, e) -> e);
+        FastSequential net = new FastSequential(
+                List.of(new Doubler("a", calls), new Doubler("b", calls)),
+                Arrays.asList(checked::add, null),
+                (i, e) -> e);
         INDArray x = Nd4j.ones(DataType.FLOAT, 2, 3);
         INDArray y = net.forward(x);
         net.forward(x);
@@ -72,10 +74,12 @@ class FastSequentialTest {
 
     @Test
     void errorsAreNamedByTheCallbackAndBackwardNeedsAForward() {
-        FastSequential net = new FastSequential(List.of(new Doubler("a", new ArrayList<>())),
+        FastSequential net = new FastSequential(
+                List.of(new Doubler("a", new ArrayList<>())),
                 Arrays.asList(shape -> {
                     throw new IllegalArgumentException("bad shape " + Arrays.toString(shape));
-                }), (i, e) -> new IllegalArgumentException("layer " + i + ": " + e.getMessage()));
+                }),
+                (i, e) -> new IllegalArgumentException("layer " + i + ": " + e.getMessage()));
         assertThrows(IllegalStateException.class, () -> net.backward(Nd4j.ones(DataType.FLOAT, 1, 1)));
         String msg = assertThrows(IllegalArgumentException.class, () -> net.forward(Nd4j.ones(DataType.FLOAT, 1, 2)))
                 .getMessage();
@@ -84,8 +88,10 @@ class FastSequentialTest {
 
     @Test
     void observersSeeEachOutputUntilRemoved() {
-        FastSequential net = new FastSequential(List.of(new Doubler("a", new ArrayList<>())),
-                Arrays.asList((java.util.function.Consumer<long[]>) null), (i, e) -> e);
+        FastSequential net = new FastSequential(
+                List.of(new Doubler("a", new ArrayList<>())),
+                Arrays.asList((java.util.function.Consumer<long[]>) null),
+                (i, e) -> e);
         List<Float> seen = new ArrayList<>();
         net.observe(0, t -> seen.add(t.data[0]));
         net.forward(Nd4j.ones(DataType.FLOAT, 1, 1));

@@ -19,8 +19,20 @@ import org.junit.jupiter.api.Test;
  */
 class GemmTest {
 
-    private static final int[][] SHAPES = {{1, 1, 1}, {7, 13, 5}, {6, 16, 25}, {13, 8, 3}, {33, 17, 9},
-        {16, 150, 64}, {150, 16, 64}, {6, 576, 25}, {5, 300, 31}, {40, 1, 100}, {1, 40, 7}, {64, 120, 256}};
+    private static final int[][] SHAPES = {
+        {1, 1, 1},
+        {7, 13, 5},
+        {6, 16, 25},
+        {13, 8, 3},
+        {33, 17, 9},
+        {16, 150, 64},
+        {150, 16, 64},
+        {6, 576, 25},
+        {5, 300, 31},
+        {40, 1, 100},
+        {1, 40, 7},
+        {64, 120, 256}
+    };
 
     /** {@link Simd#nn} and {@link Simd#nt} of each implementation are these classes' products, called as they are. */
     private static final Simd[] BOTH = {new VectorSimd(), new PlainSimd()};
@@ -38,8 +50,17 @@ class GemmTest {
      * Asserts that C holds the product (plus C's old values when {@code add}) to float rounding,
      * relative to the size of the terms summed, and that nothing outside C's (m, n) block changed.
      */
-    private static void assertProduct(float[] before, float[] after, int cOff, int ldc, int m, int n,
-                                      double[][] exact, double[][] size, boolean add, String what) {
+    private static void assertProduct(
+            float[] before,
+            float[] after,
+            int cOff,
+            int ldc,
+            int m,
+            int n,
+            double[][] exact,
+            double[][] size,
+            boolean add,
+            String what) {
         boolean[] inside = new boolean[before.length];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -47,7 +68,8 @@ class GemmTest {
                 inside[at] = true;
                 double expected = exact[i][j] + (add ? before[at] : 0);
                 double tolerance = Tolerances.FLOAT_SUM * (1 + size[i][j] + (add ? Math.abs(before[at]) : 0));
-                assertTrue(Math.abs(after[at] - expected) <= tolerance,
+                assertTrue(
+                        Math.abs(after[at] - expected) <= tolerance,
                         what + ": C[" + i + ", " + j + "] = " + after[at] + ", the product is " + expected);
             }
         }
@@ -70,8 +92,16 @@ class GemmTest {
      * Checks C[i, j] = Σ_k a[aAt(i, k)]·b[bAt(k, j)], written and added (row stride of C wider
      * than n), against the definition in double.
      */
-    private static void check(String what, int m, int n, int depth, float[] a, IntBinaryOperator aAt, float[] b,
-                              IntBinaryOperator bAt, Product product) {
+    private static void check(
+            String what,
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            IntBinaryOperator aAt,
+            float[] b,
+            IntBinaryOperator bAt,
+            Product product) {
         double[][] exact = new double[m][n];
         double[][] size = new double[m][n];
         for (int i = 0; i < m; i++) {
@@ -88,7 +118,16 @@ class GemmTest {
             float[] c = random(3, C_OFF + m * ldc + 6);
             float[] before = c.clone();
             product.into(c, ldc, add);
-            assertProduct(before, c, C_OFF, ldc, m, n, exact, size, add,
+            assertProduct(
+                    before,
+                    c,
+                    C_OFF,
+                    ldc,
+                    m,
+                    n,
+                    exact,
+                    size,
+                    add,
                     what + " " + m + "x" + n + "x" + depth + (add ? ", added" : ""));
         }
     }
@@ -106,8 +145,15 @@ class GemmTest {
                 for (boolean transposed : new boolean[] {false, true}) {
                     int aRow = transposed ? 1 : depth + 2;
                     int aCol = transposed ? m + 1 : 1;
-                    check(gemm.describe() + " nn" + (transposed ? ", A transposed," : ""), m, n, depth,
-                            a, (i, k) -> 3 + i * aRow + k * aCol, b, (k, j) -> 2 + k * (n + 3) + j,
+                    check(
+                            gemm.describe() + " nn" + (transposed ? ", A transposed," : ""),
+                            m,
+                            n,
+                            depth,
+                            a,
+                            (i, k) -> 3 + i * aRow + k * aCol,
+                            b,
+                            (k, j) -> 2 + k * (n + 3) + j,
                             (c, ldc, add) -> gemm.nn(m, n, depth, a, 3, aRow, aCol, b, 2, n + 3, c, C_OFF, ldc, add));
                 }
             }
@@ -124,8 +170,15 @@ class GemmTest {
                 int depth = mnk[2];
                 float[] a = random(4, 1 + m * (depth + 1));
                 float[] b = random(5, 3 + n * (depth + 4));
-                check(gemm.describe() + " nt", m, n, depth, a, (i, k) -> 1 + i * (depth + 1) + k,
-                        b, (k, j) -> 3 + j * (depth + 4) + k,
+                check(
+                        gemm.describe() + " nt",
+                        m,
+                        n,
+                        depth,
+                        a,
+                        (i, k) -> 1 + i * (depth + 1) + k,
+                        b,
+                        (k, j) -> 3 + j * (depth + 4) + k,
                         (c, ldc, add) -> gemm.nt(m, n, depth, a, 1, depth + 1, b, 3, depth + 4, c, C_OFF, ldc, add));
             }
         }
@@ -139,9 +192,15 @@ class GemmTest {
         for (Simd gemm : BOTH) {
             float[] c = new float[4];
             gemm.nn(2, 2, 2, a, 0, 2, 1, b, 0, 2, c, 0, 2, false);
-            assertEquals(java.util.List.of(19f, 22f, 43f, 50f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm.describe() + " A·B");
+            assertEquals(
+                    java.util.List.of(19f, 22f, 43f, 50f),
+                    java.util.List.of(c[0], c[1], c[2], c[3]),
+                    gemm.describe() + " A·B");
             gemm.nt(2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false);
-            assertEquals(java.util.List.of(17f, 23f, 39f, 53f), java.util.List.of(c[0], c[1], c[2], c[3]), gemm.describe() + " A·Bᵀ");
+            assertEquals(
+                    java.util.List.of(17f, 23f, 39f, 53f),
+                    java.util.List.of(c[0], c[1], c[2], c[3]),
+                    gemm.describe() + " A·Bᵀ");
         }
     }
 }

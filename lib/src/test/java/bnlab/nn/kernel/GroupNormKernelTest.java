@@ -61,10 +61,10 @@ class GroupNormKernelTest {
                 dX[off + i] = (dxh[i] - (center ? meanD : 0) - xh[i] * meanDX) * is;
             }
         }
-        GroupNormKernel k = new GroupNormKernel(gamma, beta, 1e-5, perElement, center, shape -> groups,
-                (shape, mean, var) -> { });
-        String what = "groups " + groups + (perElement ? " per element" : " per channel") + (center ? "" : ", no centring")
-                + " on " + n + "x" + c + "x" + h + "x" + w;
+        GroupNormKernel k =
+                new GroupNormKernel(gamma, beta, 1e-5, perElement, center, shape -> groups, (shape, mean, var) -> {});
+        String what = "groups " + groups + (perElement ? " per element" : " per channel")
+                + (center ? "" : ", no centring") + " on " + n + "x" + c + "x" + h + "x" + w;
         assertClose(y, values(k.forward(x)), what + " y");
         assertClose(dX, values(k.backward(dY)), what + " dX");
         assertClose(dGamma, values(gamma.grad()), what + " dGamma");

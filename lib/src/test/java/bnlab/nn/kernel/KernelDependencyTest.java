@@ -25,7 +25,11 @@ class KernelDependencyTest {
 
     @Test
     void theKernelPackageUsesNothingOfTheLayerPackage() throws IOException {
-        Path dir = Path.of(FastLayer.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+        Path dir = Path.of(FastLayer.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
                 .resolve("bnlab/nn/kernel");
         List<String> uses = new ArrayList<>();
         int classes = 0;
@@ -47,7 +51,11 @@ class KernelDependencyTest {
 
     @Test
     void theCheckSeesAReferenceWhenThereIsOne() {
-        assertTrue(LAYER_CLASS.matcher("\u0001\u0000\u0012bnlab/nn/Parameter\u0001").find());
-        assertTrue(!LAYER_CLASS.matcher("\u0001\u0000\u0012bnlab/nn/kernel/Tensor\u0001").find());
+        assertTrue(LAYER_CLASS
+                .matcher("\u0001\u0000\u0012bnlab/nn/Parameter\u0001")
+                .find());
+        assertTrue(!LAYER_CLASS
+                .matcher("\u0001\u0000\u0012bnlab/nn/kernel/Tensor\u0001")
+                .find());
     }
 }

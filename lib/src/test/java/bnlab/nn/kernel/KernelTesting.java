@@ -12,8 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** What the kernel tests share: tensors of seeded values, parameters, and one way to compare. */
 final class KernelTesting {
 
-    private KernelTesting() {
-    }
+    private KernelTesting() {}
 
     /** A parameter as a kernel sees it: a value and a gradient array of its shape. */
     record Trained(INDArray value, INDArray grad) implements TrainedArray {

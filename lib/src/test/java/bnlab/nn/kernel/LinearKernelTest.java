@@ -53,8 +53,8 @@ class LinearKernelTest {
 
     @Test
     void aCaseByHand() {
-        LinearKernel linear = new LinearKernel(2, 2, Trained.of(new double[] {1, 2, 3, 4}, 2, 2),
-                Trained.of(new double[] {1, 1}, 1, 2));
+        LinearKernel linear = new LinearKernel(
+                2, 2, Trained.of(new double[] {1, 2, 3, 4}, 2, 2), Trained.of(new double[] {1, 1}, 1, 2));
         Tensor x = Tensor.copyOf(org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{1, 1}}), null);
         assertClose(new double[] {4, 8}, values(linear.forward(x)), "[1, 1]·Wᵀ + 1 = [4, 8]");
     }

@@ -21,7 +21,8 @@ class ParallelTest {
         for (String bad : new String[] {"0", "-1", "abc", "1.5", ""}) {
             String msg = Parallel.problem(bad);
             assertTrue(msg.startsWith("-Dbnlab.threads=" + bad + " is not a usable number of threads"), msg);
-            assertTrue(msg.contains("whole number of at least 1") && msg.contains("Remove the option or set e.g."), msg);
+            assertTrue(
+                    msg.contains("whole number of at least 1") && msg.contains("Remove the option or set e.g."), msg);
         }
     }
 
@@ -29,10 +30,10 @@ class ParallelTest {
     @Test
     void aBadThreadCountIsReportedByTheFirstNetwork() throws Exception {
         for (String bad : new String[] {"0", "abc"}) {
-            String out = ChildJvm.run(ThreadsProbe.class,
-                    List.of("-Dbnlab.threads=" + bad, "--add-modules=jdk.incubator.vector"));
-            assertTrue(out.contains("IllegalArgumentException: -Dbnlab.threads=" + bad + " is not a usable number"),
-                    out);
+            String out = ChildJvm.run(
+                    ThreadsProbe.class, List.of("-Dbnlab.threads=" + bad, "--add-modules=jdk.incubator.vector"));
+            assertTrue(
+                    out.contains("IllegalArgumentException: -Dbnlab.threads=" + bad + " is not a usable number"), out);
         }
     }
 

@@ -2,8 +2,8 @@ package bnlab.nn.kernel;
 
 import bnlab.nn.BatchNorm;
 import bnlab.nn.Init;
-import bnlab.nn.LeNet;
 import bnlab.nn.Layer;
+import bnlab.nn.LeNet;
 import bnlab.nn.Parameter;
 import bnlab.nn.Sequential;
 import bnlab.nn.Sgd;
@@ -24,8 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class PlainEngineProbe {
 
-    private PlainEngineProbe() {
-    }
+    private PlainEngineProbe() {}
 
     public static void main(String[] args) throws IOException {
         System.out.println(FastSequential.describe());

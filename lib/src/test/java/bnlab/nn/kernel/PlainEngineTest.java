@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlainEngineTest {
 
-
     @Test
     void aJvmWithoutTheModuleTrainsOnPlainLoopsAndMatchesTheVectorApi(@TempDir Path dir)
             throws IOException, InterruptedException {
@@ -47,8 +46,10 @@ class PlainEngineTest {
 
     @Test
     void thePropertyForcesThePlainLoops(@TempDir Path dir) throws IOException, InterruptedException {
-        String out = ChildJvm.run(PlainEngineProbe.class, List.of("--add-modules=jdk.incubator.vector",
-                "-Dbnlab.simd=plain"), dir.resolve("forced.bin").toString());
+        String out = ChildJvm.run(
+                PlainEngineProbe.class,
+                List.of("--add-modules=jdk.incubator.vector", "-Dbnlab.simd=plain"),
+                dir.resolve("forced.bin").toString());
         assertTrue(out.contains("implementation: PlainSimd"), out);
     }
 }

@@ -28,6 +28,8 @@ class RowsTest {
             rows.write(0, new double[] {0.1, 0, 0, 0, 0, 0});
             assertEquals(type == DataType.FLOAT ? (float) 0.1 : 0.1, a.getDouble(2, 0, 0), 0.0, "rounded once");
         }
-        assertThrows(IllegalArgumentException.class, () -> Rows.of(Nd4j.rand(DataType.FLOAT, 3, 4).transpose()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Rows.of(Nd4j.rand(DataType.FLOAT, 3, 4).transpose()));
     }
 }

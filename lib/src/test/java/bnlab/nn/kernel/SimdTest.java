@@ -72,15 +72,20 @@ class SimdTest {
                 String what = " of " + count + " runs of " + len + ", ";
                 for (Simd simd : new Simd[] {VECTOR, PLAIN}) {
                     double tol = Tolerances.FLOAT_SUM * (1 + size);
-                    assertTrue(Math.abs(simd.sum(x, 5, len, count, stride) - sum) <= tol, "sum" + what + simd.describe());
+                    assertTrue(
+                            Math.abs(simd.sum(x, 5, len, count, stride) - sum) <= tol, "sum" + what + simd.describe());
                     double[] out = new double[2];
                     simd.moments(x, 5, len, count, stride, 0.4f, out);
-                    assertTrue(Math.abs(out[0] - (sum - 0.4 * count * len)) <= tol, "moments, sum" + what + simd.describe());
+                    assertTrue(
+                            Math.abs(out[0] - (sum - 0.4 * count * len)) <= tol,
+                            "moments, sum" + what + simd.describe());
                     assertTrue(Math.abs(out[1] - squares) <= tol, "moments, squares" + what + simd.describe());
                     simd.gradientSums(y, x, 5, len, count, stride, 0.4f, out);
-                    assertTrue(Math.abs(out[0] - sumY) <= tol + Tolerances.FLOAT_SUM * count * len * 3,
+                    assertTrue(
+                            Math.abs(out[0] - sumY) <= tol + Tolerances.FLOAT_SUM * count * len * 3,
                             "gradient sums, dY" + what + simd.describe());
-                    assertTrue(Math.abs(out[1] - dotCentred) <= tol, "gradient sums, dY·(x − c)" + what + simd.describe());
+                    assertTrue(
+                            Math.abs(out[1] - dotCentred) <= tol, "gradient sums, dY·(x − c)" + what + simd.describe());
                     simd.gradientSums(y, x, 5, len, count, stride, 0f, out);
                     assertTrue(Math.abs(out[1] - dot) <= tol, "gradient sums, dY·x" + what + simd.describe());
                 }
@@ -113,17 +118,34 @@ class SimdTest {
             int n = len + 40;
             String at = " length " + len;
             sameBits("normalize" + at, 3, n, (s, a) -> s.normalize(a[0], a[1], a[2], 7, len, 0.3f, 1.7f, 0.9f, -0.2f));
-            sameBits("normalize, y only" + at, 2, n, (s, a) -> s.normalize(a[0], null, a[1], 7, len, 0.3f, 1.7f, 0.9f, -0.2f));
-            sameBits("inputGradient" + at, 3, n,
+            sameBits(
+                    "normalize, y only" + at,
+                    2,
+                    n,
+                    (s, a) -> s.normalize(a[0], null, a[1], 7, len, 0.3f, 1.7f, 0.9f, -0.2f));
+            sameBits(
+                    "inputGradient" + at,
+                    3,
+                    n,
                     (s, a) -> s.inputGradient(a[0], a[1], a[2], 5, len, 1.3f, -0.1f, 0.7f, 0.2f, 1.4f));
             sameBits("multiply" + at, 3, n, (s, a) -> s.multiply(a[0], 3, a[1], 9, a[2], 1, len));
             sameBits("addColumns" + at, 2, n, (s, a) -> s.addColumns(a[0], a[1], 6, len, null, 2));
             sameBits("addColumns centred" + at, 3, n, (s, a) -> s.addColumns(a[0], a[1], 6, len, a[2], 2));
-            sameBits("normalizeColumns" + at, 7, n,
+            sameBits(
+                    "normalizeColumns" + at,
+                    7,
+                    n,
                     (s, a) -> s.normalizeColumns(a[0], a[1], a[2], 4, len, a[3], a[4], a[5], a[6], 9));
             sameBits("affineColumns" + at, 4, n, (s, a) -> s.affineColumns(a[0], a[1], 8, len, a[2], a[3], 1));
-            sameBits("gradientSumColumns" + at, 4, n, (s, a) -> s.gradientSumColumns(a[0], a[1], 3, len, a[2], a[3], 11));
-            sameBits("inputGradientColumns" + at, 6, n,
+            sameBits(
+                    "gradientSumColumns" + at,
+                    4,
+                    n,
+                    (s, a) -> s.gradientSumColumns(a[0], a[1], 3, len, a[2], a[3], 11));
+            sameBits(
+                    "inputGradientColumns" + at,
+                    6,
+                    n,
                     (s, a) -> s.inputGradientColumns(a[0], a[1], a[2], 2, len, a[3], a[4], a[5], 5));
             sameBits("sigmoid" + at, 2, n, (s, a) -> s.sigmoid(a[0], a[1], 3, 3 + len));
             sameBits("sigmoidBackward" + at, 3, n, (s, a) -> s.sigmoidBackward(a[0], a[1], a[2], 1, 1 + len));
@@ -140,7 +162,10 @@ class SimdTest {
             for (int rows : new int[] {1, 2, 7, 8}) {
                 int stride = cols + 4;
                 String what = "copyRows " + rows + "x" + cols;
-                sameBits(what, 2, rows * stride + 20 + rows * cols,
+                sameBits(
+                        what,
+                        2,
+                        rows * stride + 20 + rows * cols,
                         (s, a) -> s.copyRows(a[0], 3, stride, rows, cols, a[1], 5));
             }
         }
@@ -153,17 +178,34 @@ class SimdTest {
     /** C = A·B adds its products in the order k = 0, 1, … with fused multiply-adds in both: the same bits. */
     @Test
     void matrixProductsGiveTheSameBits() {
-        int[][] shapes = {{16, 64, 150}, {150, 16, 64}, {150, 96, 16}, {6, 576, 25}, {256, 120, 256},
-            {256, 84, 120}, {7, 13, 5}, {1, 1, 1}, {3, 40, 2}, {33, 17, 9}, {5, 300, 31}};
+        int[][] shapes = {
+            {16, 64, 150},
+            {150, 16, 64},
+            {150, 96, 16},
+            {6, 576, 25},
+            {256, 120, 256},
+            {256, 84, 120},
+            {7, 13, 5},
+            {1, 1, 1},
+            {3, 40, 2},
+            {33, 17, 9},
+            {5, 300, 31}
+        };
         for (int[] mnk : shapes) {
             int m = mnk[0];
             int n = mnk[1];
             int k = mnk[2];
             String what = "nn " + m + "x" + n + "x" + k;
             for (boolean add : new boolean[] {false, true}) {
-                sameBits(what + (add ? " add" : ""), 3, Math.max(m, n) * (k + n) + 64,
+                sameBits(
+                        what + (add ? " add" : ""),
+                        3,
+                        Math.max(m, n) * (k + n) + 64,
                         (s, a) -> s.nn(m, n, k, a[0], 1, k, 1, a[1], 2, n + 3, a[2], 3, n + 1, add));
-                sameBits(what + " A transposed" + (add ? " add" : ""), 3, Math.max(m, n) * (k + n) + 64,
+                sameBits(
+                        what + " A transposed" + (add ? " add" : ""),
+                        3,
+                        Math.max(m, n) * (k + n) + 64,
                         (s, a) -> s.nn(m, n, k, a[0], 1, 1, m, a[1], 2, n, a[2], 3, n, add));
             }
         }
@@ -223,8 +265,10 @@ class SimdTest {
                     for (int i = 0; i < m; i++) {
                         for (int j = 0; j < n; j++) {
                             double error = Math.abs(expected[i * n + j] + 1 - c[i * (n + 2) + j]);
-                            assertTrue(error <= Tolerances.FLOAT_SUM * (1 + size[i * n + j]), simd.describe() + " product sums "
-                                    + m + "x" + n + "x" + k + " round " + round + ": error " + error);
+                            assertTrue(
+                                    error <= Tolerances.FLOAT_SUM * (1 + size[i * n + j]),
+                                    simd.describe() + " product sums " + m + "x" + n + "x" + k + " round " + round
+                                            + ": error " + error);
                         }
                         assertTrue(c[i * (n + 2) + n] == 1f, "columns outside C untouched");
                     }

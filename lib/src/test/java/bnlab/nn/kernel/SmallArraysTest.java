@@ -15,7 +15,8 @@ class SmallArraysTest {
     @Test
     void readsAndWritesFloatDoubleAndViews() {
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            INDArray a = Nd4j.create(new double[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3}, 'c').castTo(type);
+            INDArray a = Nd4j.create(new double[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3}, 'c')
+                    .castTo(type);
             assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, SmallArrays.read(a), 0.0, type.name());
             SmallArrays.write(a, new double[] {6, 5, 4, 3, 2, 1});
             assertEquals(6, a.getDouble(0, 0), 0.0);

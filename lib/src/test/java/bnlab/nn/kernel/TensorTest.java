@@ -21,8 +21,10 @@ class TensorTest {
         INDArray view = a.permute(1, 0, 2).reshape(3, 8).transpose(); // (8, 3), not contiguous, double
         Tensor t = Tensor.copyOf(view, null);
         assertArrayEquals(new long[] {8, 3}, t.shape());
-        assertArrayEquals(view.castTo(DataType.FLOAT).dup('c').reshape(24).toFloatVector(),
-                java.util.Arrays.copyOf(t.data, 24), "C order, float");
+        assertArrayEquals(
+                view.castTo(DataType.FLOAT).dup('c').reshape(24).toFloatVector(),
+                java.util.Arrays.copyOf(t.data, 24),
+                "C order, float");
         INDArray back = t.toINDArray();
         t.data[0] = 99;
         assertEquals((float) view.getDouble(0, 0), back.getFloat(0, 0), "what toINDArray returned is a copy");
@@ -56,8 +58,11 @@ class TensorTest {
 
     @Test
     void onlyRanksTwoAndFourAreAccepted() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Tensor.copyOf(Nd4j.rand(DataType.FLOAT, 2, 3, 4), null));
-        assertTrue(e.getMessage().contains("(N, F) or (N, C, H, W)") && e.getMessage().contains("rank 3"), e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Tensor.copyOf(Nd4j.rand(DataType.FLOAT, 2, 3, 4), null));
+        assertTrue(
+                e.getMessage().contains("(N, F) or (N, C, H, W)")
+                        && e.getMessage().contains("rank 3"),
+                e.getMessage());
     }
 }

@@ -8,8 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Run by {@link ParallelTest} with a bad {@code -Dbnlab.threads}: one forward pass, printing the error. */
 public final class ThreadsProbe {
 
-    private ThreadsProbe() {
-    }
+    private ThreadsProbe() {}
 
     public static void main(String[] args) {
         try {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 class VectorSimdTest {
 
     /** Largest relative error allowed against Math.exp: a few units in the last place of a float. */
-
     @Test
     void expIsAccurateOverItsRangeAndVectorEqualsScalar() {
         SplittableRandom random = new SplittableRandom(3);
@@ -29,15 +28,20 @@ class VectorSimdTest {
         x[2] = 88f;
         float[] v = new float[x.length];
         for (int i = 0; i < x.length; i += lanes) {
-            VectorSimd.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i)).intoArray(v, i);
+            VectorSimd.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i))
+                    .intoArray(v, i);
         }
         double worst = 0;
         for (int i = 0; i < x.length; i++) {
             double exact = Math.exp(x[i]);
             worst = Math.max(worst, Math.abs(v[i] - exact) / exact);
-            assertEquals(Float.floatToIntBits(VectorSimd.exp(x[i])), Float.floatToIntBits(v[i]),
+            assertEquals(
+                    Float.floatToIntBits(VectorSimd.exp(x[i])),
+                    Float.floatToIntBits(v[i]),
                     "vector and scalar exp differ at x = " + x[i]);
-            assertEquals(Float.floatToIntBits(PlainSimd.exp(x[i])), Float.floatToIntBits(v[i]),
+            assertEquals(
+                    Float.floatToIntBits(PlainSimd.exp(x[i])),
+                    Float.floatToIntBits(v[i]),
                     "the plain loops' exp differs at x = " + x[i]);
         }
         System.out.printf("exp: largest relative error %.3g over [-87.3, 88]%n", worst);
