@@ -48,11 +48,15 @@ def test_notebook_executes(path, kernel):
 
 def assert_chinese_tables(executed):
     """The kernel ran the Chinese edition in Chinese (BNLAB_LANG set by scripts/kernel_start.py):
-    every table shows Chinese column headers (strict labels already fail on a missing one)."""
+    its outputs speak Chinese (the code cells are the English ones, so only the kernel's language
+    can put Chinese there), and every table shows Chinese column headers (strict labels already
+    fail on a missing one)."""
     nb = nbformat.read(executed, as_version=4)
-    tables = [str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
-              for o in c.get("outputs", []) if "<table" in str(o.get("data", {}).get("text/html", ""))]
-    assert tables, f"{executed}: no table output"
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    texts = [str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs]
+    assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts), f"{executed}: no output in Chinese"
+    tables = [str(o.get("data", {}).get("text/html", "")) for o in outputs
+              if "<table" in str(o.get("data", {}).get("text/html", ""))]
     for table in tables:
         headers = re.findall(r"<th>(.*?)</th>", table)
         assert any(re.search(r"[\u4e00-\u9fff]", h) for h in headers), \
