@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: set up, then the lib's JUnit tests (Maven) and the cross-cutting Python tests
-# (every notebook executed under IJava and JJava in the quick profile, handouts, JupyterLab in
+# (English notebooks under IJava and JJava, Chinese ones under IJava, quick profile; handouts, JupyterLab in
 # Debian's Chromium via Playwright, environment.yml/postBuild, pins, runner checks), with the run
 # cache off.
 set -euo pipefail
