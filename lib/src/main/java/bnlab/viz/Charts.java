@@ -192,6 +192,7 @@ public final class Charts {
             }
         }
         Fonts.fit(chart.getStyler(), texts.toString());
+        fitTitle(chart);
         int height = chart.getHeight() + legendHeight(chart);
         BufferedImage image = new BufferedImage(chart.getWidth(), height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -267,6 +268,30 @@ public final class Charts {
             d = BigDecimal.valueOf(Math.rint(v)).stripTrailingZeros();
         }
         return d.signum() == 0 ? "0" : d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+    }
+
+    /** The smallest size a title shrinks to; below it a title is cut rather than unreadable. */
+    static final float SMALLEST_TITLE_POINTS = 9f;
+
+    /**
+     * A title wider than the chart is drawn centred and cut at both ends: its font shrinks, half a
+     * point at a time, until it fits the width inside the chart's padding.
+     */
+    static void fitTitle(Chart<?, ?> chart) {
+        String title = chart.getTitle();
+        if (title == null || title.isEmpty()) {
+            return;
+        }
+        Styler styler = chart.getStyler();
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        int room = chart.getWidth() - 4 * styler.getChartPadding();
+        Font font = styler.getChartTitleFont();
+        while (font.getSize2D() > SMALLEST_TITLE_POINTS
+                && g.getFontMetrics(font).stringWidth(title) > room) {
+            font = font.deriveFont(font.getSize2D() - 0.5f);
+        }
+        g.dispose();
+        styler.setChartTitleFont(font);
     }
 
     /**

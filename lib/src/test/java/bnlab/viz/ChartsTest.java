@@ -61,4 +61,23 @@ class ChartsTest {
                         }));
         assertTrue(e.getMessage().contains("got 2, 2, 1, 2"), e.getMessage());
     }
+
+    @Test
+    void aTitleWiderThanTheChartShrinksUntilItFitsAndAShortOneKeepsItsSize() {
+        XYChart wide = new XYChart(640, 400);
+        float size = wide.getStyler().getChartTitleFont().getSize2D();
+        wide.setTitle("Loss range along the gradient, per epoch (mean, bars to the farthest seed), once more");
+        Charts.fitTitle(wide);
+        java.awt.Font shrunk = wide.getStyler().getChartTitleFont();
+        assertTrue(shrunk.getSize2D() < size, "a title wider than the chart must shrink");
+        var g = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics();
+        int width = g.getFontMetrics(shrunk).stringWidth(wide.getTitle());
+        g.dispose();
+        assertTrue(width <= 640 - 4 * wide.getStyler().getChartPadding(), "the shrunk title fits: " + width);
+
+        XYChart narrow = new XYChart(640, 400);
+        narrow.setTitle("Training accuracy per epoch");
+        Charts.fitTitle(narrow);
+        assertEquals(size, narrow.getStyler().getChartTitleFont().getSize2D());
+    }
 }
