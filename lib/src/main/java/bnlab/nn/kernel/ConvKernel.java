@@ -98,6 +98,9 @@ public final class ConvKernel implements FastLayer {
         int plane = x.h * width;
         int stride = lead + plane + SIMD.lanes();
         int[][] shifts = inputGradient ? shifts(width, lead, stride) : null;
+        // Rows of dY one vector long (LeNet's 8 on 256-bit vectors): Wᵀ·dY straight into the
+        // padded layout, row by row, without the padded copy of dY or products of its zeros.
+        boolean runs = SIMD.fastRuns(ow);
         if (inputGradient) {
             dX = Tensor.reuseLike(dX, x);
         }
@@ -118,9 +121,11 @@ public final class ConvKernel implements FastLayer {
             float[] dyp = null;
             if (inputGradient) {
                 dc = dCols[part] = Tensor.buffer(dCols[part], (long) patch * stride);
-                dyp = dYPadded[part] = Tensor.buffer(dYPadded[part], (long) out * padded);
                 Arrays.fill(dc, 0, patch * stride, 0f);
-                Arrays.fill(dyp, 0, out * padded, 0f);
+                if (!runs) {
+                    dyp = dYPadded[part] = Tensor.buffer(dYPadded[part], (long) out * padded);
+                    Arrays.fill(dyp, 0, out * padded, 0f);
+                }
             }
             for (int e = from; e < to; e++) {
                 int at = e * out * p;
@@ -129,13 +134,17 @@ public final class ConvKernel implements FastLayer {
                 for (int o = 0; o < out; o++) {
                     db[o] += SIMD.sum(dY.data, at + o * p, p, 1, p);
                 }
-                if (dc != null) {
+                if (dc != null && runs) {
+                    SIMD.nnRuns(patch, oh, ow, out, w, 0, 1, patch, dY.data, at, p, dc, lead, stride, width);
+                } else if (dc != null) {
                     for (int o = 0; o < out; o++) {
                         for (int i = 0; i < oh; i++) {
                             System.arraycopy(dY.data, at + o * p + i * ow, dyp, o * padded + i * width, ow);
                         }
                     }
                     SIMD.nn(patch, padded, out, w, 0, 1, patch, dyp, 0, padded, dc, lead, stride, false);
+                }
+                if (dc != null) {
                     for (int ch = 0; ch < in; ch++) {
                         SIMD.sumShifted(dc, shifts[ch], dX.data, (e * in + ch) * plane, plane);
                     }

@@ -55,6 +55,41 @@ public interface Simd {
             boolean add);
 
     /**
+     * C = A·B written (not added) for a B whose rows are {@code runs} runs of {@code len} floats
+     * and a C whose runs lie {@code pitch} floats apart: for i &lt; m, q &lt; runs, t &lt; len,
+     * c[cOff + i·ldc + q·pitch + t] = Σ_k A(i, k)·b[bOff + k·ldb + q·len + t], with A as in
+     * {@link #nn}. The floats of C between runs are left alone. Each element is summed as
+     * {@link #nn} sums it, so the results are the same bits as {@link #nn} on B's runs padded
+     * with zeros to {@code pitch}. (A convolution's input gradient: the runs are rows of dY, laid
+     * out with zeros between them.)
+     */
+    default void nnRuns(
+            int m,
+            int runs,
+            int len,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int pitch) {
+        for (int q = 0; q < runs; q++) {
+            nn(m, len, depth, a, aOff, aRow, aCol, b, bOff + q * len, ldb, c, cOff + q * pitch, ldc, false);
+        }
+    }
+
+    /** Whether {@link #nnRuns} with runs of {@code len} floats is faster than {@link #nn} on zero-padded runs. */
+    default boolean fastRuns(int len) {
+        return false;
+    }
+
+    /**
      * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth (dot products of rows), where
      * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
      */

@@ -75,6 +75,133 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * {@link Simd#nnRuns} for runs of one vector: C's column vector q at cOff + q·pitch, B's at
+     * bOff + q·L. Six rows by two runs at a time as {@link #wide6} (the same sums in the same
+     * order), the rest through {@link #nn} one run at a time.
+     */
+    static void nnRuns(
+            int m,
+            int runs,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int pitch) {
+        int pairs = runs - runs % 2;
+        int i = 0;
+        for (; i + 6 <= m; i += 6) {
+            for (int q = 0; q < pairs; q += 2) {
+                runs6(
+                        depth,
+                        a,
+                        aOff + i * aRow,
+                        aRow,
+                        aCol,
+                        b,
+                        bOff + q * L,
+                        ldb,
+                        c,
+                        cOff + i * ldc + q * pitch,
+                        ldc,
+                        pitch);
+            }
+        }
+        for (int q = 0; q < runs; q++) {
+            int from = q < pairs ? i : 0;
+            if (from < m) {
+                nn(
+                        m - from,
+                        L,
+                        depth,
+                        a,
+                        aOff + from * aRow,
+                        aRow,
+                        aCol,
+                        b,
+                        bOff + q * L,
+                        ldb,
+                        c,
+                        cOff + from * ldc + q * pitch,
+                        ldc,
+                        false);
+            }
+        }
+    }
+
+    /** Six rows of C, two runs (vectors) of columns: the first at cOff, the second at cOff + pitch. */
+    private static void runs6(
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int pitch) {
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int a4 = a3 + aRow;
+        int a5 = a4 + aRow;
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        FloatVector s40 = FloatVector.zero(S), s41 = FloatVector.zero(S);
+        FloatVector s50 = FloatVector.zero(S), s51 = FloatVector.zero(S);
+        for (int k = 0; k < depth; k++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + k * ldb);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + k * ldb + L);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + k * aCol]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + k * aCol]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[a4 + k * aCol]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, a[a5 + k * aCol]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + pitch);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + pitch);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + pitch);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + pitch);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + pitch);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + pitch);
+    }
+
     /** Per thread: B's last columns and C's, padded with zeros to one vector. */
     private static final ThreadLocal<float[][]> TAIL = ThreadLocal.withInitial(() -> new float[2][0]);
 

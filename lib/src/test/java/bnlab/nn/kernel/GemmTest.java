@@ -203,4 +203,46 @@ class GemmTest {
                     gemm.describe() + " A·Bᵀ");
         }
     }
+    /**
+     * {@link Simd#nnRuns} (a convolution's input gradient into its padded layout) gives the same
+     * bits as {@link Simd#nn} on B's runs padded with zeros to the pitch, and leaves the floats of
+     * C between the runs alone; with runs one vector long the Vector API takes its own six-row
+     * tiles ({@link VectorGemm#nnRuns}), so that length is among those checked (8 floats under
+     * {@code -XX:UseAVX=2}, 16 with AVX-512: run this test under both to cover both).
+     */
+    @Test
+    void productsOfRunsAreTheProductsOfThePaddedRows() {
+        int lanes = new VectorSimd().lanes();
+        for (Simd gemm : BOTH) {
+            for (int len : new int[] {lanes, 5}) {
+                for (int[] shape : new int[][] {{150, 8, 16}, {13, 3, 7}, {6, 2, 1}, {1, 1, 4}}) {
+                    int m = shape[0];
+                    int runs = shape[1];
+                    int depth = shape[2];
+                    int pitch = len + 4;
+                    int ldc = runs * pitch + 3;
+                    float[] a = random(1, m * depth);
+                    float[] b = random(2, 1 + depth * runs * len);
+                    float[] padded = new float[depth * runs * pitch];
+                    for (int k = 0; k < depth; k++) {
+                        for (int q = 0; q < runs; q++) {
+                            System.arraycopy(
+                                    b, 1 + k * runs * len + q * len, padded, k * runs * pitch + q * pitch, len);
+                        }
+                    }
+                    float[] c = random(3, C_OFF + m * ldc);
+                    float[] expected = c.clone();
+                    gemm.nn(m, runs * pitch, depth, a, 0, 1, m, padded, 0, runs * pitch, expected, C_OFF, ldc, false);
+                    float[] before = c.clone();
+                    gemm.nnRuns(m, runs, len, depth, a, 0, 1, m, b, 1, runs * len, c, C_OFF, ldc, pitch);
+                    String what = gemm.describe() + " runs of " + len + ", " + m + "x" + runs + "x" + depth;
+                    for (int at = 0; at < c.length; at++) {
+                        int col = (at - C_OFF) % ldc;
+                        boolean inRun = at >= C_OFF && col < runs * pitch && col % pitch < len;
+                        assertEquals(inRun ? expected[at] : before[at], c[at], 0f, what + ": float " + at);
+                    }
+                }
+            }
+        }
+    }
 }
