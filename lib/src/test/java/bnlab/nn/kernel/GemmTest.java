@@ -245,4 +245,48 @@ class GemmTest {
             }
         }
     }
+    /**
+     * {@link VectorGemm#nn} through panels ({@link VectorGemm#packing}, on by default only on
+     * 256-bit vectors) gives the same bits as without them, on this machine's vector width,
+     * for products big enough to take that path (LeNet's fully-connected layers) and edges around
+     * them; {@link #matrixProductsAreTheProduct} checks the default path against the definition.
+     */
+    @Test
+    void productsThroughPanelsAreTheSameBits() {
+        int[][] shapes = {{128, 120, 256}, {60, 256, 256}, {128, 256, 120}, {128, 84, 120}, {42, 120, 256}, {25, 67, 9}
+        };
+        boolean before = VectorGemm.packing;
+        try {
+            for (int[] mnk : shapes) {
+                int m = mnk[0];
+                int n = mnk[1];
+                int depth = mnk[2];
+                float[] a = random(1, 2 + m * (depth + 2));
+                float[] at = random(1, 2 + depth * m);
+                float[] b = random(2, 2 + depth * (n + 3));
+                for (boolean transposed : new boolean[] {false, true}) {
+                    for (boolean add : new boolean[] {false, true}) {
+                        float[][] c = new float[2][];
+                        for (int p = 0; p < 2; p++) {
+                            VectorGemm.packing = p == 1;
+                            c[p] = random(3, C_OFF + m * (n + 5) + 6);
+                            if (transposed) {
+                                VectorGemm.nn(m, n, depth, at, 2, 1, m, b, 2, n + 3, c[p], C_OFF, n + 5, add);
+                            } else {
+                                VectorGemm.nn(m, n, depth, a, 2, depth + 2, 1, b, 2, n + 3, c[p], C_OFF, n + 5, add);
+                            }
+                        }
+                        String what = m + "x" + n + "x" + depth + (transposed ? ", A transposed" : "")
+                                + (add ? ", added" : "");
+                        for (int at0 = 0; at0 < c[0].length; at0++) {
+                            assertEquals(
+                                    c[0][at0], c[1][at0], 0f, what + ": float " + at0 + " with and without panels");
+                        }
+                    }
+                }
+            }
+        } finally {
+            VectorGemm.packing = before;
+        }
+    }
 }
