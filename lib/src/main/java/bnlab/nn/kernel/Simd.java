@@ -84,6 +84,31 @@ public interface Simd {
         }
     }
 
+    /**
+     * A convolution's weight-gradient sums for one image, read straight from the image instead
+     * of its im2col columns: for r &lt; rows.length, o &lt; out,
+     * acc[r·out + o] = acc[r·out + o] + Σ_t x[xOff + rows[r] + cells[t]]·dyT[t·out + o], t &lt;
+     * cells.length, summed in the order of t onto acc's value with fused multiply-adds. rows[r]
+     * is where patch element r = (c, ki, kj) sits relative to its window, cells[t] where output
+     * t's window starts; dyT is the image's dY transposed, (positions, out).
+     */
+    default void addWeightSums(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, int out, float[] acc) {
+        for (int r = 0; r < rows.length; r++) {
+            for (int o = 0; o < out; o++) {
+                float s = acc[r * out + o];
+                for (int t = 0; t < cells.length; t++) {
+                    s = Math.fma(x[xOff + rows[r] + cells[t]], dyT[t * out + o], s);
+                }
+                acc[r * out + o] = s;
+            }
+        }
+    }
+
+    /** Whether {@link #addWeightSums} for {@code out} output channels beats im2col and a product. */
+    default boolean fastWeightSums(int out) {
+        return false;
+    }
+
     /** Whether {@link #nnRuns} with runs of {@code len} floats is faster than {@link #nn} on zero-padded runs. */
     default boolean fastRuns(int len) {
         return false;

@@ -314,6 +314,82 @@ final class VectorGemm {
         s51.intoArray(c, c5 + L);
     }
 
+    /**
+     * {@link Simd#addWeightSums} for 2L output channels: six patch elements by two vectors of
+     * channels at a time, the image's values broadcast from where the window puts them (one
+     * table lookup per position), so no im2col is needed; the rest one element at a time.
+     */
+    static void weightSums(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, float[] acc) {
+        int n = rows.length;
+        int r = 0;
+        for (; r + 6 <= n; r += 6) {
+            weightSums6(x, xOff, rows, r, cells, dyT, acc);
+        }
+        for (; r < n; r++) {
+            int x0 = xOff + rows[r];
+            FloatVector s0 = FloatVector.fromArray(S, acc, r * 2 * L);
+            FloatVector s1 = FloatVector.fromArray(S, acc, r * 2 * L + L);
+            for (int t = 0; t < cells.length; t++) {
+                FloatVector v = FloatVector.broadcast(S, x[x0 + cells[t]]);
+                s0 = v.fma(FloatVector.fromArray(S, dyT, t * (2 * L)), s0);
+                s1 = v.fma(FloatVector.fromArray(S, dyT, t * (2 * L) + L), s1);
+            }
+            s0.intoArray(acc, r * 2 * L);
+            s1.intoArray(acc, r * 2 * L + L);
+        }
+    }
+
+    private static void weightSums6(float[] x, int xOff, int[] rows, int r, int[] cells, float[] dyT, float[] acc) {
+        int x0 = xOff + rows[r];
+        int x1 = xOff + rows[r + 1];
+        int x2 = xOff + rows[r + 2];
+        int x3 = xOff + rows[r + 3];
+        int x4 = xOff + rows[r + 4];
+        int x5 = xOff + rows[r + 5];
+        int c0 = r * 2 * L;
+        FloatVector s00 = FloatVector.fromArray(S, acc, c0), s01 = FloatVector.fromArray(S, acc, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, c0 + 2 * L), s11 = FloatVector.fromArray(S, acc, c0 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, acc, c0 + 4 * L), s21 = FloatVector.fromArray(S, acc, c0 + 5 * L);
+        FloatVector s30 = FloatVector.fromArray(S, acc, c0 + 6 * L), s31 = FloatVector.fromArray(S, acc, c0 + 7 * L);
+        FloatVector s40 = FloatVector.fromArray(S, acc, c0 + 8 * L), s41 = FloatVector.fromArray(S, acc, c0 + 9 * L);
+        FloatVector s50 = FloatVector.fromArray(S, acc, c0 + 10 * L), s51 = FloatVector.fromArray(S, acc, c0 + 11 * L);
+        for (int t = 0; t < cells.length; t++) {
+            int at = cells[t];
+            FloatVector b0 = FloatVector.fromArray(S, dyT, t * (2 * L));
+            FloatVector b1 = FloatVector.fromArray(S, dyT, t * (2 * L) + L);
+            FloatVector v = FloatVector.broadcast(S, x[x0 + at]);
+            s00 = v.fma(b0, s00);
+            s01 = v.fma(b1, s01);
+            v = FloatVector.broadcast(S, x[x1 + at]);
+            s10 = v.fma(b0, s10);
+            s11 = v.fma(b1, s11);
+            v = FloatVector.broadcast(S, x[x2 + at]);
+            s20 = v.fma(b0, s20);
+            s21 = v.fma(b1, s21);
+            v = FloatVector.broadcast(S, x[x3 + at]);
+            s30 = v.fma(b0, s30);
+            s31 = v.fma(b1, s31);
+            v = FloatVector.broadcast(S, x[x4 + at]);
+            s40 = v.fma(b0, s40);
+            s41 = v.fma(b1, s41);
+            v = FloatVector.broadcast(S, x[x5 + at]);
+            s50 = v.fma(b0, s50);
+            s51 = v.fma(b1, s51);
+        }
+        s00.intoArray(acc, c0);
+        s01.intoArray(acc, c0 + L);
+        s10.intoArray(acc, c0 + 2 * L);
+        s11.intoArray(acc, c0 + 3 * L);
+        s20.intoArray(acc, c0 + 4 * L);
+        s21.intoArray(acc, c0 + 5 * L);
+        s30.intoArray(acc, c0 + 6 * L);
+        s31.intoArray(acc, c0 + 7 * L);
+        s40.intoArray(acc, c0 + 8 * L);
+        s41.intoArray(acc, c0 + 9 * L);
+        s50.intoArray(acc, c0 + 10 * L);
+        s51.intoArray(acc, c0 + 11 * L);
+    }
+
     /** Per thread: B's last columns and C's, padded with zeros to one vector. */
     private static final ThreadLocal<float[][]> TAIL = ThreadLocal.withInitial(() -> new float[2][0]);
 

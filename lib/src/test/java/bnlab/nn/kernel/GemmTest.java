@@ -289,4 +289,40 @@ class GemmTest {
             VectorGemm.packing = before;
         }
     }
+    /**
+     * {@link Simd#addWeightSums}: the Vector API's six-by-two-vector tiles (two vectors of output
+     * channels) and the plain loops give the same bits, and those are the definition summed in
+     * double to float rounding; on 8 patch elements (one tile and two single ones) and 64 cells.
+     */
+    @Test
+    void weightSumsStraightFromTheImageAreTheProducts() {
+        int out = 2 * new VectorSimd().lanes();
+        int[] rows = {0, 1, 2, 12, 13, 14, 144, 157};
+        int[] cells = new int[64];
+        for (int t = 0; t < 64; t++) {
+            cells[t] = (t / 8) * 12 + t % 8;
+        }
+        float[] x = random(1, 3 + 300);
+        float[] dyT = random(2, 64 * out);
+        float[][] acc = new float[2][];
+        for (int v = 0; v < 2; v++) {
+            acc[v] = random(3, rows.length * out);
+            BOTH[v].addWeightSums(x, 3, rows, cells, dyT, out, acc[v]);
+        }
+        float[] start = random(3, rows.length * out);
+        for (int r = 0; r < rows.length; r++) {
+            for (int o = 0; o < out; o++) {
+                double exact = start[r * out + o];
+                double size = Math.abs(exact);
+                for (int t = 0; t < 64; t++) {
+                    double term = (double) x[3 + rows[r] + cells[t]] * dyT[t * out + o];
+                    exact += term;
+                    size += Math.abs(term);
+                }
+                String what = "patch element " + r + ", channel " + o;
+                assertEquals(acc[1][r * out + o], acc[0][r * out + o], 0f, what + ": Vector API and plain loops");
+                assertTrue(Math.abs(acc[0][r * out + o] - exact) <= Tolerances.FLOAT_SUM * (1 + size), what);
+            }
+        }
+    }
 }
