@@ -212,7 +212,7 @@ final class VectorGemm {
      * per loop instead of at every load: six rows by two vectors, depth 256, data in cache, ran
      * 105 instead of 70 GFLOP/s on 256-bit vectors and 142 instead of 121 on 512-bit ones. The
      * copies pay for themselves on 256-bit vectors (LeNet's Linear(256, 120): forward, weight
-     * and input gradients 0.83, 0.73, 0.78 of the time), not on 512-bit ones (1.14, 1.01, 1.17),
+     * and input gradients 0.81, 0.69, 0.71 of the time), not on 512-bit ones (1.23, 1.03, 1.05),
      * where a product does half as many vector steps per float copied: on by default only up to
      * 8 lanes. The products are summed in the same order either way: the same bits.
      */
@@ -252,11 +252,16 @@ final class VectorGemm {
         }
         int i = 0;
         for (; i + 6 <= m; i += 6) {
-            for (int r = 0; r < 6; r++) {
-                int ar = aOff + (i + r) * aRow;
-                for (int k = 0; k < depth; k++) {
-                    ap[6 * k + r] = a[ar + k * aCol];
-                }
+            // Step by step: the six values of a step share a cache line when A is transposed.
+            int ai = aOff + i * aRow;
+            for (int k = 0; k < depth; k++) {
+                int ak = ai + k * aCol;
+                ap[6 * k] = a[ak];
+                ap[6 * k + 1] = a[ak + aRow];
+                ap[6 * k + 2] = a[ak + 2 * aRow];
+                ap[6 * k + 3] = a[ak + 3 * aRow];
+                ap[6 * k + 4] = a[ak + 4 * aRow];
+                ap[6 * k + 5] = a[ak + 5 * aRow];
             }
             for (int j = 0; j < wide; j += 2 * L) {
                 panel6(depth, ap, bp, j * depth, c, cOff + i * ldc + j, ldc, add);
