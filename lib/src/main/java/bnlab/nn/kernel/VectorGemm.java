@@ -344,6 +344,76 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * {@link Simd#addWeightSums} for L output channels: twelve patch elements by one vector of
+     * channels at a time, the rest one element at a time.
+     */
+    static void weightSumsOneVector(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, float[] acc) {
+        int n = rows.length;
+        int r = 0;
+        for (; r + 12 <= n; r += 12) {
+            weightSums12(x, xOff, rows, r, cells, dyT, acc);
+        }
+        for (; r < n; r++) {
+            int x0 = xOff + rows[r];
+            FloatVector s = FloatVector.fromArray(S, acc, r * L);
+            for (int t = 0; t < cells.length; t++) {
+                s = FloatVector.broadcast(S, x[x0 + cells[t]]).fma(FloatVector.fromArray(S, dyT, t * L), s);
+            }
+            s.intoArray(acc, r * L);
+        }
+    }
+
+    private static void weightSums12(float[] x, int xOff, int[] rows, int r, int[] cells, float[] dyT, float[] acc) {
+        int x0 = xOff + rows[r];
+        int x1 = xOff + rows[r + 1];
+        int x2 = xOff + rows[r + 2];
+        int x3 = xOff + rows[r + 3];
+        int x4 = xOff + rows[r + 4];
+        int x5 = xOff + rows[r + 5];
+        int x6 = xOff + rows[r + 6];
+        int x7 = xOff + rows[r + 7];
+        int x8 = xOff + rows[r + 8];
+        int x9 = xOff + rows[r + 9];
+        int x10 = xOff + rows[r + 10];
+        int x11 = xOff + rows[r + 11];
+        int c0 = r * L;
+        FloatVector s0 = FloatVector.fromArray(S, acc, c0), s1 = FloatVector.fromArray(S, acc, c0 + L);
+        FloatVector s2 = FloatVector.fromArray(S, acc, c0 + 2 * L), s3 = FloatVector.fromArray(S, acc, c0 + 3 * L);
+        FloatVector s4 = FloatVector.fromArray(S, acc, c0 + 4 * L), s5 = FloatVector.fromArray(S, acc, c0 + 5 * L);
+        FloatVector s6 = FloatVector.fromArray(S, acc, c0 + 6 * L), s7 = FloatVector.fromArray(S, acc, c0 + 7 * L);
+        FloatVector s8 = FloatVector.fromArray(S, acc, c0 + 8 * L), s9 = FloatVector.fromArray(S, acc, c0 + 9 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, c0 + 10 * L), s11 = FloatVector.fromArray(S, acc, c0 + 11 * L);
+        for (int t = 0; t < cells.length; t++) {
+            int at = cells[t];
+            FloatVector b = FloatVector.fromArray(S, dyT, t * L);
+            s0 = FloatVector.broadcast(S, x[x0 + at]).fma(b, s0);
+            s1 = FloatVector.broadcast(S, x[x1 + at]).fma(b, s1);
+            s2 = FloatVector.broadcast(S, x[x2 + at]).fma(b, s2);
+            s3 = FloatVector.broadcast(S, x[x3 + at]).fma(b, s3);
+            s4 = FloatVector.broadcast(S, x[x4 + at]).fma(b, s4);
+            s5 = FloatVector.broadcast(S, x[x5 + at]).fma(b, s5);
+            s6 = FloatVector.broadcast(S, x[x6 + at]).fma(b, s6);
+            s7 = FloatVector.broadcast(S, x[x7 + at]).fma(b, s7);
+            s8 = FloatVector.broadcast(S, x[x8 + at]).fma(b, s8);
+            s9 = FloatVector.broadcast(S, x[x9 + at]).fma(b, s9);
+            s10 = FloatVector.broadcast(S, x[x10 + at]).fma(b, s10);
+            s11 = FloatVector.broadcast(S, x[x11 + at]).fma(b, s11);
+        }
+        s0.intoArray(acc, c0);
+        s1.intoArray(acc, c0 + L);
+        s2.intoArray(acc, c0 + 2 * L);
+        s3.intoArray(acc, c0 + 3 * L);
+        s4.intoArray(acc, c0 + 4 * L);
+        s5.intoArray(acc, c0 + 5 * L);
+        s6.intoArray(acc, c0 + 6 * L);
+        s7.intoArray(acc, c0 + 7 * L);
+        s8.intoArray(acc, c0 + 8 * L);
+        s9.intoArray(acc, c0 + 9 * L);
+        s10.intoArray(acc, c0 + 10 * L);
+        s11.intoArray(acc, c0 + 11 * L);
+    }
+
     private static void weightSums6(float[] x, int xOff, int[] rows, int r, int[] cells, float[] dyT, float[] acc) {
         int x0 = xOff + rows[r];
         int x1 = xOff + rows[r + 1];

@@ -89,15 +89,17 @@ final class VectorSimd implements Simd {
     public void addWeightSums(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, int out, float[] acc) {
         if (out == 2 * L) {
             VectorGemm.weightSums(x, xOff, rows, cells, dyT, acc);
+        } else if (out == L) {
+            VectorGemm.weightSumsOneVector(x, xOff, rows, cells, dyT, acc);
         } else {
             Simd.super.addWeightSums(x, xOff, rows, cells, dyT, out, acc);
         }
     }
 
-    /** Two vectors of output channels (LeNet's second convolution, 16, on 256-bit vectors). */
+    /** One or two vectors of output channels (LeNet's second convolution, 16, on 512- or 256-bit vectors). */
     @Override
     public boolean fastWeightSums(int out) {
-        return out == 2 * L;
+        return out == 2 * L || out == L;
     }
 
     /** Runs of one vector: {@link VectorGemm#nnRuns} (LeNet's second convolution, rows of 8, on 256-bit vectors). */

@@ -290,14 +290,21 @@ class GemmTest {
         }
     }
     /**
-     * {@link Simd#addWeightSums}: the Vector API's six-by-two-vector tiles (two vectors of output
-     * channels) and the plain loops give the same bits, and those are the definition summed in
-     * double to float rounding; on 8 patch elements (one tile and two single ones) and 64 cells.
+     * {@link Simd#addWeightSums}: the Vector API's tiles (six patch elements by two vectors of
+     * output channels, twelve by one) and the plain loops give the same bits, and those are the
+     * definition summed in double to float rounding; on 14 patch elements (a tile and single
+     * ones) and 64 cells.
      */
     @Test
     void weightSumsStraightFromTheImageAreTheProducts() {
-        int out = 2 * new VectorSimd().lanes();
-        int[] rows = {0, 1, 2, 12, 13, 14, 144, 157};
+        int lanes = new VectorSimd().lanes();
+        for (int out : new int[] {lanes, 2 * lanes}) {
+            weightSumsAreTheProducts(out);
+        }
+    }
+
+    private static void weightSumsAreTheProducts(int out) {
+        int[] rows = {0, 1, 2, 12, 13, 14, 144, 157, 3, 4, 15, 16, 17, 100};
         int[] cells = new int[64];
         for (int t = 0; t < 64; t++) {
             cells[t] = (t / 8) * 12 + t % 8;
@@ -319,7 +326,7 @@ class GemmTest {
                     exact += term;
                     size += Math.abs(term);
                 }
-                String what = "patch element " + r + ", channel " + o;
+                String what = out + " channels, patch element " + r + ", channel " + o;
                 assertEquals(acc[1][r * out + o], acc[0][r * out + o], 0f, what + ": Vector API and plain loops");
                 assertTrue(Math.abs(acc[0][r * out + o] - exact) <= Tolerances.FLOAT_SUM * (1 + size), what);
             }
