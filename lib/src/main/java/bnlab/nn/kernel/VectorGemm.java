@@ -207,10 +207,10 @@ final class VectorGemm {
 
     /**
      * Whether {@link #nn} copies A and B into panels first, for products with at least 24 rows
-     * and four vectors of columns (tests set it both ways to compare). In the panels every index
-     * of the inner loop is (loop counter)·constant + invariant, so the JIT checks the bounds once
-     * per loop instead of at every load: six rows by two vectors, depth 256, data in cache, ran
-     * 105 instead of 70 GFLOP/s on 256-bit vectors and 142 instead of 121 on 512-bit ones. The
+     * and four vectors of columns (tests set it both ways to compare). In the panels the inner loop
+     * reads both operands at (loop counter)·constant + invariant, one cache line after the other
+     * (likely why, not checked in the machine code: the JIT can hoist bounds checks of such
+     * indices): six rows by two vectors, depth 256, data in cache, ran 105 instead of 70 GFLOP/s on 256-bit vectors and 142 instead of 121 on 512-bit ones. The
      * copies pay for themselves on 256-bit vectors (LeNet's Linear(256, 120): forward, weight
      * and input gradients 0.81, 0.69, 0.71 of the time), not on 512-bit ones (1.23, 1.03, 1.05),
      * where a product does half as many vector steps per float copied: on by default only up to
