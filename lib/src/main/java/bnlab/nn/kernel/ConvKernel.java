@@ -41,6 +41,16 @@ public final class ConvKernel implements FastLayer {
     private Simd.ProductSums[] sums = new Simd.ProductSums[0];
     private float[][] dYPadded = new float[0][];
     private float[][] partDw = new float[0][];
+    /** Per part, for {@link Simd#addWeightSums}: the image's dY transposed and the sums (patch, out). */
+    private float[][] partDyT = new float[0][];
+
+    private float[][] partAcc = new float[0][];
+    /**
+     * Whether the weight gradient is summed straight from the images ({@link Simd#addWeightSums})
+     * where the implementation says it is faster (tests turn it off to compare: same bits).
+     */
+    static boolean directWeightSums = true;
+
     private double[][] partDb = new double[0][];
     private Tensor x;
     private Tensor y;
@@ -98,6 +108,13 @@ public final class ConvKernel implements FastLayer {
         int plane = x.h * width;
         int stride = lead + plane + SIMD.lanes();
         int[][] shifts = inputGradient ? shifts(width, lead, stride) : null;
+        // Rows of dY one vector long (LeNet's 8 on 256-bit vectors): Wᵀ·dY straight into the
+        // padded layout, row by row, without the padded copy of dY or products of its zeros.
+        boolean runs = SIMD.fastRuns(ow);
+        // The weight gradient straight from x where that is faster: no im2col in backward.
+        boolean direct = directWeightSums && SIMD.fastWeightSums(out);
+        int[] rowsAt = direct ? windowRows(width, plane) : null;
+        int[] cellsAt = direct ? windowCells(oh, ow, width) : null;
         if (inputGradient) {
             dX = Tensor.reuseLike(dX, x);
         }
@@ -110,38 +127,68 @@ public final class ConvKernel implements FastLayer {
                     partDb[part] = partDb[part] == null || partDb[part].length < out ? new double[out] : partDb[part];
             Arrays.fill(dw, 0, out * patch, 0f);
             Arrays.fill(db, 0, out, 0.0);
-            if (sums[part] == null || !sums[part].fits(out, patch, p)) {
+            if (!direct && (sums[part] == null || !sums[part].fits(out, patch, p))) {
                 sums[part] = SIMD.productSums(out, patch, p);
             }
             Simd.ProductSums dwSums = sums[part];
+            float[] dyT = null;
+            float[] acc = null;
+            if (direct) {
+                dyT = partDyT[part] = Tensor.buffer(partDyT[part], (long) p * out);
+                acc = partAcc[part] = Tensor.buffer(partAcc[part], (long) patch * out);
+                Arrays.fill(acc, 0, patch * out, 0f);
+            }
             float[] dc = null;
             float[] dyp = null;
             if (inputGradient) {
                 dc = dCols[part] = Tensor.buffer(dCols[part], (long) patch * stride);
-                dyp = dYPadded[part] = Tensor.buffer(dYPadded[part], (long) out * padded);
                 Arrays.fill(dc, 0, patch * stride, 0f);
-                Arrays.fill(dyp, 0, out * padded, 0f);
+                if (!runs) {
+                    dyp = dYPadded[part] = Tensor.buffer(dYPadded[part], (long) out * padded);
+                    Arrays.fill(dyp, 0, out * padded, 0f);
+                }
             }
             for (int e = from; e < to; e++) {
                 int at = e * out * p;
-                im2col(x, e, c, oh, ow);
-                dwSums.add(dY.data, at, p, c, 0, p);
+                if (direct) {
+                    for (int o = 0; o < out; o++) {
+                        for (int t = 0; t < p; t++) {
+                            dyT[t * out + o] = dY.data[at + o * p + t];
+                        }
+                    }
+                    SIMD.addWeightSums(x.data, e * in * plane, rowsAt, cellsAt, dyT, out, acc);
+                } else {
+                    im2col(x, e, c, oh, ow);
+                    dwSums.add(dY.data, at, p, c, 0, p);
+                }
                 for (int o = 0; o < out; o++) {
                     db[o] += SIMD.sum(dY.data, at + o * p, p, 1, p);
                 }
-                if (dc != null) {
+                if (dc != null && runs) {
+                    SIMD.nnRuns(patch, oh, ow, out, w, 0, 1, patch, dY.data, at, p, dc, lead, stride, width);
+                } else if (dc != null) {
                     for (int o = 0; o < out; o++) {
                         for (int i = 0; i < oh; i++) {
                             System.arraycopy(dY.data, at + o * p + i * ow, dyp, o * padded + i * width, ow);
                         }
                     }
                     SIMD.nn(patch, padded, out, w, 0, 1, patch, dyp, 0, padded, dc, lead, stride, false);
+                }
+                if (dc != null) {
                     for (int ch = 0; ch < in; ch++) {
                         SIMD.sumShifted(dc, shifts[ch], dX.data, (e * in + ch) * plane, plane);
                     }
                 }
             }
-            dwSums.addTo(dw, 0, patch);
+            if (direct) {
+                for (int r = 0; r < patch; r++) {
+                    for (int o = 0; o < out; o++) {
+                        dw[o * patch + r] += acc[r * out + o];
+                    }
+                }
+            } else {
+                dwSums.addTo(dw, 0, patch);
+            }
         });
         float[] dw = new float[out * patch];
         double[] db = new double[out];
@@ -171,6 +218,8 @@ public final class ConvKernel implements FastLayer {
             dYPadded = Arrays.copyOf(dYPadded, parts);
             partDw = Arrays.copyOf(partDw, parts);
             partDb = Arrays.copyOf(partDb, parts);
+            partDyT = Arrays.copyOf(partDyT, parts);
+            partAcc = Arrays.copyOf(partAcc, parts);
         }
     }
 
@@ -186,6 +235,30 @@ public final class ConvKernel implements FastLayer {
                 }
             }
         }
+    }
+
+    /** Where patch element (c, ki, kj) sits in an image (channels of {@code plane} floats, rows of {@code width}) relative to its window. */
+    private int[] windowRows(int width, int plane) {
+        int[] rows = new int[in * k * k];
+        for (int c = 0, r = 0; c < in; c++) {
+            for (int ki = 0; ki < k; ki++) {
+                for (int kj = 0; kj < k; kj++, r++) {
+                    rows[r] = c * plane + ki * width + kj;
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Where output (i, j)'s window starts in a channel with rows of {@code width}. */
+    private static int[] windowCells(int oh, int ow, int width) {
+        int[] cells = new int[oh * ow];
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                cells[i * ow + j] = i * width + j;
+            }
+        }
+        return cells;
     }
 
     /**

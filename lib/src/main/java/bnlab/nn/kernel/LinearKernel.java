@@ -84,13 +84,16 @@ public final class LinearKernel implements FastLayer {
                         SIMD.nn(to - from, in, n, dY.data, from, 1, out, xb, 0, ldx, dw, from * in, in, false));
         SmallArrays.writeFloats(dw, weight.grad());
         if (bias != null) {
+            // Along rows of dY (not down its columns): each column's sum in the same order.
+            double[] s = new double[out];
+            for (int r = 0; r < n; r++) {
+                for (int o = 0; o < out; o++) {
+                    s[o] += dY.data[r * out + o];
+                }
+            }
             float[] db = new float[out];
             for (int o = 0; o < out; o++) {
-                double s = 0;
-                for (int r = 0; r < n; r++) {
-                    s += dY.data[r * out + o];
-                }
-                db[o] = (float) s;
+                db[o] = (float) s[o];
             }
             SmallArrays.writeFloats(db, bias.grad());
         }

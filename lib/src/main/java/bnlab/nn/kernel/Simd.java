@@ -55,6 +55,66 @@ public interface Simd {
             boolean add);
 
     /**
+     * C = A·B written (not added) for a B whose rows are {@code runs} runs of {@code len} floats
+     * and a C whose runs lie {@code pitch} floats apart: for i &lt; m, q &lt; runs, t &lt; len,
+     * c[cOff + i·ldc + q·pitch + t] = Σ_k A(i, k)·b[bOff + k·ldb + q·len + t], with A as in
+     * {@link #nn}. The floats of C between runs are left alone. Each element is summed as
+     * {@link #nn} sums it, so the results are the same bits as {@link #nn} on B's runs padded
+     * with zeros to {@code pitch}. (A convolution's input gradient: the runs are rows of dY, laid
+     * out with zeros between them.)
+     */
+    default void nnRuns(
+            int m,
+            int runs,
+            int len,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int pitch) {
+        for (int q = 0; q < runs; q++) {
+            nn(m, len, depth, a, aOff, aRow, aCol, b, bOff + q * len, ldb, c, cOff + q * pitch, ldc, false);
+        }
+    }
+
+    /**
+     * A convolution's weight-gradient sums for one image, read straight from the image instead
+     * of its im2col columns: for r &lt; rows.length, o &lt; out,
+     * acc[r·out + o] = acc[r·out + o] + Σ_t x[xOff + rows[r] + cells[t]]·dyT[t·out + o], t &lt;
+     * cells.length, summed in the order of t onto acc's value with fused multiply-adds. rows[r]
+     * is where patch element r = (c, ki, kj) sits relative to its window, cells[t] where output
+     * t's window starts; dyT is the image's dY transposed, (positions, out).
+     */
+    default void addWeightSums(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, int out, float[] acc) {
+        for (int r = 0; r < rows.length; r++) {
+            for (int o = 0; o < out; o++) {
+                float s = acc[r * out + o];
+                for (int t = 0; t < cells.length; t++) {
+                    s = Math.fma(x[xOff + rows[r] + cells[t]], dyT[t * out + o], s);
+                }
+                acc[r * out + o] = s;
+            }
+        }
+    }
+
+    /** Whether {@link #addWeightSums} for {@code out} output channels beats im2col and a product. */
+    default boolean fastWeightSums(int out) {
+        return false;
+    }
+
+    /** Whether {@link #nnRuns} with runs of {@code len} floats is faster than {@link #nn} on zero-padded runs. */
+    default boolean fastRuns(int len) {
+        return false;
+    }
+
+    /**
      * C[i, j] (+)= Σ_k A[i, k]·B[j, k] for i &lt; m, j &lt; n, k &lt; depth (dot products of rows), where
      * A[i, k] = a[aOff + i·lda + k], B[j, k] = b[bOff + j·ldb + k], C[i, j] = c[cOff + i·ldc + j].
      */

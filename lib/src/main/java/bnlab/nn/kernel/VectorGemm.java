@@ -43,6 +43,9 @@ final class VectorGemm {
             boolean add) {
         int wide = n - n % (2 * L);
         int i = 0;
+        if (packing && m >= 24 && wide >= 4 * L) {
+            i = packed(m, wide, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, add);
+        }
         for (; i + 6 <= m; i += 6) {
             wide6(wide, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
         }
@@ -73,6 +76,393 @@ final class VectorGemm {
         for (i = 0; j < n && i < m; i++) {
             scalarTail(j, n, depth, a, aOff + i * aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, add);
         }
+    }
+
+    /**
+     * {@link Simd#nnRuns} for runs of one vector: C's column vector q at cOff + q·pitch, B's at
+     * bOff + q·L. Six rows by two runs at a time as {@link #wide6} (the same sums in the same
+     * order), the rest through {@link #nn} one run at a time.
+     */
+    static void nnRuns(
+            int m,
+            int runs,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int pitch) {
+        int pairs = runs - runs % 2;
+        int i = 0;
+        for (; i + 6 <= m; i += 6) {
+            for (int q = 0; q < pairs; q += 2) {
+                runs6(
+                        depth,
+                        a,
+                        aOff + i * aRow,
+                        aRow,
+                        aCol,
+                        b,
+                        bOff + q * L,
+                        ldb,
+                        c,
+                        cOff + i * ldc + q * pitch,
+                        ldc,
+                        pitch);
+            }
+        }
+        for (int q = 0; q < runs; q++) {
+            int from = q < pairs ? i : 0;
+            if (from < m) {
+                nn(
+                        m - from,
+                        L,
+                        depth,
+                        a,
+                        aOff + from * aRow,
+                        aRow,
+                        aCol,
+                        b,
+                        bOff + q * L,
+                        ldb,
+                        c,
+                        cOff + from * ldc + q * pitch,
+                        ldc,
+                        false);
+            }
+        }
+    }
+
+    /** Six rows of C, two runs (vectors) of columns: the first at cOff, the second at cOff + pitch. */
+    private static void runs6(
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int pitch) {
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int a4 = a3 + aRow;
+        int a5 = a4 + aRow;
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        FloatVector s40 = FloatVector.zero(S), s41 = FloatVector.zero(S);
+        FloatVector s50 = FloatVector.zero(S), s51 = FloatVector.zero(S);
+        for (int k = 0; k < depth; k++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + k * ldb);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + k * ldb + L);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + k * aCol]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + k * aCol]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[a4 + k * aCol]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, a[a5 + k * aCol]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + pitch);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + pitch);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + pitch);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + pitch);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + pitch);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + pitch);
+    }
+
+    /**
+     * Whether {@link #nn} copies A and B into panels first, for products with at least 24 rows
+     * and four vectors of columns (tests set it both ways to compare). In the panels the inner loop
+     * reads both operands at (loop counter)·constant + invariant, one cache line after the other
+     * (likely why, not checked in the machine code: the JIT can hoist bounds checks of such
+     * indices): six rows by two vectors, depth 256, data in cache, ran 105 instead of 70 GFLOP/s on 256-bit vectors and 142 instead of 121 on 512-bit ones. The
+     * copies pay for themselves on 256-bit vectors (LeNet's Linear(256, 120): forward, weight
+     * and input gradients 0.81, 0.69, 0.71 of the time), not on 512-bit ones (1.23, 1.03, 1.05),
+     * where a product does half as many vector steps per float copied: on by default only up to
+     * 8 lanes. The products are summed in the same order either way: the same bits.
+     */
+    static boolean packing = L <= 8;
+
+    /** Per thread: B's panels and one panel of A. */
+    private static final ThreadLocal<float[][]> PANELS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * The six-row blocks of rows of C, columns [0, wide) (a multiple of 2L), through panels: B's
+     * columns j .. j + 2L − 1 as depth rows of 2L floats from j·depth, and A's six rows as depth
+     * groups of six floats. Returns the first row not done.
+     */
+    private static int packed(
+            int m,
+            int wide,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
+        float[][] panels = PANELS.get();
+        float[] bp = panels[0] = Tensor.buffer(panels[0], (long) depth * wide);
+        float[] ap = panels[1] = Tensor.buffer(panels[1], 6L * depth);
+        for (int j = 0; j < wide; j += 2 * L) {
+            for (int k = 0; k < depth; k++) {
+                FloatVector.fromArray(S, b, bOff + k * ldb + j).intoArray(bp, j * depth + k * 2 * L);
+                FloatVector.fromArray(S, b, bOff + k * ldb + j + L).intoArray(bp, j * depth + k * 2 * L + L);
+            }
+        }
+        int i = 0;
+        for (; i + 6 <= m; i += 6) {
+            // Step by step: the six values of a step share a cache line when A is transposed.
+            int ai = aOff + i * aRow;
+            for (int k = 0; k < depth; k++) {
+                int ak = ai + k * aCol;
+                ap[6 * k] = a[ak];
+                ap[6 * k + 1] = a[ak + aRow];
+                ap[6 * k + 2] = a[ak + 2 * aRow];
+                ap[6 * k + 3] = a[ak + 3 * aRow];
+                ap[6 * k + 4] = a[ak + 4 * aRow];
+                ap[6 * k + 5] = a[ak + 5 * aRow];
+            }
+            for (int j = 0; j < wide; j += 2 * L) {
+                panel6(depth, ap, bp, j * depth, c, cOff + i * ldc + j, ldc, add);
+            }
+        }
+        return i;
+    }
+
+    /** Six rows of C by two vectors from panels: {@link #wide6}'s sums, in its order. */
+    private static void panel6(int depth, float[] ap, float[] bp, int bAt, float[] c, int cOff, int ldc, boolean add) {
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector s00 = start(c, cOff, add), s01 = start(c, cOff + L, add);
+        FloatVector s10 = start(c, c1, add), s11 = start(c, c1 + L, add);
+        FloatVector s20 = start(c, c2, add), s21 = start(c, c2 + L, add);
+        FloatVector s30 = start(c, c3, add), s31 = start(c, c3 + L, add);
+        FloatVector s40 = start(c, c4, add), s41 = start(c, c4 + L, add);
+        FloatVector s50 = start(c, c5, add), s51 = start(c, c5 + L, add);
+        for (int k = 0; k < depth; k++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bAt + k * (2 * L));
+            FloatVector b1 = FloatVector.fromArray(S, bp, bAt + k * (2 * L) + L);
+            FloatVector x = FloatVector.broadcast(S, ap[6 * k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, ap[6 * k + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, ap[6 * k + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, ap[6 * k + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, ap[6 * k + 4]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, ap[6 * k + 5]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+        }
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+    }
+
+    /**
+     * {@link Simd#addWeightSums} for 2L output channels: six patch elements by two vectors of
+     * channels at a time, the image's values broadcast from where the window puts them (one
+     * table lookup per position), so no im2col is needed; the rest one element at a time.
+     */
+    static void weightSums(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, float[] acc) {
+        int n = rows.length;
+        int r = 0;
+        for (; r + 6 <= n; r += 6) {
+            weightSums6(x, xOff, rows, r, cells, dyT, acc);
+        }
+        for (; r < n; r++) {
+            int x0 = xOff + rows[r];
+            FloatVector s0 = FloatVector.fromArray(S, acc, r * 2 * L);
+            FloatVector s1 = FloatVector.fromArray(S, acc, r * 2 * L + L);
+            for (int t = 0; t < cells.length; t++) {
+                FloatVector v = FloatVector.broadcast(S, x[x0 + cells[t]]);
+                s0 = v.fma(FloatVector.fromArray(S, dyT, t * (2 * L)), s0);
+                s1 = v.fma(FloatVector.fromArray(S, dyT, t * (2 * L) + L), s1);
+            }
+            s0.intoArray(acc, r * 2 * L);
+            s1.intoArray(acc, r * 2 * L + L);
+        }
+    }
+
+    /**
+     * {@link Simd#addWeightSums} for L output channels: twelve patch elements by one vector of
+     * channels at a time, the rest one element at a time.
+     */
+    static void weightSumsOneVector(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, float[] acc) {
+        int n = rows.length;
+        int r = 0;
+        for (; r + 12 <= n; r += 12) {
+            weightSums12(x, xOff, rows, r, cells, dyT, acc);
+        }
+        for (; r < n; r++) {
+            int x0 = xOff + rows[r];
+            FloatVector s = FloatVector.fromArray(S, acc, r * L);
+            for (int t = 0; t < cells.length; t++) {
+                s = FloatVector.broadcast(S, x[x0 + cells[t]]).fma(FloatVector.fromArray(S, dyT, t * L), s);
+            }
+            s.intoArray(acc, r * L);
+        }
+    }
+
+    private static void weightSums12(float[] x, int xOff, int[] rows, int r, int[] cells, float[] dyT, float[] acc) {
+        int x0 = xOff + rows[r];
+        int x1 = xOff + rows[r + 1];
+        int x2 = xOff + rows[r + 2];
+        int x3 = xOff + rows[r + 3];
+        int x4 = xOff + rows[r + 4];
+        int x5 = xOff + rows[r + 5];
+        int x6 = xOff + rows[r + 6];
+        int x7 = xOff + rows[r + 7];
+        int x8 = xOff + rows[r + 8];
+        int x9 = xOff + rows[r + 9];
+        int x10 = xOff + rows[r + 10];
+        int x11 = xOff + rows[r + 11];
+        int c0 = r * L;
+        FloatVector s0 = FloatVector.fromArray(S, acc, c0), s1 = FloatVector.fromArray(S, acc, c0 + L);
+        FloatVector s2 = FloatVector.fromArray(S, acc, c0 + 2 * L), s3 = FloatVector.fromArray(S, acc, c0 + 3 * L);
+        FloatVector s4 = FloatVector.fromArray(S, acc, c0 + 4 * L), s5 = FloatVector.fromArray(S, acc, c0 + 5 * L);
+        FloatVector s6 = FloatVector.fromArray(S, acc, c0 + 6 * L), s7 = FloatVector.fromArray(S, acc, c0 + 7 * L);
+        FloatVector s8 = FloatVector.fromArray(S, acc, c0 + 8 * L), s9 = FloatVector.fromArray(S, acc, c0 + 9 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, c0 + 10 * L), s11 = FloatVector.fromArray(S, acc, c0 + 11 * L);
+        for (int t = 0; t < cells.length; t++) {
+            int at = cells[t];
+            FloatVector b = FloatVector.fromArray(S, dyT, t * L);
+            s0 = FloatVector.broadcast(S, x[x0 + at]).fma(b, s0);
+            s1 = FloatVector.broadcast(S, x[x1 + at]).fma(b, s1);
+            s2 = FloatVector.broadcast(S, x[x2 + at]).fma(b, s2);
+            s3 = FloatVector.broadcast(S, x[x3 + at]).fma(b, s3);
+            s4 = FloatVector.broadcast(S, x[x4 + at]).fma(b, s4);
+            s5 = FloatVector.broadcast(S, x[x5 + at]).fma(b, s5);
+            s6 = FloatVector.broadcast(S, x[x6 + at]).fma(b, s6);
+            s7 = FloatVector.broadcast(S, x[x7 + at]).fma(b, s7);
+            s8 = FloatVector.broadcast(S, x[x8 + at]).fma(b, s8);
+            s9 = FloatVector.broadcast(S, x[x9 + at]).fma(b, s9);
+            s10 = FloatVector.broadcast(S, x[x10 + at]).fma(b, s10);
+            s11 = FloatVector.broadcast(S, x[x11 + at]).fma(b, s11);
+        }
+        s0.intoArray(acc, c0);
+        s1.intoArray(acc, c0 + L);
+        s2.intoArray(acc, c0 + 2 * L);
+        s3.intoArray(acc, c0 + 3 * L);
+        s4.intoArray(acc, c0 + 4 * L);
+        s5.intoArray(acc, c0 + 5 * L);
+        s6.intoArray(acc, c0 + 6 * L);
+        s7.intoArray(acc, c0 + 7 * L);
+        s8.intoArray(acc, c0 + 8 * L);
+        s9.intoArray(acc, c0 + 9 * L);
+        s10.intoArray(acc, c0 + 10 * L);
+        s11.intoArray(acc, c0 + 11 * L);
+    }
+
+    private static void weightSums6(float[] x, int xOff, int[] rows, int r, int[] cells, float[] dyT, float[] acc) {
+        int x0 = xOff + rows[r];
+        int x1 = xOff + rows[r + 1];
+        int x2 = xOff + rows[r + 2];
+        int x3 = xOff + rows[r + 3];
+        int x4 = xOff + rows[r + 4];
+        int x5 = xOff + rows[r + 5];
+        int c0 = r * 2 * L;
+        FloatVector s00 = FloatVector.fromArray(S, acc, c0), s01 = FloatVector.fromArray(S, acc, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, c0 + 2 * L), s11 = FloatVector.fromArray(S, acc, c0 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, acc, c0 + 4 * L), s21 = FloatVector.fromArray(S, acc, c0 + 5 * L);
+        FloatVector s30 = FloatVector.fromArray(S, acc, c0 + 6 * L), s31 = FloatVector.fromArray(S, acc, c0 + 7 * L);
+        FloatVector s40 = FloatVector.fromArray(S, acc, c0 + 8 * L), s41 = FloatVector.fromArray(S, acc, c0 + 9 * L);
+        FloatVector s50 = FloatVector.fromArray(S, acc, c0 + 10 * L), s51 = FloatVector.fromArray(S, acc, c0 + 11 * L);
+        for (int t = 0; t < cells.length; t++) {
+            int at = cells[t];
+            FloatVector b0 = FloatVector.fromArray(S, dyT, t * (2 * L));
+            FloatVector b1 = FloatVector.fromArray(S, dyT, t * (2 * L) + L);
+            FloatVector v = FloatVector.broadcast(S, x[x0 + at]);
+            s00 = v.fma(b0, s00);
+            s01 = v.fma(b1, s01);
+            v = FloatVector.broadcast(S, x[x1 + at]);
+            s10 = v.fma(b0, s10);
+            s11 = v.fma(b1, s11);
+            v = FloatVector.broadcast(S, x[x2 + at]);
+            s20 = v.fma(b0, s20);
+            s21 = v.fma(b1, s21);
+            v = FloatVector.broadcast(S, x[x3 + at]);
+            s30 = v.fma(b0, s30);
+            s31 = v.fma(b1, s31);
+            v = FloatVector.broadcast(S, x[x4 + at]);
+            s40 = v.fma(b0, s40);
+            s41 = v.fma(b1, s41);
+            v = FloatVector.broadcast(S, x[x5 + at]);
+            s50 = v.fma(b0, s50);
+            s51 = v.fma(b1, s51);
+        }
+        s00.intoArray(acc, c0);
+        s01.intoArray(acc, c0 + L);
+        s10.intoArray(acc, c0 + 2 * L);
+        s11.intoArray(acc, c0 + 3 * L);
+        s20.intoArray(acc, c0 + 4 * L);
+        s21.intoArray(acc, c0 + 5 * L);
+        s30.intoArray(acc, c0 + 6 * L);
+        s31.intoArray(acc, c0 + 7 * L);
+        s40.intoArray(acc, c0 + 8 * L);
+        s41.intoArray(acc, c0 + 9 * L);
+        s50.intoArray(acc, c0 + 10 * L);
+        s51.intoArray(acc, c0 + 11 * L);
     }
 
     /** Per thread: B's last columns and C's, padded with zeros to one vector. */

@@ -62,6 +62,53 @@ final class VectorSimd implements Simd {
     }
 
     @Override
+    public void nnRuns(
+            int m,
+            int runs,
+            int len,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int pitch) {
+        if (len == L) {
+            VectorGemm.nnRuns(m, runs, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, pitch);
+        } else {
+            Simd.super.nnRuns(m, runs, len, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, pitch);
+        }
+    }
+
+    @Override
+    public void addWeightSums(float[] x, int xOff, int[] rows, int[] cells, float[] dyT, int out, float[] acc) {
+        if (out == 2 * L) {
+            VectorGemm.weightSums(x, xOff, rows, cells, dyT, acc);
+        } else if (out == L) {
+            VectorGemm.weightSumsOneVector(x, xOff, rows, cells, dyT, acc);
+        } else {
+            Simd.super.addWeightSums(x, xOff, rows, cells, dyT, out, acc);
+        }
+    }
+
+    /** One or two vectors of output channels (LeNet's second convolution, 16, on 512- or 256-bit vectors). */
+    @Override
+    public boolean fastWeightSums(int out) {
+        return out == 2 * L || out == L;
+    }
+
+    /** Runs of one vector: {@link VectorGemm#nnRuns} (LeNet's second convolution, rows of 8, on 256-bit vectors). */
+    @Override
+    public boolean fastRuns(int len) {
+        return len == L;
+    }
+
+    @Override
     public void nt(
             int m,
             int n,

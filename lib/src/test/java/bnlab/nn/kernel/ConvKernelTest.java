@@ -2,6 +2,7 @@ package bnlab.nn.kernel;
 
 import static bnlab.nn.kernel.KernelTesting.assertClose;
 import static bnlab.nn.kernel.KernelTesting.values;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import bnlab.nn.kernel.KernelTesting.Trained;
@@ -61,6 +62,51 @@ class ConvKernelTest {
         check(1, 1, 6, 5, 28, 28);
         check(5, 6, 16, 5, 12, 12);
         Parallel.splitEverything(3, () -> check(37, 2, 3, 3, 12, 12));
+        // One and two vectors of output channels: the weight gradient straight from the images
+        // (Simd.addWeightSums), and one vector: output rows as whole vectors (Simd.nnRuns).
+        int lanes = Simd.get().lanes();
+        check(5, 6, 2 * lanes, 5, 12, 12);
+        check(5, 6, lanes, 5, 12, 12);
+        check(3, 2, 5, 3, lanes + 2, lanes + 2);
+    }
+
+    /**
+     * The weight gradient straight from the images ({@link Simd#addWeightSums}, for one or two
+     * vectors of output channels) gives the same bits as im2col and the product sums it replaces:
+     * switched off and on, on LeNet's second convolution's input (6 channels, 12×12, 5×5
+     * windows) with one and two vectors of output channels.
+     */
+    @Test
+    void weightGradientsStraightFromTheImagesAreTheSameBits() {
+        int lanes = Simd.get().lanes();
+        // (output channels, output width): fewer than 256 outputs, where the im2col path sums as
+        // TransposedProductSums does.
+        for (int[] shape : new int[][] {{lanes, 8}, {2 * lanes, 8}}) {
+            int out = shape[0];
+            int ow = shape[1];
+            int h = ow + 4;
+            Tensor x = KernelTesting.tensor(1, 9, 6, h, h);
+            Tensor dY = KernelTesting.tensor(2, 9, out, ow, ow);
+            double[] wv = values(KernelTesting.tensor(3, out, 6, 5, 5));
+            double[] bv = values(KernelTesting.tensor(4, out, 1));
+            float[][] grads = new float[2][];
+            float[][] dXs = new float[2][];
+            boolean before = ConvKernel.directWeightSums;
+            try {
+                for (int v = 0; v < 2; v++) {
+                    ConvKernel.directWeightSums = v == 1;
+                    Trained weight = Trained.of(wv, out, 6, 5, 5);
+                    ConvKernel conv = new ConvKernel(6, out, 5, weight, Trained.of(bv, out, 1));
+                    conv.forward(x);
+                    dXs[v] = conv.backward(dY).data.clone();
+                    grads[v] = weight.grad().data().asFloat();
+                }
+            } finally {
+                ConvKernel.directWeightSums = before;
+            }
+            assertArrayEquals(grads[0], grads[1], "dW, " + out + " output channels, with and without addWeightSums");
+            assertArrayEquals(dXs[0], dXs[1], "dX, " + out + " output channels");
+        }
     }
 
     @Test

@@ -203,4 +203,133 @@ class GemmTest {
                     gemm.describe() + " A·Bᵀ");
         }
     }
+    /**
+     * {@link Simd#nnRuns} (a convolution's input gradient into its padded layout) gives the same
+     * bits as {@link Simd#nn} on B's runs padded with zeros to the pitch, and leaves the floats of
+     * C between the runs alone; with runs one vector long the Vector API takes its own six-row
+     * tiles ({@link VectorGemm#nnRuns}), so that length is among those checked (8 floats under
+     * {@code -XX:UseAVX=2}, 16 with AVX-512: run this test under both to cover both).
+     */
+    @Test
+    void productsOfRunsAreTheProductsOfThePaddedRows() {
+        int lanes = new VectorSimd().lanes();
+        for (Simd gemm : BOTH) {
+            for (int len : new int[] {lanes, 5}) {
+                for (int[] shape : new int[][] {{150, 8, 16}, {13, 3, 7}, {6, 2, 1}, {1, 1, 4}}) {
+                    int m = shape[0];
+                    int runs = shape[1];
+                    int depth = shape[2];
+                    int pitch = len + 4;
+                    int ldc = runs * pitch + 3;
+                    float[] a = random(1, m * depth);
+                    float[] b = random(2, 1 + depth * runs * len);
+                    float[] padded = new float[depth * runs * pitch];
+                    for (int k = 0; k < depth; k++) {
+                        for (int q = 0; q < runs; q++) {
+                            System.arraycopy(
+                                    b, 1 + k * runs * len + q * len, padded, k * runs * pitch + q * pitch, len);
+                        }
+                    }
+                    float[] c = random(3, C_OFF + m * ldc);
+                    float[] expected = c.clone();
+                    gemm.nn(m, runs * pitch, depth, a, 0, 1, m, padded, 0, runs * pitch, expected, C_OFF, ldc, false);
+                    float[] before = c.clone();
+                    gemm.nnRuns(m, runs, len, depth, a, 0, 1, m, b, 1, runs * len, c, C_OFF, ldc, pitch);
+                    String what = gemm.describe() + " runs of " + len + ", " + m + "x" + runs + "x" + depth;
+                    for (int at = 0; at < c.length; at++) {
+                        int col = (at - C_OFF) % ldc;
+                        boolean inRun = at >= C_OFF && col < runs * pitch && col % pitch < len;
+                        assertEquals(inRun ? expected[at] : before[at], c[at], 0f, what + ": float " + at);
+                    }
+                }
+            }
+        }
+    }
+    /**
+     * {@link VectorGemm#nn} through panels ({@link VectorGemm#packing}, on by default only on
+     * 256-bit vectors) gives the same bits as without them, on this machine's vector width,
+     * for products big enough to take that path (LeNet's fully-connected layers) and edges around
+     * them; {@link #matrixProductsAreTheProduct} checks the default path against the definition.
+     */
+    @Test
+    void productsThroughPanelsAreTheSameBits() {
+        int[][] shapes = {{128, 120, 256}, {60, 256, 256}, {128, 256, 120}, {128, 84, 120}, {42, 120, 256}, {25, 67, 9}
+        };
+        boolean before = VectorGemm.packing;
+        try {
+            for (int[] mnk : shapes) {
+                int m = mnk[0];
+                int n = mnk[1];
+                int depth = mnk[2];
+                float[] a = random(1, 2 + m * (depth + 2));
+                float[] at = random(1, 2 + depth * m);
+                float[] b = random(2, 2 + depth * (n + 3));
+                for (boolean transposed : new boolean[] {false, true}) {
+                    for (boolean add : new boolean[] {false, true}) {
+                        float[][] c = new float[2][];
+                        for (int p = 0; p < 2; p++) {
+                            VectorGemm.packing = p == 1;
+                            c[p] = random(3, C_OFF + m * (n + 5) + 6);
+                            if (transposed) {
+                                VectorGemm.nn(m, n, depth, at, 2, 1, m, b, 2, n + 3, c[p], C_OFF, n + 5, add);
+                            } else {
+                                VectorGemm.nn(m, n, depth, a, 2, depth + 2, 1, b, 2, n + 3, c[p], C_OFF, n + 5, add);
+                            }
+                        }
+                        String what = m + "x" + n + "x" + depth + (transposed ? ", A transposed" : "")
+                                + (add ? ", added" : "");
+                        for (int at0 = 0; at0 < c[0].length; at0++) {
+                            assertEquals(
+                                    c[0][at0], c[1][at0], 0f, what + ": float " + at0 + " with and without panels");
+                        }
+                    }
+                }
+            }
+        } finally {
+            VectorGemm.packing = before;
+        }
+    }
+    /**
+     * {@link Simd#addWeightSums}: the Vector API's tiles (six patch elements by two vectors of
+     * output channels, twelve by one) and the plain loops give the same bits, and those are the
+     * definition summed in double to float rounding; on 14 patch elements (a tile and single
+     * ones) and 64 cells.
+     */
+    @Test
+    void weightSumsStraightFromTheImageAreTheProducts() {
+        int lanes = new VectorSimd().lanes();
+        for (int out : new int[] {lanes, 2 * lanes}) {
+            weightSumsAreTheProducts(out);
+        }
+    }
+
+    private static void weightSumsAreTheProducts(int out) {
+        int[] rows = {0, 1, 2, 12, 13, 14, 144, 157, 3, 4, 15, 16, 17, 100};
+        int[] cells = new int[64];
+        for (int t = 0; t < 64; t++) {
+            cells[t] = (t / 8) * 12 + t % 8;
+        }
+        float[] x = random(1, 3 + 300);
+        float[] dyT = random(2, 64 * out);
+        float[][] acc = new float[2][];
+        for (int v = 0; v < 2; v++) {
+            acc[v] = random(3, rows.length * out);
+            BOTH[v].addWeightSums(x, 3, rows, cells, dyT, out, acc[v]);
+        }
+        float[] start = random(3, rows.length * out);
+        for (int r = 0; r < rows.length; r++) {
+            for (int o = 0; o < out; o++) {
+                double exact = start[r * out + o];
+                double size = Math.abs(exact);
+                for (int t = 0; t < 64; t++) {
+                    double term = (double) x[3 + rows[r] + cells[t]] * dyT[t * out + o];
+                    exact += term;
+                    size += Math.abs(term);
+                }
+                String what = out + " channels, patch element " + r + ", channel " + o;
+                assertEquals(acc[1][r * out + o], acc[0][r * out + o], 0f, what + ": Vector API and plain loops");
+                assertTrue(Math.abs(acc[0][r * out + o] - exact) <= Tolerances.FLOAT_SUM * (1 + size), what);
+            }
+        }
+    }
 }
