@@ -2,7 +2,6 @@ package bnlab.nn;
 
 import bnlab.nn.kernel.DropoutKernel;
 import bnlab.nn.kernel.FastLayer;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public class Dropout extends TwinnedLayer {
 
     private final double p;
-    private final SplittableRandom random;
+    private final SplitMix random;
     private boolean training = true;
     private INDArray mask;
     private long[] shape;
@@ -31,7 +30,7 @@ public class Dropout extends TwinnedLayer {
                     "Dropout: p is the probability of dropping a value and must be " + "in [0, 1), got " + p);
         }
         this.p = p;
-        this.random = new SplittableRandom(init.nextSeed());
+        this.random = new SplitMix(init.nextSeed());
     }
 
     @Override

@@ -2,7 +2,6 @@ package bnlab.nn;
 
 import bnlab.nn.kernel.FastLayer;
 import bnlab.nn.kernel.NoiseKernel;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -21,7 +20,7 @@ public class ShiftingNoise extends TwinnedLayer {
 
     private final double meanRange;
     private final double stdRange;
-    private final SplittableRandom random;
+    private final SplitMix random;
     private boolean training = true;
     private int state;
     private long[] shape;
@@ -33,7 +32,7 @@ public class ShiftingNoise extends TwinnedLayer {
         }
         this.meanRange = meanRange;
         this.stdRange = stdRange;
-        this.random = new SplittableRandom(init.nextSeed());
+        this.random = new SplitMix(init.nextSeed());
         this.state = (int) init.nextSeed() | 1;
     }
 
