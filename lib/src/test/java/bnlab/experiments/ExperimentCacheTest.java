@@ -2,6 +2,7 @@ package bnlab.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bnlab.data.FashionMnist;
 import bnlab.nn.Flatten;
 import bnlab.nn.Init;
+import bnlab.nn.Layer;
 import bnlab.nn.LeNet;
 import bnlab.nn.Linear;
 import bnlab.nn.Sequential;
@@ -19,11 +21,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Experiments on the run cache: a second run of the same experiment loads every run and
@@ -100,6 +104,56 @@ class ExperimentCacheTest {
                 loaded.measured("BN", measure),
                 "the kept networks are the trained ones");
         assertEquals(first, Files.readString(csv), "the CSV file is the same whether the runs were trained or loaded");
+    }
+
+    /**
+     * Notebook 6's dropout experiment: the dropout arms of a second run load like the others, in
+     * a JVM started without {@code --add-opens java.base/java.util} (the tests' JVM, as a student's
+     * IDE or an old kernel starts one). The kept networks are the trained ones, in inference mode
+     * and in training mode too: the next masks they draw are the same, so a later cell that trains
+     * on sees the same numbers whether the run was trained or loaded.
+     */
+    @Test
+    void dropoutArmsWithKeptNetworksLoadTheSecondTime() {
+        assertFalse(
+                Object.class.getModule().isOpen("java.util", getClass().getModule()),
+                "the tests run without --add-opens java.base/java.util, as a student's JVM may (lib/pom.xml)");
+        Supplier<Experiment> dropout = () -> Experiment.on(data)
+                .named("dropout-cache-test")
+                .epochs(2)
+                .seeds(1, 2)
+                .xavierInit()
+                .keepNetworks()
+                .arm("batch norm", LeNet.builder(), 1.0)
+                .arm("batch norm + dropout", LeNet.builder().dropout(0.5), 1.0)
+                .arm("dropout only", LeNet.builder().noBatchNorm().dropout(0.5), 1.0);
+        Results trained = dropout.get().run();
+        assertEquals(6, trained.trained());
+        Results loaded = dropout.get().run();
+        assertEquals(0, loaded.trained(), "every run loads, the dropout arms too");
+        assertEquals(6, loaded.loaded());
+        INDArray x = data.test().batches(64).iterator().next().x();
+        for (int i = 0; i < 6; i++) {
+            Run a = trained.runs().get(i);
+            Run b = loaded.runs().get(i);
+            String run = a.arm().name() + ", seed " + a.seed();
+            assertEquals(a.history().epochs(), b.history().epochs(), run + ": every figure of every epoch");
+            assertEquals(a.history().points(), b.history().points(), run);
+            Layer netA = ((ScratchClassifier) a.network()).net();
+            Layer netB = ((ScratchClassifier) b.network()).net();
+            netA.eval();
+            netB.eval();
+            assertArrayEquals(
+                    netA.forward(x).ravel().toFloatVector(),
+                    netB.forward(x).ravel().toFloatVector(),
+                    run + ": inference outputs");
+            netA.train();
+            netB.train();
+            assertArrayEquals(
+                    netA.forward(x).ravel().toFloatVector(),
+                    netB.forward(x).ravel().toFloatVector(),
+                    run + ": training-mode outputs, with the next dropout masks");
+        }
     }
 
     @Test
