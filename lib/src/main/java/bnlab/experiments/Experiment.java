@@ -184,7 +184,11 @@ public final class Experiment {
     /**
      * An extra measurement after every epoch of every run (see {@link Trainer#measureEachEpoch}).
      * Runs with a measurement written in the notebook (a lambda) always train: the run cache
-     * cannot tell whether its code changed.
+     * cannot tell whether its code changed. A measurement leaves the network as it found it
+     * (weights, moving statistics), as the library's do: a measured run of a network that draws
+     * no random numbers is then also kept as unmeasured, for an experiment that trains the same
+     * run without measuring. (With dropout or noise it is not: a measurement's passes in training
+     * mode draw masks, so the measured run is not the unmeasured one.)
      */
     public Experiment measure(String name, ToDoubleFunction<Classifier> measurement) {
         measurements.add(new Measurement(new String[] {name}, measurement));
@@ -344,7 +348,16 @@ public final class Experiment {
 
     private Run loadOrTrain(Arm arm, long seed, Classifier net, RunCache cache) {
         double lr = net instanceof ScratchClassifier m ? m.learningRate() : Double.NaN;
-        RunKey key = cache.enabled() ? key(net, seed) : null;
+        RunKey key = cache.enabled() ? key(net, seed, measurements, watchedUnit) : null;
+        // The same run unobserved: the library's measurements and the watch put back what they
+        // touch, so an experiment without them may load this run instead of training it again.
+        // Not a network that draws random numbers: a measurement's training-mode passes draw too.
+        RunKey unobserved = key != null
+                        && key.cacheable()
+                        && (!measurements.isEmpty() || watchedUnit >= 0)
+                        && !RunKey.holdsRandomGenerator(net)
+                ? key(net, seed, new ArrayList<>(), -1)
+                : null;
         NetworkState.Layout layout = null;
         if (key != null && key.cacheable()) {
             Optional<Run> loaded = cache.load(key).flatMap(r -> loaded(r, arm, seed, net, lr));
@@ -385,6 +398,9 @@ public final class Experiment {
             if (layout == null || failure != null || record.keepNetwork(layout, net, data.test())) {
                 cache.save(key, record);
             }
+            if (unobserved != null && unobserved.cacheable()) {
+                cache.save(unobserved, new RunRecord(history == null ? null : history.withoutMetrics(), failure));
+            }
         }
         return new Run(arm, seed, history, failure, kept(net), watch, lr, false);
     }
@@ -405,13 +421,21 @@ public final class Experiment {
             }
             network = kept(net);
         }
-        return Optional.of(new Run(arm, seed, r.history(), r.failure(), network, watch, lr, true));
+        History h = r.history() == null ? null : r.history().named(net.name());
+        return Optional.of(new Run(arm, seed, h, r.failure(), network, watch, lr, true));
     }
 
     /** What defines one run: the key it is cached under. */
-    private RunKey key(Classifier net, long seed) {
-        return RunKey.builder()
-                .add("network", net)
+    private RunKey key(Classifier net, long seed, List<Measurement> measurements, int watchedUnit) {
+        RunKey.Builder key = RunKey.builder();
+        if (net instanceof ScratchClassifier m) {
+            // what trains, without the classifier's name: two arms of one definition are one run
+            // (ExperimentCacheTest checks that these are all the classifier holds)
+            key.add("network", m.net()).add("loss", "softmax cross-entropy").add("sgd", m.learningRate());
+        } else {
+            key.add("network", net);
+        }
+        return key.add("training data", data.train())
                 .add("training data", data.train())
                 .add("test data", data.test())
                 .add("epochs", epochs)

@@ -57,6 +57,26 @@ public final class History {
         return List.copyOf(metrics.keySet());
     }
 
+    /**
+     * This history without its extra measurements: the same run as a training without them would
+     * record it, since a measurement leaves the network as it found it.
+     */
+    public History withoutMetrics() {
+        History h = new History(network, device, plannedEpochs);
+        h.epochs.addAll(epochs);
+        h.points.addAll(points);
+        return h;
+    }
+
+    /** This history as the run of {@code network} (a run stored by another arm of the same definition). */
+    public History named(String network) {
+        History h = new History(network, device, plannedEpochs);
+        h.epochs.addAll(epochs);
+        h.points.addAll(points);
+        metrics.forEach((name, values) -> h.metrics.put(name, new ArrayList<>(values)));
+        return h;
+    }
+
     /** An extra measurement, one value per finished epoch. */
     public double[] metric(String name) {
         List<Double> v = metrics.get(name);

@@ -86,6 +86,33 @@ public final class RunKey {
         return cacheable() ? "RunKey(" + hash.substring(0, 12) + "…)" : "RunKey(not cacheable: " + reason + ")";
     }
 
+    /**
+     * Whether {@code value} holds a random generator (dropout's masks, noise): a forward pass in
+     * training mode then changes what the next one draws. False if {@code value} cannot be read.
+     */
+    public static boolean holdsRandomGenerator(Object value) {
+        boolean[] found = {false};
+        try {
+            ObjectWalk.walk("value", value, new ObjectWalk.Visitor() {
+                @Override
+                public void enter(String path, Class<?> type, int length) {
+                    // bnlab.nn.SplitMix is package-private there: known by name
+                    found[0] |= type.getName().equals("bnlab.nn.SplitMix")
+                            || java.util.Random.class.isAssignableFrom(type)
+                            || type == java.util.SplittableRandom.class;
+                }
+
+                @Override
+                public void random(String path, Object generator, List<Field> state, ObjectWalk.Place place) {
+                    found[0] = true;
+                }
+            });
+        } catch (ObjectWalk.Unreadable | RuntimeException e) {
+            return false;
+        }
+        return found[0];
+    }
+
     /** SHA-256 of a dataset's size, image shape, pixels and labels; computed once per dataset object. */
     static String contentHash(ImageDataset d) {
         synchronized (DATASETS) {

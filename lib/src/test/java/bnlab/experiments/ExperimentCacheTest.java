@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnlab.data.Batch;
 import bnlab.data.FashionMnist;
 import bnlab.nn.Flatten;
 import bnlab.nn.Init;
@@ -14,6 +15,7 @@ import bnlab.nn.Layer;
 import bnlab.nn.LeNet;
 import bnlab.nn.Linear;
 import bnlab.nn.Sequential;
+import bnlab.train.EpochResult;
 import bnlab.train.Halve;
 import bnlab.train.RunCache;
 import bnlab.train.ScratchClassifier;
@@ -153,6 +155,78 @@ class ExperimentCacheTest {
                                         : ": inference outputs"));
             }
         }
+    }
+
+    /**
+     * A measured run is the same run unmeasured: the watch and the library's measurements (Precise
+     * BN, batch and moving statistics, the loss-landscape probe) leave weights and moving
+     * statistics as they found them. So the run cache keeps it as unmeasured too, and an
+     * experiment that trains the same runs without measuring loads them, with the numbers an
+     * unmeasured training gives (notebook 8's learning-rate check reuses its measured runs so).
+     * Not with dropout: the measurements' passes in training mode draw masks, and the measured
+     * run differs from the unmeasured one (checked: it does), so those runs train again.
+     */
+    @Test
+    void aMeasuredRunLoadsForAnExperimentThatDoesNotMeasureWithTheUnmeasuredNumbers() {
+        Batch probe = data.train().batches(256, 1).iterator().next();
+        // the arms' names differ between the two experiments, as in notebook 8: a name is not a run
+        java.util.function.Function<String, Experiment> plain = prefix -> Experiment.on(data)
+                .named("unmeasured")
+                .epochs(2)
+                .seeds(1, 2)
+                .xavierInit()
+                .arm(prefix + "BN", LeNet.builder(), 1.0)
+                .arm(prefix + "dropout", LeNet.builder().noBatchNorm().dropout(0.3), 0.5);
+        RunCache.setCurrent(RunCache.off());
+        Results reference = plain.apply("").run();
+        RunCache.setCurrent(RunCache.in(dir));
+        Results measured = plain.apply("measured ")
+                .watchSigmoids(0)
+                .measure("precise", Evaluations.afterPreciseBn(data.train(), 2, data.test()))
+                .measure("batch statistics", Evaluations.withBatchStatistics(data.test()))
+                .measure("moving statistics", Evaluations.withMovingStatistics(data.test()))
+                .measureAll(LossLandscape.NAMES, LossLandscape.measurements(probe, 0.5, 1))
+                .run();
+        assertEquals(4, measured.trained());
+        Results loaded = plain.apply("").run();
+        assertEquals(2, loaded.trained(), "the dropout runs train again");
+        assertEquals(2, loaded.loaded(), "the batch-norm runs were trained, measured, by the experiment before");
+        for (int i = 0; i < 4; i++) {
+            Run a = reference.runs().get(i);
+            Run b = loaded.runs().get(i);
+            String run = a.arm().name() + ", seed " + a.seed();
+            assertEquals(a.arm().name().equals("BN"), b.loaded(), run);
+            assertEquals(a.history().network(), b.history().network(), run + ": the history names its own arm");
+            assertEquals(List.of(), b.history().metricNames(), run + ": no measurement it did not ask for");
+            assertEquals(a.history().points(), b.history().points(), run + ": the training curves");
+            for (int e = 0; e < 2; e++) {
+                EpochResult x = a.history().epochs().get(e);
+                EpochResult y = b.history().epochs().get(e);
+                assertEquals(
+                        List.of(x.loss(), x.trainAcc(), x.testAcc()),
+                        List.of(y.loss(), y.trainAcc(), y.testAcc()),
+                        run + ", epoch " + (e + 1) + ": loss, train and test accuracy as trained unmeasured");
+            }
+        }
+    }
+
+    /**
+     * A run's key takes a scratch classifier's network, loss and learning rate but not its name
+     * (Experiment.key): these must be all it holds, or a new setting would be left out of the key
+     * and two different runs would share one entry.
+     */
+    @Test
+    void theKeyOfAScratchClassifierCoversEverythingItHolds() {
+        assertEquals(List.of("loss", "name", "net", "sgd"), instanceFields(ScratchClassifier.class));
+        assertEquals(List.of("learningRate", "parameters"), instanceFields(bnlab.nn.Sgd.class));
+    }
+
+    private static List<String> instanceFields(Class<?> c) {
+        return java.util.Arrays.stream(c.getDeclaredFields())
+                .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers()))
+                .map(java.lang.reflect.Field::getName)
+                .sorted()
+                .toList();
     }
 
     @Test
