@@ -54,6 +54,14 @@ record Budget(int epochs, int trainImages, int testImages, int batchSize, int st
                 file);
     }
 
+    /** Why the runs of {@code arm} always train: the run cache cannot fingerprint their definition. */
+    static String notCached(String arm, String reason) {
+        return Labels.current()
+                .translate("{arm}: trained, not kept in the run cache (it always trains): the {reason}")
+                .replace("{arm}", arm)
+                .replace("{reason}", reason);
+    }
+
     /** "4 epochs × 50 steps = 200 steps of batch 256 on 12,800 training images (tested on 2,500)". */
     String each() {
         Labels labels = Labels.current();

@@ -72,6 +72,9 @@ public final class Experiment {
     private final FashionMnist data;
     private final List<Arm> arms = new ArrayList<>();
     private final List<Measurement> measurements = new ArrayList<>();
+    /** Per arm, why its runs could not be kept in the run cache (filled while they train). */
+    private final Map<String, String> uncached = new java.util.concurrent.ConcurrentHashMap<>();
+
     private String name;
     private int epochs = 1;
     private int batchSize = Trainer.BATCH_SIZE;
@@ -276,6 +279,7 @@ public final class Experiment {
             }
         }
         owners.clear();
+        uncached.clear();
         List<Run> runs = new ArrayList<>();
         int workers = Math.min(Parallel.THREADS, jobs.size());
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -297,6 +301,13 @@ public final class Experiment {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
+        }
+        // a run that always trains says why, once per arm: else a reopened notebook is slow for no visible reason
+        for (Arm a : arms) {
+            String why = uncached.get(a.name());
+            if (why != null) {
+                System.out.println(Budget.notCached(a.name(), why));
+            }
         }
         Budget budget = new Budget(
                 epochs,
@@ -349,6 +360,9 @@ public final class Experiment {
     private Run loadOrTrain(Arm arm, long seed, Classifier net, RunCache cache) {
         double lr = net instanceof ScratchClassifier m ? m.learningRate() : Double.NaN;
         RunKey key = cache.enabled() ? key(net, seed, measurements, watchedUnit) : null;
+        if (key != null && !key.cacheable()) {
+            uncached.putIfAbsent(arm.name(), key.reason());
+        }
         // The same run unobserved: the library's measurements and the watch put back what they
         // touch, so an experiment without them may load this run instead of training it again.
         // Not a network that draws random numbers: a measurement's training-mode passes draw too.

@@ -335,7 +335,19 @@ class ExperimentCacheTest {
                                 "mine",
                                 new Sequential(new Flatten(), new Linear(784, 10, true, Init.seeded(s)), new Halve()),
                                 0.5));
-        assertEquals(1, e.run().trained());
+        var printed = new java.io.ByteArrayOutputStream();
+        var out = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(1, e.run().trained());
+        } finally {
+            System.setOut(out);
+        }
+        String said = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(
+                said.contains("mine: trained, not kept in the run cache (it always trains): the network holds an "
+                        + "object of class bnlab.train.Halve"),
+                "the notebook says why its runs always train: " + said);
         Results again = e.run();
         assertEquals(1, again.trained(), "never loaded: its code is not the library's");
         assertEquals(0, again.loaded());
