@@ -441,7 +441,7 @@ final class PlainSimd implements Simd {
                         (Float.floatToRawIntBits(Math.fma(a[j], LOG2E, ROUND)) - (ROUND_BITS - 127)) << 23);
             }
             for (int j = 0; j < len; j++) {
-                b[j] = 1f / (b[j] * a[j] + 1f);
+                b[j] = flushSubnormal(1f / (b[j] * a[j] + 1f));
             }
             System.arraycopy(b, 0, y, c, len);
         }
@@ -450,8 +450,18 @@ final class PlainSimd implements Simd {
     @Override
     public void sigmoidBackward(float[] dY, float[] sigma, float[] dX, int from, int to) {
         for (int i = from; i < to; i++) {
-            dX[i] = dY[i] * sigma[i] * (1 - sigma[i]);
+            dX[i] = flushSubnormal(dY[i] * sigma[i] * (1 - sigma[i]));
         }
+    }
+
+    /**
+     * v, or +0 when v is subnormal (0 < |v| < 2^−126): without branches, so that loops calling it
+     * still vectorize. (bits of |v|) − 2^23 is negative exactly for subnormals and zeros.
+     */
+    static float flushSubnormal(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        int subnormal = ((bits & 0x7fffffff) - 0x00800000) >> 31; // all ones or all zeros
+        return Float.intBitsToFloat(bits & ~subnormal);
     }
 
     @Override

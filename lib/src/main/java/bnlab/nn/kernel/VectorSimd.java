@@ -461,10 +461,11 @@ final class VectorSimd implements Simd {
     public void sigmoid(float[] x, float[] y, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-            ONE.div(exp(FloatVector.fromArray(S, x, i).neg()).add(1f)).intoArray(y, i);
+            FloatVector s = ONE.div(exp(FloatVector.fromArray(S, x, i).neg()).add(1f));
+            s.blend(0f, s.lt(Float.MIN_NORMAL)).intoArray(y, i);
         }
         for (; i < to; i++) {
-            y[i] = 1f / (exp(-x[i]) + 1f);
+            y[i] = PlainSimd.flushSubnormal(1f / (exp(-x[i]) + 1f));
         }
     }
 
@@ -473,10 +474,11 @@ final class VectorSimd implements Simd {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, sigma, i);
-            FloatVector.fromArray(S, dY, i).mul(v).mul(v.neg().add(1f)).intoArray(dX, i);
+            FloatVector g = FloatVector.fromArray(S, dY, i).mul(v).mul(v.neg().add(1f));
+            g.blend(0f, g.abs().lt(Float.MIN_NORMAL)).intoArray(dX, i);
         }
         for (; i < to; i++) {
-            dX[i] = dY[i] * sigma[i] * (1 - sigma[i]);
+            dX[i] = PlainSimd.flushSubnormal(dY[i] * sigma[i] * (1 - sigma[i]));
         }
     }
 

@@ -154,6 +154,52 @@ class SimdTest {
         }
     }
 
+    /**
+     * A saturated sigmoid gives 0, never a subnormal float (which makes every later operation on
+     * it ~100 times slower): forward below x ≈ −87.3, and backward where dY·σ·(1 − σ) underflows;
+     * the same bits on both implementations, in the vector loop and in its tail.
+     */
+    @Test
+    void saturatedSigmoidsGiveZeroNotSubnormals() {
+        float[] xs = {-80f, -87f, -88f, -90f, -95f, -100f, -120f, 0f, 3f, 90f, Float.NaN};
+        float[] dys = {1e-30f, -1e-30f, 1f, -2e-33f, 1e-20f, 0.5f, -0.25f, 1e-37f, 2f, 1f, 1f};
+        float[] sigmas = {1e-9f, 1e-9f, 6e-39f, 0.5f, 1e-18f, 0.25f, 0.75f, 0.5f, 1e-30f, 1f, 0.5f};
+        int n = 3 * VECTOR.lanes() * xs.length + 5;
+        for (Simd simd : new Simd[] {VECTOR, PLAIN}) {
+            float[] x = new float[n];
+            float[] dy = new float[n];
+            float[] sigma = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = xs[i % xs.length];
+                dy[i] = dys[i % xs.length];
+                sigma[i] = sigmas[i % xs.length];
+            }
+            float[] y = new float[n];
+            float[] dx = new float[n];
+            simd.sigmoid(x, y, 0, n);
+            simd.sigmoidBackward(dy, sigma, dx, 0, n);
+            for (int i = 0; i < n; i++) {
+                String at = simd.getClass().getSimpleName() + ", element " + i;
+                assertTrue(y[i] == 0 || !(Math.abs(y[i]) < Float.MIN_NORMAL), at + ": sigmoid(" + x[i] + ") = " + y[i]);
+                assertTrue(dx[i] == 0 || !(Math.abs(dx[i]) < Float.MIN_NORMAL), at + ": backward " + dx[i]);
+                if (x[i] <= -88f) {
+                    assertTrue(Float.floatToRawIntBits(y[i]) == 0, at + ": +0 for " + x[i]);
+                }
+            }
+            assertTrue(y[0] > 0 && y[0] < 2e-35f, "σ(−80) ≈ 1.8e−35 stays: a normal float");
+            assertTrue(Float.floatToRawIntBits(dx[1]) == 0, "a negative underflow is +0 too");
+            assertTrue(dx[2] == 0 && dx[5] == 0.5f * 0.25f * 0.75f, "normal results as before");
+        }
+        float[] xs2 = new float[n];
+        for (int i = 0; i < n; i++) {
+            xs2[i] = xs[i % xs.length];
+        }
+        sameBits("saturated sigmoid", 2, n, (s, a) -> {
+            System.arraycopy(xs2, 0, a[0], 0, n);
+            s.sigmoid(a[0], a[1], 0, n);
+        });
+    }
+
     /** im2col's copies, including rows of half a vector (joined two at a time on the Vector API) and odd row counts. */
     @Test
     void rowCopiesAndShiftedSumsGiveTheSameBits() {
