@@ -412,7 +412,10 @@ public final class Experiment {
             if (layout == null || failure != null || record.keepNetwork(layout, net, data.test())) {
                 cache.save(key, record);
             }
-            if (unobserved != null && unobserved.cacheable()) {
+            // never over an entry already there: it may keep the trained network, which this one does not
+            if (unobserved != null
+                    && unobserved.cacheable()
+                    && cache.load(unobserved).isEmpty()) {
                 cache.save(unobserved, new RunRecord(history == null ? null : history.withoutMetrics(), failure));
             }
         }

@@ -211,6 +211,33 @@ class ExperimentCacheTest {
     }
 
     /**
+     * Notebook 6: a learning-rate sweep keeps its networks, then a measured experiment trains one
+     * of its arms again. Its unmeasured copy must not replace the sweep's entry, which holds the
+     * trained networks: the sweep, run again, loads every run.
+     */
+    @Test
+    void aMeasuredRunDoesNotReplaceAnEntryThatKeepsTheNetwork() {
+        Supplier<Experiment> sweep = () -> Experiment.on(data)
+                .named("kept")
+                .epochs(1)
+                .seeds(1, 2)
+                .keepNetworks()
+                .arm("BN, lr 1.0", LeNet.builder(), 1.0);
+        assertEquals(2, sweep.get().run().trained());
+        Results measured = Experiment.on(data)
+                .named("measured")
+                .epochs(1)
+                .seeds(1, 2)
+                .arm("BN everywhere", LeNet.builder(), 1.0)
+                .measure("batch statistics", Evaluations.withBatchStatistics(data.test()))
+                .run();
+        assertEquals(2, measured.trained());
+        Results again = sweep.get().run();
+        assertEquals(0, again.trained(), "the kept networks are still in the cache");
+        assertTrue(again.runs().stream().allMatch(r -> r.network() != null));
+    }
+
+    /**
      * A run's key takes a scratch classifier's network, loss and learning rate but not its name
      * (Experiment.key): these must be all it holds, or a new setting would be left out of the key
      * and two different runs would share one entry.
