@@ -54,6 +54,35 @@ record Budget(int epochs, int trainImages, int testImages, int batchSize, int st
                 file);
     }
 
+    /** "each run: ...; 2 arms × 3 seeds = 6 runs: trained 6, loaded 0 from the run cache, in 12 s". */
+    static String summary(String each, int arms, long seeds, int runs, int trained, int loaded, double seconds) {
+        if (Labels.current().language().equals("zh")) {
+            return String.format(
+                    Locale.ROOT,
+                    "每次运行：%s；%d 个实验组 × %d 个种子 = %d 次运行：训练了 %d 次，从运行缓存载入 %d 次，用时 %.0f 秒",
+                    each,
+                    arms,
+                    seeds,
+                    runs,
+                    trained,
+                    loaded,
+                    seconds);
+        }
+        return String.format(
+                Locale.ROOT,
+                "each run: %s; %d arm%s × %d seed%s = %d run%s: trained %d, loaded %d from the run cache, in %.0f s",
+                each,
+                arms,
+                arms == 1 ? "" : "s",
+                seeds,
+                seeds == 1 ? "" : "s",
+                runs,
+                runs == 1 ? "" : "s",
+                trained,
+                loaded,
+                seconds);
+    }
+
     /** Why the runs of {@code arm} always train: the run cache cannot fingerprint their definition. */
     static String notCached(String arm, String reason) {
         return Labels.current()

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
@@ -428,16 +427,7 @@ public final class Results {
      */
     public String describe() {
         long seeds = runs.stream().map(Run::seed).distinct().count();
-        return String.format(
-                Locale.ROOT,
-                "each run: %s; %d arms × %d seeds = %d runs: trained %d, loaded %d from the " + "run cache, in %.0f s",
-                budget.each(),
-                arms().size(),
-                seeds,
-                runs.size(),
-                trained(),
-                loaded(),
-                budget.seconds());
+        return Budget.summary(budget.each(), arms().size(), seeds, runs.size(), trained(), loaded(), budget.seconds());
     }
 
     /** The line {@link Experiment#run()} prints: what was trained and loaded, each run's budget, the file. */

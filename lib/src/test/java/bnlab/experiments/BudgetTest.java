@@ -26,6 +26,10 @@ class BudgetTest {
                         + "(tested on 4,000)",
                 Budget.eachAcross(small, eight),
                 "more passes at the large batch sizes");
+        assertEquals(
+                "each run: 4 epochs × 50 steps = 200 steps of batch 256 on 12,800 training images (tested on "
+                        + "2,500); 1 arm × 5 seeds = 5 runs: trained 0, loaded 5 from the run cache, in 1 s",
+                Budget.summary(four.each(), 1, 5, 5, 0, 5, 1.2));
     }
 
     @Test
@@ -43,6 +47,10 @@ class BudgetTest {
             assertEquals(
                     "1 个迭代周期，12,288 张训练图像，批量大小 2 时 6,144 步 … 8 个迭代周期，批量大小 256 时 384 步（在 4,000 张图像上测试）",
                     Budget.eachAcross(small, eight));
+            assertEquals(
+                    "每次运行：4 个迭代周期 × 50 步 = 200 步，批量大小 256，12,800 张训练图像（在 2,500 张图像上测试）；"
+                            + "1 个实验组 × 5 个种子 = 5 次运行：训练了 0 次，从运行缓存载入 5 次，用时 1 秒",
+                    Budget.summary(four.each(), 1, 5, 5, 0, 5, 1.2));
         } finally {
             if (before == null) {
                 System.clearProperty("bnlab.lang");
