@@ -109,6 +109,40 @@ public interface Simd {
         return false;
     }
 
+    /**
+     * A convolution's forward pass for one image (stride 1, no padding), read straight from the
+     * image: for o &lt; out and output (i, j), OH = h − k + 1, OW = width − k + 1,
+     * y[yOff + (o·OH + i)·OW + j] = b[o] + Σ_r w[o·patch + r]·x[xOff + (c·h + i + ki)·width + j + kj],
+     * r = (c, ki, kj) &lt; patch = in·k², summed in the order of r onto b[o] with fused
+     * multiply-adds: the sums of im2col and {@link #nn} with {@code add} onto the bias, the same bits.
+     */
+    default void convForward(
+            float[] x, int xOff, int in, int h, int width, int k, int out, float[] w, float[] b, float[] y, int yOff) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        int patch = in * k * k;
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    float s = b[o];
+                    for (int c = 0, r = 0; c < in; c++) {
+                        for (int ki = 0; ki < k; ki++) {
+                            for (int kj = 0; kj < k; kj++, r++) {
+                                s = Math.fma(w[o * patch + r], x[xOff + (c * h + i + ki) * width + j + kj], s);
+                            }
+                        }
+                    }
+                    y[yOff + (o * oh + i) * ow + j] = s;
+                }
+            }
+        }
+    }
+
+    /** Whether {@link #convForward} for an (oh, ow) output beats im2col and a product. */
+    default boolean fastConvForward(int oh, int ow) {
+        return false;
+    }
+
     /** Whether {@link #nnRuns} with runs of {@code len} floats is faster than {@link #nn} on zero-padded runs. */
     default boolean fastRuns(int len) {
         return false;

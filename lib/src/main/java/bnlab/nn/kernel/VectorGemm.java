@@ -79,6 +79,292 @@ final class VectorGemm {
     }
 
     /**
+     * A convolution's forward product whose B rows are found through a table:
+     * C[i, q·L + l] = bias[i] + Σ_k a[i·depth + k]·src[srcOff + rowAt[k] + q·step + l] for i &lt; m,
+     * q &lt; vectors, summed in the order of k onto bias[i] ({@link #nn}'s sums with {@code add} onto
+     * C filled with the bias: the same bits). Four rows by four vectors at a time on 512-bit
+     * vectors (LeNet's 16 channels by 64 positions in four tiles: two FMAs per load, where six rows
+     * by two vectors left four rows over), six then four rows by two vectors on 256-bit ones (what
+     * fits in sixteen registers), the rest one row by one vector.
+     */
+    static void convProduct(
+            int m,
+            int vectors,
+            int depth,
+            float[] a,
+            float[] bias,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int i = 0;
+        int q = 0;
+        if (L == 16) {
+            q = vectors - vectors % 4;
+            for (; i + 4 <= m; i += 4) {
+                for (int j = 0; j < q; j += 4) {
+                    conv4x4(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
+        } else {
+            q = vectors - vectors % 2;
+            for (; i + 6 <= m; i += 6) {
+                for (int j = 0; j < q; j += 2) {
+                    conv6x2(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
+            for (; i + 4 <= m; i += 4) {
+                for (int j = 0; j < q; j += 2) {
+                    conv4x2(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
+        }
+        // The rest: rows [0, i) beyond column vector q, then rows [i, m) entirely.
+        for (int r = 0; r < m; r++) {
+            for (int j = r < i ? q : 0; j < vectors; j++) {
+                conv1x1(depth, a, r * depth, bias[r], src, srcOff + j * step, rowAt, c, cOff + r * ldc + j * L);
+            }
+        }
+    }
+
+    private static void conv4x4(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int q1 = srcOff + step;
+        int q2 = q1 + step;
+        int q3 = q2 + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10, s12 = s10, s13 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20, s22 = s20, s23 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30, s32 = s30, s33 = s30;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector b2 = FloatVector.fromArray(S, src, q2 + at);
+            FloatVector b3 = FloatVector.fromArray(S, src, q3 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s02.intoArray(c, cOff + 2 * L);
+        s03.intoArray(c, cOff + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+    }
+
+    private static void conv6x2(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int a4 = a3 + depth;
+        int a5 = a4 + depth;
+        int q1 = srcOff + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30;
+        FloatVector s40 = FloatVector.broadcast(S, bias[o + 4]), s41 = s40;
+        FloatVector s50 = FloatVector.broadcast(S, bias[o + 5]), s51 = s50;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+    }
+
+    private static void conv4x2(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int q1 = srcOff + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+    }
+
+    private static void conv1x1(
+            int depth, float[] a, int aOff, float bias, float[] src, int srcOff, int[] rowAt, float[] c, int cOff) {
+        FloatVector s = FloatVector.broadcast(S, bias);
+        for (int k = 0; k < depth; k++) {
+            s = FloatVector.broadcast(S, a[aOff + k]).fma(FloatVector.fromArray(S, src, srcOff + rowAt[k]), s);
+        }
+        s.intoArray(c, cOff);
+    }
+
+    /**
      * {@link Simd#nnRuns} for runs of one vector: C's column vector q at cOff + q·pitch, B's at
      * bOff + q·L. Six rows by two runs at a time as {@link #wide6} (the same sums in the same
      * order), the rest through {@link #nn} one run at a time.

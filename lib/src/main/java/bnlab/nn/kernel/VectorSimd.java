@@ -32,6 +32,8 @@ final class VectorSimd implements Simd {
     /** Lanes L/2 .. L−1: joins the end of one short row and the start of the next in one vector. */
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
 
+    private static final VectorMask<Float> LOWER_HALF = UPPER_HALF.not();
+
     @Override
     public int lanes() {
         return L;
@@ -100,6 +102,99 @@ final class VectorSimd implements Simd {
     @Override
     public boolean fastWeightSums(int out) {
         return out == 2 * L || out == L;
+    }
+
+    /**
+     * Output rows of 8 (LeNet's second convolution): {@link VectorGemm#convProduct}, no im2col. On
+     * 256-bit vectors an output row is one vector read straight from the image. On 512-bit ones a
+     * vector is two output rows, whose windows are not next to each other in the image: each
+     * channel's 8-wide columns kj .. kj + 7 are first copied as rows of 8 (k copies of the image,
+     * a fifth of im2col's floats), where two consecutive rows are one vector.
+     */
+    @Override
+    public void convForward(
+            float[] x, int xOff, int in, int h, int width, int k, int out, float[] w, float[] b, float[] y, int yOff) {
+        int oh = h - k + 1;
+        if (!fastConvForward(oh, width - k + 1)) {
+            Simd.super.convForward(x, xOff, in, h, width, k, out, w, b, y, yOff);
+            return;
+        }
+        ConvTables t = CONV_TABLES.get();
+        if (!t.fits(in, h, width, k)) {
+            CONV_TABLES.set(t = new ConvTables(in, h, width, k));
+        }
+        float[] src = x;
+        int srcOff = xOff;
+        int step = width;
+        if (L == 16) {
+            // Two rows of 8 a vector, from two loads (the first reads past its row, the second
+            // starts before its row, both inside the channel); a last odd row alone, masked.
+            float[] into = t.columns;
+            int back = width - 8;
+            for (int c = 0; c < in; c++) {
+                for (int kj = 0; kj < k; kj++) {
+                    int from = xOff + c * h * width + kj;
+                    int to = (c * k + kj) * h * 8;
+                    int r = 0;
+                    for (; r + 2 <= h; r += 2) {
+                        int at = from + r * width;
+                        FloatVector.fromArray(S, x, at)
+                                .blend(FloatVector.fromArray(S, x, at + back), UPPER_HALF)
+                                .intoArray(into, to + r * 8);
+                    }
+                    if (r < h) {
+                        FloatVector.fromArray(S, x, from + r * width, LOWER_HALF)
+                                .intoArray(into, to + r * 8, LOWER_HALF);
+                    }
+                }
+            }
+            src = t.columns;
+            srcOff = 0;
+            step = 16;
+        }
+        VectorGemm.convProduct(out, oh * 8 / L, in * k * k, w, b, src, srcOff, t.rowAt, step, y, yOff, oh * 8);
+    }
+
+    /** Rows of 8, on 256-bit vectors or an even number of them on 512-bit ones. */
+    @Override
+    public boolean fastConvForward(int oh, int ow) {
+        return ow == 8 && (L == 8 || (L == 16 && oh % 2 == 0));
+    }
+
+    private static final ThreadLocal<ConvTables> CONV_TABLES =
+            ThreadLocal.withInitial(() -> new ConvTables(0, 0, 0, 0));
+
+    /**
+     * Per thread, for {@link #convForward} on one shape: where row r = (c, ki, kj) of the product's
+     * B starts (in the image on 256-bit vectors, in the copied columns on 512-bit ones).
+     */
+    private static final class ConvTables {
+        final int in;
+        final int h;
+        final int width;
+        final int k;
+        final int[] rowAt;
+        final float[] columns;
+
+        ConvTables(int in, int h, int width, int k) {
+            this.in = in;
+            this.h = h;
+            this.width = width;
+            this.k = k;
+            rowAt = new int[in * k * k];
+            for (int c = 0, r = 0; c < in; c++) {
+                for (int ki = 0; ki < k; ki++) {
+                    for (int kj = 0; kj < k; kj++, r++) {
+                        rowAt[r] = L == 16 ? (c * k + kj) * h * 8 + ki * 8 : (c * h + ki) * width + kj;
+                    }
+                }
+            }
+            columns = new float[L == 16 ? in * k * h * 8 : 0];
+        }
+
+        boolean fits(int in, int h, int width, int k) {
+            return this.in == in && this.h == h && this.width == width && this.k == k;
+        }
     }
 
     /** Runs of one vector: {@link VectorGemm#nnRuns} (LeNet's second convolution, rows of 8, on 256-bit vectors). */

@@ -332,4 +332,77 @@ class GemmTest {
             }
         }
     }
+
+    /**
+     * {@link Simd#convForward}: the Vector API's tiles (4 rows by 4 vectors on 512-bit vectors,
+     * 6 and 4 rows by 2 on 256-bit ones, single rows and vectors for the rest) give the same bits
+     * as the definition summed in its order with fused multiply-adds (the plain loops, which keep
+     * Simd's loop), and that is the convolution to float rounding; the floats of y around each
+     * image's output stay as they were. Shapes: LeNet's second convolution, one and two vectors of
+     * output channels, channel counts that leave rows over, odd output heights (not a fast shape
+     * on 512-bit vectors: the loops), one input channel, 3×3 windows, a 24-wide output (not fast).
+     */
+    @Test
+    void convolutionsStraightFromTheImageAreTheLoops() {
+        int lanes = new VectorSimd().lanes();
+        int[][] shapes = { // in, h, width, k, out
+            {6, 12, 12, 5, 16},
+            {6, 12, 12, 5, lanes},
+            {6, 12, 12, 5, 2 * lanes},
+            {6, 12, 12, 5, 7},
+            {6, 12, 12, 5, 23},
+            {2, 11, 12, 5, 9},
+            {1, 6, 12, 5, 5},
+            {1, 10, 10, 3, 17},
+            {3, 4, 10, 3, 3},
+            {1, 28, 28, 5, 6},
+        };
+        for (int[] sh : shapes) {
+            int in = sh[0], h = sh[1], width = sh[2], k = sh[3], out = sh[4];
+            int oh = h - k + 1;
+            int ow = width - k + 1;
+            int plane = in * h * width;
+            int outs = out * oh * ow;
+            float[] x = random(1, 2 * plane + 5);
+            float[] w = random(2, out * in * k * k);
+            float[] b = random(3, out);
+            float[][] y = new float[2][];
+            for (int v = 0; v < 2; v++) {
+                y[v] = random(4, 2 * outs + 7);
+                for (int e = 0; e < 2; e++) {
+                    BOTH[v].convForward(x, 5 + e * plane, in, h, width, k, out, w, b, y[v], 3 + e * outs);
+                }
+            }
+            float[] before = random(4, 2 * outs + 7);
+            String what = "conv " + in + "x" + h + "x" + width + " k=" + k + " -> " + out;
+            for (int i = 0; i < y[0].length; i++) {
+                assertEquals(y[1][i], y[0][i], 0f, what + ", float " + i + ": Vector API and plain loops");
+                if (i < 3 || i >= 3 + 2 * outs) {
+                    assertEquals(before[i], y[0][i], 0f, what + ", float " + i + " outside the output");
+                }
+            }
+            for (int e = 0; e < 2; e++) {
+                for (int o = 0; o < out; o++) {
+                    for (int t = 0; t < oh * ow; t++) {
+                        double exact = b[o];
+                        double size = Math.abs(exact);
+                        for (int c = 0, r = 0; c < in; c++) {
+                            for (int ki = 0; ki < k; ki++) {
+                                for (int kj = 0; kj < k; kj++, r++) {
+                                    double term = (double) w[o * in * k * k + r]
+                                            * x[5 + e * plane + (c * h + t / ow + ki) * width + t % ow + kj];
+                                    exact += term;
+                                    size += Math.abs(term);
+                                }
+                            }
+                        }
+                        float got = y[0][3 + e * outs + o * oh * ow + t];
+                        assertTrue(
+                                Math.abs(got - exact) <= Tolerances.FLOAT_SUM * (1 + size),
+                                what + ", " + e + ", " + o + ", " + t);
+                    }
+                }
+            }
+        }
+    }
 }
