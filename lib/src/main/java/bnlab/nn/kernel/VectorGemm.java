@@ -104,6 +104,23 @@ final class VectorGemm {
         int q = 0;
         if (L == 16) {
             q = vectors - vectors % 4;
+            for (; i + 6 <= m; i += 6) {
+                for (int j = 0; j < q; j += 4) {
+                    conv6x4(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
             for (; i + 4 <= m; i += 4) {
                 for (int j = 0; j < q; j += 4) {
                     conv4x4(
@@ -164,6 +181,102 @@ final class VectorGemm {
                 conv1x1(depth, a, r * depth, bias[r], src, srcOff + j * step, rowAt, c, cOff + r * ldc + j * L);
             }
         }
+    }
+
+    /** Six rows by four vectors: 24 accumulators, four B vectors and a broadcast in AVX-512's 32 registers. */
+    private static void conv6x4(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int a4 = a3 + depth;
+        int a5 = a4 + depth;
+        int q1 = srcOff + step;
+        int q2 = q1 + step;
+        int q3 = q2 + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10, s12 = s10, s13 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20, s22 = s20, s23 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30, s32 = s30, s33 = s30;
+        FloatVector s40 = FloatVector.broadcast(S, bias[o + 4]), s41 = s40, s42 = s40, s43 = s40;
+        FloatVector s50 = FloatVector.broadcast(S, bias[o + 5]), s51 = s50, s52 = s50, s53 = s50;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector b2 = FloatVector.fromArray(S, src, q2 + at);
+            FloatVector b3 = FloatVector.fromArray(S, src, q3 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            s42 = x.fma(b2, s42);
+            s43 = x.fma(b3, s43);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+            s52 = x.fma(b2, s52);
+            s53 = x.fma(b3, s53);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s02.intoArray(c, cOff + 2 * L);
+        s03.intoArray(c, cOff + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
+        s43.intoArray(c, c4 + 3 * L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s52.intoArray(c, c5 + 2 * L);
+        s53.intoArray(c, c5 + 3 * L);
     }
 
     private static void conv4x4(

@@ -105,17 +105,19 @@ final class VectorSimd implements Simd {
     }
 
     /**
-     * Output rows of 8 (LeNet's second convolution): {@link VectorGemm#convProduct}, no im2col. On
-     * 256-bit vectors an output row is one vector read straight from the image. On 512-bit ones a
-     * vector is two output rows, whose windows are not next to each other in the image: each
-     * channel's 8-wide columns kj .. kj + 7 are first copied as rows of 8 (k copies of the image,
-     * a fifth of im2col's floats), where two consecutive rows are one vector.
+     * {@link VectorGemm#convProduct}, no im2col. Output rows one vector long (LeNet's second
+     * convolution on 256-bit vectors): a vector of B is read straight from the image. Otherwise
+     * each channel's columns kj .. kj + OW − 1 are first copied as rows of OW floats, k copies of
+     * the image instead of im2col's k², where a row of B (c, ki, kj) is OH·OW consecutive floats:
+     * the whole output in vectors, rows running into each other (LeNet's 8 on 512-bit vectors,
+     * 24 for its first convolution).
      */
     @Override
     public void convForward(
             float[] x, int xOff, int in, int h, int width, int k, int out, float[] w, float[] b, float[] y, int yOff) {
         int oh = h - k + 1;
-        if (!fastConvForward(oh, width - k + 1)) {
+        int ow = width - k + 1;
+        if (!fastConvForward(oh, ow)) {
             Simd.super.convForward(x, xOff, in, h, width, k, out, w, b, y, yOff);
             return;
         }
@@ -123,42 +125,42 @@ final class VectorSimd implements Simd {
         if (!t.fits(in, h, width, k)) {
             CONV_TABLES.set(t = new ConvTables(in, h, width, k));
         }
-        float[] src = x;
-        int srcOff = xOff;
-        int step = width;
-        if (L == 16) {
-            // Two rows of 8 a vector, from two loads (the first reads past its row, the second
-            // starts before its row, both inside the channel); a last odd row alone, masked.
-            float[] into = t.columns;
-            int back = width - 8;
-            for (int c = 0; c < in; c++) {
-                for (int kj = 0; kj < k; kj++) {
-                    int from = xOff + c * h * width + kj;
-                    int to = (c * k + kj) * h * 8;
+        if (ow == L) {
+            VectorGemm.convProduct(out, oh, in * k * k, w, b, x, xOff, t.rowAt, width, y, yOff, oh * ow);
+            return;
+        }
+        float[] into = t.columns;
+        int back = width - ow;
+        for (int c = 0; c < in; c++) {
+            for (int kj = 0; kj < k; kj++) {
+                int from = xOff + c * h * width + kj;
+                int to = (c * k + kj) * h * ow;
+                if (ow == L / 2) {
+                    // Two rows a vector, from two loads (the first reads past its row, the second
+                    // starts before its row, both inside the channel); a last odd row alone, masked.
                     int r = 0;
                     for (; r + 2 <= h; r += 2) {
                         int at = from + r * width;
                         FloatVector.fromArray(S, x, at)
                                 .blend(FloatVector.fromArray(S, x, at + back), UPPER_HALF)
-                                .intoArray(into, to + r * 8);
+                                .intoArray(into, to + r * ow);
                     }
                     if (r < h) {
                         FloatVector.fromArray(S, x, from + r * width, LOWER_HALF)
-                                .intoArray(into, to + r * 8, LOWER_HALF);
+                                .intoArray(into, to + r * ow, LOWER_HALF);
                     }
+                } else {
+                    copyRows(x, from, width, h, ow, into, to);
                 }
             }
-            src = t.columns;
-            srcOff = 0;
-            step = 16;
         }
-        VectorGemm.convProduct(out, oh * 8 / L, in * k * k, w, b, src, srcOff, t.rowAt, step, y, yOff, oh * 8);
+        VectorGemm.convProduct(out, oh * ow / L, in * k * k, w, b, into, 0, t.rowAt, L, y, yOff, oh * ow);
     }
 
-    /** Rows of 8, on 256-bit vectors or an even number of them on 512-bit ones. */
+    /** Rows of one vector, or a whole number of vectors in the output (see {@link #convForward}). */
     @Override
     public boolean fastConvForward(int oh, int ow) {
-        return ow == 8 && (L == 8 || (L == 16 && oh % 2 == 0));
+        return ow == L || (oh * ow) % L == 0;
     }
 
     private static final ThreadLocal<ConvTables> CONV_TABLES =
@@ -166,7 +168,7 @@ final class VectorSimd implements Simd {
 
     /**
      * Per thread, for {@link #convForward} on one shape: where row r = (c, ki, kj) of the product's
-     * B starts (in the image on 256-bit vectors, in the copied columns on 512-bit ones).
+     * B starts (in the image for rows of one vector, in the copied columns otherwise).
      */
     private static final class ConvTables {
         final int in;
@@ -181,15 +183,16 @@ final class VectorSimd implements Simd {
             this.h = h;
             this.width = width;
             this.k = k;
+            int ow = width - k + 1;
             rowAt = new int[in * k * k];
             for (int c = 0, r = 0; c < in; c++) {
                 for (int ki = 0; ki < k; ki++) {
                     for (int kj = 0; kj < k; kj++, r++) {
-                        rowAt[r] = L == 16 ? (c * k + kj) * h * 8 + ki * 8 : (c * h + ki) * width + kj;
+                        rowAt[r] = ow == L ? (c * h + ki) * width + kj : ((c * k + kj) * h + ki) * ow;
                     }
                 }
             }
-            columns = new float[L == 16 ? in * k * h * 8 : 0];
+            columns = new float[ow == L ? 0 : in * k * h * ow];
         }
 
         boolean fits(int in, int h, int width, int k) {

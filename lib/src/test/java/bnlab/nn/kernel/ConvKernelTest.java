@@ -110,16 +110,21 @@ class ConvKernelTest {
     }
 
     /**
-     * The forward pass straight from the images ({@link Simd#convForward}, for output rows of 8)
-     * gives the same bits as im2col and the product it replaces: switched off and on, on LeNet's
-     * second convolution, with output channels that leave rows over, an odd output height, and
-     * the images split across parts.
+     * The forward pass straight from the images ({@link Simd#convForward}) gives the same bits as
+     * im2col and the product it replaces: switched off and on, on LeNet's two convolutions, with
+     * output channels that leave rows over, odd output heights, and the images split across parts.
      */
     @Test
     void forwardStraightFromTheImagesIsTheSameBits() {
         int lanes = Simd.get().lanes();
-        for (int[] shape :
-                new int[][] {{6, 16, 12, 12}, {6, lanes, 12, 12}, {3, 7, 11, 12}, {2, 2 * lanes + 3, 12, 12}}) {
+        for (int[] shape : new int[][] {
+            {6, 16, 12, 12},
+            {6, lanes, 12, 12},
+            {3, 7, 11, 12},
+            {2, 2 * lanes + 3, 12, 12},
+            {1, 6, 28, 28},
+            {2, 5, 9, 28}
+        }) {
             int in = shape[0];
             int out = shape[1];
             Tensor x = KernelTesting.tensor(1, 9, in, shape[2], shape[3]);

@@ -338,9 +338,10 @@ class GemmTest {
      * 6 and 4 rows by 2 on 256-bit ones, single rows and vectors for the rest) give the same bits
      * as the definition summed in its order with fused multiply-adds (the plain loops, which keep
      * Simd's loop), and that is the convolution to float rounding; the floats of y around each
-     * image's output stay as they were. Shapes: LeNet's second convolution, one and two vectors of
-     * output channels, channel counts that leave rows over, odd output heights (not a fast shape
-     * on 512-bit vectors: the loops), one input channel, 3×3 windows, a 24-wide output (not fast).
+     * image's output stay as they were. Shapes: LeNet's two convolutions, one and two vectors of
+     * output channels, channel counts that leave rows over, odd output heights, outputs that are
+     * not a whole number of vectors (the loops), output rows of 7, 8, 12, 16 and 24, images of an
+     * odd number of rows, one input channel, 2×2, 3×3 and 4×4 windows.
      */
     @Test
     void convolutionsStraightFromTheImageAreTheLoops() {
@@ -356,6 +357,10 @@ class GemmTest {
             {1, 10, 10, 3, 17},
             {3, 4, 10, 3, 3},
             {1, 28, 28, 5, 6},
+            {2, 10, 9, 3, 7},
+            {1, 6, 20, 5, 13},
+            {2, 11, 11, 4, 5},
+            {3, 9, 13, 2, 11},
         };
         for (int[] sh : shapes) {
             int in = sh[0], h = sh[1], width = sh[2], k = sh[3], out = sh[4];
