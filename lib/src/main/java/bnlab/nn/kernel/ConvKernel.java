@@ -11,7 +11,8 @@ import java.util.Arrays;
  *       convolution) the same sums read from the image without cols ({@link Simd#convForward});</li>
  *   <li>backward: dW = Σ_e dY_e·colsᵀ (cols made again from x: cheaper than keeping every
  *       image's, which would not stay in cache; the sums over images kept vector-wide until the
- *       end, {@link Simd#productSums}), db = Σ dY_e, and dX_e = col2im(Wᵀ·dY_e).</li>
+ *       end, {@link Simd#productSums}; {@link Simd#addConvWeightSums} may read cols' rows from
+ *       fewer copies of x), db = Σ dY_e, and dX_e = col2im(Wᵀ·dY_e).</li>
  * </ul>
  * col2im adds each column back where it came from, k² overlapping adds per input element, which
  * stall the processor (a load waits for the store before it to the same place). Instead, Wᵀ·dY
@@ -174,8 +175,7 @@ public final class ConvKernel implements FastLayer {
                     }
                     SIMD.addWeightSums(x.data, e * in * plane, rowsAt, cellsAt, dyT, out, acc);
                 } else {
-                    im2col(x, e, c, oh, ow);
-                    dwSums.add(dY.data, at, p, c, 0, p);
+                    SIMD.addConvWeightSums(dwSums, x.data, e * in * plane, in, x.h, width, k, dY.data, at, c);
                 }
                 for (int o = 0; o < out; o++) {
                     db[o] += SIMD.sum(dY.data, at + o * p, p, 1, p);

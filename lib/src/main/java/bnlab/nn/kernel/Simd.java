@@ -138,6 +138,37 @@ public interface Simd {
         }
     }
 
+    /**
+     * Adds one image's weight-gradient products to a convolution's running sums:
+     * {@code sums.add(dY, dyOff, P, cols, 0, P)} with cols the image's im2col matrix
+     * (in·k², P), P = OH·OW, row (c, ki, kj) holding x[xOff + (c·h + i + ki)·width + j + kj] for
+     * every output (i, j). Here cols is made in {@code buffer} (in·k²·P floats); an implementation
+     * may read the image another way, for the same sums of the same floats.
+     */
+    default void addConvWeightSums(
+            ProductSums sums,
+            float[] x,
+            int xOff,
+            int in,
+            int h,
+            int width,
+            int k,
+            float[] dY,
+            int dyOff,
+            float[] buffer) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        int p = oh * ow;
+        for (int c = 0, row = 0; c < in; c++) {
+            for (int ki = 0; ki < k; ki++) {
+                for (int kj = 0; kj < k; kj++, row++) {
+                    copyRows(x, xOff + (c * h + ki) * width + kj, width, oh, ow, buffer, row * p);
+                }
+            }
+        }
+        sums.add(dY, dyOff, p, buffer, 0, p);
+    }
+
     /** Whether {@link #convForward} for an (oh, ow) output beats im2col and a product. */
     default boolean fastConvForward(int oh, int ow) {
         return false;

@@ -1352,30 +1352,41 @@ final class VectorGemm {
 
         @Override
         public void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
+            add(a, aOff, lda, b, bOff, ldb, null);
+        }
+
+        /** {@link #add} with row j of B at b[rowAt[j]]: the same sums of the same floats. */
+        void addRows(float[] a, int aOff, int lda, float[] b, int[] rowAt) {
+            add(a, aOff, lda, b, 0, 0, rowAt);
+        }
+
+        private void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] rowAt) {
             int i = 0;
             for (; i + 2 <= m; i += 2) {
                 int j = 0;
                 for (; j + 4 <= n; j += 4) {
-                    block2x4(a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, i * n + j);
+                    int b0 = rowAt == null ? bOff + j * ldb : rowAt[j];
+                    int b1 = rowAt == null ? b0 + ldb : rowAt[j + 1];
+                    int b2 = rowAt == null ? b1 + ldb : rowAt[j + 2];
+                    int b3 = rowAt == null ? b2 + ldb : rowAt[j + 3];
+                    block2x4(a, aOff + i * lda, lda, b, b0, b1, b2, b3, i * n + j);
                 }
                 for (; j < n; j++) {
-                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
-                    block1x1(a, aOff + (i + 1) * lda, b, bOff + j * ldb, (i + 1) * n + j);
+                    int bj = rowAt == null ? bOff + j * ldb : rowAt[j];
+                    block1x1(a, aOff + i * lda, b, bj, i * n + j);
+                    block1x1(a, aOff + (i + 1) * lda, b, bj, (i + 1) * n + j);
                 }
             }
             for (; i < m; i++) {
                 for (int j = 0; j < n; j++) {
-                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
+                    block1x1(a, aOff + i * lda, b, rowAt == null ? bOff + j * ldb : rowAt[j], i * n + j);
                 }
             }
         }
 
-        /** Rows i, i + 1 of A against rows j .. j + 3 of B; q = i·n + j. */
-        private void block2x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int q) {
+        /** Rows i, i + 1 of A against the rows of B at b0 .. b3; q = i·n + j. */
+        private void block2x4(float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, int b3, int q) {
             int a1 = a0 + lda;
-            int b1 = b0 + ldb;
-            int b2 = b1 + ldb;
-            int b3 = b2 + ldb;
             int r0 = q * L;
             int r1 = (q + n) * L;
             FloatVector s00 = FloatVector.fromArray(S, acc, r0);

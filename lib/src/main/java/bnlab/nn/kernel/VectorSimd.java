@@ -121,14 +121,62 @@ final class VectorSimd implements Simd {
             Simd.super.convForward(x, xOff, in, h, width, k, out, w, b, y, yOff);
             return;
         }
+        if (ow == L) {
+            ConvTables t = tables(in, h, width, k);
+            VectorGemm.convProduct(out, oh, in * k * k, w, b, x, xOff, t.rowAt, width, y, yOff, oh * ow);
+            return;
+        }
+        ConvTables t = copyColumns(x, xOff, in, h, width, k);
+        VectorGemm.convProduct(out, oh * ow / L, in * k * k, w, b, t.columns, 0, t.rowAt, L, y, yOff, oh * ow);
+    }
+
+    /**
+     * Where {@link #convForward} copies columns and the sums keep a vector per element (LeNet's
+     * first convolution): B's rows read from the k copies of the image instead of im2col's k².
+     */
+    @Override
+    public void addConvWeightSums(
+            ProductSums sums,
+            float[] x,
+            int xOff,
+            int in,
+            int h,
+            int width,
+            int k,
+            float[] dY,
+            int dyOff,
+            float[] buffer) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        if (ow == L || !fastConvForward(oh, ow) || !(sums instanceof VectorGemm.VectorProductSums)) {
+            Simd.super.addConvWeightSums(sums, x, xOff, in, h, width, k, dY, dyOff, buffer);
+            return;
+        }
+        ConvTables t = copyColumns(x, xOff, in, h, width, k);
+        ((VectorGemm.VectorProductSums) sums).addRows(dY, dyOff, oh * ow, t.columns, t.rowAt);
+    }
+
+    /** Rows of one vector, or a whole number of vectors in the output (see {@link #convForward}). */
+    @Override
+    public boolean fastConvForward(int oh, int ow) {
+        return ow == L || (oh * ow) % L == 0;
+    }
+
+    private static ConvTables tables(int in, int h, int width, int k) {
         ConvTables t = CONV_TABLES.get();
         if (!t.fits(in, h, width, k)) {
             CONV_TABLES.set(t = new ConvTables(in, h, width, k));
         }
-        if (ow == L) {
-            VectorGemm.convProduct(out, oh, in * k * k, w, b, x, xOff, t.rowAt, width, y, yOff, oh * ow);
-            return;
-        }
+        return t;
+    }
+
+    /**
+     * The image's channels' columns kj .. kj + OW − 1 as rows of OW floats, into this thread's
+     * tables for the shape (whose rowAt then finds row (c, ki, kj) of im2col's matrix).
+     */
+    private ConvTables copyColumns(float[] x, int xOff, int in, int h, int width, int k) {
+        ConvTables t = tables(in, h, width, k);
+        int ow = width - k + 1;
         float[] into = t.columns;
         int back = width - ow;
         for (int c = 0; c < in; c++) {
@@ -154,13 +202,7 @@ final class VectorSimd implements Simd {
                 }
             }
         }
-        VectorGemm.convProduct(out, oh * ow / L, in * k * k, w, b, into, 0, t.rowAt, L, y, yOff, oh * ow);
-    }
-
-    /** Rows of one vector, or a whole number of vectors in the output (see {@link #convForward}). */
-    @Override
-    public boolean fastConvForward(int oh, int ow) {
-        return ow == L || (oh * ow) % L == 0;
+        return t;
     }
 
     private static final ThreadLocal<ConvTables> CONV_TABLES =

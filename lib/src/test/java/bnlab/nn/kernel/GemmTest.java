@@ -410,4 +410,65 @@ class GemmTest {
             }
         }
     }
+
+    /**
+     * {@link Simd#addConvWeightSums}: the Vector API reading B's rows from its copies of the image
+     * adds the same bits to the sums as im2col's matrix and {@link Simd.ProductSums#add}, over two
+     * images; on LeNet's first convolution, output channel counts that leave rows and columns of
+     * the sums' blocks over, rows of 8, 16 and 24, and shapes the copies do not serve.
+     */
+    @Test
+    void convolutionWeightSumsFromTheImageAreIm2colsSums() {
+        VectorSimd simd = new VectorSimd();
+        int[][] shapes = { // in, h, width, k, out
+            {1, 28, 28, 5, 6},
+            {1, 28, 28, 5, 7},
+            {2, 12, 12, 5, 3},
+            {2, 6, 20, 5, 5},
+            {1, 10, 28, 5, 1},
+            {3, 9, 13, 2, 4},
+            {2, 11, 12, 5, 2}
+        };
+        for (int[] sh : shapes) {
+            int in = sh[0], h = sh[1], width = sh[2], k = sh[3], out = sh[4];
+            int oh = h - k + 1;
+            int ow = width - k + 1;
+            int p = oh * ow;
+            int patch = in * k * k;
+            int plane = in * h * width;
+            float[] x = random(1, 2 * plane + 5);
+            float[] dY = random(2, 2 * out * p + 3);
+            float[][] dw = new float[2][];
+            for (int v = 0; v < 2; v++) {
+                Simd.ProductSums sums = simd.productSums(out, patch, p);
+                float[] cols = new float[patch * p];
+                for (int e = 0; e < 2; e++) {
+                    if (v == 0) {
+                        simd.addConvWeightSums(sums, x, 5 + e * plane, in, h, width, k, dY, 3 + e * out * p, cols);
+                    } else {
+                        for (int c = 0, r = 0; c < in; c++) {
+                            for (int ki = 0; ki < k; ki++) {
+                                for (int kj = 0; kj < k; kj++, r++) {
+                                    for (int t = 0; t < p; t++) {
+                                        cols[r * p + t] =
+                                                x[5 + e * plane + (c * h + t / ow + ki) * width + t % ow + kj];
+                                    }
+                                }
+                            }
+                        }
+                        sums.add(dY, 3 + e * out * p, p, cols, 0, p);
+                    }
+                }
+                dw[v] = random(6, out * patch);
+                sums.addTo(dw[v], 0, patch);
+            }
+            for (int i = 0; i < out * patch; i++) {
+                assertEquals(
+                        dw[1][i],
+                        dw[0][i],
+                        0f,
+                        "conv " + in + "x" + h + "x" + width + " k=" + k + " -> " + out + ", " + i);
+            }
+        }
+    }
 }
