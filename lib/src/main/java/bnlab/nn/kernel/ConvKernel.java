@@ -86,11 +86,11 @@ public final class ConvKernel implements FastLayer {
         ensureParts(parts);
         if (directForward && SIMD.fastConvForward(oh, ow)) {
             int plane = x.h * x.w;
-            Parallel.run(x.n, parts, (part, from, to) -> {
-                for (int e = from; e < to; e++) {
-                    SIMD.convForward(x.data, e * in * plane, in, x.h, x.w, k, out, w, b, y.data, e * out * p);
-                }
-            });
+            Parallel.run(
+                    x.n,
+                    parts,
+                    (part, from, to) -> SIMD.convForwardImages(
+                            x.data, from * in * plane, to - from, in, x.h, x.w, k, out, w, b, y.data, from * out * p));
             return y;
         }
         Parallel.run(x.n, parts, (part, from, to) -> {

@@ -169,7 +169,31 @@ public interface Simd {
         sums.add(dY, dyOff, p, buffer, 0, p);
     }
 
-    /** Whether {@link #convForward} for an (oh, ow) output beats im2col and a product. */
+    /**
+     * {@link #convForward} for {@code images} consecutive images, x's from xOff and y's from
+     * yOff (in·h·width and out·OH·OW floats apart): the same sums.
+     */
+    default void convForwardImages(
+            float[] x,
+            int xOff,
+            int images,
+            int in,
+            int h,
+            int width,
+            int k,
+            int out,
+            float[] w,
+            float[] b,
+            float[] y,
+            int yOff) {
+        int xStep = in * h * width;
+        int yStep = out * (h - k + 1) * (width - k + 1);
+        for (int e = 0; e < images; e++) {
+            convForward(x, xOff + e * xStep, in, h, width, k, out, w, b, y, yOff + e * yStep);
+        }
+    }
+
+    /** Whether {@link #convForward} ({@link #convForwardImages}) for an (oh, ow) output beats im2col and a product. */
     default boolean fastConvForward(int oh, int ow) {
         return false;
     }

@@ -334,14 +334,15 @@ class GemmTest {
     }
 
     /**
-     * {@link Simd#convForward}: the Vector API's tiles (4 rows by 4 vectors on 512-bit vectors,
-     * 6 and 4 rows by 2 on 256-bit ones, single rows and vectors for the rest) give the same bits
-     * as the definition summed in its order with fused multiply-adds (the plain loops, which keep
-     * Simd's loop), and that is the convolution to float rounding; the floats of y around each
-     * image's output stay as they were. Shapes: LeNet's two convolutions, one and two vectors of
-     * output channels, channel counts that leave rows over, odd output heights, outputs that are
-     * not a whole number of vectors (the loops), output rows of 7, 8, 12, 16 and 24, images of an
-     * odd number of rows, one input channel, 2×2, 3×3 and 4×4 windows.
+     * {@link Simd#convForward} and {@link Simd#convForwardImages}: the Vector API's tiles (6 or 4
+     * rows by 4 vectors on 512-bit vectors, 6 and 4 rows by 2 on 256-bit ones, single rows and
+     * vectors for the rest) and the plain loops (several images side by side, a last group short)
+     * give the same bits as the sums written here in the order of im2col and {@link Simd#nn} with
+     * fused multiply-adds onto the bias, and that is the convolution to float rounding; the floats
+     * of y around the images' outputs stay as they were. Shapes: LeNet's two convolutions, one and
+     * two vectors of output channels, channel counts that leave rows over, odd output heights,
+     * outputs that are not a whole number of vectors (Simd's loops), output rows of 7, 8, 12, 16
+     * and 24, images of an odd number of rows, one input channel, 2×2, 3×3 and 4×4 windows.
      */
     @Test
     void convolutionsStraightFromTheImageAreTheLoops() {
@@ -368,44 +369,48 @@ class GemmTest {
             int ow = width - k + 1;
             int plane = in * h * width;
             int outs = out * oh * ow;
-            float[] x = random(1, 2 * plane + 5);
+            int images = 5;
+            float[] x = random(1, images * plane + 5);
             float[] w = random(2, out * in * k * k);
             float[] b = random(3, out);
-            float[][] y = new float[2][];
-            for (int v = 0; v < 2; v++) {
-                y[v] = random(4, 2 * outs + 7);
-                for (int e = 0; e < 2; e++) {
-                    BOTH[v].convForward(x, 5 + e * plane, in, h, width, k, out, w, b, y[v], 3 + e * outs);
-                }
-            }
-            float[] before = random(4, 2 * outs + 7);
+            float[] before = random(4, images * outs + 7);
+            float[] expected = before.clone();
             String what = "conv " + in + "x" + h + "x" + width + " k=" + k + " -> " + out;
-            for (int i = 0; i < y[0].length; i++) {
-                assertEquals(y[1][i], y[0][i], 0f, what + ", float " + i + ": Vector API and plain loops");
-                if (i < 3 || i >= 3 + 2 * outs) {
-                    assertEquals(before[i], y[0][i], 0f, what + ", float " + i + " outside the output");
-                }
-            }
-            for (int e = 0; e < 2; e++) {
+            for (int e = 0; e < images; e++) {
                 for (int o = 0; o < out; o++) {
                     for (int t = 0; t < oh * ow; t++) {
+                        float sum = b[o];
                         double exact = b[o];
                         double size = Math.abs(exact);
                         for (int c = 0, r = 0; c < in; c++) {
                             for (int ki = 0; ki < k; ki++) {
                                 for (int kj = 0; kj < k; kj++, r++) {
-                                    double term = (double) w[o * in * k * k + r]
-                                            * x[5 + e * plane + (c * h + t / ow + ki) * width + t % ow + kj];
-                                    exact += term;
-                                    size += Math.abs(term);
+                                    float wr = w[o * in * k * k + r];
+                                    float xr = x[5 + e * plane + (c * h + t / ow + ki) * width + t % ow + kj];
+                                    sum = Math.fma(wr, xr, sum);
+                                    exact += (double) wr * xr;
+                                    size += Math.abs((double) wr * xr);
                                 }
                             }
                         }
-                        float got = y[0][3 + e * outs + o * oh * ow + t];
+                        expected[3 + e * outs + o * oh * ow + t] = sum;
                         assertTrue(
-                                Math.abs(got - exact) <= Tolerances.FLOAT_SUM * (1 + size),
+                                Math.abs(sum - exact) <= Tolerances.FLOAT_SUM * (1 + size),
                                 what + ", " + e + ", " + o + ", " + t);
                     }
+                }
+            }
+            for (Simd simd : BOTH) {
+                float[] one = before.clone();
+                for (int e = 0; e < images; e++) {
+                    simd.convForward(x, 5 + e * plane, in, h, width, k, out, w, b, one, 3 + e * outs);
+                }
+                float[] all = before.clone();
+                simd.convForwardImages(x, 5, images, in, h, width, k, out, w, b, all, 3);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], one[i], 0f, what + ", float " + i + ", " + simd.describe());
+                    assertEquals(
+                            expected[i], all[i], 0f, what + ", float " + i + ", " + simd.describe() + ", all images");
                 }
             }
         }
