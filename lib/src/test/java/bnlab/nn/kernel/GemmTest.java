@@ -247,15 +247,26 @@ class GemmTest {
     }
     /**
      * {@link VectorGemm#nn} through panels ({@link VectorGemm#packing}, on by default only on
-     * 256-bit vectors) gives the same bits as without them, on this machine's vector width,
+     * 256-bit vectors) and six rows by four vectors ({@link VectorGemm#quads}, on by default only on
+     * 512-bit vectors) give the same bits as two vectors at a time, on this machine's vector width,
      * for products big enough to take that path (LeNet's fully-connected layers) and edges around
      * them; {@link #matrixProductsAreTheProduct} checks the default path against the definition.
      */
     @Test
     void productsThroughPanelsAreTheSameBits() {
-        int[][] shapes = {{128, 120, 256}, {60, 256, 256}, {128, 256, 120}, {128, 84, 120}, {42, 120, 256}, {25, 67, 9}
+        int[][] shapes = {
+            {128, 120, 256},
+            {60, 256, 256},
+            {128, 256, 120},
+            {128, 84, 120},
+            {42, 120, 256},
+            {25, 67, 9},
+            {13, 70, 5},
+            {6, 64, 3},
+            {7, 130, 2}
         };
         boolean before = VectorGemm.packing;
+        boolean quadsBefore = VectorGemm.quads;
         try {
             for (int[] mnk : shapes) {
                 int m = mnk[0];
@@ -266,9 +277,10 @@ class GemmTest {
                 float[] b = random(2, 2 + depth * (n + 3));
                 for (boolean transposed : new boolean[] {false, true}) {
                     for (boolean add : new boolean[] {false, true}) {
-                        float[][] c = new float[2][];
-                        for (int p = 0; p < 2; p++) {
+                        float[][] c = new float[3][];
+                        for (int p = 0; p < 3; p++) {
                             VectorGemm.packing = p == 1;
+                            VectorGemm.quads = p == 2;
                             c[p] = random(3, C_OFF + m * (n + 5) + 6);
                             if (transposed) {
                                 VectorGemm.nn(m, n, depth, at, 2, 1, m, b, 2, n + 3, c[p], C_OFF, n + 5, add);
@@ -281,12 +293,15 @@ class GemmTest {
                         for (int at0 = 0; at0 < c[0].length; at0++) {
                             assertEquals(
                                     c[0][at0], c[1][at0], 0f, what + ": float " + at0 + " with and without panels");
+                            assertEquals(
+                                    c[0][at0], c[2][at0], 0f, what + ": float " + at0 + " six rows by four vectors");
                         }
                     }
                 }
             }
         } finally {
             VectorGemm.packing = before;
+            VectorGemm.quads = quadsBefore;
         }
     }
     /**
