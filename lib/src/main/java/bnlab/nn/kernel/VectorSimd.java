@@ -162,11 +162,20 @@ final class VectorSimd implements Simd {
         return ow == L || (oh * ow) % L == 0;
     }
 
+    /**
+     * This thread's tables for the shape: a few shapes are kept (LeNet has two convolutions), so
+     * that a step allocates none once every shape has been seen.
+     */
     private static ConvTables tables(int in, int h, int width, int k) {
-        ConvTables t = CONV_TABLES.get();
-        if (!t.fits(in, h, width, k)) {
-            CONV_TABLES.set(t = new ConvTables(in, h, width, k));
+        ConvTables[] kept = CONV_TABLES.get();
+        for (ConvTables t : kept) {
+            if (t != null && t.fits(in, h, width, k)) {
+                return t;
+            }
         }
+        ConvTables t = new ConvTables(in, h, width, k);
+        System.arraycopy(kept, 0, kept, 1, kept.length - 1);
+        kept[0] = t;
         return t;
     }
 
@@ -205,8 +214,7 @@ final class VectorSimd implements Simd {
         return t;
     }
 
-    private static final ThreadLocal<ConvTables> CONV_TABLES =
-            ThreadLocal.withInitial(() -> new ConvTables(0, 0, 0, 0));
+    private static final ThreadLocal<ConvTables[]> CONV_TABLES = ThreadLocal.withInitial(() -> new ConvTables[4]);
 
     /**
      * Per thread, for {@link #convForward} on one shape: where row r = (c, ki, kj) of the product's
