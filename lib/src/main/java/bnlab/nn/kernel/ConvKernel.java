@@ -7,10 +7,12 @@ import java.util.Arrays;
  * time so that everything an image needs stays in the core's cache. Image e's k×k patches
  * become the columns of a matrix cols (C·k·k, P), P = OH·OW; then
  * <ul>
- *   <li>forward: Y_e = W·cols + b, W viewed as (out, C·k·k);</li>
+ *   <li>forward: Y_e = W·cols + b, W viewed as (out, C·k·k); for output rows of 8 (LeNet's second
+ *       convolution) the same sums read from the image without cols ({@link Simd#convForward});</li>
  *   <li>backward: dW = Σ_e dY_e·colsᵀ (cols made again from x: cheaper than keeping every
  *       image's, which would not stay in cache; the sums over images kept vector-wide until the
- *       end, {@link Simd#productSums}), db = Σ dY_e, and dX_e = col2im(Wᵀ·dY_e).</li>
+ *       end, {@link Simd#productSums}; {@link Simd#addConvWeightSums} may read cols' rows from
+ *       fewer copies of x), db = Σ dY_e, and dX_e = col2im(Wᵀ·dY_e).</li>
  * </ul>
  * col2im adds each column back where it came from, k² overlapping adds per input element, which
  * stall the processor (a load waits for the store before it to the same place). Instead, Wᵀ·dY
@@ -51,6 +53,12 @@ public final class ConvKernel implements FastLayer {
      */
     static boolean directWeightSums = true;
 
+    /**
+     * Whether the forward pass reads the images straight ({@link Simd#convForward}, no im2col)
+     * where the implementation says it is faster (tests turn it off to compare: same bits).
+     */
+    static boolean directForward = true;
+
     private double[][] partDb = new double[0][];
     private Tensor x;
     private Tensor y;
@@ -76,6 +84,15 @@ public final class ConvKernel implements FastLayer {
         y = Tensor.reuse(y, x.n, out, oh, ow, 4);
         int parts = Parallel.parts(x.n, (long) patch * p);
         ensureParts(parts);
+        if (directForward && SIMD.fastConvForward(oh, ow)) {
+            int plane = x.h * x.w;
+            Parallel.run(
+                    x.n,
+                    parts,
+                    (part, from, to) -> SIMD.convForwardImages(
+                            x.data, from * in * plane, to - from, in, x.h, x.w, k, out, w, b, y.data, from * out * p));
+            return y;
+        }
         Parallel.run(x.n, parts, (part, from, to) -> {
             float[] c = cols[part] = Tensor.buffer(cols[part], (long) patch * p);
             for (int e = from; e < to; e++) {
@@ -158,8 +175,7 @@ public final class ConvKernel implements FastLayer {
                     }
                     SIMD.addWeightSums(x.data, e * in * plane, rowsAt, cellsAt, dyT, out, acc);
                 } else {
-                    im2col(x, e, c, oh, ow);
-                    dwSums.add(dY.data, at, p, c, 0, p);
+                    SIMD.addConvWeightSums(dwSums, x.data, e * in * plane, in, x.h, width, k, dY.data, at, c);
                 }
                 for (int o = 0; o < out; o++) {
                     db[o] += SIMD.sum(dY.data, at + o * p, p, 1, p);

@@ -15,9 +15,9 @@ package bnlab.nn.kernel;
 final class PlainGemm {
 
     /** Per thread: B (or Aᵀ) one row per array, and the row of C being accumulated. */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private static final class Scratch {
+    static final class Scratch {
         float[][] rows = new float[0][];
         float[] acc = new float[0];
 
@@ -106,7 +106,7 @@ final class PlainGemm {
     }
 
     /** r[j] += Σ_k x[xOff + k·xStep]·rows[k][j] for j &lt; n, k &lt; depth, k in order. */
-    private static void accumulate(float[] r, int n, int depth, float[][] rows, float[] x, int xOff, int xStep) {
+    static void accumulate(float[] r, int n, int depth, float[][] rows, float[] x, int xOff, int xStep) {
         int k = 0;
         for (; k + 4 <= depth; k += 4) {
             float x0 = x[xOff + k * xStep];

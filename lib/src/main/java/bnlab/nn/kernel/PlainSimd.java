@@ -81,6 +81,77 @@ final class PlainSimd implements Simd {
     }
 
     /**
+     * im2col straight into {@link PlainGemm}'s rows (one copy, not two), for as many images side
+     * by side as make rows of at least 256 floats (LeNet's second convolution has 64 positions an
+     * image: loops of 64 spend much of their time entering and leaving the JIT's vector loop), then
+     * each channel's row of outputs summed onto its bias in the order of the patch: {@link #nn}'s
+     * sums with {@code add} onto C filled with the bias, the same bits.
+     */
+    @Override
+    public void convForwardImages(
+            float[] x,
+            int xOff,
+            int images,
+            int in,
+            int h,
+            int width,
+            int k,
+            int out,
+            float[] w,
+            float[] b,
+            float[] y,
+            int yOff) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        int p = oh * ow;
+        int patch = in * k * k;
+        int xStep = in * h * width;
+        int group = Math.max(1, Math.min(images, (256 + p - 1) / p));
+        PlainGemm.Scratch s = PlainGemm.SCRATCH.get();
+        float[][] rows = s.rows(patch, group * p);
+        float[] acc = s.acc(group * p);
+        for (int e0 = 0; e0 < images; e0 += group) {
+            int count = Math.min(group, images - e0);
+            int n = count * p;
+            for (int c = 0, r = 0; c < in; c++) {
+                for (int ki = 0; ki < k; ki++) {
+                    for (int kj = 0; kj < k; kj++, r++) {
+                        for (int q = 0; q < count; q++) {
+                            copyRows(
+                                    x,
+                                    xOff + (e0 + q) * xStep + (c * h + ki) * width + kj,
+                                    width,
+                                    oh,
+                                    ow,
+                                    rows[r],
+                                    q * p);
+                        }
+                    }
+                }
+            }
+            for (int o = 0; o < out; o++) {
+                java.util.Arrays.fill(acc, 0, n, b[o]);
+                PlainGemm.accumulate(acc, n, patch, rows, w, o * patch, 1);
+                for (int q = 0; q < count; q++) {
+                    System.arraycopy(acc, q * p, y, yOff + ((e0 + q) * out + o) * p, p);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void convForward(
+            float[] x, int xOff, int in, int h, int width, int k, int out, float[] w, float[] b, float[] y, int yOff) {
+        convForwardImages(x, xOff, 1, in, h, width, k, out, w, b, y, yOff);
+    }
+
+    /** Every shape ({@link #convForwardImages}). */
+    @Override
+    public boolean fastConvForward(int oh, int ow) {
+        return true;
+    }
+
+    /**
      * Long products (depth ≥ 256, say 576 positions of an image): one array of {@code depth}
      * partial sums per element of C, and adding a pair of matrices copies their rows to offset 0
      * and multiplies and adds element by element, which the JIT vectorizes; {@link

@@ -109,6 +109,95 @@ public interface Simd {
         return false;
     }
 
+    /**
+     * A convolution's forward pass for one image (stride 1, no padding), read straight from the
+     * image: for o &lt; out and output (i, j), OH = h − k + 1, OW = width − k + 1,
+     * y[yOff + (o·OH + i)·OW + j] = b[o] + Σ_r w[o·patch + r]·x[xOff + (c·h + i + ki)·width + j + kj],
+     * r = (c, ki, kj) &lt; patch = in·k², summed in the order of r onto b[o] with fused
+     * multiply-adds: the sums of im2col and {@link #nn} with {@code add} onto the bias, the same bits.
+     */
+    default void convForward(
+            float[] x, int xOff, int in, int h, int width, int k, int out, float[] w, float[] b, float[] y, int yOff) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        int patch = in * k * k;
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    float s = b[o];
+                    for (int c = 0, r = 0; c < in; c++) {
+                        for (int ki = 0; ki < k; ki++) {
+                            for (int kj = 0; kj < k; kj++, r++) {
+                                s = Math.fma(w[o * patch + r], x[xOff + (c * h + i + ki) * width + j + kj], s);
+                            }
+                        }
+                    }
+                    y[yOff + (o * oh + i) * ow + j] = s;
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds one image's weight-gradient products to a convolution's running sums:
+     * {@code sums.add(dY, dyOff, P, cols, 0, P)} with cols the image's im2col matrix
+     * (in·k², P), P = OH·OW, row (c, ki, kj) holding x[xOff + (c·h + i + ki)·width + j + kj] for
+     * every output (i, j). Here cols is made in {@code buffer} (in·k²·P floats); an implementation
+     * may read the image another way, for the same sums of the same floats.
+     */
+    default void addConvWeightSums(
+            ProductSums sums,
+            float[] x,
+            int xOff,
+            int in,
+            int h,
+            int width,
+            int k,
+            float[] dY,
+            int dyOff,
+            float[] buffer) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        int p = oh * ow;
+        for (int c = 0, row = 0; c < in; c++) {
+            for (int ki = 0; ki < k; ki++) {
+                for (int kj = 0; kj < k; kj++, row++) {
+                    copyRows(x, xOff + (c * h + ki) * width + kj, width, oh, ow, buffer, row * p);
+                }
+            }
+        }
+        sums.add(dY, dyOff, p, buffer, 0, p);
+    }
+
+    /**
+     * {@link #convForward} for {@code images} consecutive images, x's from xOff and y's from
+     * yOff (in·h·width and out·OH·OW floats apart): the same sums.
+     */
+    default void convForwardImages(
+            float[] x,
+            int xOff,
+            int images,
+            int in,
+            int h,
+            int width,
+            int k,
+            int out,
+            float[] w,
+            float[] b,
+            float[] y,
+            int yOff) {
+        int xStep = in * h * width;
+        int yStep = out * (h - k + 1) * (width - k + 1);
+        for (int e = 0; e < images; e++) {
+            convForward(x, xOff + e * xStep, in, h, width, k, out, w, b, y, yOff + e * yStep);
+        }
+    }
+
+    /** Whether {@link #convForward} ({@link #convForwardImages}) for an (oh, ow) output beats im2col and a product. */
+    default boolean fastConvForward(int oh, int ow) {
+        return false;
+    }
+
     /** Whether {@link #nnRuns} with runs of {@code len} floats is faster than {@link #nn} on zero-padded runs. */
     default boolean fastRuns(int len) {
         return false;

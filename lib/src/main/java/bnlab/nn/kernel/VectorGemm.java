@@ -23,10 +23,54 @@ final class VectorGemm {
     /**
      * C[i, j] (+)= Σ_k A(i, k)·B[k, j] for i &lt; m, j &lt; n, k &lt; depth, where
      * A(i, k) = a[aOff + i·aRow + k·aCol], B[k, j] = b[bOff + k·ldb + j], C[i, j] = c[cOff + i·ldc + j].
-     * Columns go two vectors at a time (rows six, four, two, one at a time), then one vector
+     * On 512-bit vectors columns first go four vectors at a time, six rows at a time ({@link #quads});
+     * then two vectors at a time (rows six, four, two, one at a time), then one vector
      * (rows eight, four, one at a time), then one by one.
      */
     static void nn(
+            int m,
+            int n,
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
+        if (quads && n >= 4 * L && m >= 6) {
+            // Six rows by four vectors where AVX-512's 32 registers hold them: 24 multiply-adds per
+            // ten loads instead of twelve per eight (LeNet's Linear(256, 120) products).
+            int q = n - n % (4 * L);
+            int i = 0;
+            for (; i + 6 <= m; i += 6) {
+                for (int j = 0; j < q; j += 4 * L) {
+                    quad6(depth, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, add);
+                }
+            }
+            if (i < m) {
+                pairs(m - i, q, depth, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, add);
+            }
+            if (q < n) {
+                pairs(m, n - q, depth, a, aOff, aRow, aCol, b, bOff + q, ldb, c, cOff + q, ldc, add);
+            }
+            return;
+        }
+        pairs(m, n, depth, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, add);
+    }
+
+    /**
+     * Whether {@link #nn} goes six rows by four vectors where it can (on by default on 512-bit
+     * vectors; tests set it both ways to compare: the same sums in the same order).
+     */
+    static boolean quads = L == 16;
+
+    /** {@link #nn} two vectors of columns at a time (the rows six, four, two, one at a time), and the rest. */
+    private static void pairs(
             int m,
             int n,
             int depth,
@@ -76,6 +120,504 @@ final class VectorGemm {
         for (i = 0; j < n && i < m; i++) {
             scalarTail(j, n, depth, a, aOff + i * aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, add);
         }
+    }
+
+    /**
+     * A convolution's forward product whose B rows are found through a table:
+     * C[i, q·L + l] = bias[i] + Σ_k a[i·depth + k]·src[srcOff + rowAt[k] + q·step + l] for i &lt; m,
+     * q &lt; vectors, summed in the order of k onto bias[i] ({@link #nn}'s sums with {@code add} onto
+     * C filled with the bias: the same bits). Four rows by four vectors at a time on 512-bit
+     * vectors (LeNet's 16 channels by 64 positions in four tiles: two FMAs per load, where six rows
+     * by two vectors left four rows over), six then four rows by two vectors on 256-bit ones (what
+     * fits in sixteen registers), the rest one row by one vector.
+     */
+    static void convProduct(
+            int m,
+            int vectors,
+            int depth,
+            float[] a,
+            float[] bias,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int i = 0;
+        int q = 0;
+        if (L == 16) {
+            q = vectors - vectors % 4;
+            for (; i + 6 <= m; i += 6) {
+                for (int j = 0; j < q; j += 4) {
+                    conv6x4(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
+            for (; i + 4 <= m; i += 4) {
+                for (int j = 0; j < q; j += 4) {
+                    conv4x4(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
+        } else {
+            q = vectors - vectors % 2;
+            for (; i + 6 <= m; i += 6) {
+                for (int j = 0; j < q; j += 2) {
+                    conv6x2(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
+            for (; i + 4 <= m; i += 4) {
+                for (int j = 0; j < q; j += 2) {
+                    conv4x2(
+                            depth,
+                            a,
+                            i * depth,
+                            bias,
+                            i,
+                            src,
+                            srcOff + j * step,
+                            rowAt,
+                            step,
+                            c,
+                            cOff + i * ldc + j * L,
+                            ldc);
+                }
+            }
+        }
+        // The rest: rows [0, i) beyond column vector q, then rows [i, m) entirely.
+        for (int r = 0; r < m; r++) {
+            for (int j = r < i ? q : 0; j < vectors; j++) {
+                conv1x1(depth, a, r * depth, bias[r], src, srcOff + j * step, rowAt, c, cOff + r * ldc + j * L);
+            }
+        }
+    }
+
+    /** Six rows of C by four vectors (columns [0, 4L) from cOff), each element summed as {@link #wide6} sums it. */
+    private static void quad6(
+            int depth,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean add) {
+        int a1 = aOff + aRow;
+        int a2 = a1 + aRow;
+        int a3 = a2 + aRow;
+        int a4 = a3 + aRow;
+        int a5 = a4 + aRow;
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector s00 = start(c, cOff, add), s01 = start(c, cOff + L, add);
+        FloatVector s02 = start(c, cOff + 2 * L, add), s03 = start(c, cOff + 3 * L, add);
+        FloatVector s10 = start(c, c1, add), s11 = start(c, c1 + L, add);
+        FloatVector s12 = start(c, c1 + 2 * L, add), s13 = start(c, c1 + 3 * L, add);
+        FloatVector s20 = start(c, c2, add), s21 = start(c, c2 + L, add);
+        FloatVector s22 = start(c, c2 + 2 * L, add), s23 = start(c, c2 + 3 * L, add);
+        FloatVector s30 = start(c, c3, add), s31 = start(c, c3 + L, add);
+        FloatVector s32 = start(c, c3 + 2 * L, add), s33 = start(c, c3 + 3 * L, add);
+        FloatVector s40 = start(c, c4, add), s41 = start(c, c4 + L, add);
+        FloatVector s42 = start(c, c4 + 2 * L, add), s43 = start(c, c4 + 3 * L, add);
+        FloatVector s50 = start(c, c5, add), s51 = start(c, c5 + L, add);
+        FloatVector s52 = start(c, c5 + 2 * L, add), s53 = start(c, c5 + 3 * L, add);
+        for (int k = 0; k < depth; k++) {
+            int bk = bOff + k * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k * aCol]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[a1 + k * aCol]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[a2 + k * aCol]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[a3 + k * aCol]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+            x = FloatVector.broadcast(S, a[a4 + k * aCol]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            s42 = x.fma(b2, s42);
+            s43 = x.fma(b3, s43);
+            x = FloatVector.broadcast(S, a[a5 + k * aCol]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+            s52 = x.fma(b2, s52);
+            s53 = x.fma(b3, s53);
+        }
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s02.intoArray(c, cOff + 2 * L);
+        s03.intoArray(c, cOff + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
+        s43.intoArray(c, c4 + 3 * L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s52.intoArray(c, c5 + 2 * L);
+        s53.intoArray(c, c5 + 3 * L);
+    }
+
+    /** Six rows by four vectors: 24 accumulators, four B vectors and a broadcast in AVX-512's 32 registers. */
+    private static void conv6x4(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int a4 = a3 + depth;
+        int a5 = a4 + depth;
+        int q1 = srcOff + step;
+        int q2 = q1 + step;
+        int q3 = q2 + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10, s12 = s10, s13 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20, s22 = s20, s23 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30, s32 = s30, s33 = s30;
+        FloatVector s40 = FloatVector.broadcast(S, bias[o + 4]), s41 = s40, s42 = s40, s43 = s40;
+        FloatVector s50 = FloatVector.broadcast(S, bias[o + 5]), s51 = s50, s52 = s50, s53 = s50;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector b2 = FloatVector.fromArray(S, src, q2 + at);
+            FloatVector b3 = FloatVector.fromArray(S, src, q3 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            s42 = x.fma(b2, s42);
+            s43 = x.fma(b3, s43);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+            s52 = x.fma(b2, s52);
+            s53 = x.fma(b3, s53);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s02.intoArray(c, cOff + 2 * L);
+        s03.intoArray(c, cOff + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
+        s43.intoArray(c, c4 + 3 * L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s52.intoArray(c, c5 + 2 * L);
+        s53.intoArray(c, c5 + 3 * L);
+    }
+
+    private static void conv4x4(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int q1 = srcOff + step;
+        int q2 = q1 + step;
+        int q3 = q2 + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10, s12 = s10, s13 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20, s22 = s20, s23 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30, s32 = s30, s33 = s30;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector b2 = FloatVector.fromArray(S, src, q2 + at);
+            FloatVector b3 = FloatVector.fromArray(S, src, q3 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            s02 = x.fma(b2, s02);
+            s03 = x.fma(b3, s03);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            s12 = x.fma(b2, s12);
+            s13 = x.fma(b3, s13);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            s22 = x.fma(b2, s22);
+            s23 = x.fma(b3, s23);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            s32 = x.fma(b2, s32);
+            s33 = x.fma(b3, s33);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s02.intoArray(c, cOff + 2 * L);
+        s03.intoArray(c, cOff + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+    }
+
+    private static void conv6x2(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int a4 = a3 + depth;
+        int a5 = a4 + depth;
+        int q1 = srcOff + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30;
+        FloatVector s40 = FloatVector.broadcast(S, bias[o + 4]), s41 = s40;
+        FloatVector s50 = FloatVector.broadcast(S, bias[o + 5]), s51 = s50;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+    }
+
+    private static void conv4x2(
+            int depth,
+            float[] a,
+            int aOff,
+            float[] bias,
+            int o,
+            float[] src,
+            int srcOff,
+            int[] rowAt,
+            int step,
+            float[] c,
+            int cOff,
+            int ldc) {
+        int a1 = aOff + depth;
+        int a2 = a1 + depth;
+        int a3 = a2 + depth;
+        int q1 = srcOff + step;
+        FloatVector s00 = FloatVector.broadcast(S, bias[o]), s01 = s00;
+        FloatVector s10 = FloatVector.broadcast(S, bias[o + 1]), s11 = s10;
+        FloatVector s20 = FloatVector.broadcast(S, bias[o + 2]), s21 = s20;
+        FloatVector s30 = FloatVector.broadcast(S, bias[o + 3]), s31 = s30;
+        for (int k = 0; k < depth; k++) {
+            int at = rowAt[k];
+            FloatVector b0 = FloatVector.fromArray(S, src, srcOff + at);
+            FloatVector b1 = FloatVector.fromArray(S, src, q1 + at);
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+        }
+        int c1 = cOff + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+    }
+
+    private static void conv1x1(
+            int depth, float[] a, int aOff, float bias, float[] src, int srcOff, int[] rowAt, float[] c, int cOff) {
+        FloatVector s = FloatVector.broadcast(S, bias);
+        for (int k = 0; k < depth; k++) {
+            s = FloatVector.broadcast(S, a[aOff + k]).fma(FloatVector.fromArray(S, src, srcOff + rowAt[k]), s);
+        }
+        s.intoArray(c, cOff);
     }
 
     /**
@@ -953,30 +1495,41 @@ final class VectorGemm {
 
         @Override
         public void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
+            add(a, aOff, lda, b, bOff, ldb, null);
+        }
+
+        /** {@link #add} with row j of B at b[rowAt[j]]: the same sums of the same floats. */
+        void addRows(float[] a, int aOff, int lda, float[] b, int[] rowAt) {
+            add(a, aOff, lda, b, 0, 0, rowAt);
+        }
+
+        private void add(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] rowAt) {
             int i = 0;
             for (; i + 2 <= m; i += 2) {
                 int j = 0;
                 for (; j + 4 <= n; j += 4) {
-                    block2x4(a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, i * n + j);
+                    int b0 = rowAt == null ? bOff + j * ldb : rowAt[j];
+                    int b1 = rowAt == null ? b0 + ldb : rowAt[j + 1];
+                    int b2 = rowAt == null ? b1 + ldb : rowAt[j + 2];
+                    int b3 = rowAt == null ? b2 + ldb : rowAt[j + 3];
+                    block2x4(a, aOff + i * lda, lda, b, b0, b1, b2, b3, i * n + j);
                 }
                 for (; j < n; j++) {
-                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
-                    block1x1(a, aOff + (i + 1) * lda, b, bOff + j * ldb, (i + 1) * n + j);
+                    int bj = rowAt == null ? bOff + j * ldb : rowAt[j];
+                    block1x1(a, aOff + i * lda, b, bj, i * n + j);
+                    block1x1(a, aOff + (i + 1) * lda, b, bj, (i + 1) * n + j);
                 }
             }
             for (; i < m; i++) {
                 for (int j = 0; j < n; j++) {
-                    block1x1(a, aOff + i * lda, b, bOff + j * ldb, i * n + j);
+                    block1x1(a, aOff + i * lda, b, rowAt == null ? bOff + j * ldb : rowAt[j], i * n + j);
                 }
             }
         }
 
-        /** Rows i, i + 1 of A against rows j .. j + 3 of B; q = i·n + j. */
-        private void block2x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int q) {
+        /** Rows i, i + 1 of A against the rows of B at b0 .. b3; q = i·n + j. */
+        private void block2x4(float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, int b3, int q) {
             int a1 = a0 + lda;
-            int b1 = b0 + ldb;
-            int b2 = b1 + ldb;
-            int b3 = b2 + ldb;
             int r0 = q * L;
             int r1 = (q + n) * L;
             FloatVector s00 = FloatVector.fromArray(S, acc, r0);

@@ -32,6 +32,8 @@ final class VectorSimd implements Simd {
     /** Lanes L/2 .. L−1: joins the end of one short row and the start of the next in one vector. */
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & -(1L << (L / 2)));
 
+    private static final VectorMask<Float> LOWER_HALF = UPPER_HALF.not();
+
     @Override
     public int lanes() {
         return L;
@@ -100,6 +102,152 @@ final class VectorSimd implements Simd {
     @Override
     public boolean fastWeightSums(int out) {
         return out == 2 * L || out == L;
+    }
+
+    /**
+     * {@link VectorGemm#convProduct}, no im2col. Output rows one vector long (LeNet's second
+     * convolution on 256-bit vectors): a vector of B is read straight from the image. Otherwise
+     * each channel's columns kj .. kj + OW − 1 are first copied as rows of OW floats, k copies of
+     * the image instead of im2col's k², where a row of B (c, ki, kj) is OH·OW consecutive floats:
+     * the whole output in vectors, rows running into each other (LeNet's 8 on 512-bit vectors,
+     * 24 for its first convolution).
+     */
+    @Override
+    public void convForward(
+            float[] x, int xOff, int in, int h, int width, int k, int out, float[] w, float[] b, float[] y, int yOff) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        if (!fastConvForward(oh, ow)) {
+            Simd.super.convForward(x, xOff, in, h, width, k, out, w, b, y, yOff);
+            return;
+        }
+        if (ow == L) {
+            ConvTables t = tables(in, h, width, k);
+            VectorGemm.convProduct(out, oh, in * k * k, w, b, x, xOff, t.rowAt, width, y, yOff, oh * ow);
+            return;
+        }
+        ConvTables t = copyColumns(x, xOff, in, h, width, k);
+        VectorGemm.convProduct(out, oh * ow / L, in * k * k, w, b, t.columns, 0, t.rowAt, L, y, yOff, oh * ow);
+    }
+
+    /**
+     * Where {@link #convForward} copies columns and the sums keep a vector per element (LeNet's
+     * first convolution): B's rows read from the k copies of the image instead of im2col's k².
+     */
+    @Override
+    public void addConvWeightSums(
+            ProductSums sums,
+            float[] x,
+            int xOff,
+            int in,
+            int h,
+            int width,
+            int k,
+            float[] dY,
+            int dyOff,
+            float[] buffer) {
+        int oh = h - k + 1;
+        int ow = width - k + 1;
+        if (ow == L || !fastConvForward(oh, ow) || !(sums instanceof VectorGemm.VectorProductSums)) {
+            Simd.super.addConvWeightSums(sums, x, xOff, in, h, width, k, dY, dyOff, buffer);
+            return;
+        }
+        ConvTables t = copyColumns(x, xOff, in, h, width, k);
+        ((VectorGemm.VectorProductSums) sums).addRows(dY, dyOff, oh * ow, t.columns, t.rowAt);
+    }
+
+    /** Rows of one vector, or a whole number of vectors in the output (see {@link #convForward}). */
+    @Override
+    public boolean fastConvForward(int oh, int ow) {
+        return ow == L || (oh * ow) % L == 0;
+    }
+
+    /**
+     * This thread's tables for the shape: a few shapes are kept (LeNet has two convolutions), so
+     * that a step allocates none once every shape has been seen.
+     */
+    private static ConvTables tables(int in, int h, int width, int k) {
+        ConvTables[] kept = CONV_TABLES.get();
+        for (ConvTables t : kept) {
+            if (t != null && t.fits(in, h, width, k)) {
+                return t;
+            }
+        }
+        ConvTables t = new ConvTables(in, h, width, k);
+        System.arraycopy(kept, 0, kept, 1, kept.length - 1);
+        kept[0] = t;
+        return t;
+    }
+
+    /**
+     * The image's channels' columns kj .. kj + OW − 1 as rows of OW floats, into this thread's
+     * tables for the shape (whose rowAt then finds row (c, ki, kj) of im2col's matrix).
+     */
+    private ConvTables copyColumns(float[] x, int xOff, int in, int h, int width, int k) {
+        ConvTables t = tables(in, h, width, k);
+        int ow = width - k + 1;
+        float[] into = t.columns;
+        int back = width - ow;
+        for (int c = 0; c < in; c++) {
+            for (int kj = 0; kj < k; kj++) {
+                int from = xOff + c * h * width + kj;
+                int to = (c * k + kj) * h * ow;
+                if (ow == L / 2) {
+                    // Two rows a vector, from two loads (the first reads past its row, the second
+                    // starts before its row, both inside the channel); a last odd row alone, masked.
+                    int r = 0;
+                    for (; r + 2 <= h; r += 2) {
+                        int at = from + r * width;
+                        FloatVector.fromArray(S, x, at)
+                                .blend(FloatVector.fromArray(S, x, at + back), UPPER_HALF)
+                                .intoArray(into, to + r * ow);
+                    }
+                    if (r < h) {
+                        FloatVector.fromArray(S, x, from + r * width, LOWER_HALF)
+                                .intoArray(into, to + r * ow, LOWER_HALF);
+                    }
+                } else {
+                    copyRows(x, from, width, h, ow, into, to);
+                }
+            }
+        }
+        return t;
+    }
+
+    private static final ThreadLocal<ConvTables[]> CONV_TABLES = ThreadLocal.withInitial(() -> new ConvTables[4]);
+
+    /**
+     * Per thread, for {@link #convForward} on one shape: where row r = (c, ki, kj) of the product's
+     * B starts (in the image for rows of one vector, in the copied columns otherwise).
+     */
+    private static final class ConvTables {
+        final int in;
+        final int h;
+        final int width;
+        final int k;
+        final int[] rowAt;
+        final float[] columns;
+
+        ConvTables(int in, int h, int width, int k) {
+            this.in = in;
+            this.h = h;
+            this.width = width;
+            this.k = k;
+            int ow = width - k + 1;
+            rowAt = new int[in * k * k];
+            for (int c = 0, r = 0; c < in; c++) {
+                for (int ki = 0; ki < k; ki++) {
+                    for (int kj = 0; kj < k; kj++, r++) {
+                        rowAt[r] = ow == L ? (c * h + ki) * width + kj : ((c * k + kj) * h + ki) * ow;
+                    }
+                }
+            }
+            columns = new float[ow == L ? 0 : in * k * h * ow];
+        }
+
+        boolean fits(int in, int h, int width, int k) {
+            return this.in == in && this.h == h && this.width == width && this.k == k;
+        }
     }
 
     /** Runs of one vector: {@link VectorGemm#nnRuns} (LeNet's second convolution, rows of 8, on 256-bit vectors). */

@@ -109,6 +109,45 @@ class ConvKernelTest {
         }
     }
 
+    /**
+     * The forward pass straight from the images ({@link Simd#convForward}) gives the same bits as
+     * im2col and the product it replaces: switched off and on, on LeNet's two convolutions, with
+     * output channels that leave rows over, odd output heights, and the images split across parts.
+     */
+    @Test
+    void forwardStraightFromTheImagesIsTheSameBits() {
+        int lanes = Simd.get().lanes();
+        for (int[] shape : new int[][] {
+            {6, 16, 12, 12},
+            {6, lanes, 12, 12},
+            {3, 7, 11, 12},
+            {2, 2 * lanes + 3, 12, 12},
+            {1, 6, 28, 28},
+            {2, 5, 9, 28}
+        }) {
+            int in = shape[0];
+            int out = shape[1];
+            Tensor x = KernelTesting.tensor(1, 9, in, shape[2], shape[3]);
+            double[] wv = values(KernelTesting.tensor(3, out, in, 5, 5));
+            double[] bv = values(KernelTesting.tensor(4, out, 1));
+            float[][] ys = new float[2][];
+            boolean before = ConvKernel.directForward;
+            try {
+                for (int v = 0; v < 2; v++) {
+                    ConvKernel.directForward = v == 1;
+                    ConvKernel conv = new ConvKernel(in, out, 5, Trained.of(wv, out, in, 5, 5), Trained.of(bv, out, 1));
+                    float[][] into = ys;
+                    int at = v;
+                    Parallel.splitEverything(
+                            2, () -> into[at] = conv.forward(x).data.clone());
+                }
+            } finally {
+                ConvKernel.directForward = before;
+            }
+            assertArrayEquals(ys[0], ys[1], "y, " + in + " -> " + out + " channels, with and without convForward");
+        }
+    }
+
     @Test
     void aFirstLayerSkipsTheInputGradient() {
         ConvKernel conv =

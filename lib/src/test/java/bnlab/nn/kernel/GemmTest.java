@@ -247,15 +247,26 @@ class GemmTest {
     }
     /**
      * {@link VectorGemm#nn} through panels ({@link VectorGemm#packing}, on by default only on
-     * 256-bit vectors) gives the same bits as without them, on this machine's vector width,
+     * 256-bit vectors) and six rows by four vectors ({@link VectorGemm#quads}, on by default only on
+     * 512-bit vectors) give the same bits as two vectors at a time, on this machine's vector width,
      * for products big enough to take that path (LeNet's fully-connected layers) and edges around
      * them; {@link #matrixProductsAreTheProduct} checks the default path against the definition.
      */
     @Test
     void productsThroughPanelsAreTheSameBits() {
-        int[][] shapes = {{128, 120, 256}, {60, 256, 256}, {128, 256, 120}, {128, 84, 120}, {42, 120, 256}, {25, 67, 9}
+        int[][] shapes = {
+            {128, 120, 256},
+            {60, 256, 256},
+            {128, 256, 120},
+            {128, 84, 120},
+            {42, 120, 256},
+            {25, 67, 9},
+            {13, 70, 5},
+            {6, 64, 3},
+            {7, 130, 2}
         };
         boolean before = VectorGemm.packing;
+        boolean quadsBefore = VectorGemm.quads;
         try {
             for (int[] mnk : shapes) {
                 int m = mnk[0];
@@ -266,9 +277,10 @@ class GemmTest {
                 float[] b = random(2, 2 + depth * (n + 3));
                 for (boolean transposed : new boolean[] {false, true}) {
                     for (boolean add : new boolean[] {false, true}) {
-                        float[][] c = new float[2][];
-                        for (int p = 0; p < 2; p++) {
+                        float[][] c = new float[3][];
+                        for (int p = 0; p < 3; p++) {
                             VectorGemm.packing = p == 1;
+                            VectorGemm.quads = p == 2;
                             c[p] = random(3, C_OFF + m * (n + 5) + 6);
                             if (transposed) {
                                 VectorGemm.nn(m, n, depth, at, 2, 1, m, b, 2, n + 3, c[p], C_OFF, n + 5, add);
@@ -281,12 +293,15 @@ class GemmTest {
                         for (int at0 = 0; at0 < c[0].length; at0++) {
                             assertEquals(
                                     c[0][at0], c[1][at0], 0f, what + ": float " + at0 + " with and without panels");
+                            assertEquals(
+                                    c[0][at0], c[2][at0], 0f, what + ": float " + at0 + " six rows by four vectors");
                         }
                     }
                 }
             }
         } finally {
             VectorGemm.packing = before;
+            VectorGemm.quads = quadsBefore;
         }
     }
     /**
@@ -329,6 +344,150 @@ class GemmTest {
                 String what = out + " channels, patch element " + r + ", channel " + o;
                 assertEquals(acc[1][r * out + o], acc[0][r * out + o], 0f, what + ": Vector API and plain loops");
                 assertTrue(Math.abs(acc[0][r * out + o] - exact) <= Tolerances.FLOAT_SUM * (1 + size), what);
+            }
+        }
+    }
+
+    /**
+     * {@link Simd#convForward} and {@link Simd#convForwardImages}: the Vector API's tiles (6 or 4
+     * rows by 4 vectors on 512-bit vectors, 6 and 4 rows by 2 on 256-bit ones, single rows and
+     * vectors for the rest) and the plain loops (several images side by side, a last group short)
+     * give the same bits as the sums written here in the order of im2col and {@link Simd#nn} with
+     * fused multiply-adds onto the bias, and that is the convolution to float rounding; the floats
+     * of y around the images' outputs stay as they were. Shapes: LeNet's two convolutions, one and
+     * two vectors of output channels, channel counts that leave rows over, odd output heights,
+     * outputs that are not a whole number of vectors (Simd's loops), output rows of 7, 8, 12, 16
+     * and 24, images of an odd number of rows, one input channel, 2×2, 3×3 and 4×4 windows.
+     */
+    @Test
+    void convolutionsStraightFromTheImageAreTheLoops() {
+        int lanes = new VectorSimd().lanes();
+        int[][] shapes = { // in, h, width, k, out
+            {6, 12, 12, 5, 16},
+            {6, 12, 12, 5, lanes},
+            {6, 12, 12, 5, 2 * lanes},
+            {6, 12, 12, 5, 7},
+            {6, 12, 12, 5, 23},
+            {2, 11, 12, 5, 9},
+            {1, 6, 12, 5, 5},
+            {1, 10, 10, 3, 17},
+            {3, 4, 10, 3, 3},
+            {1, 28, 28, 5, 6},
+            {2, 10, 9, 3, 7},
+            {1, 6, 20, 5, 13},
+            {2, 11, 11, 4, 5},
+            {3, 9, 13, 2, 11},
+        };
+        for (int[] sh : shapes) {
+            int in = sh[0], h = sh[1], width = sh[2], k = sh[3], out = sh[4];
+            int oh = h - k + 1;
+            int ow = width - k + 1;
+            int plane = in * h * width;
+            int outs = out * oh * ow;
+            int images = 5;
+            float[] x = random(1, images * plane + 5);
+            float[] w = random(2, out * in * k * k);
+            float[] b = random(3, out);
+            float[] before = random(4, images * outs + 7);
+            float[] expected = before.clone();
+            String what = "conv " + in + "x" + h + "x" + width + " k=" + k + " -> " + out;
+            for (int e = 0; e < images; e++) {
+                for (int o = 0; o < out; o++) {
+                    for (int t = 0; t < oh * ow; t++) {
+                        float sum = b[o];
+                        double exact = b[o];
+                        double size = Math.abs(exact);
+                        for (int c = 0, r = 0; c < in; c++) {
+                            for (int ki = 0; ki < k; ki++) {
+                                for (int kj = 0; kj < k; kj++, r++) {
+                                    float wr = w[o * in * k * k + r];
+                                    float xr = x[5 + e * plane + (c * h + t / ow + ki) * width + t % ow + kj];
+                                    sum = Math.fma(wr, xr, sum);
+                                    exact += (double) wr * xr;
+                                    size += Math.abs((double) wr * xr);
+                                }
+                            }
+                        }
+                        expected[3 + e * outs + o * oh * ow + t] = sum;
+                        assertTrue(
+                                Math.abs(sum - exact) <= Tolerances.FLOAT_SUM * (1 + size),
+                                what + ", " + e + ", " + o + ", " + t);
+                    }
+                }
+            }
+            for (Simd simd : BOTH) {
+                float[] one = before.clone();
+                for (int e = 0; e < images; e++) {
+                    simd.convForward(x, 5 + e * plane, in, h, width, k, out, w, b, one, 3 + e * outs);
+                }
+                float[] all = before.clone();
+                simd.convForwardImages(x, 5, images, in, h, width, k, out, w, b, all, 3);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], one[i], 0f, what + ", float " + i + ", " + simd.describe());
+                    assertEquals(
+                            expected[i], all[i], 0f, what + ", float " + i + ", " + simd.describe() + ", all images");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Simd#addConvWeightSums}: the Vector API reading B's rows from its copies of the image
+     * adds the same bits to the sums as im2col's matrix and {@link Simd.ProductSums#add}, over two
+     * images; on LeNet's first convolution, output channel counts that leave rows and columns of
+     * the sums' blocks over, rows of 8, 16 and 24, and shapes the copies do not serve.
+     */
+    @Test
+    void convolutionWeightSumsFromTheImageAreIm2colsSums() {
+        VectorSimd simd = new VectorSimd();
+        int[][] shapes = { // in, h, width, k, out
+            {1, 28, 28, 5, 6},
+            {1, 28, 28, 5, 7},
+            {2, 12, 12, 5, 3},
+            {2, 6, 20, 5, 5},
+            {1, 10, 28, 5, 1},
+            {3, 9, 13, 2, 4},
+            {2, 11, 12, 5, 2}
+        };
+        for (int[] sh : shapes) {
+            int in = sh[0], h = sh[1], width = sh[2], k = sh[3], out = sh[4];
+            int oh = h - k + 1;
+            int ow = width - k + 1;
+            int p = oh * ow;
+            int patch = in * k * k;
+            int plane = in * h * width;
+            float[] x = random(1, 2 * plane + 5);
+            float[] dY = random(2, 2 * out * p + 3);
+            float[][] dw = new float[2][];
+            for (int v = 0; v < 2; v++) {
+                Simd.ProductSums sums = simd.productSums(out, patch, p);
+                float[] cols = new float[patch * p];
+                for (int e = 0; e < 2; e++) {
+                    if (v == 0) {
+                        simd.addConvWeightSums(sums, x, 5 + e * plane, in, h, width, k, dY, 3 + e * out * p, cols);
+                    } else {
+                        for (int c = 0, r = 0; c < in; c++) {
+                            for (int ki = 0; ki < k; ki++) {
+                                for (int kj = 0; kj < k; kj++, r++) {
+                                    for (int t = 0; t < p; t++) {
+                                        cols[r * p + t] =
+                                                x[5 + e * plane + (c * h + t / ow + ki) * width + t % ow + kj];
+                                    }
+                                }
+                            }
+                        }
+                        sums.add(dY, 3 + e * out * p, p, cols, 0, p);
+                    }
+                }
+                dw[v] = random(6, out * patch);
+                sums.addTo(dw[v], 0, patch);
+            }
+            for (int i = 0; i < out * patch; i++) {
+                assertEquals(
+                        dw[1][i],
+                        dw[0][i],
+                        0f,
+                        "conv " + in + "x" + h + "x" + width + " k=" + k + " -> " + out + ", " + i);
             }
         }
     }
