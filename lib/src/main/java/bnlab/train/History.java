@@ -62,18 +62,21 @@ public final class History {
      * record it, since a measurement leaves the network as it found it.
      */
     public History withoutMetrics() {
-        History h = new History(network, device, plannedEpochs);
-        h.epochs.addAll(epochs);
-        h.points.addAll(points);
-        return h;
+        return copy(network, false);
     }
 
     /** This history as the run of {@code network} (a run stored by another arm of the same definition). */
     public History named(String network) {
+        return copy(network, true);
+    }
+
+    private History copy(String network, boolean withMetrics) {
         History h = new History(network, device, plannedEpochs);
         h.epochs.addAll(epochs);
         h.points.addAll(points);
-        metrics.forEach((name, values) -> h.metrics.put(name, new ArrayList<>(values)));
+        if (withMetrics) {
+            metrics.forEach((name, values) -> h.metrics.put(name, new ArrayList<>(values)));
+        }
         return h;
     }
 
