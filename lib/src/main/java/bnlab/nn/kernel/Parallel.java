@@ -6,7 +6,9 @@ import java.util.stream.IntStream;
  * The one way the kernels split work across cores: a range of items (images, channels, rows)
  * cut into contiguous parts, one per thread, when there is enough work to pay for the hand-off
  * (a few microseconds). Each part knows its index, so reductions keep one partial result per
- * part and add them up after, in a fixed order: results do not depend on thread timing.
+ * part and add them up after, in a fixed order: results do not depend on thread timing. The
+ * parts go to a {@link Crew} of threads that stay awake between hand-offs, or, when it is busy,
+ * to the common fork-join pool.
  */
 public final class Parallel {
 
@@ -81,6 +83,9 @@ public final class Parallel {
     public static void run(int count, int parts, Part body) {
         if (parts <= 1) {
             body.run(0, 0, count);
+            return;
+        }
+        if (Crew.enabled && THREADS > 1 && Crew.of(THREADS).tryRun(count, parts, body)) {
             return;
         }
         IntStream.range(0, parts)

@@ -345,6 +345,15 @@ final class VectorSimd implements Simd {
     /** {@link #moments} around 0 (its squares cost one more multiply-add per float, which memory hides). */
     @Override
     public double sum(float[] x, int off, int len, int count, int stride) {
+        if (count == 1 && len % L == 0 && len / L < FLUSH) {
+            // moments' sum of one run that ends before a flush (a convolution's bias gradient,
+            // one image's channel), without its squares or its buffers: the same adds.
+            FloatVector s = FloatVector.zero(S);
+            for (int i = 0; i < len; i += L) {
+                s = s.add(FloatVector.fromArray(S, x, off + i));
+            }
+            return 0.0 + sumLanes(s);
+        }
         double[] out = new double[2];
         moments(x, off, len, count, stride, 0f, out);
         return out[0];

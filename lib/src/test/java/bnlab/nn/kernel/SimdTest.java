@@ -1,6 +1,7 @@
 package bnlab.nn.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnlab.Tolerances;
@@ -89,6 +90,27 @@ class SimdTest {
                     simd.gradientSums(y, x, 5, len, count, stride, 0f, out);
                     assertTrue(Math.abs(out[1] - dot) <= tol, "gradient sums, dY·x" + what + simd.describe());
                 }
+            }
+        }
+    }
+
+    /**
+     * The Vector API's sum is the first of its {@link Simd#moments} around 0, bit for bit, also
+     * where it adds one short run its own way, without the squares (a convolution's bias
+     * gradient, whose bits the training runs kept in the run cache depend on).
+     */
+    @Test
+    void aSumIsTheSumOfTheMomentsAroundZero() {
+        for (int len : new int[] {1, 8, 15, 16, 64, 100, 16 * 127, 16 * 128, 16 * 129 + 3}) {
+            for (int count : new int[] {1, 3}) {
+                float[] x = random(len + count, 5 + count * len + 7);
+                x[5] = -0f;
+                double[] out = new double[2];
+                VECTOR.moments(x, 5, len, count, len, 0f, out);
+                assertEquals(
+                        Double.doubleToLongBits(out[0]),
+                        Double.doubleToLongBits(VECTOR.sum(x, 5, len, count, len)),
+                        "sum of " + count + " runs of " + len + ", " + VECTOR.describe());
             }
         }
     }
