@@ -440,8 +440,10 @@ def main(argv=None):
             args.rounds, args.steps = args.rounds or 9, args.steps or 20
             speed(args, java_cmd)
         else:
-            # CPU-time profiles run on busy machines, where the JIT needs longer to warm up
-            args.rounds, args.steps = args.rounds or 3, args.steps or (120 if args.cpu else 60)
+            # Each round is a fresh JVM, and the first third of its steps is skipped: with 60 steps
+            # the rest was still the JIT warming up (whole step 13.4 ms at 512-bit, 16.9 ms at AVX2,
+            # where the warm speed bench runs 7.7 and 9.4 ms; 240 steps measured 7.67 and 9.44).
+            args.rounds, args.steps = args.rounds or 3, args.steps or 240
             profile(args, java_cmd)
     except BenchError as e:
         sys.exit(f"bench_torch.py: {e}")

@@ -46,7 +46,7 @@ public final class LayerProfile {
         }
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         java.util.function.LongSupplier clock = cpu ? threads::getCurrentThreadCpuTime : System::nanoTime;
-        int steps = rest.isEmpty() ? 60 : BenchArgs.positive("steps", rest.get(0));
+        int steps = rest.isEmpty() ? 240 : BenchArgs.positive("steps", rest.get(0));
         System.out.println((tsv ? "# " : "") + Lab.setup());
         List<Batch> batches = BenchData.firstEpochBatches(steps);
         Sequential net = LeNet.withBatchNorm(Init.seeded(1));
